@@ -1,0 +1,47 @@
+# Najiz portal. `make run` serves the demo; `make test` runs the whole suite on PostgreSQL + Redis.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/najiz
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: setup run worker test test-fast bench messages lint clean
+
+setup: $(VENV)/.synced
+
+var/tools/bin/uv:
+	python3 -m venv var/tools
+	var/tools/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Portal: http://127.0.0.1:8000/  (Nafath simulator: http://127.0.0.1:8000/nafath/)"
+	@trap 'kill 0' EXIT; $(PY) manage.py run_sweeps & $(PY) manage.py runserver 127.0.0.1:8000
+
+# A real Celery worker and beat (needs REDIS_URL and DATABASE_URL in the environment).
+worker: setup
+	$(VENV)/bin/celery -A najiz worker --beat --loglevel=INFO --max-tasks-per-child=200
+
+test: setup
+	@scripts/system-deps.sh
+	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(PY) scripts/check_services.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} NAJIZ_TESTING=1 \
+		$(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+# The suite without browser journeys, reusing the test database (quick local loop).
+test-fast: setup
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} NAJIZ_TESTING=1 \
+		$(PY) -m pytest --reuse-db -m "not e2e" $(PYTEST_ARGS)
+
+# Regenerate the translation catalogues of every app and compile them.
+messages: setup
+	$(PY) scripts/messages.py
+
+clean:
+	rm -rf $(VENV) var/tools var/najiz.sqlite3

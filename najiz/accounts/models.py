@@ -1,0 +1,74 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from najiz.common.identifiers import normalize_digits, validate_national_id
+
+JUDGES_GROUP = "judges"
+NOTARIES_GROUP = "notaries"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, national_id, password=None, **extra):
+        user = self.model(national_id=normalize_digits(national_id), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()  # people log in through Nafath, not a password
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, national_id, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(national_id, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who uses the portal, keyed by national id / iqama number.
+
+    The civil-registry record with the same id (najiz.registries) holds the person's details;
+    people sign in through the Nafath-style flow, judges and staff with a password.
+    """
+
+    national_id = models.CharField(_("national ID / iqama"), max_length=10, unique=True, validators=[validate_national_id])
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("mobile"), max_length=20, blank=True)
+    language = models.CharField(_("preferred language"), max_length=5, choices=[("ar", "العربية"), ("en", "English")], default="ar")
+    is_staff = models.BooleanField(_("staff"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "national_id"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "ar").startswith("en"):
+            return self.name_en or self.name_ar or self.national_id
+        return self.name_ar or self.name_en or self.national_id
+
+    @property
+    def is_judge(self) -> bool:
+        return self.groups.filter(name=JUDGES_GROUP).exists()
+
+    @property
+    def is_notary(self) -> bool:
+        return self.groups.filter(name=NOTARIES_GROUP).exists()

@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def login(request):
+    return HttpResponse("login")

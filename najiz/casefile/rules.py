@@ -1,0 +1,33 @@
+"""The shape every automatic check returns, shared by enforcement and conveyance rules."""
+
+from dataclasses import asdict, dataclass
+
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One rule's outcome, with its message in both languages (the trace keeps both)."""
+
+    id: str
+    passed: bool
+    message_ar: str
+    message_en: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def result(rule_id: str, passed: bool, message) -> RuleResult:
+    """Build a RuleResult from a lazy translatable message, rendered in Arabic and English."""
+    with translation.override("ar"):
+        message_ar = str(message)
+    with translation.override("en"):
+        message_en = str(message)
+    return RuleResult(rule_id, passed, message_ar, message_en)
+
+
+def message_for(rule: dict) -> str:
+    """A stored rule's message in the active language."""
+    lang = translation.get_language() or "ar"
+    return rule["message_en"] if lang.startswith("en") else rule["message_ar"]

@@ -1,0 +1,20 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "najiz.settings")
+
+app = Celery("najiz")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def schedule_sweeps(sender, **kwargs):
+    """Every periodic job of najiz.sweeps runs on beat at SWEEP_INTERVAL_SECONDS."""
+    from django.conf import settings
+
+    from najiz.sweeps import SWEEPS
+
+    for name in SWEEPS:
+        sender.conf.beat_schedule[name] = {"task": name, "schedule": settings.SWEEP_INTERVAL_SECONDS}

@@ -1,0 +1,88 @@
+"""Saudi identifiers: national id / iqama numbers and Saudi IBANs.
+
+Each `is_valid_*` answers yes/no for any input (never raises); each `validate_*` is a Django
+validator raising ValidationError with a translated message.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import iban as stdnum_iban
+
+ID_RE = re.compile(r"^[12]\d{9}$")
+CITIZEN, RESIDENT = "citizen", "resident"
+
+
+def normalize_digits(value) -> str:
+    """Strip spaces and turn Arabic-Indic / Persian digits into ASCII ones."""
+    text = str(value or "").strip()
+    table = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+    return re.sub(r"\s+", "", text.translate(table))
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(digits):
+        digit = int(char)
+        if index % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def is_valid_national_id(value) -> bool:
+    """A citizen id (starts 1) or iqama (starts 2): 10 digits with a Luhn check digit."""
+    digits = normalize_digits(value)
+    return bool(ID_RE.match(digits)) and luhn_ok(digits)
+
+
+def id_kind(value) -> str | None:
+    digits = normalize_digits(value)
+    if not is_valid_national_id(digits):
+        return None
+    return CITIZEN if digits[0] == "1" else RESIDENT
+
+
+def with_check_digit(first_nine: str) -> str:
+    """Complete a 9-digit prefix (starting 1 or 2) into a valid 10-digit id."""
+    for last in "0123456789":
+        if luhn_ok(first_nine + last):
+            return first_nine + last
+    raise ValueError(first_nine)  # unreachable: one of ten digits always completes a Luhn sum
+
+
+def validate_national_id(value):
+    if not is_valid_national_id(value):
+        raise ValidationError(
+            _("Enter a valid national ID or iqama number: 10 digits starting with 1 or 2."),
+            code="invalid_national_id",
+        )
+
+
+def normalize_iban(value) -> str:
+    return normalize_digits(value).upper()
+
+
+def is_valid_saudi_iban(value) -> bool:
+    """SA + 22 digits (24 characters) whose mod-97 check holds."""
+    text = normalize_iban(value)
+    if not re.fullmatch(r"SA\d{22}", text):
+        return False
+    return stdnum_iban.is_valid(text)
+
+
+def validate_saudi_iban(value):
+    if not is_valid_saudi_iban(value):
+        raise ValidationError(
+            _("Enter a valid Saudi IBAN: 24 characters starting with SA."),
+            code="invalid_iban",
+        )
+
+
+def make_saudi_iban(bank_code: str, account: str) -> str:
+    """Build a valid Saudi IBAN from a 2-digit bank code and an 18-digit account number."""
+    bban = f"{bank_code:0>2}{account:0>18}"
+    return f"SA{stdnum_iban.calc_check_digits('SA00' + bban)}{bban}"

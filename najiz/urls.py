@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from najiz.common import views as common_views
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("najiz.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+if settings.NAFATH_SIMULATOR:
+    urlpatterns.append(path("nafath/", include("najiz.accounts.nafath_urls")))
+
+handler400 = "najiz.common.views.bad_request"
+handler403 = "najiz.common.views.permission_denied"
+handler404 = "najiz.common.views.page_not_found"
+handler500 = "najiz.common.views.server_error"
