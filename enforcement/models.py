@@ -1,6 +1,15 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from najiz.common import clock
+
+from .states import OPEN, Status, public_status
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Circuit(models.Model):
@@ -23,3 +32,136 @@ class Circuit(models.Model):
         from django.utils.translation import get_language
 
         return self.name_en if (get_language() or "ar").startswith("en") else self.name_ar
+
+
+class EnforcementRequest(models.Model):
+    """طلب تنفيذ: a creditor's request to enforce an execution instrument against its debtors."""
+
+    number = models.CharField(_("request number"), max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status_before_suspension = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enforcement_requests")
+    creditor_person = models.ForeignKey("registries.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    creditor_entity = models.ForeignKey("registries.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    instrument_number = models.CharField(_("instrument number"), max_length=40, blank=True)
+    instrument = models.ForeignKey("registries.Instrument", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    amount_claimed = models.DecimalField(_("amount claimed"), **MONEY, default=Decimal("0.00"))
+    creditor_iban = models.CharField(_("creditor IBAN"), max_length=34, blank=True)
+    circuit = models.ForeignKey(Circuit, null=True, blank=True, on_delete=models.PROTECT, related_name="requests")
+    collected = models.DecimalField(_("collected"), **MONEY, default=Decimal("0.00"))
+    disbursed = models.DecimalField(_("disbursed"), **MONEY, default=Decimal("0.00"))
+    paid_outside = models.DecimalField(_("paid outside the system"), **MONEY, default=Decimal("0.00"))
+    notified_at = models.DateTimeField(_("debtor notified at"), null=True, blank=True)
+    deadline = models.DateTimeField(_("payment deadline"), null=True, blank=True, db_index=True)
+    withdrawn = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=clock.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=clock.now, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("enforcement request")
+        verbose_name_plural = _("enforcement requests")
+        constraints = [
+            models.CheckConstraint(
+                name="request_one_creditor_kind",
+                condition=~(Q(creditor_person__isnull=False) & Q(creditor_entity__isnull=False)),
+            ),
+            models.CheckConstraint(name="request_amounts_not_negative", condition=Q(amount_claimed__gte=0, collected__gte=0, disbursed__gte=0)),
+        ]
+        indexes = [
+            models.Index(fields=["filed_by", "status"]),
+            models.Index(fields=["creditor_entity", "status"]),
+            models.Index(fields=["instrument", "status"]),
+            models.Index(fields=["status", "status_changed_at"]),
+        ]
+
+    def __str__(self):
+        return self.number or _("Draft request")
+
+    @property
+    def creditor(self):
+        return self.creditor_entity or self.creditor_person
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.amount_claimed - self.collected - self.paid_outside, Decimal("0.00"))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def public_status(self) -> str:
+        return public_status(self.status, collected=self.collected + self.paid_outside, was_withdrawn=self.withdrawn)
+
+
+class RequestDebtor(models.Model):
+    request = models.ForeignKey(EnforcementRequest, on_delete=models.CASCADE, related_name="debtors")
+    id_number = models.CharField(_("debtor ID / CR number"), max_length=10)
+    person = models.ForeignKey("registries.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    entity = models.ForeignKey("registries.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "id_number"], name="debtor_once_per_request")]
+        indexes = [models.Index(fields=["id_number"])]
+
+    def __str__(self):
+        party = self.person or self.entity
+        return str(party) if party else self.id_number
+
+    @property
+    def party(self):
+        return self.person or self.entity
+
+
+class ExecutionOrder(models.Model):
+    """Art. 34 execution order (أمر التنفيذ): pay within the period or Art. 46 measures follow."""
+
+    request = models.OneToOneField(EnforcementRequest, on_delete=models.PROTECT, related_name="order")
+    number = models.CharField(max_length=24, unique=True)
+    amount = models.DecimalField(**MONEY)
+    period_days = models.PositiveSmallIntegerField()
+    issued_at = models.DateTimeField(default=clock.now)
+    published_at = models.DateTimeField(null=True, blank=True)  # newspaper notice fallback
+
+    def __str__(self):
+        return self.number
+
+
+class MeasureKind(models.TextChoices):
+    DISCLOSE_ASSETS = "disclose_assets", _("Disclosure of assets")
+    FREEZE_BALANCE = "freeze_balance", _("Freeze of bank balance")
+    SEIZE_BALANCE = "seize_balance", _("Seizure of bank balance")
+    TRAVEL_BAN = "travel_ban", _("Travel ban")
+    STOP_POA = "stop_poa", _("Stop issuing powers of attorney")
+    DEED_SEIZURE = "deed_seizure", _("Seizure of real estate")
+    CREDIT_REPORT = "credit_report", _("Notice to the credit bureau")
+    DEALINGS_BAR = "dealings_bar", _("Bar on new financial dealings")
+
+
+class Measure(models.Model):
+    """One Art. 46 measure against a debtor, with the registry reference it acted on."""
+
+    class State(models.TextChoices):
+        APPLIED = "applied", _("In force")
+        LIFTED = "lifted", _("Lifted")
+
+    request = models.ForeignKey(EnforcementRequest, on_delete=models.PROTECT, related_name="measures")
+    debtor = models.ForeignKey(RequestDebtor, on_delete=models.PROTECT, related_name="measures")
+    kind = models.CharField(_("measure"), max_length=20, choices=MeasureKind.choices)
+    target = models.CharField(_("target"), max_length=40, blank=True)  # IBAN, deed number, ...
+    amount = models.DecimalField(**MONEY, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.APPLIED)
+    applied_at = models.DateTimeField(default=clock.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    decision = models.ForeignKey("casefile.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["applied_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["request", "debtor", "kind", "target"], name="measure_once")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.target}".strip()

@@ -6,11 +6,25 @@ twice in a row changes nothing the second time.
 
 SWEEPS = [
     "accounts.sweep_expired_challenges",
+    "notifications.sweep_undelivered",
+    "enforcement.sweep_stalled",
 ]
 
 
-def run_all():
-    """Run every sweep once, in-process, and return {name: result}."""
+def _load_tasks():
+    """Import every app's tasks module, as a worker does, so the sweeps are registered."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")
+
+
+def run_one(name: str):
+    """Run one sweep in-process and return its result."""
     from najiz.celery import app
 
-    return {name: app.tasks[name].apply().get() for name in SWEEPS}
+    _load_tasks()
+    return app.tasks[name].apply(throw=True).get()
+
+
+def run_all() -> dict:
+    return {name: run_one(name) for name in SWEEPS}

@@ -11,7 +11,7 @@ APP_DIRS = [
     "najiz/accounts", "najiz/registries", "najiz/casefile", "najiz/supervision", "najiz/common",
     "enforcement", "conveyance", "payments", "notifications",
 ]
-DJANGO_ADMIN = [sys.executable, "-m", "django"]
+DJANGO_ADMIN = [sys.executable, "-P", "-m", "django"]  # -P: an app's selectors.py must not shadow the stdlib module
 ENV = {**os.environ, "DJANGO_SETTINGS_MODULE": "najiz.settings", "PYTHONPATH": str(BASE)}
 
 

@@ -72,3 +72,64 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_notary(self) -> bool:
         return self.groups.filter(name=NOTARIES_GROUP).exists()
+
+
+class NafathChallenge(models.Model):
+    """One Nafath-style sign-in request: the site shows `number`, the person picks it in the app.
+
+    The `token` is the browser's handle on the request; it lives only in that browser's session.
+    Rejected and expired requests are the failures from which an id's lock is derived
+    (see najiz.accounts.services.nafath_locked_until), so there is no counter to drift.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+        EXPIRED = "expired", _("expired")
+        CANCELLED = "cancelled", _("cancelled")
+
+    FAILURES = (Status.REJECTED, Status.EXPIRED)
+
+    national_id = models.CharField(_("national ID / iqama"), max_length=10, validators=[validate_national_id])
+    number = models.PositiveSmallIntegerField(_("number"))
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    # When the request stopped waiting: the answer's time, or expires_at for an expired request.
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # When the confirmed request signed the browser in; a request signs in at most once.
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Nafath request")
+        verbose_name_plural = _("Nafath requests")
+        indexes = [
+            models.Index(fields=["national_id", "status", "expires_at"], name="nafath_id_status_idx"),
+            models.Index(fields=["expires_at"], name="nafath_pending_expiry_idx", condition=models.Q(status="pending")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(number__gte=10, number__lte=99), name="nafath_number_two_digits"),
+        ]
+
+    def __str__(self):
+        return f"{self.national_id} · {self.number} · {self.status}"
+
+
+class PasswordLoginFailure(models.Model):
+    """A failed staff password sign-in for the id that was typed (whether or not it exists).
+
+    The lock of the staff sign-in is derived from these rows; a successful sign-in deletes them.
+    """
+
+    national_id = models.CharField(_("national ID / iqama"), max_length=10, db_index=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("failed password sign-in")
+        verbose_name_plural = _("failed password sign-ins")
+        indexes = [models.Index(fields=["national_id", "-at"], name="pwfail_id_at_idx")]
+
+    def __str__(self):
+        return f"{self.national_id} · {self.at:%Y-%m-%d %H:%M:%S}"

@@ -37,7 +37,7 @@ class Decision(models.Model):
     case = GenericForeignKey("case_type", "case_id")
     step = models.CharField(_("step"), max_length=50)
     inputs = models.JSONField(_("inputs as seen"), default=dict)
-    rules = models.JSONField(_("rule trace"), default=list)  # [{id, passed, message_ar, message_en}]
+    rules = models.JSONField(_("rule trace"), default=list)  # [{id, passed (true/false/null), message_ar, message_en}]
     rules_version = models.CharField(_("rules version"), max_length=20)
     outcome = models.CharField(_("outcome"), max_length=50)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -69,10 +69,12 @@ class Decision(models.Model):
 
     @property
     def passed(self) -> bool:
-        return all(rule["passed"] for rule in self.rules)
+        return not self.failed_rules()
 
     def failed_rules(self) -> list[dict]:
-        return [rule for rule in self.rules if not rule["passed"]]
+        from .rules import failed
+
+        return failed(self.rules)
 
     def save(self, *args, **kwargs):
         if self.pk:
@@ -118,3 +120,17 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRowError("Events are append-only.")
+
+
+class CaseNumber(models.Model):
+    """The last number issued per (prefix, year): EN-2026-000001, CV-2026-000001, ..."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="case_number_per_prefix_year")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last}"

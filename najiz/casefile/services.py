@@ -53,3 +53,18 @@ def review_decision(decision: Decision, *, judge, state: str, reason: str) -> De
     decision.reviewed_at = clock.now()
     decision.save(update_fields=["review_state", "reviewed_by", "review_reason", "reviewed_at"])
     return decision
+
+
+@transaction.atomic
+def next_case_number(prefix: str) -> str:
+    """Issue the next number of a series under a row lock: no gaps, no duplicates."""
+    from najiz.common import clock
+
+    from .models import CaseNumber
+
+    year = clock.today().year
+    CaseNumber.objects.get_or_create(prefix=prefix, year=year)
+    counter = CaseNumber.objects.select_for_update().get(prefix=prefix, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}-{year}-{counter.last:06d}"

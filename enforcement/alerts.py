@@ -1,0 +1,82 @@
+"""Who is told what, at each step of a request (through the notifications service)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from najiz.registries import services as registries
+from notifications import kinds, services as notifications
+
+kinds.register(
+    "enforcement.rejected",
+    subject=_("Enforcement request {number} rejected"),
+    body=_("Your enforcement request {number} did not pass the automatic audit. Open it to see the reasons."),
+)
+kinds.register(
+    "enforcement.order_issued",
+    subject=_("Execution order on request {number}"),
+    body=_(
+        "An execution order (Art. 34) was issued against you on enforcement request {number} for {amount} SAR. "
+        "Pay within {days} days of this notification, or the enforcement measures of Art. 46 apply."
+    ),
+)
+kinds.register(
+    "enforcement.order_issued_creditor",
+    subject=_("Execution order issued on request {number}"),
+    body=_("The execution order on your request {number} was issued and the debtor notified."),
+)
+kinds.register(
+    "enforcement.deadline_near",
+    subject=_("Payment period ends soon on request {number}"),
+    body=_("The payment period on enforcement request {number} ends on {deadline}. Outstanding: {amount} SAR."),
+)
+kinds.register(
+    "enforcement.measures_applied",
+    subject=_("Enforcement measures applied on request {number}"),
+    body=_("The payment period lapsed; the measures of Art. 46 were applied on request {number}."),
+)
+kinds.register(
+    "enforcement.money_received",
+    subject=_("Money received on request {number}"),
+    body=_("{amount} SAR was collected on enforcement request {number}."),
+)
+kinds.register(
+    "enforcement.closed",
+    subject=_("Enforcement request {number} closed"),
+    body=_("Enforcement request {number} was closed."),
+)
+
+
+def _params(request, **extra):
+    return {"number": request.number, "amount": str(request.outstanding), **extra}
+
+
+def _url(request):
+    return reverse("enforcement:detail", args=[request.number])
+
+
+def users_for_party(party) -> list:
+    """The portal users who receive a party's notices: the person, or an entity's representatives."""
+    from najiz.accounts.services import user_for_person
+
+    if party is None:
+        return []
+    if hasattr(party, "cr_number"):
+        return [user_for_person(p) for p in registries.representatives_of(party)]
+    return [user_for_person(party)]
+
+
+def alert_creditor(request, kind, **extra):
+    notifications.notify(request.filed_by, kind, params=_params(request, **extra), url=_url(request), case=request)
+
+
+def notify_debtors(request, kind, **extra) -> list[str]:
+    """Notify every debtor on every channel; return the channels that can reach them."""
+    from django.conf import settings
+
+    reached = set()
+    params = _params(request, days=settings.ENFORCEMENT_PAYMENT_PERIOD.days, **extra)
+    for debtor in request.debtors.select_related("person", "entity"):
+        for user in users_for_party(debtor.party):
+            notification = notifications.notify(user, kind, params=params, url=_url(request), case=request)
+            reached.update(d.channel for d in notification.deliveries.exclude(status="skipped"))
+    return sorted(reached)

@@ -1,0 +1,168 @@
+"""Automatic checks of the virtual enforcement court (DESIGN.md §6).
+
+Each rule is a small function of the *inputs snapshot* (plain JSON facts gathered from the
+registries at the time of the step, see enforcement.audit.gather_inputs) and returns a
+RuleResult. Rules never query: a stored decision can be replayed against today's rules.
+Bump RULES_VERSION whenever a rule's meaning changes.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from najiz.casefile.rules import RuleResult, result
+
+RULES_VERSION = "1"
+
+# Instruments the Enforcement Law (Art. 9) makes directly enforceable.
+EXECUTION_KINDS = frozenset(
+    {"judgment", "arbitral_award", "notarised_document", "cheque", "promissory_note", "bill_of_exchange", "other_art9"}
+)
+NOT_APPLICABLE = _("Not checked: the instrument was not found.")
+
+
+def _instrument(inputs):
+    return inputs.get("instrument")
+
+
+def _party(party) -> tuple:
+    """A party's identity for comparison: (kind, id), whatever else the snapshot says of it."""
+    return (party["kind"], party["id"]) if party else None
+
+
+def instrument_exists(inputs) -> RuleResult:
+    if _instrument(inputs):
+        return result("instrument_exists", True, _("The instrument is registered."))
+    return result("instrument_exists", False, _("No instrument with this number is registered."))
+
+
+def instrument_valid(inputs) -> RuleResult:
+    instrument = _instrument(inputs)
+    if not instrument:
+        return result("instrument_valid", None, NOT_APPLICABLE)
+    if instrument["status"] == "cancelled":
+        return result("instrument_valid", False, _("The instrument has been cancelled."))
+    if instrument["status"] == "executed":
+        return result("instrument_valid", False, _("The instrument has already been executed."))
+    if instrument["status"] != "valid":
+        return result("instrument_valid", False, _("The instrument is not valid."))
+    return result("instrument_valid", True, _("The instrument is valid."))
+
+
+def execution_instrument(inputs) -> RuleResult:
+    instrument = _instrument(inputs)
+    if not instrument:
+        return result("execution_instrument", None, NOT_APPLICABLE)
+    if instrument["kind"] in EXECUTION_KINDS:
+        return result("execution_instrument", True, _("The instrument is an execution instrument."))
+    return result("execution_instrument", False, _("This kind of document is not an execution instrument."))
+
+
+def creditor_matches(inputs) -> RuleResult:
+    instrument = _instrument(inputs)
+    if not instrument:
+        return result("creditor_matches", None, NOT_APPLICABLE)
+    if _party(inputs["request"]["creditor"]) == _party(instrument["creditor"]):
+        return result("creditor_matches", True, _("The applicant is the instrument's creditor."))
+    return result("creditor_matches", False, _("The applicant is not the creditor named in the instrument."))
+
+
+def debtors_on_instrument(inputs) -> RuleResult:
+    instrument = _instrument(inputs)
+    if not instrument:
+        return result("debtors_on_instrument", None, NOT_APPLICABLE)
+    named = {_party(debtor) for debtor in inputs["request"]["debtors"]}
+    if named and named <= {_party(debtor) for debtor in instrument["debtors"]}:
+        return result("debtors_on_instrument", True, _("Every debtor named is a debtor on the instrument."))
+    return result("debtors_on_instrument", False, _("A debtor named in the request is not a debtor on the instrument."))
+
+
+def debtors_exist(inputs) -> RuleResult:
+    missing = [debtor["id"] for debtor in inputs["request"]["debtors"] if not debtor.get("in_registry")]
+    if inputs["request"]["debtors"] and not missing:
+        return result("debtors_exist", True, _("Every debtor is found in the civil or commercial registry."))
+    return result("debtors_exist", False, _("A debtor is not found in the civil or commercial registry."))
+
+
+def amount_positive(inputs) -> RuleResult:
+    if Decimal(inputs["request"]["amount"]) > 0:
+        return result("amount_positive", True, _("The amount claimed is positive."))
+    return result("amount_positive", False, _("The amount claimed must be greater than zero."))
+
+
+def amount_within_remaining(inputs) -> RuleResult:
+    instrument = _instrument(inputs)
+    if not instrument:
+        return result("amount_within_remaining", None, NOT_APPLICABLE)
+    remaining = Decimal(instrument["amount"]) - Decimal(inputs["claimed_before"])
+    if Decimal(inputs["request"]["amount"]) <= remaining:
+        return result("amount_within_remaining", True, _("The amount is within what remains due on the instrument."))
+    return result(
+        "amount_within_remaining",
+        False,
+        _("The amount claimed exceeds what remains due on the instrument (%(remaining)s SAR)."),
+        remaining=remaining,
+    )
+
+
+def no_open_request(inputs) -> RuleResult:
+    if not inputs["other_open_requests"]:
+        return result("no_open_request", True, _("No other open request exists on this instrument."))
+    return result(
+        "no_open_request",
+        False,
+        _("Another open enforcement request exists on this instrument (%(numbers)s)."),
+        numbers=", ".join(inputs["other_open_requests"]),
+    )
+
+
+def instrument_due(inputs) -> RuleResult:
+    instrument = _instrument(inputs)
+    if not instrument:
+        return result("instrument_due", None, NOT_APPLICABLE)
+    due = instrument.get("due_date")
+    if not due or date.fromisoformat(due) <= date.fromisoformat(inputs["today"]):
+        return result("instrument_due", True, _("The debt is due."))
+    return result("instrument_due", False, _("The debt is not due yet (due on %(due)s)."), due=due)
+
+
+def iban_valid(inputs) -> RuleResult:
+    if inputs["iban"]["valid"]:
+        return result("iban_valid", True, _("The IBAN is a valid Saudi IBAN."))
+    return result("iban_valid", False, _("The IBAN is not a valid Saudi IBAN."))
+
+
+def iban_held_by_creditor(inputs) -> RuleResult:
+    if not inputs["iban"]["valid"]:
+        return result("iban_held_by_creditor", None, _("Not checked: the IBAN is not valid."))
+    if _party(inputs["iban"]["holder"]) == _party(inputs["request"]["creditor"]):
+        return result("iban_held_by_creditor", True, _("The IBAN is held by the creditor."))
+    return result("iban_held_by_creditor", False, _("The IBAN is not held by the creditor."))
+
+
+AUDIT_RULES = (
+    instrument_exists,
+    instrument_valid,
+    execution_instrument,
+    creditor_matches,
+    debtors_on_instrument,
+    debtors_exist,
+    amount_positive,
+    amount_within_remaining,
+    no_open_request,
+    instrument_due,
+    iban_valid,
+    iban_held_by_creditor,
+)
+
+
+def run_audit(inputs) -> list[RuleResult]:
+    """Every audit rule, all run, in order."""
+    return [rule(inputs) for rule in AUDIT_RULES]
+
+
+# Reasons recorded by the referral and order steps.
+REFERRAL_BY_CITY = _("Referred to circuit %(circuit)s in the debtor's city, which has the fewest open requests (%(load)s).")
+REFERRAL_FALLBACK = _("No circuit sits in the debtor's city (%(city)s); referred to the capital's least-loaded circuit.")
+ORDER_ART34 = _("Execution order issued under Art. 34: pay within %(days)s days of notification.")

@@ -1,0 +1,8 @@
+"""Keys this app keeps in the browser session (one place, so other apps can read them by name)."""
+
+# Token of the browser's waiting Nafath request (never put in a URL).
+NAFATH_CHALLENGE = "accounts.nafath_challenge"
+# Where to go once the Nafath request is confirmed (already checked as a safe, same-site URL).
+NAFATH_NEXT = "accounts.nafath_next"
+# CR number of the entity the signed-in person acts for; absent when acting for themselves.
+ACTING_AS = "accounts.acting_as"

@@ -1,0 +1,121 @@
+"""Money: Saudi riyals as `Decimal` with two places (halalas), never float.
+
+* `to_sar(value)` turns user or stored input into a SAR amount;
+* `format_sar(amount, lang)` renders it for people ("1,234.50 ر.س" / "SAR 1,234.50");
+* `split_by_shares(amount, shares)` divides an amount by shares so the parts add up exactly;
+* `MoneyField()` is the model field every amount uses (max_digits=14, decimal_places=2).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from math import floor
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import pgettext
+
+from najiz.common.identifiers import normalize_digits
+
+MAX_DIGITS = 14
+DECIMAL_PLACES = 2
+HALALA = Decimal("0.01")
+ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("999999999999.99")  # the largest value a MoneyField holds
+
+# Thousands / decimal separators people type, Arabic ones included.
+_SEPARATORS = str.maketrans({",": None, "\u066c": None, "\u066b": "."})  # , ٬ ٫
+LRM = "\u200e"  # keeps a leading minus sign on the left of the number inside Arabic text
+
+
+def to_sar(value) -> Decimal:
+    """Return `value` as a Decimal rounded half-up to 0.01 SAR.
+
+    Accepts Decimal, int and str (spaces, thousands separators and Arabic-Indic digits are
+    allowed in strings). A float is refused with TypeError, because it cannot hold an amount
+    exactly; anything that is not a finite number raises ValueError.
+    """
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(f"amounts must not be {type(value).__name__}; use Decimal or str")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        text = normalize_digits(value).translate(_SEPARATORS)
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"not an amount: {value!r}") from None
+    else:
+        raise TypeError(f"amounts must be Decimal, int or str, not {type(value).__name__}")
+    if not number.is_finite():
+        raise ValueError(f"not a finite amount: {value!r}")
+    try:
+        amount = number.quantize(HALALA, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise ValueError(f"amount out of range: {value!r}") from None
+    return amount if amount else ZERO  # no "-0.00"
+
+
+def format_sar(amount, lang=None) -> str:
+    """Render an amount for display: Arabic "1,234.50 ر.س", English "SAR 1,234.50".
+
+    Western digits with the Arabic currency label, as Saudi government sites commonly show
+    them. `lang` defaults to the active language.
+    """
+    value = to_sar(amount)
+    number = f"{value:,.2f}"
+    with translation.override(lang or translation.get_language() or "ar"):
+        if value < 0 and translation.get_language_bidi():
+            # The left-to-right mark keeps the minus sign in front of the digits in RTL text.
+            number = LRM + number
+        return pgettext("amount in riyals", "SAR %(amount)s") % {"amount": number}
+
+
+def _share(value) -> Fraction:
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(f"shares must not be {type(value).__name__}; use Fraction, Decimal, int or str")
+    try:
+        share = Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"not a share: {value!r}") from None
+    if share < 0:
+        raise ValueError(f"a share cannot be negative: {value!r}")
+    return share
+
+
+def split_by_shares(amount, shares) -> list[Decimal]:
+    """Split `amount` in proportion to `shares` so the parts sum exactly to the amount.
+
+    Shares may be fractions ("1/3", Fraction(1, 3), Decimal("0.25")) or plain weights (2, 1, 1);
+    they are taken relative to their total. Each part is rounded down to the halala and the
+    halalas left over go one by one to the parts with the largest remainders (earlier parts
+    win ties), the largest-remainder method.
+    """
+    total = to_sar(amount)
+    weights = [_share(share) for share in shares]
+    if not weights:
+        raise ValueError("at least one share is needed")
+    weight_sum = sum(weights, Fraction(0))
+    if weight_sum == 0:
+        raise ValueError("the shares add up to zero")
+
+    sign = -1 if total < 0 else 1
+    halalas = int(abs(total) * 100)
+    exact = [Fraction(halalas) * weight / weight_sum for weight in weights]
+    parts = [floor(value) for value in exact]
+    left_over = halalas - sum(parts)
+    by_remainder = sorted(range(len(exact)), key=lambda index: (-(exact[index] - parts[index]), index))
+    for index in by_remainder[:left_over]:
+        parts[index] += 1
+    return [(Decimal(sign * part) / 100).quantize(HALALA) for part in parts]
+
+
+def MoneyField(*args, **kwargs) -> models.DecimalField:  # noqa: N802 - reads like a field class
+    """A DecimalField for SAR amounts (14 digits, 2 places).
+
+    A plain DecimalField comes back, so migrations do not depend on this module.
+    """
+    kwargs.setdefault("max_digits", MAX_DIGITS)
+    kwargs.setdefault("decimal_places", DECIMAL_PLACES)
+    return models.DecimalField(*args, **kwargs)

@@ -1,0 +1,211 @@
+"""PDF documents (execution orders, invoices, reports, deeds) rendered with WeasyPrint.
+
+    pdf = render_pdf("enforcement/pdf/order.html", {"order": order}, lang="ar")
+    return pdf_response(pdf, f"{order.number}.pdf")
+
+Templates extend `common/pdf/base.html` (A4, ministry header, page numbers, RTL for Arabic).
+The vendored Noto Sans (Latin) and Noto Sans Arabic fonts are embedded through @font-face rules
+pointing at static/fonts, so Arabic is shaped the same on every machine whatever fonts it has.
+
+Resources are read from disk only: `/static/…` and `/media/…` URLs map to files, `data:` URIs
+are allowed, anything else (other hosts, other files) is refused, so a document can never make
+the server fetch a URL.
+
+WeasyPrint holds on to memory over many renders: heavy PDF work belongs in Celery workers run
+with `--max-tasks-per-child`. The font set-up is cached per thread (it is costly to build and
+not meant to be shared between threads); nothing else is kept between calls.
+"""
+
+import atexit
+import base64
+import re
+import threading
+import unicodedata
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils._os import safe_join
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+FONT_FACES = [
+    # (family, file, weight)
+    ("Najiz Latin", "NotoSans-Regular.ttf", "normal"),
+    ("Najiz Latin", "NotoSans-Bold.ttf", "bold"),
+    ("Najiz Arabic", "NotoSansArabic-Regular.ttf", "normal"),
+    ("Najiz Arabic", "NotoSansArabic-Bold.ttf", "bold"),
+]
+# Latin first: its digits and punctuation; Arabic letters fall through to Noto Sans Arabic.
+FONT_STACK = '"Najiz Latin", "Najiz Arabic"'
+
+_local = threading.local()
+
+
+@atexit.register
+def _drop_thread_tools():
+    """Free the main thread's font set-up before the interpreter tears modules down."""
+    _local.__dict__.pop("tools", None)
+
+
+def font_face_css() -> str:
+    """The @font-face rules of the vendored fonts, as file:// URLs."""
+    rules = [
+        f'@font-face {{ font-family: "{family}"; src: url("{(FONT_DIR / name).as_uri()}") format("truetype"); '
+        f"font-weight: {weight}; font-style: normal; }}"
+        for family, name, weight in FONT_FACES
+    ]
+    rules.append(f"html {{ font-family: {FONT_STACK}; }}")
+    rules.append(f"@page {{ font-family: {FONT_STACK}; }}")
+    return "\n".join(rules)
+
+
+def _allowed_file_roots() -> list[Path]:
+    roots = [FONT_DIR, Path(settings.BASE_DIR) / "static"]
+    roots += [Path(str(directory)) for directory in getattr(settings, "STATICFILES_DIRS", [])]
+    for name in ("STATIC_ROOT", "MEDIA_ROOT"):
+        if getattr(settings, name, None):
+            roots.append(Path(str(getattr(settings, name))))
+    return [root.resolve() for root in roots]
+
+
+def local_path(url: str) -> Path | None:
+    """The file a document resource URL stands for, or None when it is not a local resource."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    try:
+        if parts.scheme == "file":
+            candidate = Path(url2pathname(parts.path)).resolve()
+            if any(candidate.is_relative_to(root) for root in _allowed_file_roots()):
+                return candidate if candidate.is_file() else None
+            return None
+        if parts.scheme in ("http", "https"):
+            static_prefix = urlsplit(settings.STATIC_URL).path
+            media_prefix = urlsplit(settings.MEDIA_URL).path if settings.MEDIA_URL else None
+            if static_prefix and path.startswith(static_prefix):
+                relative = path[len(static_prefix):]
+                found = finders.find(relative)
+                if not found and settings.STATIC_ROOT:
+                    found = safe_join(str(settings.STATIC_ROOT), relative)
+                return Path(found) if found and Path(found).is_file() else None
+            if media_prefix and path.startswith(media_prefix):
+                found = Path(safe_join(str(settings.MEDIA_ROOT), path[len(media_prefix):]))
+                return found if found.is_file() else None
+    except (SuspiciousFileOperation, ValueError, OSError):
+        return None
+    return None
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnlyFetcher(URLFetcher):
+        """Serves data: URIs and local static/media/font files; refuses everything else."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = local_path(url)
+            if path is None:
+                raise ValueError(f"resource not allowed in a PDF: {url}")
+            return super().fetch(path.as_uri(), headers)
+
+    return LocalOnlyFetcher
+
+
+def _tools():
+    """(font configuration, font stylesheet, URL fetcher) for this thread, built once."""
+    tools = getattr(_local, "tools", None)
+    if tools is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fetcher = _fetcher_class()()
+        font_config = FontConfiguration()
+        stylesheet = CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)
+        tools = _local.tools = (font_config, stylesheet, fetcher)
+    return tools
+
+
+def render_pdf_html(html: str, *, base_url: str | None = None) -> bytes:
+    """Turn an HTML document into PDF bytes with the portal's fonts."""
+    from weasyprint import HTML
+
+    font_config, stylesheet, fetcher = _tools()
+    document = HTML(string=html, base_url=base_url or settings.SITE_URL, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+
+
+def render_pdf(template_name: str, context: dict | None = None, *, request=None, lang: str | None = None) -> bytes:
+    """Render a template (usually extending common/pdf/base.html) to PDF bytes.
+
+    `lang` ("ar" or "en") picks the document language; without it the request's language,
+    else the active one. Arabic documents are right-to-left.
+    """
+    if lang is None and request is not None:
+        lang = getattr(request, "LANGUAGE_CODE", None)
+    lang = lang or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(lang):
+        context = {**(context or {}), "pdf_lang": translation.get_language(), "pdf_rtl": translation.get_language_bidi()}
+        html = render_to_string(template_name, context, request=request)
+    return render_pdf_html(html)
+
+
+_UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\"*:<>?|;]+')
+
+
+def _safe_filename(filename: str) -> str:
+    name = _UNSAFE_FILENAME.sub("_", str(filename or "")).strip(" ._") or "document"
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    return name
+
+
+def content_disposition(filename: str, *, inline: bool = True) -> str:
+    """An RFC 6266 Content-Disposition value: an ASCII `filename` plus a UTF-8 `filename*`."""
+    name = _safe_filename(filename)
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = re.sub(r"[^A-Za-z0-9._ -]+", "_", ascii_name)
+    stem = ascii_name[: -len(".pdf")].strip(" ._")
+    ascii_name = f"{stem or 'document'}.pdf"
+    value = f'{"inline" if inline else "attachment"}; filename="{ascii_name}"'
+    if ascii_name != name:
+        value += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return value
+
+
+def pdf_response(pdf_bytes: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    """An HttpResponse carrying a PDF, shown in the browser (inline) or downloaded."""
+    response = HttpResponse(pdf_bytes, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(filename, inline=inline)
+    response["Content-Length"] = str(len(pdf_bytes))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def qr_svg(data: str, *, box_size: int = 10, border: int = 2) -> str:
+    """An inline <svg> QR code of `data` (e.g. a verification URL), for HTML or PDF templates."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=border,
+        image_factory=SvgPathImage,
+    )
+    code.add_data(data)
+    code.make(fit=True)
+    svg = code.make_image().to_string(encoding="unicode")
+    return re.sub(r"^<\?xml[^>]*\?>\s*", "", svg)
+
+
+def qr_data_uri(data: str, **options) -> str:
+    """The same QR code as a data: URI, for <img src="…">."""
+    encoded = base64.b64encode(qr_svg(data, **options).encode("utf-8")).decode("ascii")
+    return f"data:image/svg+xml;base64,{encoded}"
+

@@ -1,0 +1,126 @@
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from django.db import models
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from najiz.common.money import LRM, ZERO, MoneyField, format_sar, split_by_shares, to_sar
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1234.5", "1234.50"),
+        (1234, "1234.00"),
+        (Decimal("0.1"), "0.10"),
+        ("1.005", "1.01"),  # half up, not banker's rounding
+        ("2.675", "2.68"),
+        ("0.125", "0.13"),
+        ("0.124", "0.12"),
+        ("-1.005", "-1.01"),
+        ("-0.001", "0.00"),  # no negative zero
+        (" 1,234,567.891 ", "1234567.89"),
+        ("١٬٢٣٤٫٥", "1234.50"),  # Arabic-Indic digits and separators
+        ("1e3", "1000.00"),
+        (0, "0.00"),
+    ],
+)
+def test_to_sar(value, expected):
+    amount = to_sar(value)
+    assert isinstance(amount, Decimal)
+    assert str(amount) == expected
+
+
+@pytest.mark.parametrize("value", [1.5, 0.1, float("nan"), True, None, [1], object()])
+def test_to_sar_refuses_floats_and_other_types(value):
+    with pytest.raises(TypeError):
+        to_sar(value)
+
+
+@pytest.mark.parametrize("value", ["", "abc", "12abc", "1.2.3", "NaN", "sNaN", "Infinity", "-inf", "1e999999", "SAR 5"])
+def test_to_sar_refuses_junk(value):
+    with pytest.raises(ValueError):
+        to_sar(value)
+
+
+def test_zero():
+    assert ZERO == Decimal("0.00") and str(ZERO) == "0.00"
+
+
+def test_format_sar_in_arabic_and_english():
+    assert format_sar(Decimal("1234.5"), "ar") == "1,234.50 ر.س"
+    assert format_sar("1000000", "ar") == "1,000,000.00 ر.س"
+    assert format_sar(Decimal("1234.5"), "en") == "SAR 1,234.50"
+    assert format_sar("0.5", "en") == "SAR 0.50"
+
+
+def test_format_sar_follows_the_active_language():
+    assert format_sar("10") == "10.00 ر.س"
+    with translation.override("en"):
+        assert format_sar("10") == "SAR 10.00"
+
+
+def test_format_sar_keeps_the_minus_sign_before_the_digits_in_arabic():
+    assert format_sar("-5", "ar") == f"{LRM}-5.00 ر.س"
+    assert format_sar("-1234.5", "en") == "SAR -1,234.50"
+
+
+def test_format_sar_refuses_floats():
+    with pytest.raises(TypeError):
+        format_sar(1.5, "ar")
+
+
+@pytest.mark.parametrize(
+    ("amount", "shares", "expected"),
+    [
+        ("100", [Fraction(1, 3)] * 3, ["33.34", "33.33", "33.33"]),
+        ("100", ["1/3", "1/3", "1/3"], ["33.34", "33.33", "33.33"]),
+        ("0.01", [1, 1, 1], ["0.01", "0.00", "0.00"]),
+        ("10", [2, 1, 1], ["5.00", "2.50", "2.50"]),
+        ("1000", [Decimal("0.5"), Decimal("0.25"), Decimal("0.25")], ["500.00", "250.00", "250.00"]),
+        ("100", [1, 2], ["33.33", "66.67"]),  # largest remainder goes to the second part
+        ("100", [1, 0, 1], ["50.00", "0.00", "50.00"]),
+        ("-100", [1, 1, 1], ["-33.34", "-33.33", "-33.33"]),
+        ("0", [1, 1], ["0.00", "0.00"]),
+        ("99.99", [1], ["99.99"]),
+    ],
+)
+def test_split_by_shares(amount, shares, expected):
+    parts = split_by_shares(amount, shares)
+    assert [str(part) for part in parts] == expected
+    assert sum(parts) == to_sar(amount)
+
+
+@pytest.mark.parametrize(("shares", "error"), [([], ValueError), ([0, 0], ValueError), ([1, -1], ValueError), (["x"], ValueError), ([0.5, 0.5], TypeError)])
+def test_split_by_shares_refuses_bad_shares(shares, error):
+    with pytest.raises(error):
+        split_by_shares("100", shares)
+
+
+AMOUNTS = st.decimals(min_value=Decimal("-999999999999.99"), max_value=Decimal("999999999999.99"), places=2, allow_nan=False, allow_infinity=False)
+SHARES = st.lists(st.fractions(min_value=0, max_value=1000, max_denominator=97), min_size=1, max_size=12).filter(lambda shares: sum(shares) > 0)
+
+
+@given(AMOUNTS, SHARES)
+def test_split_by_shares_sums_exactly_and_stays_within_a_halala(amount, shares):
+    parts = split_by_shares(amount, shares)
+    assert len(parts) == len(shares)
+    assert sum(parts, ZERO) == to_sar(amount)
+    total = sum(shares)
+    for part, share in zip(parts, shares, strict=True):
+        assert part == part.quantize(Decimal("0.01"))
+        exact = Fraction(to_sar(amount)) * share / total
+        assert abs(Fraction(part) - exact) < Fraction(1, 100)
+
+
+def test_money_field_is_a_plain_decimal_field():
+    field = MoneyField("amount")
+    assert isinstance(field, models.DecimalField)
+    assert (field.max_digits, field.decimal_places) == (14, 2)
+    _, path, args, kwargs = field.deconstruct()
+    assert path == "django.db.models.DecimalField"
+    assert kwargs["max_digits"] == 14 and kwargs["decimal_places"] == 2
+    assert MoneyField(default=ZERO).default == ZERO

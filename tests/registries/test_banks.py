@@ -1,0 +1,163 @@
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from najiz.registries import services
+from najiz.registries.factories import AccountFactory, PersonFactory
+from najiz.registries.models import Account, AccountHold, RegistryOperation
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def reload(account):
+    return Account.objects.get(pk=account.pk)
+
+
+def test_freeze_takes_up_to_the_available_balance():
+    account = AccountFactory(balance=D("1000.00"))
+    assert services.freeze(account.iban, D("300.50"), "EN-1") == D("300.50")
+    assert services.freeze(account.iban, D("5000"), "EN-2") == D("699.50")
+    assert services.freeze(account.iban, D("10"), "EN-3") == D("0.00")
+    account = reload(account)
+    assert account.frozen == D("1000.00") and account.balance == D("1000.00") and account.available == 0
+
+
+def test_freeze_is_idempotent_on_ref_and_account():
+    account = AccountFactory(balance=D("1000.00"))
+    assert services.freeze(account.iban, D("400"), "EN-1") == D("400.00")
+    assert services.freeze(account.iban, D("400"), "EN-1") == D("400.00")
+    assert services.freeze(account.iban, D("999"), "EN-1") == D("400.00")  # replay returns the first result
+    assert reload(account).frozen == D("400.00")
+    assert AccountHold.objects.filter(account=account).count() == 1
+    assert RegistryOperation.objects.filter(operation="freeze", ref="EN-1").count() == 1
+
+
+def test_same_ref_on_two_accounts_acts_on_each():
+    owner = PersonFactory()
+    first, second = AccountFactory(person=owner, balance=D("100")), AccountFactory(person=owner, balance=D("50"))
+    assert services.freeze(first.iban, D("120"), "EN-1") == D("100.00")
+    assert services.freeze(second.iban, D("20"), "EN-1") == D("20.00")
+    assert reload(first).frozen == D("100.00") and reload(second).frozen == D("20.00")
+
+
+def test_unfreeze_releases_only_what_the_ref_froze():
+    account = AccountFactory(balance=D("1000.00"))
+    services.freeze(account.iban, D("250.25"), "EN-1")
+    services.freeze(account.iban, D("100.00"), "EN-2")
+    assert services.unfreeze(account.iban, "EN-1") == D("250.25")
+    assert services.unfreeze(account.iban, "EN-1") == D("250.25")  # replay, nothing more released
+    assert reload(account).frozen == D("100.00")
+    assert services.unfreeze(account.iban, "EN-9") == D("0.00")
+    assert services.frozen_by(account.iban, "EN-2") == D("100.00")
+    assert services.frozen_by(account.iban, "EN-1") == D("0.00")
+
+
+def test_seize_frozen_moves_money_to_the_court_trust_account():
+    account = AccountFactory(balance=D("1000.00"))
+    services.freeze(account.iban, D("600.40"), "EN-1")
+    services.freeze(account.iban, D("100.00"), "EN-2")
+    assert services.seize_frozen(account.iban, "EN-1") == D("600.40")
+    assert services.seize_frozen(account.iban, "EN-1") == D("600.40")  # replay
+    account = reload(account)
+    assert account.balance == D("399.60") and account.frozen == D("100.00") and account.available == D("299.60")
+    trust = services.court_trust_account()
+    assert trust.balance == D("600.40")
+    assert list(account.movements.values_list("amount", flat=True)) == [D("-600.40")]
+    assert list(trust.movements.values_list("amount", flat=True)) == [D("600.40")]
+    assert AccountHold.objects.get(account=account, ref="EN-1").status == "seized"
+    # after seizure nothing is left to release under that ref
+    assert services.unfreeze(account.iban, "EN-1") == D("0.00")
+    assert services.seize_frozen(account.iban, "EN-3") == D("0.00")
+
+
+def test_seize_after_unfreeze_takes_nothing():
+    account = AccountFactory(balance=D("500"))
+    services.freeze(account.iban, D("500"), "EN-1")
+    services.unfreeze(account.iban, "EN-1")
+    assert services.seize_frozen(account.iban, "EN-1") == D("0.00")
+    assert reload(account).balance == D("500.00")
+
+
+def test_credit_adds_money_once_per_ref():
+    account = AccountFactory(balance=D("10.00"))
+    result = services.credit(account.iban, D("99.99"), "DSB-1")
+    assert isinstance(result, Account) and result.balance == D("109.99")
+    assert services.credit(account.iban, D("99.99"), "DSB-1").balance == D("109.99")
+    assert services.credit(account.iban, D("0.01"), "DSB-2").balance == D("110.00")
+    assert reload(account).balance == D("110.00")
+
+
+@pytest.mark.parametrize("iban", ["SA0000000000000000000000", "junk", "", None])
+def test_credit_to_an_unknown_or_invalid_iban_is_a_bank_error(iban):
+    with pytest.raises(services.BankError):
+        services.credit(iban, D("1"), "DSB-1")
+    assert not RegistryOperation.objects.exists()
+
+
+def test_credit_to_a_closed_account_is_a_bank_error_and_can_be_retried():
+    account = AccountFactory(status=Account.Status.CLOSED, balance=D("0"))
+    with pytest.raises(services.BankError):
+        services.credit(account.iban, D("5"), "DSB-1")
+    Account.objects.filter(pk=account.pk).update(status=Account.Status.ACTIVE)
+    assert services.credit(account.iban, D("5"), "DSB-1").balance == D("5.00")
+
+
+def test_credit_refuses_non_positive_and_float_amounts():
+    account = AccountFactory()
+    with pytest.raises(services.BankError):
+        services.credit(account.iban, D("0"), "R")
+    with pytest.raises(services.BankError):
+        services.credit(account.iban, D("-1"), "R")
+    with pytest.raises(TypeError):
+        services.credit(account.iban, 1.5, "R")
+    with pytest.raises(services.BankError):
+        services.credit(account.iban, D("NaN"), "R")
+    with pytest.raises(services.BankError):
+        services.credit(account.iban, "lots", "R")
+    with pytest.raises(ValueError):
+        services.credit(account.iban, D("1"), "  ")
+    with pytest.raises(ValueError):
+        services.credit(account.iban, D("1"), "R" * 65)
+
+
+def test_debit_respects_frozen_money():
+    account = AccountFactory(balance=D("100.00"))
+    services.freeze(account.iban, D("60"), "EN-1")
+    with pytest.raises(services.InsufficientFunds):
+        services.debit(account.iban, D("40.01"), "PAY-1")
+    assert issubclass(services.InsufficientFunds, services.BankError)
+    assert services.debit(account.iban, D("40.00"), "PAY-1").balance == D("60.00")
+    assert services.debit(account.iban, D("40.00"), "PAY-1").balance == D("60.00")
+    assert reload(account).available == D("0.00")
+
+
+def test_failed_debit_is_not_recorded_so_a_retry_can_succeed():
+    account = AccountFactory(balance=D("10.00"))
+    with pytest.raises(services.InsufficientFunds):
+        services.debit(account.iban, D("20"), "PAY-1")
+    services.credit(account.iban, D("10"), "TOPUP")
+    assert services.debit(account.iban, D("20"), "PAY-1").balance == D("0.00")
+
+
+def test_database_refuses_freezing_more_than_the_balance():
+    account = AccountFactory(balance=D("10.00"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Account.objects.filter(pk=account.pk).update(frozen=D("10.01"))
+
+
+def test_database_requires_exactly_one_holder():
+    account = AccountFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Account.objects.filter(pk=account.pk).update(person=None)
+
+
+def test_freeze_query_count(django_assert_num_queries):
+    account = AccountFactory(balance=D("100"))
+    # savepoint, lock account, claim (select, savepoint, insert, release), hold, account, result, release
+    with django_assert_num_queries(10):
+        services.freeze(account.iban, D("10"), "EN-1")
+    # a replay only locks the account and reads the recorded result
+    with django_assert_num_queries(4):
+        services.freeze(account.iban, D("10"), "EN-1")

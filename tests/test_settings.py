@@ -1,0 +1,58 @@
+"""The settings modes of DESIGN.md §3, each checked in a fresh process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "NAJIZ_TESTING", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_mode_passes_check_deploy():
+    run = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_ENV="production", SECRET_KEY="k" * 20 + "-production-secret-for-the-check-" + "x" * 20,
+        ALLOWED_HOSTS="najiz.example", GATEWAY_SECRET="gateway-secret",
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    run = _manage("check", DJANGO_ENV="production")
+    assert run.returncode != 0
+    assert "SECRET_KEY" in run.stderr
+
+
+def test_default_mode_is_sqlite_with_in_process_tasks():
+    code = (
+        "import django, os; django.setup(); from django.conf import settings; from najiz.celery import app;"
+        "print(settings.DATABASES['default']['ENGINE'], app.conf.task_always_eager)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "NAJIZ_TESTING"}}
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE, env={**clean, "DJANGO_SETTINGS_MODULE": "najiz.settings"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert run.stdout.split() == ["django.db.backends.sqlite3", "True"], run.stderr
+
+
+def test_with_services_configured_tasks_go_to_the_broker():
+    code = (
+        "import django; django.setup(); from django.conf import settings; from najiz.celery import app;"
+        "print(settings.DATABASES['default']['ENGINE'], app.conf.task_always_eager, app.conf.broker_url)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"NAJIZ_TESTING"}}
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "najiz.settings", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/najiz",
+             "REDIS_URL": "redis://127.0.0.1:6379/3"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert run.stdout.split() == ["django.db.backends.postgresql", "False", "redis://127.0.0.1:6379/3"], run.stderr
