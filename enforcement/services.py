@@ -152,8 +152,9 @@ def issue_order(request: EnforcementRequest):
     order = ExecutionOrder.objects.create(
         request=request, number=request.number.replace("EN-", "EO-"), amount=request.outstanding, period_days=period.days
     )
+    debtor = request.debtors.select_related("person", "entity").first()
     payments.create_invoice(
-        purpose=request, payer_national_id=_invoice_payer_id(request), amount=order.amount, allow_partial=True,
+        purpose=request, payer=debtor.party, payer_user=_user_of(debtor), amount=order.amount, allow_partial=True,
         description_ar=f"طلب التنفيذ {request.number}", description_en=f"Enforcement request {request.number}",
     )
     reached = notify_debtors(request, "enforcement.order_issued")
@@ -169,9 +170,16 @@ def issue_order(request: EnforcementRequest):
     transition(request, Status.ORDER_ISSUED, decision=decision, params={"order": order.number})
 
 
-def _invoice_payer_id(request: EnforcementRequest) -> str:
-    debtor = request.debtors.first()
-    return debtor.id_number if debtor else ""
+def _user_of(debtor: RequestDebtor):
+    """The debtor's portal account (made from the civil registry if they never signed in)."""
+    from najiz.accounts.services import user_for_person
+
+    if debtor.person is None:
+        return None
+    if debtor.user_id is None:
+        debtor.user = user_for_person(debtor.person)
+        debtor.save(update_fields=["user"])
+    return debtor.user
 
 
 AUTOMATIC_STEPS = {

@@ -8,6 +8,9 @@ SWEEPS = [
     "accounts.sweep_expired_challenges",
     "notifications.sweep_undelivered",
     "enforcement.sweep_stalled",
+    "payments.sweep_disbursements",
+    "payments.sweep_expired_invoices",
+    "payments.sweep_gateway",
 ]
 
 

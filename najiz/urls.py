@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("najiz.accounts.urls")),
+    path("enforcement/", include("enforcement.urls")),
     path("payments/", include("payments.urls")),
     path("gateway/", include("payments.gateway_urls")),
     path("notifications/", include("notifications.urls")),

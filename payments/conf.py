@@ -1,0 +1,54 @@
+"""Settings of the payments app, each with a default so none is required.
+
+PAYMENTS_BILLER_CODE            SADAD biller code shown with every bill number ("090").
+PAYMENTS_GATEWAY_SESSION_TTL    how long a payer has to finish a gateway checkout (timedelta, 15 min).
+PAYMENTS_GATEWAY_OTP_ATTEMPTS   wrong OTPs allowed before the simulator fails the payment (3).
+PAYMENTS_DISBURSEMENT_MAX_ATTEMPTS  bank attempts before a disbursement is marked failed (10).
+PAYMENTS_DISBURSEMENT_RETRY_BACKOFF_MAX  ceiling of the retry backoff, in seconds (600).
+PAYMENTS_HOLDING_PREFIXES       {app_label: ledger account prefix} for the money a purpose holds;
+                                default {"conveyance": "escrow"}, every other app "case_payable".
+GATEWAY_SECRET                  shared HMAC-SHA256 key of the gateway callback (project setting).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+
+def biller_code() -> str:
+    return str(getattr(settings, "PAYMENTS_BILLER_CODE", "090"))
+
+
+def gateway_secret() -> bytes:
+    return str(getattr(settings, "GATEWAY_SECRET", "")).encode()
+
+
+def gateway_session_ttl() -> timedelta:
+    return getattr(settings, "PAYMENTS_GATEWAY_SESSION_TTL", timedelta(minutes=15))
+
+
+def otp_attempts() -> int:
+    return int(getattr(settings, "PAYMENTS_GATEWAY_OTP_ATTEMPTS", 3))
+
+
+def disbursement_max_attempts() -> int:
+    return int(getattr(settings, "PAYMENTS_DISBURSEMENT_MAX_ATTEMPTS", 10))
+
+
+def disbursement_backoff_max() -> int:
+    return int(getattr(settings, "PAYMENTS_DISBURSEMENT_RETRY_BACKOFF_MAX", 600))
+
+
+def stalled_after() -> timedelta:
+    """Project setting STALLED_AFTER: when the sweeps consider a queued step lost."""
+    return getattr(settings, "STALLED_AFTER", timedelta(minutes=3))
+
+
+def holding_prefixes() -> dict:
+    return {"conveyance": "escrow", **getattr(settings, "PAYMENTS_HOLDING_PREFIXES", {})}
+
+
+# The simulator's test cards (Luhn-valid numbers on a Mada BIN): what each does at the "bank".
+CARD_APPROVED = "4464040000000007"
+CARD_DECLINED = "4464040000000015"
+CARD_TIMEOUT = "4464040000000023"

@@ -1,0 +1,48 @@
+"""Read queries of the payments app, scoped to who may see what."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import OPEN_STATUSES, Disbursement, Invoice, PayerKind, Payment
+
+
+def invoices_visible_to(user, acting_entity=None) -> QuerySet:
+    """The invoices a signed-in person pays: their own, or the entity's they act for."""
+    if user is None or not user.is_authenticated:
+        return Invoice.objects.none()
+    if acting_entity is not None:
+        return Invoice.objects.filter(payer_kind=PayerKind.ENTITY, payer_id_number=acting_entity.cr_number)
+    return Invoice.objects.filter(Q(payer_user=user) | Q(payer_kind=PayerKind.PERSON, payer_id_number=user.national_id))
+
+
+def invoice_for_payer(request, bill_number: str) -> Invoice:
+    """The invoice if the request's user pays it, else 404 (whether or not it exists)."""
+    queryset = invoices_visible_to(request.user, getattr(request, "acting_entity", None))
+    return get_object_or_404(queryset, bill_number=bill_number)
+
+
+def payment_for_payer(request, pk: int) -> Payment:
+    visible = invoices_visible_to(request.user, getattr(request, "acting_entity", None))
+    return get_object_or_404(Payment.objects.select_related("invoice").filter(invoice__in=visible), pk=pk)
+
+
+def _of(purpose) -> dict:
+    return {"purpose_type": ContentType.objects.get_for_model(purpose), "purpose_id": purpose.pk}
+
+
+def invoices_for(purpose) -> QuerySet:
+    return Invoice.objects.filter(**_of(purpose))
+
+
+def open_invoice_for(purpose) -> Invoice | None:
+    """The newest invoice of a purpose still taking payments, or None."""
+    return invoices_for(purpose).filter(status__in=OPEN_STATUSES).order_by("-created_at", "-id").first()
+
+
+def payments_for(purpose) -> QuerySet:
+    return Payment.objects.filter(invoice__in=invoices_for(purpose)).select_related("invoice")
+
+
+def disbursements_for(purpose) -> QuerySet:
+    return Disbursement.objects.filter(**_of(purpose))

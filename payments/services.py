@@ -1,0 +1,596 @@
+"""Commands of the payments app. Each is one database transaction.
+
+Ledger conventions: amounts are signed (debit +, credit -). Accounts:
+
+* `court_trust` (asset): the court's trust account at the bank; every riyal the court holds.
+* `case_payable:<case>` / `escrow:<case>` (liability): what the court holds for one case.
+* `refunds` (liability): an overpayment owed back to a payer, cleared in the same step.
+
+Money movements: payment received (trust +, holding -), seized funds (trust +, holding -),
+disbursement and refund to an IBAN (holding +, trust -). The same moves are made at the banks
+registry, in the same database transaction, so the court trust account there matches the ledger.
+
+Row locks, always taken in this order: Invoice, LedgerAccount (holding), Disbursement.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from najiz.common import clock
+from najiz.common.identifiers import is_valid_saudi_iban, normalize_iban
+
+from . import conf, signals
+from .models import (
+    OPEN_STATUSES,
+    ZERO,
+    AccountKind,
+    Disbursement,
+    DisbursementKind,
+    DisbursementStatus,
+    Invoice,
+    InvoiceStatus,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    PayerKind,
+    Payment,
+    PaymentMethod,
+    TransactionKind,
+)
+
+logger = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1000000000000")  # what DecimalField(max_digits=14, decimal_places=2) holds
+
+
+class LedgerImbalance(ValueError):
+    """A ledger transaction whose entries do not sum to zero (a programming error)."""
+
+
+def to_money(value) -> Decimal:
+    """Decimal SAR with two places; refuses floats, junk and more than two decimal places."""
+    if isinstance(value, float):
+        raise TypeError("money is never a float")
+    try:
+        amount = Decimal(str(value).strip())
+        exact = amount.is_finite() and abs(amount) < MAX_AMOUNT and amount == amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        exact = False
+    if not exact:
+        raise ValidationError(_("Enter an amount in riyals, e.g. 1500.00."), code="invalid_amount")
+    return amount.quantize(CENT)
+
+
+# --- Ledger ---------------------------------------------------------------------------------
+
+
+def purpose_ref(purpose) -> str:
+    """The case number of a purpose (its `number`), or `<app>.<model>-<pk>` for anything else."""
+    number = getattr(purpose, "number", None)
+    if number:
+        return str(number)
+    meta = purpose._meta
+    return f"{meta.app_label}.{meta.model_name}-{purpose.pk}"
+
+
+def holding_account_code(purpose) -> str:
+    """The ledger account holding a purpose's money: `escrow:<ref>` for conveyances,
+    `case_payable:<ref>` otherwise (a model may set LEDGER_HOLDING_PREFIX to choose)."""
+    prefix = getattr(purpose, "LEDGER_HOLDING_PREFIX", None) or conf.holding_prefixes().get(
+        purpose._meta.app_label, "case_payable"
+    )
+    return f"{prefix}:{purpose_ref(purpose)}"
+
+
+def ledger_account(code: str) -> LedgerAccount:
+    kind = AccountKind.ASSET if code == LedgerAccount.COURT_TRUST else AccountKind.LIABILITY
+    account, _created = LedgerAccount.objects.get_or_create(code=code, defaults={"kind": kind})
+    return account
+
+
+def _purpose_fields(purpose) -> dict:
+    if purpose is None:
+        return {}
+    return {"purpose_type": ContentType.objects.get_for_model(purpose), "purpose_id": purpose.pk}
+
+
+@transaction.atomic
+def post_transaction(kind: str, ref: str, entries: Iterable[tuple[str, Decimal]], *, memo: str = "", purpose=None) -> LedgerTransaction:
+    """Post one double-entry transaction: `entries` are (account code, signed amount); zero
+    amounts are dropped; at least two remain and they sum to zero, or LedgerImbalance."""
+    lines = []
+    for code, amount in entries:
+        amount = to_money(amount)
+        if amount:
+            lines.append((code, amount))
+    if len(lines) < 2:
+        raise LedgerImbalance(f"a ledger transaction needs two entries or more: {lines}")
+    if sum((amount for _code, amount in lines), ZERO) != ZERO:
+        raise LedgerImbalance(f"entries do not sum to zero: {lines}")
+    if kind not in TransactionKind.values:
+        raise ValueError(f"unknown ledger transaction kind {kind!r}")
+    txn = LedgerTransaction.objects.create(kind=kind, ref=ref, memo=memo[:255], at=clock.now(), **_purpose_fields(purpose))
+    LedgerEntry.objects.bulk_create(
+        [LedgerEntry(transaction=txn, account=ledger_account(code), amount=amount) for code, amount in lines]
+    )
+    return txn
+
+
+def _cents(total) -> Decimal:
+    """A summed amount as exact SAR (SQLite sums decimals as floats; PostgreSQL is exact)."""
+    return Decimal(total or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def balance(account_code: str) -> Decimal:
+    """Signed balance (debit +) of an account, summed from its entries."""
+    return _cents(LedgerEntry.objects.filter(account__code=account_code).aggregate(total=Sum("amount"))["total"])
+
+
+def held_for(purpose) -> Decimal:
+    """What the court holds for a purpose now (positive)."""
+    return -balance(holding_account_code(purpose))
+
+
+def collected_for(purpose) -> Decimal:
+    """Everything ever received for a purpose: payments applied and seized funds."""
+    total = LedgerEntry.objects.filter(account__code=holding_account_code(purpose), amount__lt=0).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return -_cents(total)
+
+
+def _pending_disbursements(holding: LedgerAccount) -> Decimal:
+    total = Disbursement.objects.filter(holding_account=holding, status=DisbursementStatus.PENDING).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return _cents(total)
+
+
+def available_for_disbursement(purpose) -> Decimal:
+    """Held for the purpose minus what pending disbursements will take."""
+    holding = LedgerAccount.objects.filter(code=holding_account_code(purpose)).first()
+    if holding is None:
+        return ZERO
+    return held_for(purpose) - _pending_disbursements(holding)
+
+
+# --- The banks registry ---------------------------------------------------------------------
+
+
+def _bank():
+    from najiz.registries import services as registries
+
+    return registries
+
+
+def bank_error_class():
+    return _bank().BankError
+
+
+# --- Invoices -------------------------------------------------------------------------------
+
+
+def _luhn_digit(digits: str) -> str:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        digit = int(char)
+        if index % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return str((10 - total % 10) % 10)
+
+
+def new_bill_number() -> str:
+    """11 digits: 10 random (first not zero) and a check digit, so a mistyped bill is caught."""
+    body = str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(9))
+    return body + _luhn_digit(body)
+
+
+def is_valid_bill_number(value: str) -> bool:
+    return len(value) == 11 and value.isdigit() and _luhn_digit(value[:10]) == value[10]
+
+
+def _payer_fields(payer, payer_user) -> dict:
+    from django.contrib.auth import get_user_model
+
+    cr_number = getattr(payer, "cr_number", None)
+    if cr_number:
+        kind, id_number = PayerKind.ENTITY, str(cr_number)
+    else:
+        kind, id_number = PayerKind.PERSON, str(getattr(payer, "national_id", None) or payer)
+    if payer_user is None and kind == PayerKind.PERSON:
+        payer_user = get_user_model().objects.filter(national_id=id_number).first()
+    return {
+        "payer_kind": kind,
+        "payer_id_number": id_number,
+        "payer_name_ar": getattr(payer, "name_ar", "") or "",
+        "payer_name_en": getattr(payer, "name_en", "") or "",
+        "payer_user": payer_user,
+    }
+
+
+@transaction.atomic
+def create_invoice(
+    *,
+    purpose,
+    payer,
+    amount,
+    description_ar: str,
+    description_en: str,
+    allow_partial: bool = False,
+    expires_at=None,
+    payer_user=None,
+) -> Invoice:
+    """Issue a bill for `purpose` (any saved model instance) to `payer` (a registry Person or
+    User — anything with `national_id` — or an Entity with `cr_number`). Enforcement invoices
+    allow partial payments; conveyance invoices are paid in full."""
+    amount = to_money(amount)
+    if amount <= 0:
+        raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
+    fields = {
+        **_payer_fields(payer, payer_user),
+        "biller_code": conf.biller_code(),
+        "amount": amount,
+        "allow_partial": allow_partial,
+        "purpose_type": ContentType.objects.get_for_model(purpose),
+        "purpose_id": purpose.pk,
+        "purpose_ref": purpose_ref(purpose),
+        "holding_account": ledger_account(holding_account_code(purpose)),
+        "description_ar": description_ar,
+        "description_en": description_en,
+        "expires_at": expires_at,
+        "created_at": clock.now(),
+    }
+    for _attempt in range(10):
+        bill_number = new_bill_number()
+        if Invoice.objects.filter(bill_number=bill_number).exists():
+            continue
+        try:
+            with transaction.atomic():
+                return Invoice.objects.create(bill_number=bill_number, **fields)
+        except IntegrityError:  # the same number taken meanwhile: draw again
+            continue
+    raise RuntimeError("could not allocate a bill number")  # pragma: no cover
+
+
+def _lock_invoice(invoice) -> Invoice:
+    if isinstance(invoice, Invoice):
+        return Invoice.objects.select_for_update().get(pk=invoice.pk)
+    return Invoice.objects.select_for_update().get(bill_number=str(invoice))
+
+
+def _status_for(paid: Decimal, amount: Decimal) -> str:
+    if paid >= amount:
+        return InvoiceStatus.PAID
+    return InvoiceStatus.PARTLY_PAID if paid > 0 else InvoiceStatus.UNPAID
+
+
+def _expire_if_due(invoice: Invoice) -> None:
+    if invoice.status in OPEN_STATUSES and invoice.is_expired:
+        invoice.status = InvoiceStatus.EXPIRED
+        invoice.closed_at = clock.now()
+        invoice.save(update_fields=["status", "closed_at"])
+
+
+@transaction.atomic
+def amend_invoice_amount(invoice, amount) -> Invoice:
+    """Change what an open invoice asks for (a reduced claim, an added publication cost).
+    It may not go below what was already paid; reaching it makes the invoice paid."""
+    amount = to_money(amount)
+    invoice = _lock_invoice(invoice)
+    if invoice.status not in OPEN_STATUSES:
+        raise ValidationError(_("This invoice is closed and cannot be changed."), code="invoice_closed")
+    if amount <= 0:
+        raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
+    if amount < invoice.paid:
+        raise ValidationError(_("The amount cannot be less than what was already paid."), code="below_paid")
+    invoice.amount = amount
+    invoice.status = _status_for(invoice.paid, amount)
+    invoice.closed_at = clock.now() if invoice.status == InvoiceStatus.PAID else None
+    invoice.save(update_fields=["amount", "status", "closed_at"])
+    return invoice
+
+
+@transaction.atomic
+def cancel_invoice_remainder(invoice) -> Invoice:
+    """Stop an open invoice from taking more money (what was paid stays paid). No-op if closed."""
+    invoice = _lock_invoice(invoice)
+    if invoice.status in OPEN_STATUSES:
+        invoice.status = InvoiceStatus.CANCELLED
+        invoice.closed_at = clock.now()
+        invoice.save(update_fields=["status", "closed_at"])
+    return invoice
+
+
+def expire_invoices(batch_size: int = 500) -> int:
+    """Mark open invoices past their expiry as expired; returns how many. Idempotent."""
+    count = 0
+    ids = list(
+        Invoice.objects.filter(status__in=OPEN_STATUSES, expires_at__lte=clock.now()).values_list("pk", flat=True)[:batch_size]
+    )
+    for pk in ids:
+        with transaction.atomic():
+            invoice = Invoice.objects.select_for_update().get(pk=pk)
+            before = invoice.status
+            _expire_if_due(invoice)
+            count += invoice.status != before
+    return count
+
+
+def _split(invoice: Invoice, amount: Decimal) -> Decimal:
+    """How much of a confirmed gateway payment applies to the invoice (the rest is refunded).
+
+    A closed or expired invoice takes nothing; an invoice that must be paid in full takes a
+    payment only if it covers the whole outstanding; otherwise up to the outstanding applies.
+    """
+    if not invoice.is_payable:
+        return ZERO
+    outstanding = invoice.outstanding
+    if not invoice.allow_partial and amount < outstanding:
+        return ZERO
+    return min(amount, outstanding)
+
+
+@transaction.atomic
+def record_gateway_payment(invoice, txn_id: str, amount, method: str) -> tuple[Payment, bool]:
+    """Record money the gateway confirmed for `invoice` (an Invoice or its bill number).
+
+    Idempotent on `txn_id`: a repeated confirmation returns (the payment, False) and changes
+    nothing. The gateway has already taken the money, so a confirmation is never refused: what
+    the invoice cannot take (beyond the outstanding, a partial amount for a pay-in-full invoice,
+    a closed invoice) is recorded and refunded to the payer in the same transaction.
+    """
+    amount = to_money(amount)
+    if amount <= 0:
+        raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
+    if method not in PaymentMethod.values:
+        raise ValidationError(_("Unknown payment method."), code="unknown_method")
+    existing = Payment.objects.filter(gateway_txn_id=txn_id).first()
+    if existing:
+        return existing, False
+    invoice = _lock_invoice(invoice)
+    existing = Payment.objects.filter(gateway_txn_id=txn_id).first()  # another request won the lock first
+    if existing:
+        return existing, False
+    _expire_if_due(invoice)
+    applied = _split(invoice, amount)
+    excess = amount - applied
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            bank = _bank()
+            trust_iban = bank.court_trust_account().iban
+            bank.credit(trust_iban, amount, txn_id)  # the gateway settles into the trust account
+            txn = post_transaction(
+                TransactionKind.PAYMENT,
+                txn_id,
+                [(LedgerAccount.COURT_TRUST, amount), (invoice.holding_account.code, -applied), (LedgerAccount.REFUNDS, -excess)],
+                memo=f"{method} bill {invoice.bill_number}",
+                purpose=invoice.purpose,
+            )
+            refund_txn = None
+            if excess:
+                bank.debit(trust_iban, excess, f"{txn_id}/refund")  # returned to the payer by the gateway
+                refund_txn = post_transaction(
+                    TransactionKind.REFUND,
+                    f"{txn_id}/refund",
+                    [(LedgerAccount.REFUNDS, excess), (LedgerAccount.COURT_TRUST, -excess)],
+                    memo=f"overpayment of bill {invoice.bill_number} returned by the gateway",
+                    purpose=invoice.purpose,
+                )
+            payment = Payment.objects.create(
+                invoice=invoice,
+                gateway_txn_id=txn_id,
+                method=method,
+                amount=amount,
+                applied_amount=applied,
+                refunded_amount=excess,
+                received_at=now,
+                ledger_transaction=txn,
+                refund_transaction=refund_txn,
+            )
+    except IntegrityError:
+        existing = Payment.objects.filter(gateway_txn_id=txn_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    if applied:
+        invoice.paid += applied
+        invoice.status = _status_for(invoice.paid, invoice.amount)
+        if invoice.status == InvoiceStatus.PAID:
+            invoice.closed_at = now
+        invoice.save(update_fields=["paid", "status", "closed_at"])
+        invoice_pk, payment_pk = invoice.pk, payment.pk
+        transaction.on_commit(lambda: _send_invoice_paid(invoice_pk, payment_pk))
+    return payment, True
+
+
+def _send_robust(signal, sender, **kwargs):
+    for receiver, result in signal.send_robust(sender=sender, **kwargs):
+        if isinstance(result, Exception):
+            logger.error("payments signal receiver %r failed", receiver, exc_info=result)
+
+
+def _send_invoice_paid(invoice_pk, payment_pk):
+    invoice = Invoice.objects.get(pk=invoice_pk)
+    payment = Payment.objects.get(pk=payment_pk)
+    _send_robust(signals.invoice_paid, Invoice, invoice=invoice, payment=payment, purpose=invoice.purpose)
+
+
+@transaction.atomic
+def record_seized_funds(purpose, amount, *, ref: str, memo: str = "") -> LedgerTransaction:
+    """Post money already moved into the court trust account at the bank (e.g. by
+    registries.seize_frozen) as held for `purpose`. Idempotent on `ref`."""
+    existing = LedgerTransaction.objects.filter(kind=TransactionKind.SEIZURE, ref=ref).first()
+    if existing:
+        return existing
+    amount = to_money(amount)
+    return post_transaction(
+        TransactionKind.SEIZURE,
+        ref,
+        [(LedgerAccount.COURT_TRUST, amount), (holding_account_code(purpose), -amount)],
+        memo=memo,
+        purpose=purpose,
+    )
+
+
+@transaction.atomic
+def seize_to_trust(purpose, iban: str, *, ref: str) -> Decimal:
+    """Seize the frozen balance of `iban` into the court trust account and hold it for
+    `purpose`; returns the amount (zero if nothing was frozen). Idempotent on (iban, ref)."""
+    ledger_ref = f"{ref}/{normalize_iban(iban)}"
+    existing = LedgerTransaction.objects.filter(kind=TransactionKind.SEIZURE, ref=ledger_ref).first()
+    if existing:
+        return _cents(existing.entries.filter(amount__gt=0).aggregate(total=Sum("amount"))["total"])
+    amount = to_money(_bank().seize_frozen(iban, ref) or ZERO)
+    if amount > 0:
+        record_seized_funds(purpose, amount, ref=ledger_ref, memo=f"seized from {normalize_iban(iban)}")
+    return amount
+
+
+# --- Disbursements --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_disbursement(purpose, iban: str, amount, *, ref: str, kind: str = DisbursementKind.PAYOUT, beneficiary: str = "") -> Disbursement:
+    """Pay `amount` of what the court holds for `purpose` to `iban`; executed by the task
+    `payments.execute_disbursement` after commit. Idempotent on (purpose, ref)."""
+    amount = to_money(amount)
+    if amount <= 0:
+        raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
+    iban = normalize_iban(iban)
+    if not is_valid_saudi_iban(iban):
+        raise ValidationError(_("Enter a valid Saudi IBAN: 24 characters starting with SA."), code="invalid_iban")
+    purpose_type = ContentType.objects.get_for_model(purpose)
+    holding = LedgerAccount.objects.select_for_update().get(pk=ledger_account(holding_account_code(purpose)).pk)
+    existing = Disbursement.objects.filter(purpose_type=purpose_type, purpose_id=purpose.pk, ref=ref).first()
+    if existing:
+        if (existing.iban, existing.amount, existing.kind) != (iban, amount, kind):
+            raise ValidationError(_("This disbursement reference is already used."), code="ref_used")
+        return existing
+    if amount > held_for(purpose) - _pending_disbursements(holding):
+        raise ValidationError(_("The court does not hold enough for this case to pay that amount."), code="insufficient")
+    disbursement = Disbursement.objects.create(
+        purpose_type=purpose_type,
+        purpose_id=purpose.pk,
+        purpose_ref=purpose_ref(purpose),
+        ref=ref,
+        kind=kind,
+        iban=iban,
+        beneficiary=beneficiary[:200],
+        amount=amount,
+        holding_account=holding,
+        requested_at=clock.now(),
+    )
+    enqueue_disbursement(disbursement.pk)
+    return disbursement
+
+
+def refund(purpose, iban: str, amount, *, ref: str, beneficiary: str = "") -> Disbursement:
+    """Return money held for `purpose` to a payer's IBAN (e.g. an overpayment at closure)."""
+    return request_disbursement(purpose, iban, amount, ref=ref, kind=DisbursementKind.REFUND, beneficiary=beneficiary)
+
+
+def enqueue_disbursement(disbursement_pk: int) -> None:
+    from .tasks import execute_disbursement
+
+    transaction.on_commit(lambda: execute_disbursement.delay(disbursement_pk))
+
+
+def execute_disbursement(disbursement_id: int) -> Disbursement:
+    """Move the money at the bank and post it, once. Does nothing unless pending. On a bank
+    error the attempt is recorded and the error re-raised (the task retries with backoff),
+    until the last allowed attempt, which marks the disbursement failed."""
+    BankError = bank_error_class()
+    error = None
+    with transaction.atomic():
+        disbursement = Disbursement.objects.select_for_update().get(pk=disbursement_id)
+        if disbursement.status != DisbursementStatus.PENDING:
+            return disbursement
+        now = clock.now()
+        disbursement.attempts += 1
+        disbursement.last_attempt_at = now
+        try:
+            with transaction.atomic():
+                bank = _bank()
+                trust_iban = bank.court_trust_account().iban
+                moves = [
+                    (trust_iban, bank.debit),  # out of the court trust account...
+                    (disbursement.iban, bank.credit),  # ...into the beneficiary's
+                ]
+                for iban, move in sorted(moves, key=lambda pair: pair[0]):  # accounts locked in IBAN order
+                    move(iban, disbursement.amount, disbursement.bank_ref)
+                txn = post_transaction(
+                    TransactionKind.DISBURSEMENT if disbursement.kind == DisbursementKind.PAYOUT else TransactionKind.REFUND,
+                    disbursement.bank_ref,
+                    [(disbursement.holding_account.code, disbursement.amount), (LedgerAccount.COURT_TRUST, -disbursement.amount)],
+                    memo=f"{disbursement.kind} to {disbursement.iban}",
+                    purpose=disbursement.purpose,
+                )
+        except BankError as exc:
+            disbursement.last_error = str(exc)[:500] or exc.__class__.__name__
+            if disbursement.attempts >= conf.disbursement_max_attempts():
+                disbursement.status = DisbursementStatus.FAILED
+                transaction.on_commit(lambda: _send_disbursement(signals.disbursement_failed, disbursement_id))
+            else:
+                error = exc
+        else:
+            disbursement.status = DisbursementStatus.DONE
+            disbursement.done_at = now
+            disbursement.ledger_transaction = txn
+            disbursement.last_error = ""
+            transaction.on_commit(lambda: _send_disbursement(signals.disbursement_done, disbursement_id))
+        disbursement.save()
+    if error is not None:
+        raise error
+    return disbursement
+
+
+def _send_disbursement(signal, disbursement_pk):
+    disbursement = Disbursement.objects.get(pk=disbursement_pk)
+    _send_robust(signal, Disbursement, disbursement=disbursement, purpose=disbursement.purpose)
+
+
+@transaction.atomic
+def retry_disbursement(disbursement: Disbursement, *, iban: str | None = None) -> Disbursement:
+    """Put a failed disbursement back in the queue, optionally to a corrected IBAN."""
+    disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    if disbursement.status != DisbursementStatus.FAILED:
+        return disbursement
+    if iban is not None:
+        iban = normalize_iban(iban)
+        if not is_valid_saudi_iban(iban):
+            raise ValidationError(_("Enter a valid Saudi IBAN: 24 characters starting with SA."), code="invalid_iban")
+        disbursement.iban = iban
+    disbursement.status = DisbursementStatus.PENDING
+    disbursement.attempts = 0
+    disbursement.save(update_fields=["iban", "status", "attempts"])
+    enqueue_disbursement(disbursement.pk)
+    return disbursement
+
+
+def requeue_stalled_disbursements(batch_size: int = 200) -> int:
+    """Safety net for a lost task: re-enqueue pending disbursements nobody tried lately."""
+    cutoff = clock.now() - conf.stalled_after()
+    ids = list(
+        Disbursement.objects.filter(status=DisbursementStatus.PENDING)
+        .filter(Q(last_attempt_at__lte=cutoff) | Q(last_attempt_at__isnull=True, requested_at__lte=cutoff))
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    from .tasks import execute_disbursement
+
+    for pk in ids:
+        execute_disbursement.delay(pk)
+    return len(ids)
