@@ -12,6 +12,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("najiz.accounts.urls")),
     path("enforcement/", include("enforcement.urls")),
+    path("conveyance/", include("conveyance.urls")),
+    path("verify/", include("conveyance.verify_urls")),
     path("payments/", include("payments.urls")),
     path("gateway/", include("payments.gateway_urls")),
     path("notifications/", include("notifications.urls")),
