@@ -70,7 +70,10 @@ def alert_creditor(request, kind, **extra):
 
 
 def notify_debtors(request, kind, **extra) -> list[str]:
-    """Notify every debtor on every channel; return the channels that can reach them."""
+    """Notify every debtor on every channel; return the channels that reached them.
+
+    A Najiz account counts as a channel only once its holder has signed in to it; SMS and
+    e-mail count when the registry holds the number or address."""
     from django.conf import settings
 
     reached = set()
@@ -78,5 +81,8 @@ def notify_debtors(request, kind, **extra) -> list[str]:
     for debtor in request.debtors.select_related("person", "entity"):
         for user in users_for_party(debtor.party):
             notification = notifications.notify(user, kind, params=params, url=_url(request), case=request)
-            reached.update(d.channel for d in notification.deliveries.exclude(status="skipped"))
+            deliveries = notification.deliveries.exclude(status="skipped")
+            if user.last_login is None:
+                deliveries = deliveries.exclude(channel="in_app")
+            reached.update(d.channel for d in deliveries)
     return sorted(reached)

@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EnforcementConfig(AppConfig):
     name = "enforcement"
+    verbose_name = _("Virtual enforcement court")
+
+    def ready(self):
+        from . import events, receivers  # noqa: F401  (timeline texts, payment receivers)

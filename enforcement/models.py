@@ -53,6 +53,7 @@ class EnforcementRequest(models.Model):
     paid_outside = models.DecimalField(_("paid outside the system"), **MONEY, default=Decimal("0.00"))
     notified_at = models.DateTimeField(_("debtor notified at"), null=True, blank=True)
     deadline = models.DateTimeField(_("payment deadline"), null=True, blank=True, db_index=True)
+    deadline_alerted_at = models.DateTimeField(null=True, blank=True)
     withdrawn = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=clock.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -165,3 +166,24 @@ class Measure(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.target}".strip()
+
+
+class Collection(models.Model):
+    """Money collected on a request: an invoice payment or a seized balance. One row per source."""
+
+    class Source(models.TextChoices):
+        INVOICE = "invoice", _("Payment of the invoice")
+        SEIZURE = "seizure", _("Seized bank balance")
+
+    request = models.ForeignKey(EnforcementRequest, on_delete=models.PROTECT, related_name="collections")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    ref = models.CharField(max_length=80)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["request", "ref"], name="collection_once_per_source")]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.amount}"

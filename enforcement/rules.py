@@ -166,3 +166,25 @@ def run_audit(inputs) -> list[RuleResult]:
 REFERRAL_BY_CITY = _("Referred to circuit %(circuit)s in the debtor's city, which has the fewest open requests (%(load)s).")
 REFERRAL_FALLBACK = _("No circuit sits in the debtor's city (%(city)s); referred to the capital's least-loaded circuit.")
 ORDER_ART34 = _("Execution order issued under Art. 34: pay within %(days)s days of notification.")
+
+
+# --- Art. 46: when the measures apply -----------------------------------------------------
+
+
+def period_lapsed(inputs) -> RuleResult:
+    if inputs["deadline"] and inputs["deadline"] <= inputs["now"]:
+        return result("period_lapsed", True, _("The payment period after notification has lapsed."))
+    return result("period_lapsed", False, _("The payment period has not lapsed yet."))
+
+
+def debt_outstanding(inputs) -> RuleResult:
+    if Decimal(inputs["outstanding"]) > 0:
+        return result("debt_outstanding", True, _("The debt is unpaid (%(amount)s SAR outstanding)."), amount=inputs["outstanding"])
+    return result("debt_outstanding", False, _("Nothing is outstanding."))
+
+
+MEASURE_RULES = (period_lapsed, debt_outstanding)
+
+
+def run_measures(inputs) -> list[RuleResult]:
+    return [rule(inputs) for rule in MEASURE_RULES]

@@ -15,7 +15,7 @@ from najiz.registries import services as registries
 
 from . import rules
 from .audit import gather_audit_inputs, party
-from .models import Circuit, EnforcementRequest, ExecutionOrder, RequestDebtor
+from .models import Circuit, Collection, EnforcementRequest, ExecutionOrder, Measure, MeasureKind, RequestDebtor
 from .states import OPEN, Status, TransitionError, can_move
 
 CAPITAL = "riyadh"
@@ -205,3 +205,311 @@ def advance(request_id: int) -> str:
     while advance_once(request_id):
         pass
     return EnforcementRequest.objects.values_list("status", flat=True).get(pk=request_id)
+
+
+# --- Art. 46 measures -----------------------------------------------------------------------
+
+def _measure(request, debtor, kind, *, target="", amount=None, decision=None) -> Measure:
+    measure, _ = Measure.objects.get_or_create(
+        request=request, debtor=debtor, kind=kind, target=target, defaults={"amount": amount, "decision": decision}
+    )
+    return measure
+
+
+def disclose_assets(debtor) -> dict:
+    """What the registries hold for a debtor: bank accounts and (for persons) deeds."""
+    party_ = debtor.party
+    accounts = registries.accounts_of(party_) if party_ else []
+    deeds = registries.deeds_of(party_) if debtor.person_id else []
+    return {
+        "accounts": [{"iban": a.iban, "available": str(a.balance - a.frozen)} for a in accounts],
+        "deeds": [d.number for d in deeds],
+    }
+
+
+def gather_measure_inputs(request) -> dict:
+    return {
+        "now": clock.now().isoformat(),
+        "deadline": request.deadline.isoformat() if request.deadline else None,
+        "outstanding": str(request.outstanding),
+        "debtors": {d.id_number: disclose_assets(d) for d in request.debtors.select_related("person", "entity")},
+    }
+
+
+def _seize_balances(request, debtor, assets, decision) -> None:
+    """Freeze each account up to what is still owed, then seize what was frozen into the court."""
+    from payments import services as payments
+
+    for account in assets["accounts"]:
+        if request.outstanding <= 0:
+            return
+        frozen = registries.freeze(account["iban"], request.outstanding, request.number)
+        if frozen <= 0:
+            continue
+        _measure(request, debtor, MeasureKind.FREEZE_BALANCE, target=account["iban"], amount=frozen, decision=decision)
+        seized = payments.seize_to_trust(request, account["iban"], ref=request.number)
+        if seized > 0:
+            _measure(request, debtor, MeasureKind.SEIZE_BALANCE, target=account["iban"], amount=seized, decision=decision)
+            _collect(request, Collection.Source.SEIZURE, f"seizure/{account['iban']}", seized)
+
+
+def _restrict(request, debtor, assets, decision) -> None:
+    """The measures that press a debtor whose money did not cover the debt."""
+    subject, ref = debtor.party, request.number
+    if debtor.person_id:
+        registries.ban_travel(subject, ref)
+        _measure(request, debtor, MeasureKind.TRAVEL_BAN, decision=decision)
+        registries.stop_poa_issuing(subject, ref)
+        _measure(request, debtor, MeasureKind.STOP_POA, decision=decision)
+        for number in assets["deeds"]:
+            registries.place_seizure(registries.deed(number), by=str(request.circuit or ""), ref=ref)
+            _measure(request, debtor, MeasureKind.DEED_SEIZURE, target=number, decision=decision)
+    registries.report_default(subject, request.outstanding, ref)
+    _measure(request, debtor, MeasureKind.CREDIT_REPORT, amount=request.outstanding, decision=decision)
+    registries.bar_dealings(subject, ref)
+    _measure(request, debtor, MeasureKind.DEALINGS_BAR, decision=decision)
+
+
+def apply_measures(request_id: int) -> str:
+    """When the payment period has lapsed unpaid: Art. 46 measures, in order, once."""
+    with transaction.atomic():
+        request = locked(request_id)
+        inputs = gather_measure_inputs(request)
+        checks = rules.run_measures(inputs)
+        if request.status != Status.ORDER_ISSUED or rules_failed(checks):
+            return request.status
+        decision = casefile.record_decision(
+            request, "measures", rules=checks, outcome="measures_applied", inputs=inputs,
+            rules_version=rules.RULES_VERSION, amount=request.outstanding, circuit=request.circuit,
+        )
+        debtors = list(request.debtors.select_related("person", "entity"))
+        for debtor in debtors:
+            assets = inputs["debtors"][debtor.id_number]
+            _measure(request, debtor, MeasureKind.DISCLOSE_ASSETS, decision=decision)
+            _seize_balances(request, debtor, assets, decision)
+        if request.outstanding > 0:
+            for debtor in debtors:
+                _restrict(request, debtor, inputs["debtors"][debtor.id_number], decision)
+        transition(request, Status.MEASURES_APPLIED, decision=decision)
+        from .alerts import alert_creditor, notify_debtors
+
+        notify_debtors(request, "enforcement.measures_applied")
+        alert_creditor(request, "enforcement.measures_applied")
+        settle_if_covered(request)
+        return request.status
+
+
+# --- collection, disbursement, closure ------------------------------------------------------
+
+
+def _collect(request, source, ref, amount) -> bool:
+    """Count money received on the request once per source ref; pay the creditor their part."""
+    collection, created = Collection.objects.get_or_create(request=request, ref=ref, defaults={"source": source, "amount": amount})
+    if not created:
+        return False
+    request.collected += amount
+    request.save(update_fields=["collected"])
+    casefile.record_event(request, "enforcement.collected", params={"amount": str(amount), "source": source})
+    _pay_creditor(request)
+    from .alerts import alert_creditor
+
+    alert_creditor(request, "enforcement.money_received", amount=str(amount))
+    return True
+
+
+def _requested_for_creditor(request) -> Decimal:
+    from payments.models import DisbursementKind, DisbursementStatus
+    from payments.selectors import disbursements_for
+
+    payouts = disbursements_for(request).filter(kind=DisbursementKind.PAYOUT).exclude(status=DisbursementStatus.FAILED)
+    return sum((d.amount for d in payouts), Decimal("0.00"))
+
+
+def _pay_creditor(request) -> None:
+    """Disburse what the court holds for the request to the creditor, up to the claim."""
+    from payments import services as payments
+    from payments.selectors import disbursements_for
+
+    owed = request.amount_claimed - request.paid_outside - _requested_for_creditor(request)
+    amount = min(payments.available_for_disbursement(request), owed)
+    if amount > 0:
+        ref = f"{request.number}/payout/{disbursements_for(request).count() + 1}"
+        payments.request_disbursement(request, request.creditor_iban, amount, ref=ref, beneficiary=str(request.creditor))
+
+
+@transaction.atomic
+def record_invoice_payment(invoice, payment) -> None:
+    """A payment of the request's invoice (partial or full) was confirmed by the gateway."""
+    request = locked(invoice.purpose_id)
+    if _collect(request, Collection.Source.INVOICE, f"invoice/{payment.gateway_txn_id}", payment.amount):
+        settle_if_covered(request)
+
+
+@transaction.atomic
+def record_disbursement_done(disbursement) -> None:
+    request = locked(disbursement.purpose_id)
+    from payments.models import DisbursementKind
+
+    if disbursement.kind == DisbursementKind.PAYOUT:
+        request.disbursed += disbursement.amount
+        request.save(update_fields=["disbursed"])
+        casefile.record_event(request, "enforcement.disbursed", params={"amount": str(disbursement.amount)})
+
+
+def _sync_invoice(request) -> None:
+    """The open invoice asks for exactly what is still owed (nothing once the debt is covered)."""
+    from payments import selectors as payment_selectors, services as payments
+
+    invoice = payment_selectors.open_invoice_for(request)
+    if invoice is None:
+        return
+    if request.outstanding <= 0:
+        payments.cancel_invoice_remainder(invoice)
+    elif invoice.amount != invoice.paid + request.outstanding:
+        payments.amend_invoice_amount(invoice, invoice.paid + request.outstanding)
+
+
+LIFT = {
+    MeasureKind.TRAVEL_BAN: lambda m, ref: registries.lift_travel_ban(m.debtor.party, ref),
+    MeasureKind.STOP_POA: lambda m, ref: registries.resume_poa_issuing(m.debtor.party, ref),
+    MeasureKind.DEED_SEIZURE: lambda m, ref: registries.lift_seizure(registries.deed(m.target), ref),
+    MeasureKind.CREDIT_REPORT: lambda m, ref: registries.clear_default(m.debtor.party, ref),
+    MeasureKind.DEALINGS_BAR: lambda m, ref: registries.lift_dealings_bar(m.debtor.party, ref),
+    MeasureKind.FREEZE_BALANCE: lambda m, ref: registries.unfreeze(m.target, ref),
+}
+
+
+def lift_measure(measure: Measure, *, actor=Actor.SYSTEM, user=None) -> Measure:
+    if measure.status == Measure.State.LIFTED:
+        return measure
+    lift = LIFT.get(measure.kind)
+    if lift is not None:
+        lift(measure, measure.request.number)
+    measure.status = Measure.State.LIFTED
+    measure.lifted_at = clock.now()
+    measure.save(update_fields=["status", "lifted_at"])
+    casefile.record_event(measure.request, "enforcement.measure_lifted", actor=actor, user=user,
+                          params={"measure": measure.kind, "target": measure.target})
+    return measure
+
+
+def lift_all_measures(request, **who) -> None:
+    for measure in request.measures.filter(status=Measure.State.APPLIED).select_related("debtor__person", "debtor__entity"):
+        lift_measure(measure, **who)
+
+
+def _refund_surplus(request) -> None:
+    """Whatever the court still holds beyond the claim goes back to the debtor who paid it."""
+    from payments import services as payments
+
+    surplus = payments.available_for_disbursement(request)
+    if surplus <= 0:
+        return
+    debtor = request.debtors.select_related("person", "entity").first()
+    accounts = registries.accounts_of(debtor.party) if debtor and debtor.party else []
+    if accounts:
+        payments.refund(request, accounts[0].iban, surplus, ref=f"{request.number}/refund", beneficiary=str(debtor))
+        casefile.record_event(request, "enforcement.refunded", params={"amount": str(surplus)})
+
+
+def settle_if_covered(request) -> bool:
+    """When the claim is covered: lift every measure, cancel the invoice remainder, refund any
+    surplus, close. The caller holds the row lock."""
+    if request.status not in (Status.ORDER_ISSUED, Status.MEASURES_APPLIED) or request.outstanding > 0:
+        _sync_invoice(request)
+        return False
+    lift_all_measures(request)
+    _sync_invoice(request)
+    _refund_surplus(request)
+    transition(request, Status.SETTLED)
+    transition(request, Status.CLOSED)
+    from .alerts import alert_creditor, notify_debtors
+
+    alert_creditor(request, "enforcement.closed")
+    notify_debtors(request, "enforcement.closed")
+    return True
+
+
+@transaction.atomic
+def certify_paid_outside(request, *, user, amount: Decimal) -> EnforcementRequest:
+    """The creditor certifies the debtor paid them directly (part or all of the claim)."""
+    request = locked(request.pk)
+    if request.status not in (Status.ORDER_ISSUED, Status.MEASURES_APPLIED):
+        raise TransitionError(request.status, "certify")
+    amount = min(amount, request.outstanding)
+    request.paid_outside += amount
+    request.save(update_fields=["paid_outside"])
+    casefile.record_event(request, "enforcement.paid_outside", actor=Actor.PERSON, user=user, params={"amount": str(amount)})
+    settle_if_covered(request)
+    return request
+
+
+@transaction.atomic
+def reduce_claim(request, *, user, amount: Decimal) -> EnforcementRequest:
+    """The creditor lowers the amount claimed (never below what was already collected)."""
+    request = locked(request.pk)
+    if not request.is_open or amount >= request.amount_claimed or amount < request.collected + request.paid_outside:
+        raise TransitionError(request.status, "reduce")
+    previous = request.amount_claimed
+    request.amount_claimed = amount
+    request.save(update_fields=["amount_claimed"])
+    casefile.record_event(request, "enforcement.claim_reduced", actor=Actor.PERSON, user=user,
+                          params={"from": str(previous), "to": str(amount)})
+    settle_if_covered(request)
+    return request
+
+
+@transaction.atomic
+def withdraw(request, *, user) -> EnforcementRequest:
+    """The creditor ends an open request: measures lifted, invoice remainder cancelled, closed."""
+    from payments import selectors as payment_selectors, services as payments
+
+    request = locked(request.pk)
+    if not request.is_open:
+        raise TransitionError(request.status, Status.WITHDRAWN)
+    lift_all_measures(request, actor=Actor.PERSON, user=user)
+    invoice = payment_selectors.open_invoice_for(request)
+    if invoice is not None:
+        payments.cancel_invoice_remainder(invoice)
+    request.withdrawn = True
+    transition(request, Status.WITHDRAWN, actor=Actor.PERSON, user=user)
+    transition(request, Status.CLOSED)
+    return request
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+def publish_notice(request_id: int) -> bool:
+    """Art. 34 fallback: no electronic channel reached the debtor in time, so the order is
+    published as a newspaper notice; its cost joins the claim and the period runs from now."""
+    with transaction.atomic():
+        request = locked(request_id)
+        if request.status != Status.ORDER_ISSUED or request.notified_at is not None:
+            return False
+        cost = Decimal(settings.ENFORCEMENT_NOTICE_COST)
+        now = clock.now()
+        request.amount_claimed += cost
+        request.notified_at = now
+        request.deadline = now + settings.ENFORCEMENT_PAYMENT_PERIOD
+        request.save(update_fields=["amount_claimed", "notified_at", "deadline"])
+        ExecutionOrder.objects.filter(request=request).update(published_at=now)
+        casefile.record_event(request, "enforcement.notice_published", params={"cost": str(cost)})
+        _sync_invoice(request)
+        return True
+
+
+def alert_deadline_near(request_id: int) -> bool:
+    with transaction.atomic():
+        request = locked(request_id)
+        if request.status != Status.ORDER_ISSUED or request.deadline_alerted_at is not None:
+            return False
+        request.deadline_alerted_at = clock.now()
+        request.save(update_fields=["deadline_alerted_at"])
+        from django.utils.formats import date_format
+        from django.utils.timezone import localtime
+
+        from .alerts import notify_debtors
+
+        notify_debtors(request, "enforcement.deadline_near", deadline=date_format(localtime(request.deadline), "Y-m-d H:i"))
+        return True

@@ -173,6 +173,10 @@ CACHES = {
 
 # --- Domain settings ------------------------------------------------------------------------
 ENFORCEMENT_PAYMENT_PERIOD = timedelta(days=env.int("ENFORCEMENT_PAYMENT_PERIOD_DAYS", default=5))
+# Art. 34: no electronic channel reached the debtor within this time → newspaper notice.
+ENFORCEMENT_NOTICE_AFTER = timedelta(days=env.int("ENFORCEMENT_NOTICE_AFTER_DAYS", default=20))
+ENFORCEMENT_NOTICE_COST = env.str("ENFORCEMENT_NOTICE_COST", default="500.00")
+ENFORCEMENT_DEADLINE_ALERT = timedelta(hours=env.int("ENFORCEMENT_DEADLINE_ALERT_HOURS", default=24))
 CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", default=72))
 CONVEYANCE_MAX_PRICE = env.str("CONVEYANCE_MAX_PRICE", default="5000000.00")
 GATEWAY_SECRET = env.str("GATEWAY_SECRET", default="" if PRODUCTION else "dev-gateway-secret")

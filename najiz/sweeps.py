@@ -8,6 +8,7 @@ SWEEPS = [
     "accounts.sweep_expired_challenges",
     "notifications.sweep_undelivered",
     "enforcement.sweep_stalled",
+    "enforcement.sweep_deadlines",
     "payments.sweep_disbursements",
     "payments.sweep_expired_invoices",
     "payments.sweep_gateway",

@@ -1,0 +1,28 @@
+"""What each enforcement event says on a request's timeline."""
+
+from django.utils.translation import gettext_lazy as _
+
+from najiz.casefile import messages
+
+messages.register(
+    {
+        "enforcement.submitted": _("Request {number} submitted through the Najiz portal."),
+        "enforcement.audited": _("Automatic audit against the central registries completed."),
+        "enforcement.accepted": _("The request passed the audit."),
+        "enforcement.rejected": _("The request was rejected; see the reasons."),
+        "enforcement.referred": _("Referred automatically to enforcement circuit {circuit}."),
+        "enforcement.order_issued": _("Execution order {order} issued (Art. 34) and the debtor notified electronically."),
+        "enforcement.notice_published": _("The order was published in a newspaper notice; its cost ({cost} SAR) was added to the claim."),
+        "enforcement.measures_applied": _("The payment period lapsed: the enforcement measures of Art. 46 were applied."),
+        "enforcement.collected": _("{amount} SAR collected."),
+        "enforcement.disbursed": _("{amount} SAR paid to the creditor's account."),
+        "enforcement.refunded": _("{amount} SAR paid beyond the claim refunded to the debtor."),
+        "enforcement.paid_outside": _("The creditor certified {amount} SAR paid directly by the debtor."),
+        "enforcement.claim_reduced": _("The creditor reduced the claim from {from} to {to} SAR."),
+        "enforcement.measure_lifted": _("A measure was lifted."),
+        "enforcement.settled": _("The claim is fully covered."),
+        "enforcement.withdrawn": _("The creditor withdrew the request."),
+        "enforcement.suspended": _("The request was suspended."),
+        "enforcement.closed": _("The request was closed."),
+    }
+)

@@ -1,0 +1,192 @@
+"""After the order: Art. 46 measures, collection, disbursement, closure and withdrawal."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from enforcement import services
+from enforcement.models import EnforcementRequest, Measure, MeasureKind
+from enforcement.states import Status
+from enforcement.tasks import sweep_deadlines
+from najiz.registries import factories, services as registries
+from najiz.registries.models import CreditReport, DealingBan, PoaIssuingStop, TravelBan
+from payments import services as payments
+from payments.models import Invoice, LedgerEntry
+
+pytestmark = pytest.mark.django_db
+PERIOD = timedelta(days=6)
+
+
+@pytest.fixture
+def order(case, django_capture_on_commit_callbacks):
+    """A request for 5,000 SAR at order_issued; the debtor has 3,000 SAR in the bank and a deed."""
+    factories.DeedFactory(owners=[case.debtor], number="DEBTOR-DEED-1")
+    request = services.save_draft(
+        user=case.user, acting_entity=None, instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id], amount=Decimal("5000.00"), iban=case.account.iban,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(request, user=case.user)
+    request = EnforcementRequest.objects.get(pk=request.pk)
+    assert request.status == Status.ORDER_ISSUED
+    return request
+
+
+def reload(request):
+    return EnforcementRequest.objects.get(pk=request.pk)
+
+
+def pay(request, amount, capture, txn="T1"):
+    invoice = Invoice.objects.get(purpose_id=request.pk, status__in=["unpaid", "partly_paid"])
+    with capture(execute=True):
+        payments.record_gateway_payment(invoice, txn, Decimal(amount), "mada")
+
+
+def lapse(capture, travel):
+    with travel(PERIOD), capture(execute=True):
+        return sweep_deadlines()
+
+
+def restrictions(person):
+    return {
+        model.__name__: model.objects.filter(person=person, active=True).count()
+        for model in (TravelBan, PoaIssuingStop, DealingBan, CreditReport)
+    }
+
+
+def test_nothing_happens_before_the_period_lapses(order):
+    assert sweep_deadlines()["enforcement.apply_measures"] == 0
+    assert reload(order).status == Status.ORDER_ISSUED
+
+
+def test_lapsed_period_applies_every_measure_once(order, case, django_capture_on_commit_callbacks, travel):
+    lapse(django_capture_on_commit_callbacks, travel)
+    request = reload(order)
+    assert request.status == Status.MEASURES_APPLIED
+    kinds = sorted(request.measures.values_list("kind", flat=True))
+    assert kinds == sorted([
+        MeasureKind.DISCLOSE_ASSETS, MeasureKind.FREEZE_BALANCE, MeasureKind.SEIZE_BALANCE, MeasureKind.TRAVEL_BAN,
+        MeasureKind.STOP_POA, MeasureKind.DEED_SEIZURE, MeasureKind.CREDIT_REPORT, MeasureKind.DEALINGS_BAR,
+    ])
+    assert request.collected == Decimal("3000.00")  # the whole balance, seized
+    assert registries.account(case.debtor_account.iban).balance == Decimal("0.00")
+    seizures = registries.active_encumbrances(registries.deed("DEBTOR-DEED-1"))
+    assert [(e.kind, e.ref) for e in seizures] == [("seizure", request.number)]
+    assert restrictions(case.debtor) == {"TravelBan": 1, "PoaIssuingStop": 1, "DealingBan": 1, "CreditReport": 1}
+    assert Invoice.objects.get(purpose_id=request.pk).outstanding == Decimal("2000.00")  # the invoice asks for the rest
+    # the sweep again, and the task again: nothing more
+    lapse(django_capture_on_commit_callbacks, travel)
+    services.apply_measures(request.pk)
+    assert Measure.objects.filter(request=request).count() == 8
+    assert restrictions(case.debtor)["TravelBan"] == 1
+    assert reload(order).collected == Decimal("3000.00")
+
+
+def test_paying_the_rest_lifts_every_measure_and_closes(order, case, django_capture_on_commit_callbacks, travel):
+    lapse(django_capture_on_commit_callbacks, travel)
+    pay(order, "2000.00", django_capture_on_commit_callbacks)
+    request = reload(order)
+    assert request.status == Status.CLOSED
+    assert request.collected == Decimal("5000.00") and request.disbursed == Decimal("5000.00")
+    assert not request.measures.filter(status=Measure.State.APPLIED).exists()
+    assert restrictions(case.debtor) == {"TravelBan": 0, "PoaIssuingStop": 0, "DealingBan": 0, "CreditReport": 0}
+    assert registries.active_encumbrances(registries.deed("DEBTOR-DEED-1")) == []
+    assert registries.account(case.account.iban).balance == case.account.balance + Decimal("5000.00")
+
+
+def test_paying_in_full_before_the_deadline_closes_without_measures(order, case, django_capture_on_commit_callbacks):
+    pay(order, "5000.00", django_capture_on_commit_callbacks)
+    request = reload(order)
+    assert request.status == Status.CLOSED and not request.measures.exists()
+    assert request.disbursed == Decimal("5000.00")
+
+
+def test_partial_payment_then_seizure_closes_exactly_at_the_claim(order, case, django_capture_on_commit_callbacks, travel):
+    pay(order, "2500.00", django_capture_on_commit_callbacks)
+    assert reload(order).status == Status.ORDER_ISSUED
+    lapse(django_capture_on_commit_callbacks, travel)
+    request = reload(order)
+    assert request.status == Status.CLOSED
+    assert request.collected == Decimal("5000.00")
+    assert registries.account(case.debtor_account.iban).balance == Decimal("500.00")  # only what was owed was seized
+    assert not TravelBan.objects.filter(person=case.debtor).exists()  # covered: no restriction was needed
+
+
+def test_payment_racing_the_seizure_is_refunded_beyond_the_claim(order, case, django_capture_on_commit_callbacks, travel):
+    invoice = Invoice.objects.get(purpose_id=order.pk)
+    with django_capture_on_commit_callbacks(execute=False) as pending:  # the payment's signal is still in flight
+        payments.record_gateway_payment(invoice, "RACE", Decimal("4000.00"), "sadad")
+    lapse(django_capture_on_commit_callbacks, travel)  # seizes 3,000 of the 5,000 it still sees owed
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in pending:
+            callback()
+    request = reload(order)
+    assert request.status == Status.CLOSED
+    assert request.collected == Decimal("7000.00")
+    assert request.disbursed == Decimal("5000.00")
+    assert payments.held_for(request) == Decimal("0.00")  # the 2,000 surplus went back to the debtor
+    assert registries.account(case.debtor_account.iban).balance == Decimal("2000.00")
+
+
+def test_ledger_balances_after_a_whole_request(order, django_capture_on_commit_callbacks, travel):
+    lapse(django_capture_on_commit_callbacks, travel)
+    pay(order, "2000.00", django_capture_on_commit_callbacks)
+    assert sum(LedgerEntry.objects.values_list("amount", flat=True)) == Decimal("0.00")
+    assert payments.held_for(order) == Decimal("0.00")
+
+
+def test_withdrawal_lifts_measures_and_closes(order, case, django_capture_on_commit_callbacks, travel):
+    lapse(django_capture_on_commit_callbacks, travel)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(reload(order), user=case.user)
+    request = reload(order)
+    assert request.status == Status.CLOSED and request.withdrawn
+    assert request.public_status == "withdrawn"
+    assert restrictions(case.debtor)["TravelBan"] == 0
+    assert registries.active_encumbrances(registries.deed("DEBTOR-DEED-1")) == []
+    assert Invoice.objects.get(purpose_id=request.pk).status == "cancelled"
+
+
+def test_certified_payment_outside_closes_and_lifts(order, case, django_capture_on_commit_callbacks, travel):
+    lapse(django_capture_on_commit_callbacks, travel)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certify_paid_outside(reload(order), user=case.user, amount=Decimal("2000.00"))
+    request = reload(order)
+    assert request.status == Status.CLOSED and request.paid_outside == Decimal("2000.00")
+    assert restrictions(case.debtor)["TravelBan"] == 0
+
+
+def test_no_electronic_channel_leads_to_a_newspaper_notice(case, django_capture_on_commit_callbacks, travel):
+    case.debtor.email, case.debtor.phone = "", ""
+    case.debtor.save()
+    request = services.save_draft(
+        user=case.user, acting_entity=None, instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id], amount=Decimal("5000.00"), iban=case.account.iban,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(request, user=case.user)
+    request = reload(request)
+    assert request.status == Status.ORDER_ISSUED
+    assert request.notified_at is None and request.deadline is None  # never signed in, no mobile, no e-mail
+    with travel(timedelta(days=10)), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_deadlines()["enforcement.publish_notice"] == 0
+    with travel(timedelta(days=21)), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_deadlines()["enforcement.publish_notice"] == 1
+    request = reload(request)
+    assert request.order.published_at is not None
+    assert request.amount_claimed == Decimal("5500.00")  # the notice's cost joins the claim
+    assert Invoice.objects.get(purpose_id=request.pk).outstanding == Decimal("5500.00")
+    with travel(timedelta(days=27)), django_capture_on_commit_callbacks(execute=True):
+        sweep_deadlines()
+    assert reload(request).status == Status.MEASURES_APPLIED  # five days after publication
+
+
+def test_debtor_is_alerted_once_when_the_deadline_nears(order, case, django_capture_on_commit_callbacks, travel):
+    from notifications.models import Notification
+
+    with travel(timedelta(days=4, hours=6)), django_capture_on_commit_callbacks(execute=True):
+        sweep_deadlines()
+        sweep_deadlines()
+    alerts = Notification.objects.filter(recipient__national_id=case.debtor.national_id, kind="enforcement.deadline_near")
+    assert alerts.count() == 1
