@@ -24,5 +24,9 @@ messages.register(
         "enforcement.withdrawn": _("The creditor withdrew the request."),
         "enforcement.suspended": _("The request was suspended."),
         "enforcement.closed": _("The request was closed."),
+        "enforcement.resumed": _("The supervising judge resumed the request: {reason}"),
+        "enforcement.audit_rerun": _("The supervising judge had the audit run again: {reason}"),
+        "enforcement.measure_lifted_by_judge": _("The supervising judge lifted a measure: {reason}"),
+        "enforcement.ended_by_judge": _("The supervising judge ended the request: {reason}"),
     }
 )

@@ -99,9 +99,10 @@ def audit(request: EnforcementRequest):
     inputs = gather_audit_inputs(request)
     results = rules.run_audit(inputs)
     outcome = Status.REJECTED if rules_failed(results) else Status.ACCEPTED
+    supervising, _, _ = choose_circuit(request)  # whose judges review this audit
     decision = casefile.record_decision(
         request, "audit", rules=results, outcome=outcome, inputs=inputs, rules_version=rules.RULES_VERSION,
-        amount=request.amount_claimed,
+        amount=request.amount_claimed, circuit=supervising,
     )
     transition(request, Status.AUDITED, decision=decision)
     transition(request, outcome, decision=decision)
@@ -123,11 +124,15 @@ def circuit_loads(city: str):
     )
 
 
-def refer(request: EnforcementRequest):
+def choose_circuit(request: EnforcementRequest):
+    """The circuit in the debtor's city with the fewest open requests (the capital's if none
+    sits there), with the facts and the reason for the record."""
     debtor = request.debtors.select_related("person", "entity").first()
     city = getattr(debtor.party, "city", "") if debtor and debtor.party else ""
     candidates = list(circuit_loads(city)) or list(circuit_loads(CAPITAL))
-    fallback = not Circuit.objects.filter(city=city).exists()
+    if not candidates:
+        return None, {"debtor_city": city, "loads": {}}, None
+    fallback = candidates[0].city != city
     circuit = candidates[0]
     inputs = {"debtor_city": city, "loads": {c.code: c.open_load for c in candidates}, "fallback_to_capital": fallback}
     reason = (
@@ -135,6 +140,11 @@ def refer(request: EnforcementRequest):
         if fallback
         else result("circuit_city", True, rules.REFERRAL_BY_CITY, circuit=circuit.code, load=circuit.open_load)
     )
+    return circuit, inputs, reason
+
+
+def refer(request: EnforcementRequest):
+    circuit, inputs, reason = choose_circuit(request)
     request.circuit = circuit
     decision = casefile.record_decision(
         request, "referral", rules=[reason], outcome=circuit.code, inputs=inputs, rules_version=rules.RULES_VERSION,
@@ -513,3 +523,88 @@ def alert_deadline_near(request_id: int) -> bool:
 
         notify_debtors(request, "enforcement.deadline_near", deadline=date_format(localtime(request.deadline), "Y-m-d H:i"))
         return True
+
+
+# --- judicial supervision: the judge's actions go through the same services ----------------
+
+
+def _judge_event(request, kind, judge, reason, decision=None, **params):
+    casefile.record_event(request, kind, actor=Actor.JUDGE, user=judge, decision=decision, params={"reason": reason, **params})
+
+
+@transaction.atomic
+def reverse_rejection(request, *, judge, reason: str, decision=None) -> EnforcementRequest:
+    """A judge overrides the audit's rejection: the request continues from acceptance."""
+    request = locked(request.pk)
+    transition(request, Status.ACCEPTED, actor=Actor.JUDGE, user=judge, decision=decision, params={"reason": reason})
+    enqueue_advance(request)
+    return request
+
+
+@transaction.atomic
+def rerun_audit(request, *, judge, reason: str) -> EnforcementRequest:
+    """Audit a rejected request again against the registries as they are now."""
+    request = locked(request.pk)
+    if request.status != Status.REJECTED:
+        raise TransitionError(request.status, Status.AUDITED)
+    _judge_event(request, "enforcement.audit_rerun", judge, reason)
+    inputs = gather_audit_inputs(request)
+    results = rules.run_audit(inputs)
+    outcome = Status.REJECTED if rules_failed(results) else Status.ACCEPTED
+    decision = casefile.record_decision(
+        request, "audit", rules=results, outcome=outcome, inputs=inputs, rules_version=rules.RULES_VERSION,
+        amount=request.amount_claimed, circuit=request.circuit or choose_circuit(request)[0],
+    )
+    if outcome == Status.ACCEPTED:
+        transition(request, Status.ACCEPTED, decision=decision)
+        enqueue_advance(request)
+    return request
+
+
+@transaction.atomic
+def suspend(request, *, judge, reason: str) -> EnforcementRequest:
+    """While suspended no sweep or automatic step touches the request."""
+    request = locked(request.pk)
+    transition(request, Status.SUSPENDED, actor=Actor.JUDGE, user=judge, params={"reason": reason})
+    return request
+
+
+@transaction.atomic
+def resume(request, *, judge, reason: str) -> EnforcementRequest:
+    request = locked(request.pk)
+    if request.status != Status.SUSPENDED:
+        raise TransitionError(request.status, "resume")
+    request.status = request.status_before_suspension
+    request.status_before_suspension = ""
+    request.status_changed_at = clock.now()
+    request.save(update_fields=["status", "status_before_suspension", "status_changed_at"])
+    _judge_event(request, "enforcement.resumed", judge, reason)
+    enqueue_advance(request)
+    return request
+
+
+@transaction.atomic
+def lift_measure_by_judge(measure: Measure, *, judge, reason: str) -> Measure:
+    locked(measure.request_id)
+    measure = Measure.objects.select_related("request", "debtor__person", "debtor__entity").get(pk=measure.pk)
+    _judge_event(measure.request, "enforcement.measure_lifted_by_judge", judge, reason, measure=measure.kind)
+    return lift_measure(measure, actor=Actor.JUDGE, user=judge)
+
+
+@transaction.atomic
+def end_request(request, *, judge, reason: str) -> EnforcementRequest:
+    """A judge ends an open (or suspended) request: measures lifted, invoice remainder cancelled."""
+    from payments import selectors as payment_selectors, services as payments
+
+    request = locked(request.pk)
+    if request.status not in OPEN | {Status.SUSPENDED}:
+        raise TransitionError(request.status, Status.CLOSED)
+    lift_all_measures(request, actor=Actor.JUDGE, user=judge)
+    invoice = payment_selectors.open_invoice_for(request)
+    if invoice is not None:
+        payments.cancel_invoice_remainder(invoice)
+    _judge_event(request, "enforcement.ended_by_judge", judge, reason)
+    request.status = Status.CLOSED
+    request.status_changed_at = request.closed_at = clock.now()
+    request.save(update_fields=["status", "status_changed_at", "closed_at"])
+    return request

@@ -37,6 +37,7 @@ def test_a_sound_request_reaches_the_execution_order_by_itself(case, django_capt
     assert {d.channel for d in notice.deliveries.all()} >= {"in_app", "email", "sms"}
     steps = [d.step for d in casefile.decisions_of(request)]
     assert steps == ["audit", "referral", "order"]
+    assert {d.circuit.code for d in casefile.decisions_of(request)} == {"jeddah-1"}  # reviewed by its judges
     kinds = [e.kind for e in casefile.timeline(request)]
     assert kinds == ["enforcement.submitted", "enforcement.audited", "enforcement.accepted", "enforcement.referred",
                      "enforcement.order_issued"]
