@@ -14,6 +14,7 @@ urlpatterns = [
     path("enforcement/", include("enforcement.urls")),
     path("conveyance/", include("conveyance.urls")),
     path("verify/", include("conveyance.verify_urls")),
+    path("supervision/", include("najiz.supervision.urls")),
     path("payments/", include("payments.urls")),
     path("gateway/", include("payments.gateway_urls")),
     path("notifications/", include("notifications.urls")),
