@@ -51,9 +51,11 @@ def enqueue_advance(request: EnforcementRequest):
 
 
 def _resolve_debtor(id_number: str) -> dict:
+    from najiz.accounts.models import User
+
     person = registries.person(id_number)
     if person:
-        return {"person": person}
+        return {"person": person, "user": User.objects.filter(national_id=person.national_id).first()}
     entity = registries.entity(id_number)
     return {"entity": entity} if entity else {}
 

@@ -153,7 +153,9 @@ def _text(value, max_length: int) -> str:
         text = normalize_digits(value) if value is not None else ""
     except Exception:  # noqa: BLE001 - any junk input answers "not found"
         return ""
-    return text if len(text) <= max_length else ""
+    if len(text) > max_length or not text.isprintable():
+        return ""  # control characters (a NUL byte would upset the database) are never a number
+    return text
 
 
 def person(national_id) -> Person | None:

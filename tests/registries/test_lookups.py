@@ -179,3 +179,13 @@ def test_representatives_of():
     assert services.representatives_of(company.cr_number) == services.representatives_of(company)
     assert services.representatives_of(EntityFactory()) == []
     assert services.representatives_of(None) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("junk", ["12\x0034", "INS\x00", "\x07", "a" * 100])
+def test_lookups_answer_not_found_for_control_characters(junk):
+    from najiz.registries import services
+
+    assert services.instrument(junk) is None
+    assert services.person(junk) is None
+    assert services.deed(junk) is None

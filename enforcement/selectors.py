@@ -1,0 +1,106 @@
+"""Read side of enforcement: which requests a signed-in person may see, and how to load them.
+
+Visibility (DESIGN.md §5): a request is seen by whoever filed it, by the representatives of the
+creditor entity while they act as it, and by its debtors (their portal account, their national id,
+or the debtor entity they act as). Everyone else gets 404, whether the request exists or not.
+"""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import EnforcementRequest, RequestDebtor
+from .states import PublicStatus, Status
+
+_LIST_DEBTORS = Prefetch("debtors", queryset=RequestDebtor.objects.select_related("person", "entity").order_by("id"))
+
+
+def _debtor_filter(user, acting_entity) -> Q:
+    """The debtor rows that stand for the signed-in person (or the entity they act as)."""
+    if acting_entity is not None:
+        return Q(entity=acting_entity)
+    return Q(user=user) | Q(id_number=user.national_id) | Q(person__national_id=user.national_id)
+
+
+def _against_ids(user, acting_entity):
+    return RequestDebtor.objects.filter(_debtor_filter(user, acting_entity)).values("request_id")
+
+
+def _filed_filter(user, acting_entity) -> Q:
+    if acting_entity is not None:
+        return Q(creditor_entity=acting_entity)
+    return Q(filed_by=user, creditor_entity__isnull=True)
+
+
+_ENFORCING = [Status.ACCEPTED, Status.REFERRED, Status.ORDER_ISSUED, Status.MEASURES_APPLIED]
+_NOTHING_COLLECTED = Q(collected=0, paid_outside=0)
+
+
+def public_status_filter(code: str) -> Q | None:
+    """The rows whose public status (states.public_status) is `code`; None for an unknown code."""
+    return {
+        PublicStatus.DRAFT: Q(status=Status.DRAFT),
+        PublicStatus.NEW: Q(status__in=[Status.SUBMITTED, Status.AUDITED]),
+        PublicStatus.UNDER_ENFORCEMENT: Q(status__in=_ENFORCING) & _NOTHING_COLLECTED,
+        PublicStatus.PARTIALLY_EXECUTED: Q(status__in=_ENFORCING) & ~_NOTHING_COLLECTED,
+        PublicStatus.EXECUTED: Q(status=Status.SETTLED) | Q(status=Status.CLOSED, withdrawn=False),
+        PublicStatus.REJECTED: Q(status=Status.REJECTED),
+        PublicStatus.WITHDRAWN: Q(status=Status.WITHDRAWN) | Q(status=Status.CLOSED, withdrawn=True),
+        PublicStatus.SUSPENDED: Q(status=Status.SUSPENDED),
+    }.get(code)
+
+
+def _with_status(queryset: QuerySet, status: str) -> QuerySet:
+    condition = public_status_filter(status) if status else None
+    return queryset.filter(condition) if condition is not None else queryset
+
+
+def _for_list(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("instrument", "circuit", "creditor_person", "creditor_entity").prefetch_related(_LIST_DEBTORS)
+
+
+def filed_by(user, acting_entity=None, *, status: str = "") -> QuerySet:
+    """My requests: filed by me for myself, or the acting entity's requests (drafts included)."""
+    if not getattr(user, "is_authenticated", False):
+        return EnforcementRequest.objects.none()
+    queryset = _with_status(EnforcementRequest.objects.filter(_filed_filter(user, acting_entity)), status)
+    return _for_list(queryset).order_by("-created_at", "-id")
+
+
+def against(user, acting_entity=None, *, status: str = "") -> QuerySet:
+    """Requests against me (or the entity I act as); drafts never reach the debtor."""
+    if not getattr(user, "is_authenticated", False):
+        return EnforcementRequest.objects.none()
+    queryset = EnforcementRequest.objects.filter(pk__in=_against_ids(user, acting_entity)).exclude(status=Status.DRAFT)
+    queryset = _with_status(queryset, status)
+    return _for_list(queryset).order_by("-submitted_at", "-id")
+
+
+def visible_to(user, acting_entity=None) -> QuerySet:
+    """Every submitted request the person may open."""
+    if not getattr(user, "is_authenticated", False):
+        return EnforcementRequest.objects.none()
+    filed = Q(filed_by=user)
+    if acting_entity is not None:
+        filed |= Q(creditor_entity=acting_entity)
+    return EnforcementRequest.objects.filter(filed | Q(pk__in=_against_ids(user, acting_entity))).exclude(status=Status.DRAFT)
+
+
+def request_for(http_request, number: str) -> EnforcementRequest:
+    """The request with this number if the signed-in person may see it; 404 otherwise."""
+    queryset = visible_to(http_request.user, getattr(http_request, "acting_entity", None))
+    return get_object_or_404(queryset.select_related("instrument", "circuit", "creditor_person", "creditor_entity"), number=number)
+
+
+def draft_for(http_request, pk: int) -> EnforcementRequest:
+    """A draft the signed-in person filed; 404 for anyone else's or for a submitted request."""
+    return get_object_or_404(EnforcementRequest.objects.filter(filed_by=http_request.user, status=Status.DRAFT), pk=pk)
+
+
+def is_debtor(user, acting_entity, request: EnforcementRequest) -> bool:
+    return request.debtors.filter(_debtor_filter(user, acting_entity)).exists()
+
+
+def is_filer(user, acting_entity, request: EnforcementRequest) -> bool:
+    if request.filed_by_id == user.pk:
+        return True
+    return acting_entity is not None and request.creditor_entity_id == acting_entity.pk
