@@ -3,22 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
-from najiz.common.identifiers import normalize_digits
+from najiz.common.identifiers import luhn_ok, normalize_digits
 
 from . import gateway, services
 from .models import PaymentMethod
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if index % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
 
 
 class PayInvoiceForm(forms.Form):
@@ -59,7 +47,7 @@ class CardForm(forms.Form):
 
     def clean_number(self):
         digits = normalize_digits(self.cleaned_data["number"]).replace("-", "")
-        if not (digits.isdigit() and len(digits) == 16 and _luhn_ok(digits)):
+        if not (digits.isdigit() and len(digits) == 16 and luhn_ok(digits)):
             raise ValidationError(_("Enter a valid 16-digit card number."), code="invalid_card")
         return digits
 

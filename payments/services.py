@@ -27,7 +27,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
-from najiz.common.identifiers import is_valid_saudi_iban, normalize_iban
+from najiz.common.identifiers import is_valid_saudi_iban, luhn_check_digit, normalize_iban
 
 from . import conf, signals
 from .models import (
@@ -180,26 +180,14 @@ def bank_error_class():
 # --- Invoices -------------------------------------------------------------------------------
 
 
-def _luhn_digit(digits: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return str((10 - total % 10) % 10)
-
-
 def new_bill_number() -> str:
     """11 digits: 10 random (first not zero) and a check digit, so a mistyped bill is caught."""
     body = str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(9))
-    return body + _luhn_digit(body)
+    return body + luhn_check_digit(body)
 
 
 def is_valid_bill_number(value: str) -> bool:
-    return len(value) == 11 and value.isdigit() and _luhn_digit(value[:10]) == value[10]
+    return len(value) == 11 and value.isdigit() and luhn_check_digit(value[:10]) == value[10]
 
 
 def _payer_fields(payer, payer_user) -> dict:

@@ -21,16 +21,26 @@ def normalize_digits(value) -> str:
     return re.sub(r"\s+", "", text.translate(table))
 
 
-def luhn_ok(digits: str) -> bool:
+def _luhn_sum(digits: str, *, with_check_digit: bool) -> int:
+    """Luhn sum from the right, doubling every second digit left of the check digit."""
     total = 0
-    for index, char in enumerate(digits):
+    for index, char in enumerate(reversed(digits)):
         digit = int(char)
-        if index % 2 == 0:
+        if index % 2 == (1 if with_check_digit else 0):
             digit *= 2
             if digit > 9:
                 digit -= 9
         total += digit
-    return total % 10 == 0
+    return total
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check used by national ids, iqamas, card numbers and bill numbers."""
+    return _luhn_sum(digits, with_check_digit=True) % 10 == 0
+
+
+def luhn_check_digit(body: str) -> str:
+    return str((10 - _luhn_sum(body, with_check_digit=False) % 10) % 10)
 
 
 def is_valid_national_id(value) -> bool:
@@ -48,10 +58,7 @@ def id_kind(value) -> str | None:
 
 def with_check_digit(first_nine: str) -> str:
     """Complete a 9-digit prefix (starting 1 or 2) into a valid 10-digit id."""
-    for last in "0123456789":
-        if luhn_ok(first_nine + last):
-            return first_nine + last
-    raise ValueError(first_nine)  # unreachable: one of ten digits always completes a Luhn sum
+    return first_nine + luhn_check_digit(first_nine)
 
 
 def validate_national_id(value):
