@@ -1,1 +1,114 @@
+"""Electronic conveyance (الإفراغ العقاري الإلكتروني): one deed sold by its owners (or the heirs
+of a deceased owner, or an agent) to one buyer, paid in full into the conveyance's escrow."""
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from najiz.common import clock
+
+from .states import OPEN, Answer, Capacity, Kind, PaymentMethod, Status
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+SHARE = {"max_digits": 7, "decimal_places": 6}
+
+
+class Conveyance(models.Model):
+    number = models.CharField(_("conveyance number"), max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SALE)
+    capacity = models.CharField(_("filed as"), max_length=10, choices=Capacity.choices, default=Capacity.OWNER)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conveyances_filed")
+    filer = models.ForeignKey("registries.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("filer"))
+    deed = models.ForeignKey("registries.Deed", on_delete=models.PROTECT, related_name="conveyances", verbose_name=_("deed"))
+    heirs_deed_number = models.CharField(_("heirs deed number"), max_length=20, blank=True)
+    poa_number = models.CharField(_("power of attorney number"), max_length=20, blank=True)
+    buyer_id_number = models.CharField(_("buyer ID"), max_length=10)
+    buyer = models.ForeignKey("registries.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    buyer_entity = models.ForeignKey("registries.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    buyer_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conveyances_bought")
+    buyer_answer = models.CharField(_("buyer's answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
+    buyer_answered_at = models.DateTimeField(null=True, blank=True)
+    buyer_iban = models.CharField(_("buyer's IBAN"), max_length=34, blank=True)
+    price = models.DecimalField(_("price"), **MONEY)
+    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.MADA)
+    invoice = models.ForeignKey("payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    new_deed = models.ForeignKey("registries.Deed", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    deed_suspended = models.BooleanField(default=False)
+    offer_expires_at = models.DateTimeField(_("answer by"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=clock.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("conveyance")
+        verbose_name_plural = _("conveyances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deed"], condition=Q(status__in=sorted(OPEN)), name="conveyance_one_open_per_deed"
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="conveyance_price_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "status_changed_at"]),
+            models.Index(fields=["buyer_id_number", "status"]),
+        ]
+
+    def __str__(self):
+        return self.number or str(_("Draft conveyance"))
+
+    def get_absolute_url(self):
+        return reverse("conveyance:detail", args=[self.number])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def buyer_party(self):
+        return self.buyer or self.buyer_entity
+
+
+class Consent(models.Model):
+    """A seller-side party (an owner, or an heir of a deceased owner) and their answer.
+
+    `share` is the fraction of the whole deed this party gives up: it decides their part of the
+    price. The filer's own consent (or their principal's, given by the agent) is recorded at filing.
+    """
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        HEIR = "heir", _("Heir")
+
+    conveyance = models.ForeignKey(Conveyance, on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey("registries.Person", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conveyance_consents")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    share = models.DecimalField(_("share"), **SHARE)
+    iban = models.CharField(_("IBAN for the proceeds"), max_length=34, blank=True)
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    through_agent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(fields=["conveyance", "person"], name="conveyance_consent_once_per_person"),
+            models.CheckConstraint(condition=Q(share__gt=0, share__lte=1), name="conveyance_consent_share_fraction"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.answer}"
+
+    @property
+    def proceeds_share(self) -> Decimal:
+        return self.share

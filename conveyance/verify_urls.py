@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "verify"
-urlpatterns: list = []
+urlpatterns = [
+    path("deed/<str:number>", views.verify_deed, name="deed"),
+    path("deed/<str:number>/", views.verify_deed, name="deed_slash"),
+]

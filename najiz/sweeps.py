@@ -9,6 +9,8 @@ SWEEPS = [
     "notifications.sweep_undelivered",
     "enforcement.sweep_stalled",
     "enforcement.sweep_deadlines",
+    "conveyance.sweep_expired",
+    "conveyance.sweep_stalled",
     "payments.sweep_disbursements",
     "payments.sweep_expired_invoices",
     "payments.sweep_gateway",

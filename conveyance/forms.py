@@ -1,0 +1,167 @@
+"""The new conveyance form (طلب إفراغ). The same validators serve live validation and submission.
+
+A deed is described only to someone who may sell it: an owner, an heir of a deceased owner (on a
+heirs deed), or the agent named in a power of attorney of an owner. A buyer's name is shown once
+the id is a valid one found in the civil registry (so the seller can check whom they sell to).
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from najiz.common.identifiers import is_valid_national_id, normalize_digits
+from najiz.registries import services as registries
+
+from .states import Capacity, PaymentMethod
+
+LIVE_FIELDS = ("deed_number", "heirs_deed_number", "poa_number", "buyer_id", "price")
+CR_RE = re.compile(r"^\d{10}$")
+NOT_FOUND = _("No deed with this number was found for you.")
+
+
+def max_price() -> Decimal:
+    return Decimal(str(settings.CONVEYANCE_MAX_PRICE))
+
+
+class ConveyanceForm(forms.Form):
+    capacity = forms.ChoiceField(label=_("You sell as"), choices=Capacity.choices, initial=Capacity.OWNER, widget=forms.RadioSelect)
+    deed_number = forms.CharField(label=_("Deed number"), max_length=20, help_text=_("The number of the electronic deed of the property."))
+    heirs_deed_number = forms.CharField(
+        label=_("Heirs deed number"), max_length=20, required=False,
+        help_text=_("Only when selling as an heir: the deed of inheritance limitation of the deceased owner."),
+    )
+    poa_number = forms.CharField(
+        label=_("Power of attorney number"), max_length=20, required=False,
+        help_text=_("Only when selling as an agent: the power of attorney must name the transfer of ownership."),
+    )
+    buyer_id = forms.CharField(label=_("Buyer's national ID or iqama"), max_length=10)
+    price = forms.CharField(label=_("Price (SAR)"), max_length=20)
+    payment_method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices, initial=PaymentMethod.MADA, widget=forms.RadioSelect)
+
+    def __init__(self, *args, user, acting_entity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.acting_entity = user, acting_entity
+        self.person = registries.person(user.national_id)
+        self.deed = None
+        self.encumbrances = []
+        self.buyer = None
+        self.heirs_deed = None
+        self.poa = None
+        for name in LIVE_FIELDS:
+            self.fields[name].widget.attrs.update({
+                "hx-post": reverse("conveyance:validate", args=[name]),
+                "hx-trigger": "keyup changed delay:400ms, change",
+                "hx-target": f"#{name}-feedback",
+                "hx-swap": "innerHTML",
+                "hx-include": "closest form",
+                "autocomplete": "off",
+                "class": "input",
+                "dir": "ltr",
+            })
+        for name in ("deed_number", "heirs_deed_number", "poa_number", "buyer_id"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+        self.fields["price"].widget.attrs["inputmode"] = "decimal"
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _capacity(self):
+        return self.data.get("capacity") if self.is_bound else Capacity.OWNER
+
+    def _number(self, name) -> str:
+        return normalize_digits(self.cleaned_data.get(name, "") or "").strip()
+
+    def _may_see(self, deed) -> bool:
+        if self.person is None:
+            return False
+        if deed.share_of(self.person):
+            return True
+        owners = {p.pk for p in deed.owners}
+        for owner in deed.owners:
+            if not owner.alive and any(self.person in hd.heirs for hd in registries.heirs_deeds_of(owner)):
+                return True
+        poa_number = normalize_digits(self.data.get("poa_number", "") or "").strip()
+        poa = registries.poa(poa_number) if poa_number else None
+        return poa is not None and poa.agent_id == self.person.pk and poa.principal_id in owners
+
+    # --- fields -----------------------------------------------------------------------------
+
+    def clean_deed_number(self):
+        number = self._number("deed_number")
+        deed = registries.deed(number) if number else None
+        if deed is None or not self._may_see(deed):
+            raise forms.ValidationError(NOT_FOUND, code="not_found")
+        self.deed = deed
+        self.encumbrances = registries.active_encumbrances(deed)
+        return deed.number
+
+    def clean_heirs_deed_number(self):
+        number = self._number("heirs_deed_number")
+        if self._capacity() != Capacity.HEIR:
+            return ""
+        if not number:
+            raise forms.ValidationError(_("Enter the heirs deed number."), code="required")
+        found = registries.heirs_deed(number)
+        if found is None or self.person is None or self.person not in found.heirs:
+            raise forms.ValidationError(_("No heirs deed with this number names you as an heir."), code="not_found")
+        self.heirs_deed = found
+        return found.number
+
+    def clean_poa_number(self):
+        number = self._number("poa_number")
+        if self._capacity() != Capacity.AGENT:
+            return ""
+        if not number:
+            raise forms.ValidationError(_("Enter the power of attorney number."), code="required")
+        found = registries.poa(number)
+        if found is None or self.person is None or found.agent_id != self.person.pk:
+            raise forms.ValidationError(_("No power of attorney with this number names you as the agent."), code="not_found")
+        self.poa = found
+        return found.number
+
+    def clean_buyer_id(self):
+        value = self._number("buyer_id")
+        if CR_RE.fullmatch(value) and not is_valid_national_id(value) and registries.entity(value):
+            raise forms.ValidationError(
+                _("Electronic conveyance is for individuals only: a company or establishment cannot be the buyer."), code="entity"
+            )
+        if not is_valid_national_id(value):
+            raise forms.ValidationError(_("Enter a valid national ID or iqama number (10 digits)."), code="invalid")
+        buyer = registries.person(value)
+        if buyer is None:
+            raise forms.ValidationError(_("No person with this ID is found in the civil registry."), code="not_found")
+        if self.person is not None and buyer.pk == self.person.pk:
+            raise forms.ValidationError(_("You cannot sell to yourself."), code="self")
+        self.buyer = buyer
+        return value
+
+    def clean_price(self):
+        text = normalize_digits(self.cleaned_data["price"]).replace(",", "").replace("٫", ".").strip()
+        try:
+            price = Decimal(text)
+            exact = price.is_finite() and abs(price) < Decimal("1e12") and price == price.quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            exact = False
+        if not exact:
+            raise forms.ValidationError(_("Enter the price in riyals, e.g. 850000.00."), code="invalid")
+        if price <= 0:
+            raise forms.ValidationError(_("The price must be more than zero."), code="not_positive")
+        if price > max_price():
+            raise forms.ValidationError(
+                _("The price may not exceed %(limit)s SAR in an electronic conveyance."), code="over_limit",
+                params={"limit": f"{max_price():,.2f}"},
+            )
+        return price.quantize(Decimal("0.01"))
+
+    def clean(self):
+        data = super().clean()
+        if self.acting_entity is not None:
+            raise forms.ValidationError(
+                _("Electronic conveyance is for individuals only: switch to acting for yourself."), code="entity"
+            )
+        if self.person is None:
+            raise forms.ValidationError(_("You are not found in the civil registry."), code="filer")
+        return data

@@ -1,0 +1,470 @@
+"""Commands of the electronic conveyance. Each is one transaction; tasks and notifications go out
+on commit. Automatic steps lock the conveyance row and do nothing if the step was already done.
+
+Row locks, always in this order: Conveyance, Consent, then (inside the registries and payments
+services) Deed, Invoice, ledger account.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from najiz.casefile import services as casefile
+from najiz.casefile.models import Actor
+from najiz.casefile.rules import result
+from najiz.common import clock
+from najiz.common.identifiers import normalize_digits
+from najiz.common.money import split_by_shares
+from najiz.registries import services as registries
+
+from . import alerts, rules
+from .eligibility import gather_inputs
+from .models import Consent, Conveyance
+from .states import CANCELLABLE, WAITING, Answer, Capacity, Kind, PaymentMethod, Status, TransitionError, can_move
+
+SHARE_QUANTUM = Decimal("0.000001")
+
+
+class ConveyanceError(Exception):
+    """A command refused; `message` is a translatable text for the person who asked."""
+
+    def __init__(self, message, code="refused"):
+        super().__init__(str(message))
+        self.message, self.code = message, code
+
+
+def locked(conveyance_id: int) -> Conveyance:
+    return Conveyance.objects.select_for_update().get(pk=conveyance_id)
+
+
+def transition(conveyance: Conveyance, to: str, *, actor=Actor.SYSTEM, user=None, decision=None, params=None) -> Conveyance:
+    """The one place a conveyance changes state. The caller holds the row lock."""
+    if not can_move(conveyance.status, to):
+        raise TransitionError(conveyance.status, to)
+    conveyance.status = to
+    conveyance.status_changed_at = clock.now()
+    if to == Status.COMPLETED:
+        conveyance.completed_at = conveyance.status_changed_at
+    conveyance.save()
+    casefile.record_event(
+        conveyance, f"conveyance.{to}", actor=actor, user=user, decision=decision,
+        params={"number": conveyance.number, **(params or {})},
+    )
+    return conveyance
+
+
+def enqueue_advance(conveyance: Conveyance):
+    from .tasks import advance
+
+    conveyance_id = conveyance.pk
+    transaction.on_commit(lambda: advance.delay(conveyance_id))
+
+
+def first_iban(person) -> str:
+    for account in registries.accounts_of(person) if person is not None else []:
+        if account.is_open:
+            return account.iban
+    return ""
+
+
+def _ttl_end():
+    return clock.now() + settings.CONVEYANCE_OFFER_TTL
+
+
+# --- filing ---------------------------------------------------------------------------------
+
+
+def seller_side(deed, heirs_deed=None) -> list[tuple]:
+    """(person, role, share of the whole deed) of everyone who gives up a share: the living
+    owners, and in place of a deceased owner named on `heirs_deed`, that owner's heirs."""
+    sellers: dict[int, list] = {}
+    for owner, share in deed.shares():
+        if heirs_deed is not None and owner.pk == heirs_deed.deceased_id:
+            for row in heirs_deed.shares.select_related("heir").all():
+                part = (share * row.share).quantize(SHARE_QUANTUM)
+                entry = sellers.setdefault(row.heir.pk, [row.heir, Consent.Role.HEIR, Decimal(0)])
+                entry[2] += part
+        else:
+            entry = sellers.setdefault(owner.pk, [owner, Consent.Role.OWNER, Decimal(0)])
+            entry[2] += share
+    return [(who, role, min(max(share, SHARE_QUANTUM), Decimal(1))) for who, role, share in sellers.values()]
+
+
+@transaction.atomic
+def file(*, user, capacity, deed_number, buyer_id, price, payment_method=PaymentMethod.MADA,
+         heirs_deed_number="", poa_number="", acting_entity=None) -> Conveyance:
+    """The seller files: the conveyance is numbered, submitted and queued for the eligibility
+    checks. Refused (ConveyanceError) while acting for an entity, for an unknown deed, or when
+    another conveyance is open on the deed (the partial unique index decides under a race)."""
+    if acting_entity is not None:
+        raise ConveyanceError(_("Electronic conveyance is for individuals only: switch to acting for yourself."), "entity")
+    if capacity not in Capacity.values:
+        raise ConveyanceError(_("Choose in what capacity you sell."), "capacity")
+    filer = registries.person(user.national_id)
+    if filer is None:
+        raise ConveyanceError(_("You are not found in the civil registry."), "filer")
+    deed = registries.deed(normalize_digits(deed_number))
+    if deed is None:
+        raise ConveyanceError(_("No deed with this number is registered."), "deed")
+    buyer_id = normalize_digits(buyer_id)
+    buyer = registries.person(buyer_id)
+    buyer_entity = None if buyer else registries.entity(buyer_id)
+    heirs = registries.heirs_deed(normalize_digits(heirs_deed_number)) if capacity == Capacity.HEIR else None
+    poa = registries.poa(normalize_digits(poa_number)) if capacity == Capacity.AGENT else None
+    from najiz.accounts.services import user_for_person
+
+    conveyance = Conveyance.objects.create(
+        status=Status.DRAFT,
+        kind=Kind.HEIRS if capacity == Capacity.HEIR else Kind.SALE,
+        capacity=capacity,
+        filed_by=user,
+        filer=filer,
+        deed=deed,
+        heirs_deed_number=normalize_digits(heirs_deed_number) if capacity == Capacity.HEIR else "",
+        poa_number=normalize_digits(poa_number) if capacity == Capacity.AGENT else "",
+        buyer_id_number=buyer_id[:10],
+        buyer=buyer,
+        buyer_entity=buyer_entity,
+        buyer_user=user_for_person(buyer) if buyer else None,
+        buyer_iban=first_iban(buyer),
+        price=Decimal(price).quantize(Decimal("0.01")),
+        payment_method=payment_method if payment_method in PaymentMethod.values else PaymentMethod.MADA,
+    )
+    now = clock.now()
+    answering_for = filer.pk
+    if capacity == Capacity.AGENT and poa is not None and poa.agent_id == filer.pk:
+        answering_for = poa.principal_id
+    for person, role, share in seller_side(deed, heirs):
+        given = person.pk == answering_for
+        Consent.objects.create(
+            conveyance=conveyance, person=person, user=user if person.pk == filer.pk else user_for_person(person),
+            role=role, share=share, iban=first_iban(person),
+            answer=Answer.ACCEPTED if given else Answer.PENDING, answered_at=now if given else None,
+            through_agent=given and capacity == Capacity.AGENT,
+        )
+    conveyance.number = casefile.next_case_number("CV")
+    conveyance.submitted_at = now
+    try:
+        with transaction.atomic():
+            transition(conveyance, Status.SUBMITTED, actor=Actor.PERSON, user=user, params={"deed": deed.number})
+    except IntegrityError:
+        raise ConveyanceError(_("Another conveyance is already open on this deed."), "open_conveyance") from None
+    alerts.tell(conveyance, "conveyance.filed", [user])
+    enqueue_advance(conveyance)
+    return conveyance
+
+
+# --- automatic steps ------------------------------------------------------------------------
+
+
+def _release(conveyance: Conveyance):
+    if conveyance.deed_suspended:
+        registries.release_deed(conveyance.deed, conveyance.number)
+        conveyance.deed_suspended = False
+        conveyance.save(update_fields=["deed_suspended"])
+
+
+def _failed(results) -> bool:
+    return any(r.passed is False for r in results)
+
+
+def check_eligibility(conveyance: Conveyance) -> bool:
+    inputs = gather_inputs(conveyance)
+    results = rules.run_eligibility(inputs)
+    rejected = _failed(results)
+    if not rejected:
+        try:
+            registries.suspend_deed(conveyance.deed, conveyance.number)
+            conveyance.deed_suspended = True
+        except registries.DeedError:
+            results.append(result("deed_suspended", False, _("The deed could not be reserved for this conveyance.")))
+            rejected = True
+    outcome = Status.REJECTED if rejected else Status.AWAITING_CONSENTS
+    decision = casefile.record_decision(
+        conveyance, "eligibility", rules=results, outcome=outcome, inputs=inputs,
+        rules_version=rules.RULES_VERSION, amount=conveyance.price,
+    )
+    transition(conveyance, Status.CHECKED, decision=decision)
+    if rejected:
+        transition(conveyance, Status.REJECTED, decision=decision)
+        alerts.tell_parties(conveyance, "conveyance.rejected", buyer=False)
+        return True
+    conveyance.offer_expires_at = _ttl_end()
+    transition(conveyance, Status.AWAITING_CONSENTS, decision=decision)
+    pending = list(conveyance.consents.filter(answer=Answer.PENDING).select_related("user"))
+    if not pending:
+        _offer_to_buyer(conveyance, decision)
+    else:
+        alerts.tell(conveyance, "conveyance.consent_requested", [c.user for c in pending], view="conveyance:consent")
+    return True
+
+
+def _offer_to_buyer(conveyance: Conveyance, decision=None):
+    conveyance.offer_expires_at = _ttl_end()
+    transition(conveyance, Status.AWAITING_BUYER, decision=decision)
+    alerts.tell(conveyance, "conveyance.offer", [conveyance.buyer_user], view="conveyance:offer",
+                hours=int(settings.CONVEYANCE_OFFER_TTL.total_seconds() // 3600))
+
+
+def settle(conveyance: Conveyance) -> bool:
+    """After full payment: run the rules again inside this transaction, then transfer the deed and
+    pay the sellers by share, or refund the buyer and reject with the reason."""
+    from payments import services as payments
+
+    try:
+        registries.suspend_deed(conveyance.deed, conveyance.number)  # takes the deed's row lock
+        conveyance.deed_suspended = True
+    except registries.DeedError:
+        pass
+    inputs = gather_inputs(conveyance)
+    results = rules.run_eligibility(inputs)
+    held = payments.held_for(conveyance)
+    if _failed(results):
+        decision = casefile.record_decision(
+            conveyance, "transfer", rules=results, outcome=Status.REJECTED, inputs=inputs,
+            rules_version=rules.RULES_VERSION, amount=held,
+        )
+        iban = conveyance.buyer_iban or first_iban(conveyance.buyer)
+        if held > 0 and iban:
+            payments.refund(conveyance, iban, held, ref=f"{conveyance.number}/refund",
+                            beneficiary=conveyance.buyer.name_ar if conveyance.buyer else "")
+        transition(conveyance, Status.REJECTED, decision=decision, params={"amount": f"{held:,.2f}"})
+        _release(conveyance)
+        alerts.tell_parties(conveyance, "conveyance.refunded")
+        return True
+    new_deed = registries.transfer(conveyance.deed, [(conveyance.buyer, Decimal(1))], ref=conveyance.number)
+    conveyance.new_deed, conveyance.deed_suspended = new_deed, False
+    consents = list(conveyance.consents.select_related("person").order_by("id"))
+    parts = split_by_shares(held, [c.share for c in consents])
+    payouts = []
+    for consent, part in zip(consents, parts):
+        if part > 0:
+            iban = consent.iban or first_iban(consent.person)
+            payments.request_disbursement(
+                conveyance, iban, part, ref=f"{conveyance.number}/payout/{consent.person.national_id}",
+                beneficiary=consent.person.name_ar,
+            )
+            payouts.append({"id": consent.person.national_id, "share": str(consent.share), "amount": str(part), "iban": iban})
+    inputs["payouts"] = payouts
+    inputs["new_deed"] = new_deed.number
+    decision = casefile.record_decision(
+        conveyance, "transfer", rules=results, outcome=Status.TRANSFERRED, inputs=inputs,
+        rules_version=rules.RULES_VERSION, amount=held,
+    )
+    transition(conveyance, Status.TRANSFERRED, decision=decision, params={"deed": new_deed.number})
+    alerts.tell(conveyance, "conveyance.new_deed", [conveyance.buyer_user], new_deed=new_deed.number)
+    alerts.tell(conveyance, "conveyance.transferred", alerts.seller_users(conveyance), new_deed=new_deed.number)
+    return True
+
+
+def complete(conveyance: Conveyance) -> bool:
+    """Close the conveyance once every seller's share was paid out."""
+    from payments.models import DisbursementStatus
+    from payments.selectors import disbursements_for
+
+    payouts = list(disbursements_for(conveyance))
+    if not payouts or any(d.status != DisbursementStatus.DONE for d in payouts):
+        return False
+    transition(conveyance, Status.COMPLETED)
+    alerts.tell_parties(conveyance, "conveyance.completed")
+    return True
+
+
+AUTOMATIC_STEPS = {
+    Status.SUBMITTED: check_eligibility,
+    Status.PAID: settle,
+    Status.TRANSFERRED: complete,
+}
+
+
+def advance_once(conveyance_id: int) -> bool:
+    with transaction.atomic():
+        conveyance = locked(conveyance_id)
+        step = AUTOMATIC_STEPS.get(conveyance.status)
+        return bool(step and step(conveyance))
+
+
+def advance(conveyance_id: int) -> str:
+    """Push a conveyance through every automatic step it can take now; each step commits alone."""
+    while advance_once(conveyance_id):
+        pass
+    return Conveyance.objects.values_list("status", flat=True).get(pk=conveyance_id)
+
+
+# --- what people do -------------------------------------------------------------------------
+
+
+def _is_late(conveyance: Conveyance) -> bool:
+    return conveyance.offer_expires_at is not None and clock.now() > conveyance.offer_expires_at
+
+
+@transaction.atomic
+def answer_consent(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
+    """A co-owner or heir accepts or refuses. A refusal stops the conveyance with the reason."""
+    conveyance = locked(conveyance.pk)
+    if conveyance.status != Status.AWAITING_CONSENTS:
+        raise ConveyanceError(_("This conveyance is not awaiting your consent."), "state")
+    if _is_late(conveyance):
+        _expire(conveyance)
+        return conveyance
+    consent = conveyance.consents.select_for_update().filter(person__national_id=user.national_id).first()
+    if consent is None or consent.answer != Answer.PENDING:
+        raise ConveyanceError(_("This conveyance is not awaiting your consent."), "not_pending")
+    consent.answer = Answer.ACCEPTED if accept else Answer.REFUSED
+    consent.answered_at = clock.now()
+    consent.save(update_fields=["answer", "answered_at"])
+    params = {"number": conveyance.number, "id": consent.person.national_id}
+    casefile.record_event(conveyance, f"conveyance.consent_{consent.answer}", actor=Actor.PERSON, user=user, params=params)
+    if not accept:
+        reason = result("all_consented", False, rules.CONSENT_REFUSED, id=consent.person.national_id)
+        decision = casefile.record_decision(
+            conveyance, "consents", rules=[reason], outcome=Status.REJECTED, inputs=_consent_facts(conveyance),
+            rules_version=rules.RULES_VERSION, amount=conveyance.price,
+        )
+        transition(conveyance, Status.REJECTED, decision=decision)
+        _release(conveyance)
+        alerts.tell_parties(conveyance, "conveyance.consent_refused", buyer=False, id=consent.person.national_id)
+        return conveyance
+    if not conveyance.consents.filter(answer=Answer.PENDING).exists():
+        reason = result("all_consented", True, rules.CONSENTS_COMPLETE)
+        decision = casefile.record_decision(
+            conveyance, "consents", rules=[reason], outcome=Status.AWAITING_BUYER, inputs=_consent_facts(conveyance),
+            rules_version=rules.RULES_VERSION, amount=conveyance.price,
+        )
+        _offer_to_buyer(conveyance, decision)
+    return conveyance
+
+
+def _consent_facts(conveyance) -> dict:
+    return {
+        "consents": [
+            {"id": c.person.national_id, "role": c.role, "share": str(c.share), "answer": c.answer}
+            for c in conveyance.consents.select_related("person").order_by("id")
+        ]
+    }
+
+
+@transaction.atomic
+def answer_offer(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
+    """The buyer accepts (an invoice for the full price is issued) or declines."""
+    from payments import services as payments
+
+    conveyance = locked(conveyance.pk)
+    if conveyance.buyer_user_id != user.pk:
+        raise ConveyanceError(_("Only the buyer can answer this offer."), "not_buyer")
+    if conveyance.status != Status.AWAITING_BUYER:
+        raise ConveyanceError(_("This offer is no longer open."), "state")
+    if _is_late(conveyance):
+        _expire(conveyance)
+        return conveyance
+    conveyance.buyer_answer = Answer.ACCEPTED if accept else Answer.REFUSED
+    conveyance.buyer_answered_at = clock.now()
+    if not accept:
+        transition(conveyance, Status.DECLINED, actor=Actor.PERSON, user=user)
+        _release(conveyance)
+        alerts.tell(conveyance, "conveyance.declined", alerts.seller_users(conveyance))
+        return conveyance
+    conveyance.offer_expires_at = _ttl_end()
+    conveyance.invoice = payments.create_invoice(
+        purpose=conveyance, payer=conveyance.buyer, payer_user=user, amount=conveyance.price, allow_partial=False,
+        expires_at=conveyance.offer_expires_at,
+        description_ar=f"ثمن العقار بالصك {conveyance.deed.number} - الإفراغ {conveyance.number}",
+        description_en=f"Price of the property of deed {conveyance.deed.number} - conveyance {conveyance.number}",
+    )
+    transition(conveyance, Status.AWAITING_PAYMENT, actor=Actor.PERSON, user=user,
+               params={"bill": conveyance.invoice.bill_number})
+    alerts.tell(conveyance, "conveyance.pay", [user], url=conveyance.invoice.get_absolute_url(),
+                bill=conveyance.invoice.bill_number)
+    alerts.tell(conveyance, "conveyance.accepted", alerts.seller_users(conveyance))
+    return conveyance
+
+
+@transaction.atomic
+def cancel(conveyance: Conveyance, *, user) -> Conveyance:
+    """The seller who filed withdraws the conveyance; only before the buyer has paid."""
+    from payments import services as payments
+    from payments.models import InvoiceStatus
+
+    conveyance = locked(conveyance.pk)
+    if conveyance.filed_by_id != user.pk:
+        raise ConveyanceError(_("Only the seller who filed can cancel this conveyance."), "not_filer")
+    if conveyance.status not in CANCELLABLE:
+        raise ConveyanceError(_("This conveyance can no longer be cancelled."), "state")
+    if conveyance.invoice_id:
+        invoice = payments.cancel_invoice_remainder(conveyance.invoice)
+        if invoice.status == InvoiceStatus.PAID or invoice.paid > 0:
+            raise ConveyanceError(_("The buyer has already paid: the conveyance can no longer be cancelled."), "paid")
+    transition(conveyance, Status.CANCELLED, actor=Actor.PERSON, user=user)
+    _release(conveyance)
+    alerts.tell_parties(conveyance, "conveyance.cancelled")
+    return conveyance
+
+
+# --- payment --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_received(conveyance_id: int) -> Conveyance:
+    """The buyer's invoice is paid in full: the conveyance is paid and the transfer queued.
+    Money that arrives for a conveyance already closed is returned to the buyer."""
+    from payments import services as payments
+    from payments.models import InvoiceStatus
+
+    conveyance = locked(conveyance_id)
+    invoice = conveyance.invoice
+    if invoice is None:
+        return conveyance
+    invoice.refresh_from_db()
+    if conveyance.status == Status.AWAITING_PAYMENT and invoice.status == InvoiceStatus.PAID:
+        conveyance.paid_at = clock.now()
+        amount = payments.held_for(conveyance)
+        reason = result("paid_in_full", True, rules.PAYMENT_RECEIVED, amount=f"{amount:,.2f}")
+        decision = casefile.record_decision(
+            conveyance, "payment", rules=[reason], outcome=Status.PAID, inputs={"bill": invoice.bill_number, "held": str(amount)},
+            rules_version=rules.RULES_VERSION, amount=amount,
+        )
+        transition(conveyance, Status.PAID, decision=decision, params={"amount": f"{amount:,.2f}"})
+        alerts.tell(conveyance, "conveyance.paid", alerts.seller_users(conveyance))
+        enqueue_advance(conveyance)
+    elif conveyance.status in (Status.CANCELLED, Status.EXPIRED, Status.DECLINED):
+        held = payments.held_for(conveyance)
+        iban = conveyance.buyer_iban or first_iban(conveyance.buyer)
+        if held > 0 and iban:
+            payments.refund(conveyance, iban, held, ref=f"{conveyance.number}/late-refund")
+    return conveyance
+
+
+# --- expiry ---------------------------------------------------------------------------------
+
+
+def _expire(conveyance: Conveyance) -> bool:
+    from payments import services as payments
+    from payments.models import InvoiceStatus
+
+    if conveyance.invoice_id:
+        invoice = payments.cancel_invoice_remainder(conveyance.invoice)
+        if invoice.status == InvoiceStatus.PAID:
+            return False  # the payment won the race; the transfer goes on
+    transition(conveyance, Status.EXPIRED)
+    _release(conveyance)
+    alerts.tell_parties(conveyance, "conveyance.expired")
+    return True
+
+
+@transaction.atomic
+def expire_if_due(conveyance_id: int) -> bool:
+    conveyance = locked(conveyance_id)
+    if conveyance.status not in WAITING or not _is_late(conveyance):
+        return False
+    return _expire(conveyance)
+
+
+def expire_due(batch: int = 200) -> int:
+    """Expire offers (and consents, and unpaid invoices) nobody answered in time. Idempotent."""
+    ids = list(
+        Conveyance.objects.filter(status__in=WAITING, offer_expires_at__lt=clock.now())
+        .order_by("offer_expires_at").values_list("pk", flat=True)[:batch]
+    )
+    return sum(1 for pk in ids if expire_if_due(pk))

@@ -1,0 +1,228 @@
+"""Conveyance screens: my deeds (PDF), new conveyance (live validation), my conveyances as
+seller / buyer, a conveyance's file with its timeline, the consent and offer screens, and the
+public deed verification page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from najiz.casefile.rules import failed, message_for
+from najiz.casefile.selectors import decisions_of, timeline as case_timeline
+from najiz.common import pdf
+from najiz.common.identifiers import normalize_digits
+from najiz.registries import services as registries
+
+from . import deeds, selectors, services
+from .forms import LIVE_FIELDS, ConveyanceForm
+from .states import AUTOMATIC, CANCELLABLE, TONES, Status
+
+PAGE_SIZE = 20
+
+
+def badge(conveyance) -> dict:
+    return {"label": Status(conveyance.status).label, "tone": TONES.get(conveyance.status, "neutral")}
+
+
+# --- deeds ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_deeds(request):
+    person, rows = selectors.my_deeds(request.user)
+    return render(request, "conveyance/deeds.html", {"person": person, "rows": rows})
+
+
+@login_required
+@require_GET
+def deed_pdf(request, number):
+    deed = selectors.deed_for_owner(request.user, number)
+    return pdf.pdf_response(deeds.deed_pdf(deed, request=request), f"deed-{deed.number}.pdf")
+
+
+# --- filing ---------------------------------------------------------------------------------
+
+
+def _form(request, data=None, initial=None):
+    return ConveyanceForm(data, initial=initial, user=request.user, acting_entity=request.acting_entity)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    if request.method == "POST":
+        form = _form(request, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                conveyance = services.file(
+                    user=request.user, acting_entity=request.acting_entity, capacity=data["capacity"],
+                    deed_number=data["deed_number"], heirs_deed_number=data["heirs_deed_number"], poa_number=data["poa_number"],
+                    buyer_id=data["buyer_id"], price=data["price"], payment_method=data["payment_method"],
+                )
+            except services.ConveyanceError as refused:
+                form.add_error(None, str(refused.message))
+            else:
+                messages.success(request, _("Your conveyance %(number)s was filed.") % {"number": conveyance.number})
+                return redirect("conveyance:detail", number=conveyance.number)
+        return render(request, "conveyance/new.html", {"form": form}, status=400)
+    initial = {"deed_number": normalize_digits(request.GET.get("deed", ""))[:20]}
+    return render(request, "conveyance/new.html", {"form": _form(request, initial=initial)})
+
+
+@login_required
+@require_POST
+def validate(request, field):
+    """Live validation of one field: its error, or what was found (the deed, the buyer's name)."""
+    if field not in LIVE_FIELDS:
+        raise Http404
+    form = _form(request, request.POST)
+    form.is_valid()
+    context = {"form": form, "field": form[field], "name": field, "typed": bool(str(request.POST.get(field, "")).strip())}
+    return render(request, "conveyance/_feedback.html", context)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def conveyance_list(request):
+    role = "buyer" if request.GET.get("as") == "buyer" else "seller"
+    queryset = selectors.as_buyer(request.user) if role == "buyer" else selectors.as_seller(request.user)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"conveyance": c, "badge": badge(c)} for c in page.object_list]
+    return render(request, "conveyance/list.html", {"page_obj": page, "rows": rows, "role": role})
+
+
+# --- a conveyance ---------------------------------------------------------------------------
+
+
+def _reasons(conveyance) -> list[str]:
+    if conveyance.status != Status.REJECTED:
+        return []
+    decision = decisions_of(conveyance).filter(step__in=["eligibility", "consents", "transfer"]).last()
+    return [message_for(rule) for rule in failed(decision.rules)] if decision else []
+
+
+def _timeline_context(conveyance) -> dict:
+    return {
+        "cv": conveyance,
+        "events": case_timeline(conveyance),
+        "running": conveyance.status in AUTOMATIC,
+        "badge": badge(conveyance),
+    }
+
+
+@login_required
+@require_GET
+@never_cache
+def detail(request, number):
+    conveyance = selectors.conveyance_for(request.user, number)
+    user = request.user
+    is_buyer = conveyance.buyer_user_id == user.pk
+    context = {
+        **_timeline_context(conveyance),
+        "is_filer": conveyance.filed_by_id == user.pk,
+        "is_buyer": is_buyer,
+        "consents": conveyance.consents.select_related("person").order_by("id"),
+        "my_consent": selectors.pending_consent(user, conveyance) if conveyance.status == Status.AWAITING_CONSENTS else None,
+        "can_cancel": conveyance.filed_by_id == user.pk and conveyance.status in CANCELLABLE,
+        "reasons": _reasons(conveyance),
+        "invoice": conveyance.invoice if is_buyer and conveyance.status == Status.AWAITING_PAYMENT else None,
+        "new_deed": conveyance.new_deed if is_buyer else None,
+    }
+    return render(request, "conveyance/detail.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def timeline(request, number):
+    conveyance = selectors.conveyance_for(request.user, number)
+    context = _timeline_context(conveyance)
+    response = render(request, "conveyance/_timeline.html", context)
+    if request.htmx and not context["running"]:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _answer(request, conveyance, command, success):
+    accept = request.POST.get("answer") == "accept"
+    try:
+        command(conveyance, user=request.user, accept=accept)
+    except services.ConveyanceError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, success[accept])
+    return redirect("conveyance:detail", number=conveyance.number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent(request, number):
+    """A co-owner's or heir's own screen: what is sold, to whom, for how much; accept or refuse."""
+    conveyance = selectors.conveyance_for(request.user, number)
+    mine = selectors.pending_consent(request.user, conveyance)
+    if mine is None or conveyance.status != Status.AWAITING_CONSENTS:
+        return redirect("conveyance:detail", number=conveyance.number)
+    if request.method == "POST":
+        return _answer(request, conveyance, services.answer_consent,
+                       {True: _("You consented to the conveyance."), False: _("You refused the conveyance; it was stopped.")})
+    return render(request, "conveyance/consent.html", {"cv": conveyance, "consent": mine, "badge": badge(conveyance),
+                                                       "encumbrances": registries.active_encumbrances(conveyance.deed)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer(request, number):
+    """The buyer reviews the deed, the price and the sellers; accepts or declines."""
+    conveyance = selectors.conveyance_for(request.user, number)
+    if conveyance.buyer_user_id != request.user.pk:
+        raise Http404
+    if conveyance.status != Status.AWAITING_BUYER:
+        return redirect("conveyance:detail", number=conveyance.number)
+    if request.method == "POST":
+        return _answer(request, conveyance, services.answer_offer,
+                       {True: _("You accepted the offer. Pay the price in full to complete the conveyance."),
+                        False: _("You declined the offer.")})
+    context = {"cv": conveyance, "badge": badge(conveyance), "consents": conveyance.consents.select_related("person"),
+               "encumbrances": registries.active_encumbrances(conveyance.deed)}
+    return render(request, "conveyance/offer.html", context)
+
+
+@login_required
+@require_POST
+def cancel(request, number):
+    conveyance = selectors.conveyance_for(request.user, number)
+    try:
+        services.cancel(conveyance, user=request.user)
+    except services.ConveyanceError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("The conveyance was cancelled."))
+    return redirect("conveyance:detail", number=conveyance.number)
+
+
+# --- public verification --------------------------------------------------------------------
+
+
+@require_GET
+def verify_deed(request, number):
+    """Public: is this deed valid and current? Nothing about its owners."""
+    number = normalize_digits(number)[:20]
+    deed = registries.deed(number) if number.isdigit() else None
+    code = request.GET.get("code", "")
+    context = {
+        "number": number,
+        "deed": deed,
+        "current": deed is not None and not deed.is_closed,
+        "code_given": bool(code),
+        "code_ok": deed is not None and bool(code) and deeds.code_matches(deed.number, code),
+    }
+    return render(request, "conveyance/verify.html", context, status=200 if deed else 404)

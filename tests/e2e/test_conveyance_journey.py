@@ -1,0 +1,83 @@
+"""Electronic conveyance in Chromium: the seller files (live validation shows the buyer's name),
+the buyer accepts and pays through the gateway, downloads the new deed and opens its verification page."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_seller_files_buyer_accepts_pays_and_verifies_the_new_deed(page, live_server, login_as):
+    from conveyance.models import Conveyance
+    from najiz.accounts.services import user_for_person
+    from najiz.registries.factories import AccountFactory, DeedFactory, PersonFactory
+    from payments import conf
+
+    seller = PersonFactory()
+    AccountFactory(person=seller, balance=Decimal("0.00"))
+    buyer = PersonFactory()
+    AccountFactory(person=buyer, balance=Decimal("2000000.00"))
+    deed = DeedFactory(owners=[seller])
+    seller_user, buyer_user = user_for_person(seller), user_for_person(buyer)
+
+    # the seller: my deeds → convey → the form, checked while typing
+    login_as(seller_user)
+    page.goto("/conveyance/deeds/")
+    row = page.locator(f"tr[data-deed='{deed.number}']")
+    expect(row).to_be_visible()
+    row.get_by_role("link", name="إفراغ").click()
+    page.wait_for_url(re.compile(r"/conveyance/new/\?deed="))
+    expect(page.locator("input[name=deed_number]")).to_have_value(deed.number)
+    page.locator("input[name=buyer_id]").press_sequentially(buyer.national_id)
+    expect(page.get_by_test_id("buyer-name")).to_have_text(buyer.name_ar)
+    page.locator("input[name=price]").press_sequentially("5000000.50")
+    expect(page.locator("#price-feedback")).to_contain_text("5,000,000.00")
+    page.locator("input[name=price]").fill("")
+    page.locator("input[name=price]").press_sequentially("1250000")
+    expect(page.locator("#price-feedback [data-field-ok=price]")).to_be_visible()
+    page.get_by_role("button", name="تقديم طلب الإفراغ").click()
+    page.wait_for_url(re.compile(r"/conveyance/CV-\d{4}-\d{6}/$"))
+    conveyance = Conveyance.objects.get()
+    expect(page.locator(".badge").first).to_contain_text("بانتظار قبول المشتري")
+
+    # the buyer: reviews the offer, accepts, pays by Mada through the gateway
+    page.context.clear_cookies()
+    login_as(buyer_user)
+    page.goto(f"/conveyance/{conveyance.number}/")
+    page.get_by_role("link", name="مراجعة العرض").click()
+    expect(page.get_by_test_id("price")).to_contain_text("1,250,000.00")
+    page.get_by_role("button", name="قبول العرض").click()
+    page.get_by_test_id("pay-link").click()
+    page.wait_for_url(re.compile(r"/payments/invoices/\d{11}/$"))
+    expect(page.locator("main input[name=amount]")).to_have_value("1250000.00")
+    page.get_by_role("button", name="ادفع الآن").click()
+    page.wait_for_url(re.compile(r"/gateway/s/[^/]+/$"))
+    page.get_by_label("بطاقة مدى").check()
+    page.get_by_role("button", name="متابعة").click()
+    page.locator("main input[name=number]").fill(conf.CARD_APPROVED)
+    page.locator("main input[name=expiry]").fill("12/39")
+    page.locator("main input[name=cvv]").fill("123")
+    page.locator("main form[action$='/card/'] button[type=submit]").click()
+    otp = page.get_by_test_id("otp")
+    expect(otp).to_have_text(re.compile(r"^\d{6}$"))
+    page.locator("main input[name=otp]").fill(otp.inner_text())
+    page.get_by_role("button", name="تأكيد الدفع").click()
+    expect(page.get_by_test_id("invoice-status")).to_have_text(re.compile(r"^\s*مدفوعة\s*$"))
+
+    # the new deed: PDF and public verification
+    page.goto(f"/conveyance/{conveyance.number}/")
+    new_number = page.get_by_test_id("new-deed-number")
+    expect(new_number).to_have_text(re.compile(r"^\d{12}$"))
+    expect(page.locator(".badge").first).to_contain_text("مكتمل")
+    response = page.request.get(page.get_by_test_id("new-deed-pdf").get_attribute("href"))
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    number = new_number.inner_text()
+    page.get_by_test_id("new-deed-verify").click()
+    expect(page.get_by_test_id("verify-result")).to_contain_text("صحيح وساري")
+    page.goto(f"/verify/deed/{deed.number}")
+    expect(page.get_by_test_id("verify-result")).to_contain_text("لم يعد ساريًا")
+    conveyance.refresh_from_db()
+    assert conveyance.status == "completed" and conveyance.new_deed.number == number
