@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from najiz.common import views as common_views
+from najiz.linkage.api import api
 
 urlpatterns = [
     path("", common_views.home, name="home"),
@@ -13,7 +14,11 @@ urlpatterns = [
     path("accounts/", include("najiz.accounts.urls")),
     path("enforcement/", include("enforcement.urls")),
     path("conveyance/", include("conveyance.urls")),
+    path("verify/instrument/", include("najiz.einstruments.verify_urls")),
     path("verify/", include("conveyance.verify_urls")),
+    path("instruments/", include("najiz.einstruments.urls")),
+    path("api/v1/", api.urls),
+    path("linkage/", include("najiz.linkage.urls")),
     path("supervision/", include("najiz.supervision.urls")),
     path("payments/", include("payments.urls")),
     path("gateway/", include("payments.gateway_urls")),

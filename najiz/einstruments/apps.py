@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EinstrumentsConfig(AppConfig):
+    name = "najiz.einstruments"
+    label = "einstruments"

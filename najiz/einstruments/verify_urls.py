@@ -1,0 +1,2 @@
+app_name = "verify_instrument"
+urlpatterns: list = []
