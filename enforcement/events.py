@@ -8,7 +8,7 @@ messages.register(
     {
         "enforcement.submitted": _("Request {number} submitted through the Najiz portal."),
         "enforcement.audited": _("Automatic audit against the central registries completed."),
-        "enforcement.accepted": _("The request passed the audit."),
+        "enforcement.accepted": _("The request was accepted for enforcement."),
         "enforcement.rejected": _("The request was rejected; see the reasons."),
         "enforcement.referred": _("Referred automatically to enforcement circuit {circuit}."),
         "enforcement.order_issued": _("Execution order {order} issued (Art. 34) and the debtor notified electronically."),
@@ -22,7 +22,7 @@ messages.register(
         "enforcement.measure_lifted": _("A measure was lifted."),
         "enforcement.settled": _("The claim is fully covered."),
         "enforcement.withdrawn": _("The creditor withdrew the request."),
-        "enforcement.suspended": _("The request was suspended."),
+        "enforcement.suspended": _("The supervising judge suspended the request: {reason}"),
         "enforcement.closed": _("The request was closed."),
         "enforcement.resumed": _("The supervising judge resumed the request: {reason}"),
         "enforcement.audit_rerun": _("The supervising judge had the audit run again: {reason}"),

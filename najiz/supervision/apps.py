@@ -1,6 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SupervisionConfig(AppConfig):
     name = "najiz.supervision"
     label = "supervision"
+    verbose_name = _("Judicial supervision")
+
+    def ready(self):
+        from . import events, replay  # noqa: F401  (timeline texts, replayable steps)

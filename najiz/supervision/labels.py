@@ -1,0 +1,30 @@
+"""Names of the automatic steps and their outcomes, in the reader's language."""
+
+from django.utils.translation import gettext_lazy as _
+
+STEPS = {
+    "audit": _("Audit"),
+    "referral": _("Referral to a circuit"),
+    "order": _("Execution order"),
+    "measures": _("Enforcement measures"),
+    "closure": _("Closure"),
+    "eligibility": _("Eligibility check"),
+}
+
+OUTCOMES = {
+    "rejected": _("Rejected"),
+    "accepted": _("Accepted"),
+    "order_issued": _("Execution order issued"),
+    "measures_applied": _("Enforcement measures applied"),
+    "not_applied": _("No measures"),
+    "closed": _("Closed"),
+    "eligible": _("Eligible"),
+}
+
+
+def step_label(step: str) -> str:
+    return str(STEPS.get(step, step))
+
+
+def outcome_label(outcome: str) -> str:
+    return str(OUTCOMES.get(outcome, outcome))

@@ -1,0 +1,135 @@
+"""The supervising judge's actions. Each is one transaction that goes through the same
+enforcement services as the automation, records the review on the decision, and leaves an
+event on the case's timeline with the judge and the reason."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from enforcement import services as enforcement
+from enforcement.models import Measure
+from enforcement.states import Status
+from najiz.casefile import services as casefile
+from najiz.casefile.models import Actor, Decision, ReviewState
+
+from .selectors import is_enforcement
+
+
+class SupervisionError(Exception):
+    """The action does not apply to this decision (shown to the judge, never a 500)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def _request(decision: Decision):
+    if not is_enforcement(decision):
+        raise SupervisionError(_("This action applies to enforcement requests only."))
+    return decision.case
+
+
+def _review(decision: Decision, judge, state: str, reason: str, *, announce: bool) -> Decision:
+    decision = casefile.review_decision(decision, judge=judge, state=state, reason=reason)
+    if announce:
+        kind = "decision.confirmed" if state == ReviewState.CONFIRMED else "decision.overridden"
+        casefile.record_event(decision.case, kind, actor=Actor.JUDGE, user=judge, decision=decision,
+                              params={"reason": reason, "step": decision.step})
+    return decision
+
+
+def _note(decision: Decision, judge, note: str) -> None:
+    if note:
+        casefile.record_event(decision.case, "supervision.note", actor=Actor.JUDGE, user=judge, decision=decision,
+                              params={"note": note}, public=False)
+
+
+@transaction.atomic
+def confirm(decision: Decision, *, judge, reason: str, note: str = "") -> Decision:
+    if decision.review_state != ReviewState.PENDING:
+        raise SupervisionError(_("This decision has already been reviewed."))
+    _note(decision, judge, note)
+    return _review(decision, judge, ReviewState.CONFIRMED, reason, announce=True)
+
+
+@transaction.atomic
+def reverse_rejection(decision: Decision, *, judge, reason: str, note: str = ""):
+    """Override an audit's rejection: the request continues from acceptance."""
+    request = _request(decision)
+    if decision.step != "audit" or decision.outcome != Status.REJECTED:
+        raise SupervisionError(_("Only an audit rejection can be reversed."))
+    request = enforcement.reverse_rejection(request, judge=judge, reason=reason, decision=decision)
+    _note(decision, judge, note)
+    _review(decision, judge, ReviewState.OVERRIDDEN, reason, announce=True)
+    return request
+
+
+@transaction.atomic
+def rerun_audit(decision: Decision, *, judge, reason: str, note: str = ""):
+    """Audit the rejected request again against the registries as they are now. The earlier
+    decision counts as overridden if the new audit decides otherwise, confirmed if not."""
+    request = _request(decision)
+    if decision.step != "audit":
+        raise SupervisionError(_("Only an audit can be run again."))
+    request = enforcement.rerun_audit(request, judge=judge, reason=reason)
+    latest = casefile_decisions(request).filter(step="audit").last()
+    _note(decision, judge, note)
+    if decision.review_state == ReviewState.PENDING:
+        state = ReviewState.OVERRIDDEN if latest.outcome != decision.outcome else ReviewState.CONFIRMED
+        _review(decision, judge, state, reason, announce=False)
+    return request
+
+
+def casefile_decisions(case):
+    from najiz.casefile.selectors import decisions_of
+
+    return decisions_of(case)
+
+
+@transaction.atomic
+def lift_measure(decision: Decision, *, judge, reason: str, measure_id, note: str = "") -> Measure:
+    request = _request(decision)
+    measure = Measure.objects.filter(request=request, pk=measure_id).first()
+    if measure is None:
+        raise SupervisionError(_("No such measure on this request."))
+    if measure.status != Measure.State.APPLIED:
+        raise SupervisionError(_("This measure has already been lifted."))
+    measure = enforcement.lift_measure_by_judge(measure, judge=judge, reason=reason)
+    _note(decision, judge, note)
+    if measure.decision_id == decision.pk and decision.review_state == ReviewState.PENDING:
+        _review(decision, judge, ReviewState.OVERRIDDEN, reason, announce=False)
+    return measure
+
+
+@transaction.atomic
+def suspend(decision: Decision, *, judge, reason: str, note: str = ""):
+    request = enforcement.suspend(_request(decision), judge=judge, reason=reason)
+    _note(decision, judge, note)
+    return request
+
+
+@transaction.atomic
+def resume(decision: Decision, *, judge, reason: str, note: str = ""):
+    request = enforcement.resume(_request(decision), judge=judge, reason=reason)
+    _note(decision, judge, note)
+    return request
+
+
+@transaction.atomic
+def end_request(decision: Decision, *, judge, reason: str, note: str = ""):
+    """End the request (every measure lifted); the decision under review is overridden."""
+    request = enforcement.end_request(_request(decision), judge=judge, reason=reason)
+    _note(decision, judge, note)
+    if decision.review_state == ReviewState.PENDING:
+        _review(decision, judge, ReviewState.OVERRIDDEN, reason, announce=False)
+    return request
+
+
+ACTIONS = {
+    "confirm": confirm,
+    "reverse": reverse_rejection,
+    "rerun": rerun_audit,
+    "lift": lift_measure,
+    "suspend": suspend,
+    "resume": resume,
+    "end": end_request,
+}
