@@ -37,7 +37,15 @@ def transition(request: EnforcementRequest, to: str, *, actor=Actor.SYSTEM, user
         request.closed_at = request.status_changed_at
     request.save()
     casefile.record_event(request, f"enforcement.{to}", actor=actor, user=user, decision=decision, params=params or {})
+    _announce_status(request)
     return request
+
+
+def _announce_status(request: EnforcementRequest) -> None:
+    from .signals import request_status_changed
+
+    facts = {"request_id": request.pk, "number": request.number, "status": request.status, "at": request.status_changed_at}
+    transaction.on_commit(lambda: request_status_changed.send_robust(sender=EnforcementRequest, **facts))
 
 
 def enqueue_advance(request: EnforcementRequest):
@@ -581,6 +589,7 @@ def resume(request, *, judge, reason: str) -> EnforcementRequest:
     request.status_changed_at = clock.now()
     request.save(update_fields=["status", "status_before_suspension", "status_changed_at"])
     _judge_event(request, "enforcement.resumed", judge, reason)
+    _announce_status(request)
     enqueue_advance(request)
     return request
 
@@ -609,4 +618,5 @@ def end_request(request, *, judge, reason: str) -> EnforcementRequest:
     request.status = Status.CLOSED
     request.status_changed_at = request.closed_at = clock.now()
     request.save(update_fields=["status", "status_changed_at", "closed_at"])
+    _announce_status(request)
     return request

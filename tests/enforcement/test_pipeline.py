@@ -103,3 +103,19 @@ def test_a_request_whose_task_was_lost_is_pushed_on_by_the_sweep(case, travel):
     with travel(timedelta(minutes=10)):
         assert sweep_stalled() == 1
     assert EnforcementRequest.objects.get(pk=request.pk).status == Status.ORDER_ISSUED
+
+
+def test_every_status_change_is_announced_after_commit(case, django_capture_on_commit_callbacks):
+    from enforcement.signals import request_status_changed
+
+    seen = []
+
+    def listener(sender, number, status, **kwargs):
+        seen.append(status)
+
+    request_status_changed.connect(listener)
+    try:
+        file(case, capture=django_capture_on_commit_callbacks)
+    finally:
+        request_status_changed.disconnect(listener)
+    assert seen == ["submitted", "audited", "accepted", "referred", "order_issued"]
