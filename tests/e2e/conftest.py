@@ -13,7 +13,11 @@ def page(browser, live_server, request):
     context = browser.new_context(base_url=live_server.url, locale="ar-SA", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text else None)
     yield page
+    assert not violations, f"the page broke its Content-Security-Policy: {violations}"
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
         import pathlib
 
