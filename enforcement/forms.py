@@ -191,3 +191,77 @@ class FilingForm(forms.Form):
             "amount": request.amount_claimed if request.amount_claimed else None,
             "iban": request.creditor_iban,
         }
+
+
+# --- the creditor's actions on a request ---------------------------------------------------------
+
+
+class AmountField(forms.DecimalField):
+    """A SAR amount typed with Latin or Arabic-Indic digits, thousands commas allowed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        kwargs.setdefault("max_value", MAX_AMOUNT)
+        super().__init__(localize=False, **kwargs)
+        self.widget = forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal", "autocomplete": "off", "class": "input"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = printable(normalize_digits(value)).replace(",", "").replace("٬", "").replace("٫", ".").strip()
+        return super().to_python(value)
+
+
+class _ActionForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I confirm this action. It cannot be undone."), required=True)
+
+    def __init__(self, *args, enforcement_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enforcement_request = enforcement_request
+
+
+class WithdrawForm(_ActionForm):
+    pass
+
+
+class CertifyPaidForm(_ActionForm):
+    amount = AmountField(
+        label=_("Amount the debtor paid you directly (SAR)"),
+        help_text=_("Measures are lifted when the outstanding amount is covered."),
+    )
+    field_order = ["amount", "confirm"]
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        outstanding = self.enforcement_request.outstanding
+        if amount > outstanding:
+            raise forms.ValidationError(
+                _("The amount is more than the outstanding amount (%(outstanding)s SAR)."),
+                code="above_outstanding", params={"outstanding": f"{outstanding:,.2f}"},
+            )
+        return amount
+
+
+class ReduceClaimForm(_ActionForm):
+    amount = AmountField(
+        label=_("New amount claimed (SAR)"),
+        help_text=_("Lower than the current claim and not below what was already collected."),
+    )
+    field_order = ["amount", "confirm"]
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        req = self.enforcement_request
+        floor = req.collected + req.paid_outside
+        if amount >= req.amount_claimed:
+            raise forms.ValidationError(
+                _("The new amount must be lower than the current claim (%(claimed)s SAR)."),
+                code="not_lower", params={"claimed": f"{req.amount_claimed:,.2f}"},
+            )
+        if amount < floor:
+            raise forms.ValidationError(
+                _("The new amount cannot be lower than what was already received (%(floor)s SAR)."),
+                code="below_collected", params={"floor": f"{floor:,.2f}"},
+            )
+        return amount

@@ -5,11 +5,14 @@ creditor entity while they act as it, and by its debtors (their portal account, 
 or the debtor entity they act as). Everyone else gets 404, whether the request exists or not.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
-from .models import EnforcementRequest, RequestDebtor
-from .states import PublicStatus, Status
+from .models import EnforcementRequest, Measure, RequestDebtor
+from .states import OPEN, PublicStatus, Status
 
 _LIST_DEBTORS = Prefetch("debtors", queryset=RequestDebtor.objects.select_related("person", "entity").order_by("id"))
 
@@ -104,3 +107,83 @@ def is_filer(user, acting_entity, request: EnforcementRequest) -> bool:
     if request.filed_by_id == user.pk:
         return True
     return acting_entity is not None and request.creditor_entity_id == acting_entity.pk
+
+
+# --- معلومات تنفيذ: the dashboard's figures, each a single aggregate query ----------------------
+
+_STATS_ORDER = [
+    PublicStatus.NEW, PublicStatus.UNDER_ENFORCEMENT, PublicStatus.PARTIALLY_EXECUTED, PublicStatus.EXECUTED,
+    PublicStatus.REJECTED, PublicStatus.WITHDRAWN, PublicStatus.SUSPENDED,
+]
+_OWED = [*OPEN, Status.SUSPENDED]  # states in which what is not yet collected is still owed
+_ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def _outstanding_expression():
+    return Greatest(F("amount_claimed") - F("collected") - F("paid_outside"), _ZERO)
+
+
+def _stats(queryset: QuerySet) -> dict:
+    """Counts by public status and money totals of the requests in `queryset`, in one query."""
+    counts = {f"n_{code}": Count("pk", filter=public_status_filter(code)) for code in _STATS_ORDER}
+    row = queryset.aggregate(
+        n_total=Count("pk"),
+        sum_claimed=Coalesce(Sum("amount_claimed"), _ZERO),
+        sum_collected=Coalesce(Sum("collected"), _ZERO),
+        sum_disbursed=Coalesce(Sum("disbursed"), _ZERO),
+        sum_paid_outside=Coalesce(Sum("paid_outside"), _ZERO),
+        sum_outstanding=Coalesce(Sum(_outstanding_expression(), filter=Q(status__in=_OWED)), _ZERO),
+        **counts,
+    )
+    totals = {key.removeprefix("sum_"): row[key] for key in row if key.startswith("sum_")}
+    totals["total"] = row["n_total"]
+    totals["by_status"] = [(PublicStatus(code), row[f"n_{code}"]) for code in _STATS_ORDER]
+    return totals
+
+
+def creditor_stats(user, acting_entity=None) -> dict:
+    """The requests I filed (or the entity I act as filed), drafts aside."""
+    if not getattr(user, "is_authenticated", False):
+        return _stats(EnforcementRequest.objects.none())
+    return _stats(EnforcementRequest.objects.filter(_filed_filter(user, acting_entity)).exclude(status=Status.DRAFT))
+
+
+def debtor_stats(user, acting_entity=None) -> dict:
+    """The requests against me (or the entity I act as)."""
+    if not getattr(user, "is_authenticated", False):
+        return _stats(EnforcementRequest.objects.none())
+    queryset = EnforcementRequest.objects.filter(pk__in=_against_ids(user, acting_entity)).exclude(status=Status.DRAFT)
+    return _stats(queryset)
+
+
+def to_pay(user, acting_entity=None, *, limit: int = 20) -> list:
+    """Open requests against me with something still owed, the nearest deadline first."""
+    queryset = (
+        against(user, acting_entity)
+        .filter(status__in=_OWED)
+        .annotate(owed=_outstanding_expression())
+        .filter(owed__gt=0)
+        .order_by(F("deadline").asc(nulls_last=True), "-id")
+    )
+    return list(queryset[:limit])
+
+
+def measures_in_force(user, acting_entity=None, *, limit: int = 100) -> list:
+    """The Art. 46 measures in force against me (or the entity I act as), by request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    mine = RequestDebtor.objects.filter(_debtor_filter(user, acting_entity)).values("pk")
+    queryset = (
+        Measure.objects.filter(debtor__in=mine, status=Measure.State.APPLIED)
+        .select_related("request")
+        .order_by("request__number", "applied_at", "id")
+    )
+    return list(queryset[:limit])
+
+
+def report_rows(queryset: QuerySet, *, limit: int = 500) -> list:
+    """Requests for an aggregate report, with the outstanding amount computed by the database."""
+    return list(
+        queryset.exclude(status=Status.DRAFT).select_related("instrument", "creditor_person", "creditor_entity")
+        .annotate(owed=_outstanding_expression()).order_by("-submitted_at", "-id")[:limit]
+    )
