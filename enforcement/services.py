@@ -166,7 +166,7 @@ def refer(request: EnforcementRequest):
 def issue_order(request: EnforcementRequest):
     from payments import services as payments
 
-    from .alerts import notify_debtors
+    from .alerts import alert_creditor, notify_debtors
 
     period = settings.ENFORCEMENT_PAYMENT_PERIOD
     order = ExecutionOrder.objects.create(
@@ -188,6 +188,7 @@ def issue_order(request: EnforcementRequest):
         request.notified_at = clock.now()
         request.deadline = request.notified_at + period
     transition(request, Status.ORDER_ISSUED, decision=decision, params={"order": order.number})
+    alert_creditor(request, "enforcement.order_issued_creditor")
 
 
 def _user_of(debtor: RequestDebtor):
