@@ -2,6 +2,7 @@
 
 from django.dispatch import receiver
 
+from najiz.common.tasks import enqueue
 from payments.signals import disbursement_done, invoice_paid
 
 from .models import Conveyance
@@ -12,7 +13,7 @@ def on_invoice_paid(sender, invoice, payment, purpose, **kwargs):
     if isinstance(purpose, Conveyance) and invoice.status == "paid":
         from .tasks import payment_received
 
-        payment_received.delay(purpose.pk)
+        enqueue(payment_received, purpose.pk)
 
 
 @receiver(disbursement_done, dispatch_uid="conveyance.disbursement_done")
@@ -20,4 +21,4 @@ def on_disbursement_done(sender, disbursement, purpose, **kwargs):
     if isinstance(purpose, Conveyance):
         from .tasks import advance
 
-        advance.delay(purpose.pk)
+        enqueue(advance, purpose.pk)

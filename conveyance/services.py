@@ -17,6 +17,7 @@ from najiz.casefile.rules import result
 from najiz.common import clock
 from najiz.common.identifiers import normalize_digits
 from najiz.common.money import split_by_shares
+from najiz.common.tasks import enqueue_on_commit
 from najiz.registries import services as registries
 
 from . import alerts, rules
@@ -58,8 +59,7 @@ def transition(conveyance: Conveyance, to: str, *, actor=Actor.SYSTEM, user=None
 def enqueue_advance(conveyance: Conveyance):
     from .tasks import advance
 
-    conveyance_id = conveyance.pk
-    transaction.on_commit(lambda: advance.delay(conveyance_id))
+    enqueue_on_commit(advance, conveyance.pk)
 
 
 def first_iban(person) -> str:

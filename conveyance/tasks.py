@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from najiz.common import clock
+from najiz.common.tasks import enqueue
 
 from . import services
 from .models import Conveyance
@@ -44,7 +45,7 @@ def sweep_stalled(batch: int = 500) -> int:
         .values_list("pk", flat=True)[:batch]
     )
     for pk in stalled:
-        advance.delay(pk)
+        enqueue(advance, pk)
     for pk in unpaid:
-        payment_received.delay(pk)
+        enqueue(payment_received, pk)
     return len(stalled) + len(unpaid)

@@ -14,7 +14,7 @@ from najiz.common import clock
 from najiz.registries import services as registries
 
 from . import rules
-from .audit import gather_audit_inputs, party
+from .audit import gather_audit_inputs
 from .models import Circuit, Collection, EnforcementRequest, ExecutionOrder, Measure, MeasureKind, RequestDebtor
 from .states import OPEN, Status, TransitionError, can_move
 
@@ -49,10 +49,11 @@ def _announce_status(request: EnforcementRequest) -> None:
 
 
 def enqueue_advance(request: EnforcementRequest):
+    from najiz.common.tasks import enqueue_on_commit
+
     from .tasks import advance
 
-    request_id = request.pk
-    transaction.on_commit(lambda: advance.delay(request_id))
+    enqueue_on_commit(advance, request.pk)
 
 
 # --- filing ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from najiz.common import clock
+from najiz.common.tasks import enqueue
 
 from . import services
 from .models import EnforcementRequest
@@ -27,7 +28,7 @@ def sweep_stalled(batch: int = 500) -> int:
         .values_list("pk", flat=True)[:batch]
     )
     for request_id in stalled:
-        advance.delay(request_id)
+        enqueue(advance, request_id)
     return len(stalled)
 
 
@@ -63,6 +64,6 @@ def sweep_deadlines(batch: int = 500) -> dict:
     for task, queryset in due.items():
         ids = list(queryset.order_by("deadline", "pk").values_list("pk", flat=True)[:batch])
         for request_id in ids:
-            task.delay(request_id)
+            enqueue(task, request_id)
         counts[task.name] = len(ids)
     return counts

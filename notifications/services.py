@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from najiz.common import clock
+from najiz.common.tasks import enqueue
 
 from . import conf, kinds
 from .channels import get_channel
@@ -29,7 +30,7 @@ def _enqueue(delivery_ids: list[int]) -> None:
     from .tasks import deliver
 
     for delivery_id in delivery_ids:
-        deliver.delay(delivery_id)
+        enqueue(deliver, delivery_id)
 
 
 def _check_url(url: str) -> str:

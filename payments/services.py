@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
 from najiz.common.identifiers import is_valid_saudi_iban, luhn_check_digit, normalize_iban
+from najiz.common.tasks import enqueue, enqueue_on_commit
 
 from . import conf, signals
 from .models import (
@@ -494,7 +495,7 @@ def refund(purpose, iban: str, amount, *, ref: str, beneficiary: str = "") -> Di
 def enqueue_disbursement(disbursement_pk: int) -> None:
     from .tasks import execute_disbursement
 
-    transaction.on_commit(lambda: execute_disbursement.delay(disbursement_pk))
+    enqueue_on_commit(execute_disbursement, disbursement_pk)
 
 
 def execute_disbursement(disbursement_id: int) -> Disbursement:
@@ -580,5 +581,5 @@ def requeue_stalled_disbursements(batch_size: int = 200) -> int:
     from .tasks import execute_disbursement
 
     for pk in ids:
-        execute_disbursement.delay(pk)
+        enqueue(execute_disbursement, pk)
     return len(ids)
