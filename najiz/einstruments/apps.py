@@ -1,6 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EinstrumentsConfig(AppConfig):
     name = "najiz.einstruments"
     label = "einstruments"
+    verbose_name = _("Electronic instruments")
+
+    def ready(self):
+        from . import alerts, events, receivers  # noqa: F401  (notification kinds, timeline texts, receivers)

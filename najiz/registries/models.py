@@ -738,3 +738,35 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.last}"
+
+
+class InstrumentEndorsement(models.Model):
+    """One link of an instrument's endorsement chain (تظهير): who held it, who it passed to, when."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="endorsements", verbose_name=_("instrument"))
+    from_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("from (person)"))
+    from_entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("from (entity)"))
+    to_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("to (person)"))
+    to_entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("to (entity)"))
+    ref = models.CharField(_("reference"), max_length=64)
+    at = models.DateTimeField(_("at"), default=clock.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("instrument endorsement")
+        verbose_name_plural = _("instrument endorsements")
+        constraints = [
+            models.CheckConstraint(condition=exactly_one("from_person", "from_entity"), name="registries_endorsement_one_from"),
+            models.CheckConstraint(condition=exactly_one("to_person", "to_entity"), name="registries_endorsement_one_to"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument.number}: {self.from_party} → {self.to_party}"
+
+    @property
+    def from_party(self):
+        return self.from_person or self.from_entity
+
+    @property
+    def to_party(self):
+        return self.to_person or self.to_entity

@@ -689,3 +689,96 @@ def active_restrictions(subject) -> dict[str, list]:
         "credit": list(CreditReport.objects.filter(**where)),
     }
 
+
+
+# --- instruments issued electronically (e-promissory notes) ---------------------------------
+
+_find_instrument = instrument  # the look-up, under a name parameters called `instrument` do not hide
+
+
+def _holder_fields(prefix: str, subject) -> dict:
+    who = _as_subject(subject)
+    if isinstance(who, Person):
+        return {f"{prefix}_person": who, f"{prefix}_entity": None}
+    return {f"{prefix}_person": None, f"{prefix}_entity": who}
+
+
+@transaction.atomic
+def register_instrument(*, number, kind, issuer, creditor, debtors, amount, issue_date, due_date=None, description="", ref):
+    """Record an execution instrument issued electronically; a repeat with the same ref returns it."""
+    from .models import InstrumentDebtor
+
+    op, first = _claim("register_instrument", ref, f"instrument:{number}")
+    if not first:
+        return instrument(op.result["number"])
+    row = Instrument.objects.create(
+        number=str(number), kind=kind, issuer=str(issuer)[:200], description=description, amount=_money(amount),
+        issue_date=issue_date, due_date=due_date, **_holder_fields("creditor", creditor),
+    )
+    for debtor in debtors:
+        who = _as_subject(debtor)
+        InstrumentDebtor.objects.create(instrument=row, **_subject_filter(who))
+    _done(op, number=row.number)
+    return instrument(row.number)
+
+
+def _locked_instrument(instrument_or_number) -> Instrument:
+    number = getattr(instrument_or_number, "number", instrument_or_number)
+    found = Instrument.objects.select_for_update().filter(number=str(number)).first()
+    if found is None:
+        raise RegistryError(f"Unknown instrument: {number}")
+    return found
+
+
+@transaction.atomic
+def endorse_instrument(instrument, new_holder, ref):
+    """Pass a valid instrument to `new_holder` (who becomes its creditor), keeping the chain."""
+    from .models import InstrumentEndorsement
+
+    row = _locked_instrument(instrument)
+    op, first = _claim("endorse_instrument", ref, f"instrument:{row.number}")
+    if first:
+        if row.status != Instrument.Status.VALID:
+            raise RegistryError(f"Instrument {row.number} is not valid.")
+        before, after = _holder_fields("from", row.creditor), _holder_fields("to", new_holder)
+        if (before["from_person"], before["from_entity"]) == (after["to_person"], after["to_entity"]):
+            raise RegistryError("An instrument cannot be endorsed to its own holder.")
+        InstrumentEndorsement.objects.create(instrument=row, ref=op.ref, at=clock.now(), **before, **after)
+        for field, value in _holder_fields("creditor", new_holder).items():
+            setattr(row, field, value)
+        row.save(update_fields=["creditor_person", "creditor_entity"])
+        _done(op, creditor=subject_key(row.creditor))
+    return _find_instrument(row.number)
+
+
+def endorsement_chain(instrument) -> list:
+    """The instrument's endorsements, oldest first."""
+    from .models import InstrumentEndorsement
+
+    number = getattr(instrument, "number", instrument)
+    return list(
+        InstrumentEndorsement.objects.filter(instrument__number=str(number))
+        .select_related("from_person", "from_entity", "to_person", "to_entity")
+        .order_by("at", "id")
+    )
+
+
+def _set_instrument_status(instrument, status: str, operation: str, ref) -> Instrument:
+    row = _locked_instrument(instrument)
+    op, first = _claim(operation, ref, f"instrument:{row.number}")
+    if first:
+        row.status = status
+        row.save(update_fields=["status"])
+        _done(op, status=status)
+    return row
+
+
+@transaction.atomic
+def mark_instrument_executed(instrument, ref) -> Instrument:
+    """The debt on the instrument was paid or collected: it can no longer be enforced."""
+    return _set_instrument_status(instrument, Instrument.Status.EXECUTED, "mark_instrument_executed", ref)
+
+
+@transaction.atomic
+def cancel_instrument(instrument, ref) -> Instrument:
+    return _set_instrument_status(instrument, Instrument.Status.CANCELLED, "cancel_instrument", ref)

@@ -1,0 +1,58 @@
+"""The e-promissory note's states and the moves allowed between them.
+
+awaiting_confirmation ─→ awaiting_acceptance ─┬→ active ─┬→ paid
+   (debtor, Nafath)       (creditor, guarantor)│          ├→ under_enforcement ─┬→ executed
+                                               └→ declined │                     └→ active (request rejected or withdrawn)
+issuer may cancel before the note is active                └→ (endorsed: stays active, new holder)
+"""
+
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+
+class Status(models.TextChoices):
+    AWAITING_CONFIRMATION = "awaiting_confirmation", pgettext_lazy("note status", "Awaiting the debtor's confirmation")
+    AWAITING_ACCEPTANCE = "awaiting_acceptance", pgettext_lazy("note status", "Awaiting acceptance")
+    ACTIVE = "active", pgettext_lazy("note status", "Active")
+    PAID = "paid", pgettext_lazy("note status", "Paid")
+    UNDER_ENFORCEMENT = "under_enforcement", pgettext_lazy("note status", "Under enforcement")
+    EXECUTED = "executed", pgettext_lazy("note status", "Executed")
+    DECLINED = "declined", pgettext_lazy("note status", "Declined")
+    CANCELLED = "cancelled", pgettext_lazy("note status", "Cancelled")
+
+
+S = Status
+ALLOWED: dict[str, frozenset] = {
+    S.AWAITING_CONFIRMATION: frozenset({S.AWAITING_ACCEPTANCE, S.CANCELLED}),
+    S.AWAITING_ACCEPTANCE: frozenset({S.ACTIVE, S.DECLINED, S.CANCELLED}),
+    S.ACTIVE: frozenset({S.PAID, S.UNDER_ENFORCEMENT}),
+    S.UNDER_ENFORCEMENT: frozenset({S.EXECUTED, S.ACTIVE}),
+    S.PAID: frozenset(),
+    S.EXECUTED: frozenset(),
+    S.DECLINED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+# Registered in the instruments registry (an execution instrument exists).
+REGISTERED = frozenset({S.ACTIVE, S.PAID, S.UNDER_ENFORCEMENT, S.EXECUTED})
+PENDING = frozenset({S.AWAITING_CONFIRMATION, S.AWAITING_ACCEPTANCE})
+
+TONES = {
+    S.AWAITING_CONFIRMATION: "warning",
+    S.AWAITING_ACCEPTANCE: "warning",
+    S.ACTIVE: "success",
+    S.PAID: "info",
+    S.UNDER_ENFORCEMENT: "danger",
+    S.EXECUTED: "info",
+    S.DECLINED: "neutral",
+    S.CANCELLED: "neutral",
+}
+
+
+class TransitionError(Exception):
+    def __init__(self, current, target):
+        super().__init__(f"{current} → {target} is not allowed")
+        self.current, self.target = current, target
+
+
+def can_move(current: str, target: str) -> bool:
+    return target in ALLOWED.get(current, frozenset())

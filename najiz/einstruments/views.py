@@ -1,0 +1,310 @@
+"""Screens of electronic instruments: issue, confirm (Nafath), accept, archive, pay, endorse,
+one-step enforcement, PDF and the public verification page. Every note URL answers 404 to anyone
+who is not a party to the note."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from najiz.casefile import selectors as casefile
+from najiz.common import pdf
+from najiz.registries import services as registries
+
+from . import documents, rules, selectors, services
+from .forms import EndorseForm, EnforceForm, IssueNoteForm
+from .models import PromissoryNote
+from .states import Status
+
+ROLES = ("issuer", "holder", "guarantor")
+
+
+def _acting(request):
+    return getattr(request, "acting_entity", None)
+
+
+@login_required
+@require_GET
+def note_list(request):
+    """My instruments: as issuer (debtor), as holder, as guarantor, and what waits for my answer."""
+    role = request.GET.get("as", "issuer")
+    role = role if role in ROLES else "issuer"
+    if role == "guarantor" and _acting(request) is not None:
+        role = "issuer"
+    query = {"issuer": selectors.as_issuer, "holder": selectors.as_holder, "guarantor": selectors.as_guarantor}[role]
+    notes = list(query(request.user, _acting(request)).distinct()[:200])
+    context = {"role": role, "notes": notes, "waiting": selectors.waiting_for_me(request.user, _acting(request))}
+    return render(request, "einstruments/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    acting = _acting(request)
+    debtor = acting or registries.person(request.user.national_id)
+    form = IssueNoteForm(request.POST if request.method == "POST" else None, debtor=debtor)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            note = services.issue_note(
+                user=request.user, acting_entity=acting, creditor=data["creditor_id"], amount=data["amount"],
+                due_date=data["due_date"], place=data["place"], guarantor=data["guarantor_id"],
+            )
+        except services.NoteRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            try:
+                services.start_confirmation(note, user=request.user)
+            except services.NoteRefused as refusal:
+                messages.error(request, refusal.message)
+            return redirect("einstruments:detail", note.number)
+    return render(request, "einstruments/new.html", {"form": form, "debtor": debtor})
+
+
+def _confirmation_context(request, note) -> dict:
+    """Where the debtor's Nafath confirmation stands; confirms the note once Nafath says yes."""
+    context = {"note": note, "challenge": None, "message": None, "confirmed": False}
+    if note.status != Status.AWAITING_CONFIRMATION:
+        context["confirmed"] = note.debtor_confirmed_at is not None
+        return context
+    challenge = services.confirmation_request(note)
+    context["challenge"] = challenge
+    if challenge is None:
+        context["message"] = _("No Nafath request is waiting for this note. Send one.")
+    elif challenge.status == challenge.Status.PENDING:
+        from najiz.accounts.services import seconds_left
+
+        context["seconds_left"] = seconds_left(challenge)
+    elif challenge.status == challenge.Status.CONFIRMED:
+        try:
+            services.confirm_by_debtor(note, user=request.user)
+        except services.NoteRefused as refusal:
+            context["message"] = refusal.message
+        else:
+            context["confirmed"] = True
+    elif challenge.status == challenge.Status.REJECTED:
+        context["message"] = _("The number chosen was wrong, so the confirmation was refused. Send a new request.")
+    else:
+        context["message"] = _("The request expired before it was confirmed. Send a new request.")
+    return context
+
+
+def _detail_context(request, note, **extra) -> dict:
+    user, acting = request.user, _acting(request)
+    confirmation_state = None
+    if note.issued_by_id == user.pk and note.status == Status.AWAITING_CONFIRMATION:
+        confirmation_state = _confirmation_context(request, note)
+        note.refresh_from_db()
+    mine = selectors.roles(note, user, acting)
+    waiting_answer = note.status == Status.AWAITING_ACCEPTANCE and (
+        ("creditor" in mine and note.creditor_accepted_at is None) or ("guarantor" in mine and note.awaiting_guarantor)
+    )
+    pending = selectors.pending_endorsement(note)
+    context = {
+        "note": note,
+        "roles": mine,
+        "events": casefile.timeline(note),
+        "endorsements": selectors.endorsements_of(note),
+        "pending_endorsement": pending,
+        "may_answer": waiting_answer,
+        "may_cancel": "issuer" in mine and rules.can_cancel(note) is None,
+        "may_pay": "debtor" in mine and rules.can_pay(note) is None,
+        "may_certify": "holder" in mine and rules.can_certify_paid(note) is None,
+        "may_endorse": "holder" in mine and rules.can_endorse(note) is None,
+        "may_enforce": "holder" in mine and rules.can_enforce(note) is None,
+        "may_answer_endorsement": "endorsee" in mine,
+        "may_withdraw_endorsement": "holder" in mine and pending is not None,
+        "verify_url": documents.verification_url(note.number) if note.is_registered else "",
+        "code": documents.verification_code(note.number) if note.is_registered else "",
+        "confirmation": confirmation_state if note.status == Status.AWAITING_CONFIRMATION else None,
+        **extra,
+    }
+    return context
+
+
+@never_cache
+@login_required
+@require_GET
+def detail(request, number):
+    note = selectors.note_for(request, number)
+    return render(request, "einstruments/detail.html", _detail_context(request, note))
+
+
+@never_cache
+@login_required
+@require_GET
+def confirmation(request, number):
+    """Polled by the note page while the debtor confirms in Nafath (htmx, every 2 s)."""
+    note = selectors.note_for(request, number)
+    if note.issued_by_id != request.user.pk:
+        raise Http404
+    context = _confirmation_context(request, note)
+    target = reverse("einstruments:detail", args=[note.number])
+    if context["confirmed"] or not request.htmx:
+        return HttpResponseClientRedirect(target) if request.htmx else HttpResponseRedirect(target)
+    return render(request, "einstruments/_confirmation.html", {"confirmation": context, "note": note})
+
+
+def _back(note):
+    return redirect("einstruments:detail", note.number)
+
+
+def _refused(request, note, refusal):
+    messages.error(request, refusal.message)
+    return _back(note)
+
+
+@login_required
+@require_POST
+def resend(request, number):
+    note = selectors.note_for(request, number)
+    if note.issued_by_id != request.user.pk:
+        raise Http404
+    try:
+        services.start_confirmation(note, user=request.user)
+    except services.NoteRefused as refusal:
+        return _refused(request, note, refusal)
+    return _back(note)
+
+
+@login_required
+@require_POST
+def answer(request, number):
+    note = selectors.note_for(request, number)
+    choice = request.POST.get("answer")
+    if choice not in ("accept", "decline"):
+        return _refused(request, note, services.NoteRefused(_("Choose to accept or to decline.")))
+    try:
+        services.answer(note, user=request.user, acting_entity=_acting(request), accept=choice == "accept")
+    except services.NoteRefused as refusal:
+        return _refused(request, note, refusal)
+    return _back(note)
+
+
+@login_required
+@require_POST
+def cancel(request, number):
+    note = selectors.note_for(request, number)
+    try:
+        services.cancel_note(note, user=request.user)
+    except services.NoteRefused as refusal:
+        return _refused(request, note, refusal)
+    return _back(note)
+
+
+@login_required
+@require_POST
+def pay(request, number):
+    note = selectors.note_for(request, number)
+    try:
+        invoice = services.request_payment(note, user=request.user, acting_entity=_acting(request))
+    except services.NoteRefused as refusal:
+        return _refused(request, note, refusal)
+    return redirect("payments:invoice_detail", invoice.bill_number)
+
+
+@login_required
+@require_POST
+def certify_paid(request, number):
+    note = selectors.note_for(request, number)
+    try:
+        services.certify_paid(note, user=request.user, acting_entity=_acting(request))
+    except services.NoteRefused as refusal:
+        return _refused(request, note, refusal)
+    return _back(note)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def endorse(request, number):
+    note = selectors.note_for(request, number)
+    if "holder" not in selectors.roles(note, request.user, _acting(request)):
+        raise Http404
+    form = EndorseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.endorse(note, user=request.user, acting_entity=_acting(request), new_holder=form.cleaned_data["new_holder_id"])
+        except services.NoteRefused as refusal:
+            form.add_error("new_holder_id", refusal.message)
+        else:
+            return _back(note)
+    return render(request, "einstruments/endorse.html", {"note": note, "form": form, "refusal": rules.can_endorse(note)})
+
+
+@login_required
+@require_POST
+def answer_endorsement(request, number):
+    note = selectors.note_for(request, number)
+    choice = request.POST.get("answer")
+    if choice not in ("accept", "decline"):
+        return _refused(request, note, services.NoteRefused(_("Choose to accept or to decline.")))
+    try:
+        services.answer_endorsement(note, user=request.user, acting_entity=_acting(request), accept=choice == "accept")
+    except services.NoteRefused as refusal:
+        return _refused(request, note, refusal)
+    return _back(note)
+
+
+@login_required
+@require_POST
+def withdraw_endorsement(request, number):
+    note = selectors.note_for(request, number)
+    try:
+        services.cancel_endorsement(note, user=request.user, acting_entity=_acting(request))
+    except services.NoteRefused as refusal:
+        return _refused(request, note, refusal)
+    return _back(note)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enforce(request, number):
+    """One step: the fields come from the registry; the holder only confirms (and picks the account)."""
+    note = selectors.note_for(request, number)
+    if "holder" not in selectors.roles(note, request.user, _acting(request)):
+        raise Http404
+    refusal = rules.can_enforce(note)
+    ibans = services.holder_ibans(note)
+    form = EnforceForm(request.POST if request.method == "POST" else None, ibans=ibans)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            enforcement_request = services.file_enforcement(
+                note, user=request.user, acting_entity=_acting(request), iban=form.cleaned_data["iban"]
+            )
+        except services.NoteRefused as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("enforcement:detail", enforcement_request.number)
+    context = {"note": note, "form": form, "refusal": refusal, "instrument": registries.instrument(note.number), "ibans": ibans}
+    return render(request, "einstruments/enforce.html", context, status=200 if request.method == "GET" or refusal is None else 400)
+
+
+@login_required
+@require_GET
+def note_pdf(request, number):
+    note = selectors.note_for(request, number)
+    if not note.is_registered:
+        raise Http404
+    return pdf.pdf_response(documents.note_pdf(note, request=request), f"{note.number}.pdf")
+
+
+@require_GET
+def verify(request, number):
+    """Public: is this electronic instrument registered and valid? Nothing about its parties or amount."""
+    text = selectors.clean_number(number)
+    note = PromissoryNote.objects.filter(number=text, instrument__isnull=False).select_related("instrument").first() if text else None
+    instrument = note.instrument if note else None
+    code = request.GET.get("code", "")[:40]
+    context = {
+        "number": text or str(number or "")[:20].translate({0: None}),
+        "instrument": instrument,
+        "valid": instrument is not None and instrument.is_valid,
+        "code_given": bool(code),
+        "code_ok": instrument is not None and bool(code) and documents.code_matches(instrument.number, code),
+    }
+    return render(request, "einstruments/verify.html", context, status=200 if instrument else 404)
