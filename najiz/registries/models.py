@@ -229,6 +229,8 @@ class Instrument(models.Model):
         PROMISSORY_NOTE = "promissory_note", _("Promissory note")
         BILL_OF_EXCHANGE = "bill_of_exchange", _("Bill of exchange")
         OTHER_ART9 = "other_art9", _("Other execution instrument (Art. 9)")
+        # Registered papers that are not execution instruments: they need a judgment first.
+        ORDINARY_CONTRACT = "ordinary_contract", _("Ordinary contract (not an execution instrument)")
 
     class Status(models.TextChoices):
         VALID = "valid", pgettext_lazy("instrument status", "Valid")

@@ -35,6 +35,12 @@ def _someone_elses(case):
     return {}
 
 
+def _ordinary_contract(case):
+    case.instrument.kind = "ordinary_contract"
+    case.instrument.save()
+    return {}
+
+
 def _not_due(case):
     case.instrument.due_date = clock.today() + timedelta(days=30)
     case.instrument.save()
@@ -53,6 +59,7 @@ SCENARIOS = {
     "instrument missing": (lambda case: {"instrument_number": "NO-SUCH-1"}, "instrument_exists"),
     "instrument cancelled": (_cancelled, "instrument_valid"),
     "instrument executed": (_executed, "instrument_valid"),
+    "not an execution instrument": (_ordinary_contract, "execution_instrument"),
     "creditor not the instrument's": (_someone_elses, "creditor_matches"),
     "debtor not on it": (lambda case: {"debtor_ids": [factories.PersonFactory().national_id]}, "debtors_on_instrument"),
     "amount over what remains": (lambda case: {"amount": Decimal("9000.00")}, "amount_within_remaining"),

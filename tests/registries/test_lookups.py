@@ -101,8 +101,11 @@ def test_instrument_due_date():
     assert InstrumentFactory(due_date=None, issue_date=clock.today()).is_due
 
 
-def test_instrument_kinds_cover_article_nine():
-    assert set(Instrument.Kind.values) == {
+def test_instrument_kinds_cover_article_nine_and_tell_ordinary_papers_apart():
+    from enforcement.rules import EXECUTION_KINDS
+
+    assert set(Instrument.Kind.values) == EXECUTION_KINDS | {"ordinary_contract"}
+    assert EXECUTION_KINDS == {
         "judgment", "arbitral_award", "notarised_document", "cheque", "promissory_note", "bill_of_exchange", "other_art9",
     }
 
