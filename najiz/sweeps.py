@@ -11,6 +11,7 @@ SWEEPS = [
     "enforcement.sweep_deadlines",
     "conveyance.sweep_expired",
     "conveyance.sweep_stalled",
+    "linkage.sweep_webhooks",
     "payments.sweep_disbursements",
     "payments.sweep_expired_invoices",
     "payments.sweep_gateway",

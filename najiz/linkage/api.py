@@ -1,3 +1,271 @@
-from ninja import NinjaAPI
+"""The Najiz business API, version 1 (/api/v1/): an entity's system files enforcement requests
+and follows them. OpenAPI schema at /api/v1/schema, browsable docs at /api/v1/docs (Swagger UI
+served from the portal's own static files).
 
-api = NinjaAPI(title="Najiz API", version="1", urls_namespace="api-v1", openapi_url="/schema", docs_url="/docs")
+Authentication: `Authorization: Bearer <token>` (a token an entity representative created on
+/linkage/tokens/), or the portal's session in the browser (with the CSRF token for POST).
+Errors are RFC 9457 problem details; `Accept-Language: en` or `ar` picks their language.
+"""
+
+import functools
+from datetime import date
+from decimal import Decimal
+
+from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from ninja import Header, NinjaAPI, Query
+from ninja.parser import Parser
+from ninja.responses import Status
+
+from najiz.registries import services as registries
+
+from . import problems, selectors, services
+from .auth import BrowserSession, EntityToken
+from .problems import ApiProblem, api_language
+from .schemas import (
+    ConveyanceOut, FilingIn, InvoiceOut, PaymentOut, Problem, RequestDetail, RequestPage,
+)
+
+
+
+class ObjectBodyParser(Parser):
+    """A JSON body must be an object; anything else is a 400 like any unparsable body."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body is not a JSON object")
+        return data
+
+
+api = NinjaAPI(
+    title="Najiz API", version="1", urls_namespace="api-v1", openapi_url="/schema", docs_url="/docs",
+    auth=[EntityToken(), BrowserSession()], parser=ObjectBodyParser(),
+    description=(
+        "Electronic linkage of businesses' systems with the virtual enforcement court: file enforcement "
+        "requests, follow their status, procedures, measures and amounts, invoices and payments. Amounts are "
+        "strings in SAR with two decimals. Errors are RFC 9457 problem details (application/problem+json)."
+    ),
+)
+problems.install(api)
+
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+
+
+def in_caller_language(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with translation.override(api_language(request)):
+            return view(request, *args, **kwargs)
+    return wrapped
+
+
+def money(value) -> str:
+    return f"{(value or Decimal('0')):.2f}"
+
+
+# --- serialising ----------------------------------------------------------------------------
+
+
+def _summary(req) -> dict:
+    from enforcement.states import PublicStatus
+
+    return {
+        "number": req.number,
+        "status": req.status,
+        "status_label": str(req.get_status_display()),
+        "public_status": str(req.public_status),
+        "public_status_label": str(PublicStatus(req.public_status).label),
+        "instrument_number": req.instrument_number,
+        "debtors": [debtor.id_number for debtor in req.debtors.all()],
+        "amount_claimed": money(req.amount_claimed),
+        "collected": money(req.collected),
+        "disbursed": money(req.disbursed),
+        "paid_outside": money(req.paid_outside),
+        "outstanding": money(req.outstanding),
+        "circuit": req.circuit.code if req.circuit_id else None,
+        "submitted_at": req.submitted_at,
+        "status_changed_at": req.status_changed_at,
+        "deadline": req.deadline,
+    }
+
+
+def _detail(req) -> dict:
+    from najiz.casefile.rules import failed, message_for
+    from najiz.casefile.selectors import decisions_of, timeline
+
+    order = getattr(req, "order", None) if hasattr(req, "order") else None
+    debtors = list(req.debtors.select_related("person", "entity").order_by("id"))
+    reasons = []
+    if req.status == "rejected":
+        audit = decisions_of(req).filter(step="audit").last()
+        reasons = [str(message_for(rule)) for rule in failed(audit.rules)] if audit else []
+    return {
+        **_summary(req),
+        "debtor_details": [{"id_number": d.id_number, "name": getattr(d.party, "display_name", "") if d.party else ""} for d in debtors],
+        "order": None if order is None else {
+            "number": order.number, "amount": money(order.amount), "period_days": order.period_days,
+            "issued_at": order.issued_at, "published_at": order.published_at,
+        },
+        "measures": [
+            {
+                "kind": m.kind, "kind_label": str(m.get_kind_display()), "debtor": m.debtor.id_number, "target": m.target,
+                "amount": money(m.amount) if m.amount is not None else None, "status": m.status,
+                "status_label": str(m.get_status_display()), "applied_at": m.applied_at, "lifted_at": m.lifted_at,
+            }
+            for m in req.measures.select_related("debtor")
+        ],
+        "rejection_reasons": reasons,
+        "timeline": [{"at": e.at, "kind": e.kind, "message": str(e.message)} for e in timeline(req)],
+    }
+
+
+def _principal(request):
+    return request.auth
+
+
+def _request_or_404(request, number: str):
+    principal = _principal(request)
+    found = selectors.request_of(principal.user, principal.entity, number)
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+@api.post("/requests", response={201: RequestDetail, **ERRORS}, operation_id="file_request", tags=["requests"],
+          summary="File an enforcement request")
+@in_caller_language
+def file_request(request, payload: FilingIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200)):
+    """The same checks as the portal's form, then the automatic audit, referral and order run as for
+    any request. With an `Idempotency-Key` header, retrying the same call returns the request the first
+    call filed (header `Idempotent-Replayed: true`), never a second one."""
+    from enforcement.forms import FilingForm
+
+    principal = _principal(request)
+    key = (idempotency_key or "").strip()
+    body = payload.dict()
+    print_ = services.fingerprint(body)
+    scope = services.scope_of(principal.user, principal.entity)
+    try:
+        if key:
+            earlier = services.earlier_filing(scope=scope, key=key, print_=print_)
+            if earlier is not None:
+                return _replayed(request, earlier)
+        person = registries.person(principal.user.national_id)
+        data = {
+            "instrument_number": payload.instrument_number, "debtor_ids": " ".join(payload.debtor_ids),
+            "amount": str(payload.amount), "iban": payload.iban,
+        }
+        form = FilingForm(data, user=principal.user, person=person, acting_entity=principal.entity)
+        if not form.is_valid():
+            errors = [
+                {"field": None if name == "__all__" else name, "in": "body", "code": error.code or "invalid", "message": message}
+                for name, items in form.errors.as_data().items() for error in items for message in error.messages
+            ]
+            raise ApiProblem(422, "validation", _("The request has invalid fields."), errors=errors)
+        filed, created = services.file_request(user=principal.user, entity=principal.entity, cleaned=form.cleaned_data,
+                                               idempotency_key=key, print_=print_)
+    except services.IdempotencyConflict:
+        raise ApiProblem(422, "idempotency-key-reused",
+                         _("This Idempotency-Key was already used with a different request body.")) from None
+    if not created:
+        return _replayed(request, filed)
+    return Status(201, _detail(selectors.request_of(principal.user, principal.entity, filed.number)))
+
+
+def _replayed(request, filed):
+    principal = _principal(request)
+    found = selectors.request_of(principal.user, principal.entity, filed.number)
+    if found is None:  # filed by this key, but no longer visible to the caller
+        raise Http404
+    response = api.create_response(request, RequestDetail(**_detail(found)).model_dump(mode="json"), status=201)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+@api.get("/requests", response={200: RequestPage, **ERRORS}, operation_id="list_requests", tags=["requests"],
+         summary="List the entity's requests")
+@in_caller_language
+def list_requests(
+    request,
+    status: str | None = Query(None, description="Public status: new, under_enforcement, partially_executed, executed, rejected, withdrawn, suspended."),
+    submitted_from: date | None = Query(None), submitted_to: date | None = Query(None),
+    debtor: str | None = Query(None, max_length=10, description="National ID, iqama or CR number of a debtor."),
+    amount_min: Decimal | None = Query(None, ge=0), amount_max: Decimal | None = Query(None, ge=0),
+    page: int = Query(1, ge=1, le=100000), page_size: int = Query(50, ge=1, le=200),
+):
+    from enforcement.states import PublicStatus
+
+    if status and (status not in PublicStatus.values or status == PublicStatus.DRAFT):
+        raise ApiProblem(422, "validation", _("The request has invalid fields."), errors=[
+            {"field": "status", "in": "query", "code": "invalid_choice", "message": _("Not a known status.")},
+        ])
+    principal = _principal(request)
+    queryset = selectors.requests_of(
+        principal.user, principal.entity, status=status or "", date_from=submitted_from, date_to=submitted_to,
+        debtor=debtor or "", amount_min=amount_min, amount_max=amount_max,
+    )
+    count = queryset.count()
+    start = (page - 1) * page_size
+    rows = list(queryset.order_by("-submitted_at", "-id")[start:start + page_size])
+    return {"count": count, "page": page, "page_size": page_size, "results": [_summary(row) for row in rows]}
+
+
+@api.get("/requests/{number}", response={200: RequestDetail, **ERRORS}, operation_id="get_request", tags=["requests"],
+         summary="A request with its status, procedures, measures, amounts and timeline")
+@in_caller_language
+def get_request(request, number: str):
+    return _detail(_request_or_404(request, number))
+
+
+@api.get("/requests/{number}/invoices", response={200: list[InvoiceOut], **ERRORS}, operation_id="list_invoices",
+         tags=["requests"], summary="Invoices issued to the debtors of a request")
+@in_caller_language
+def list_invoices(request, number: str):
+    from payments.selectors import invoices_for
+
+    found = _request_or_404(request, number)
+    return [
+        {
+            "bill_number": i.bill_number, "status": i.status, "status_label": str(i.get_status_display()), "amount": money(i.amount),
+            "paid": money(i.paid), "outstanding": money(i.outstanding), "created_at": i.created_at, "expires_at": i.expires_at,
+            "closed_at": i.closed_at,
+        }
+        for i in invoices_for(found).order_by("created_at", "id")
+    ]
+
+
+@api.get("/requests/{number}/payments", response={200: list[PaymentOut], **ERRORS}, operation_id="list_payments",
+         tags=["requests"], summary="Payments received on a request's invoices")
+@in_caller_language
+def list_payments(request, number: str):
+    from payments.selectors import payments_for
+
+    found = _request_or_404(request, number)
+    return [
+        {
+            "receipt_number": p.receipt_number, "bill_number": p.invoice.bill_number, "method": p.method, "amount": money(p.amount),
+            "applied_amount": money(p.applied_amount), "refunded_amount": money(p.refunded_amount), "received_at": p.received_at,
+        }
+        for p in payments_for(found).order_by("received_at", "id")
+    ]
+
+
+# --- conveyance -----------------------------------------------------------------------------
+
+
+@api.get("/conveyances/{number}", response={200: ConveyanceOut, **ERRORS}, operation_id="get_conveyance",
+         tags=["conveyance"], summary="A conveyance the caller is a party to")
+@in_caller_language
+def get_conveyance(request, number: str):
+    conveyance = selectors.conveyance_for(_principal(request), number)
+    return {
+        "number": conveyance.number, "status": conveyance.status, "status_label": str(conveyance.get_status_display()),
+        "kind": conveyance.kind, "deed_number": conveyance.deed.number, "price": money(conveyance.price),
+        "buyer_answer": conveyance.buyer_answer, "submitted_at": conveyance.submitted_at, "completed_at": conveyance.completed_at,
+        "new_deed_number": conveyance.new_deed.number if conveyance.new_deed_id else None,
+    }

@@ -1,0 +1,126 @@
+"""Electronic linkage with businesses' internal systems: API tokens of an entity, idempotent
+filing keys, and outgoing webhooks (endpoints, the events queued for them, and every attempt)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from najiz.common import clock
+
+
+class ApiToken(models.Model):
+    """A secret an entity's system presents as `Authorization: Bearer <token>`.
+
+    Only a SHA-256 digest of the secret is kept; the secret itself is shown once, when created.
+    The token acts as its entity; requests it files are filed by the representative who made it.
+    """
+
+    entity = models.ForeignKey("registries.Entity", on_delete=models.PROTECT, related_name="+", verbose_name=_("entity"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("token prefix"), max_length=16, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    rate_limit = models.PositiveIntegerField(_("requests per minute"), default=120)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotencyKey(models.Model):
+    """The request an `Idempotency-Key` filed, per entity (or per person filing for themselves)."""
+
+    scope = models.CharField(max_length=40)  # "entity:<cr>" or "user:<id>"
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    request = models.ForeignKey("enforcement.EnforcementRequest", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_once_per_scope")]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of the entity's system that receives its requests' status changes, signed with HMAC."""
+
+    entity = models.ForeignKey("registries.Entity", on_delete=models.PROTECT, related_name="+", verbose_name=_("entity"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(max_length=80)  # needed in clear to sign; shown to the entity once
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint. Events of the same request go out one at a time, in order."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Gave up")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries")
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event_type = models.CharField(_("event"), max_length=60)
+    request = models.ForeignKey("enforcement.EnforcementRequest", on_delete=models.PROTECT, related_name="+")
+    request_number = models.CharField(_("request number"), max_length=20)
+    request_status = models.CharField(_("status"), max_length=20)
+    occurred_at = models.DateTimeField(_("occurred"))
+    payload = models.JSONField(default=dict)
+    state = models.CharField(_("delivery state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(default=clock.now)
+    last_status_code = models.PositiveSmallIntegerField(_("last response"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "request", "request_status", "occurred_at"], name="webhook_event_once"),
+        ]
+        indexes = [models.Index(fields=["endpoint", "request", "state", "occurred_at"])]
+
+    def __str__(self):
+        return f"{self.request_number} {self.request_status}"
+
+
+class WebhookAttempt(models.Model):
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(default=clock.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -1,0 +1,125 @@
+"""Shapes of the API's bodies. Amounts are strings with two decimals ("1250.00"), in SAR;
+times are ISO 8601 with their offset."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class FilingIn(Schema):
+    instrument_number: str = Field(..., max_length=40, description="Number of the execution instrument.")
+    debtor_ids: list[str] = Field(..., max_length=10, description="National IDs, iqama or CR numbers of the debtors.")
+    amount: Decimal = Field(..., description='Amount claimed in SAR, e.g. "5000.00".')
+    iban: str = Field(..., max_length=40, description="Saudi IBAN of an account held by the creditor.")
+
+
+class Problem(Schema):
+    """RFC 9457 problem details (served as application/problem+json)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[dict] | None = None
+
+
+class Debtor(Schema):
+    id_number: str
+    name: str
+
+
+class Order(Schema):
+    number: str
+    amount: str
+    period_days: int
+    issued_at: datetime
+    published_at: datetime | None
+
+
+class MeasureOut(Schema):
+    kind: str
+    kind_label: str
+    debtor: str
+    target: str
+    amount: str | None
+    status: str
+    status_label: str
+    applied_at: datetime
+    lifted_at: datetime | None
+
+
+class TimelineEntry(Schema):
+    at: datetime
+    kind: str
+    message: str
+
+
+class RequestSummary(Schema):
+    number: str
+    status: str
+    status_label: str
+    public_status: str
+    public_status_label: str
+    instrument_number: str
+    debtors: list[str]
+    amount_claimed: str
+    collected: str
+    disbursed: str
+    paid_outside: str
+    outstanding: str
+    circuit: str | None
+    submitted_at: datetime | None
+    status_changed_at: datetime
+    deadline: datetime | None
+
+
+class RequestDetail(RequestSummary):
+    debtor_details: list[Debtor]
+    order: Order | None
+    measures: list[MeasureOut]
+    rejection_reasons: list[str]
+    timeline: list[TimelineEntry]
+
+
+class RequestPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[RequestSummary]
+
+
+class InvoiceOut(Schema):
+    bill_number: str
+    status: str
+    status_label: str
+    amount: str
+    paid: str
+    outstanding: str
+    created_at: datetime
+    expires_at: datetime | None
+    closed_at: datetime | None
+
+
+class PaymentOut(Schema):
+    receipt_number: str
+    bill_number: str
+    method: str
+    amount: str
+    applied_amount: str
+    refunded_amount: str
+    received_at: datetime
+
+
+class ConveyanceOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    kind: str
+    deed_number: str
+    price: str
+    buyer_answer: str
+    submitted_at: datetime | None
+    completed_at: datetime | None
+    new_deed_number: str | None

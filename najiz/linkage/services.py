@@ -1,0 +1,316 @@
+"""Commands of the business linkage. Each is one transaction; deliveries go out on commit."""
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+
+from najiz.common import clock
+from najiz.registries import services as registries
+
+from .models import ApiToken, IdempotencyKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+TOKEN_PREFIX = "nzj_"
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_token(*, entity, user, name: str, rate_limit: int = 120) -> tuple[ApiToken, str]:
+    """A new token for the entity; returns (token, secret). The secret is never stored."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        entity=entity, created_by=user, name=name.strip()[:80], prefix=secret[: len(TOKEN_PREFIX) + 6],
+        digest=digest(secret), rate_limit=rate_limit,
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, user) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at, token.revoked_by = clock.now(), user
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
+
+
+def token_for_secret(secret: str) -> ApiToken | None:
+    """The active token with this secret whose creator still represents its entity, or None."""
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    token = ApiToken.objects.select_related("entity", "created_by").filter(digest=digest(secret), revoked_at__isnull=True).first()
+    if token is None:
+        return None
+    person = registries.person(token.created_by.national_id)
+    if person is None or not registries.represents(person, token.entity):
+        return None
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def rate_limited(token: ApiToken) -> int:
+    """0 if the token may make another call this minute, else the seconds to wait."""
+    window = int(time.time() // 60)
+    key = f"linkage:rate:{token.pk}:{window}"
+    cache.add(key, 0, timeout=90)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=90)
+        used = 1
+    if used > token.rate_limit:
+        return max(1, 60 - int(time.time()) % 60)
+    return 0
+
+
+# --- filing through the API -------------------------------------------------------------------
+
+
+class IdempotencyConflict(Exception):
+    """The key was used before with a different request body."""
+
+
+def fingerprint(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def scope_of(user, entity) -> str:
+    return f"entity:{entity.cr_number}" if entity is not None else f"user:{user.pk}"
+
+
+def earlier_filing(*, scope: str, key: str, print_: str):
+    """The request filed before with this key (same body), None if the key is new."""
+    found = IdempotencyKey.objects.select_related("request").filter(scope=scope, key=key).first()
+    if found is None:
+        return None
+    if found.fingerprint != print_:
+        raise IdempotencyConflict
+    return found.request
+
+
+def file_request(*, user, entity, cleaned: dict, idempotency_key: str = "", print_: str = ""):
+    """File and submit a request already validated by the filing form; returns (request, created).
+
+    With an idempotency key the key is claimed in the same transaction: a concurrent duplicate
+    waits on the unique index, then finds the request the first one filed."""
+    from enforcement import services as enforcement
+
+    scope = scope_of(user, entity)
+    try:
+        with transaction.atomic():
+            draft = enforcement.save_draft(
+                user=user, acting_entity=entity, instrument_number=cleaned["instrument_number"],
+                debtor_ids=cleaned["debtor_ids"], amount=cleaned["amount"], iban=cleaned["iban"],
+            )
+            if idempotency_key:
+                IdempotencyKey.objects.create(scope=scope, key=idempotency_key, fingerprint=print_, request=draft)
+            return enforcement.submit(draft, user=user), True
+    except IntegrityError:
+        earlier = earlier_filing(scope=scope, key=idempotency_key, print_=print_) if idempotency_key else None
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+# --- webhooks -------------------------------------------------------------------------------
+
+
+class UnsafeWebhookURL(ValueError):
+    pass
+
+
+def check_webhook_url(url: str) -> str:
+    """http(s) only; in production https only and never an address inside the network."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeWebhookURL(url)
+    if settings.PRODUCTION:
+        if parts.scheme != "https":
+            raise UnsafeWebhookURL(url)
+        try:
+            address = ipaddress.ip_address(parts.hostname)
+        except ValueError:
+            address = None
+        if parts.hostname == "localhost" or (address is not None and not address.is_global):
+            raise UnsafeWebhookURL(url)
+    return url
+
+
+@transaction.atomic
+def register_webhook(*, entity, user, url: str) -> WebhookEndpoint:
+    return WebhookEndpoint.objects.create(entity=entity, created_by=user, url=check_webhook_url(url), secret=secrets.token_hex(32))
+
+
+@transaction.atomic
+def disable_webhook(endpoint: WebhookEndpoint, *, user) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if endpoint.active:
+        endpoint.active, endpoint.disabled_at = False, clock.now()
+        endpoint.save(update_fields=["active", "disabled_at"])
+        endpoint.deliveries.filter(state=WebhookDelivery.State.PENDING).update(state=WebhookDelivery.State.CANCELLED)
+    return endpoint
+
+
+def _iso(at) -> str:
+    return at.isoformat() if hasattr(at, "isoformat") else str(at)
+
+
+@transaction.atomic
+def queue_status_event(*, request_id: int, number: str, status: str, at) -> list[int]:
+    """One delivery per active endpoint of the creditor entity; the sending goes out on commit."""
+    from enforcement.models import EnforcementRequest
+
+    entity_id = EnforcementRequest.objects.filter(pk=request_id).values_list("creditor_entity_id", flat=True).first()
+    if entity_id is None:
+        return []
+    created = []
+    for endpoint in WebhookEndpoint.objects.filter(entity_id=entity_id, active=True):
+        delivery, new = WebhookDelivery.objects.get_or_create(
+            endpoint=endpoint, request_id=request_id, request_status=status, occurred_at=at,
+            defaults={"event_type": "request.status_changed", "request_number": number or ""},
+        )
+        if new:
+            delivery.payload = {
+                "id": str(delivery.event_id), "type": "request.status_changed", "occurred_at": _iso(at),
+                "data": {"number": number, "status": status},
+            }
+            delivery.save(update_fields=["payload"])
+            created.append(delivery.pk)
+            _enqueue(endpoint.pk, request_id)
+    return created
+
+
+def _enqueue(endpoint_id: int, request_id: int, countdown: float = 0) -> None:
+    from najiz.common.tasks import enqueue_on_commit
+
+    from .tasks import deliver_webhooks
+
+    enqueue_on_commit(deliver_webhooks, endpoint_id, request_id, countdown=countdown or None)
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode("ascii") + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def backoff(attempts: int) -> float:
+    base = float(getattr(settings, "LINKAGE_WEBHOOK_RETRY_SECONDS", 30))
+    return min(base * (2 ** max(attempts - 1, 0)), float(getattr(settings, "LINKAGE_WEBHOOK_RETRY_MAX_SECONDS", 3600)))
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "LINKAGE_WEBHOOK_MAX_ATTEMPTS", 10))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect, urllib.request.ProxyHandler({}))
+
+
+@dataclass
+class Outcome:
+    status_code: int | None
+    error: str
+    duration_ms: int
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Outcome:
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    timestamp = int(clock.now().timestamp())
+    http_request = urllib.request.Request(endpoint.url, data=body, method="POST", headers={
+        "Content-Type": "application/json",
+        "User-Agent": "Najiz-Webhooks/1",
+        "Najiz-Event-Id": str(delivery.event_id),
+        "Najiz-Event-Type": delivery.event_type,
+        "Najiz-Delivery-Attempt": str(delivery.attempts + 1),
+        "Najiz-Signature": sign(endpoint.secret, timestamp, body),
+    })
+    started = time.monotonic()
+    try:
+        check_webhook_url(endpoint.url)
+        with _opener.open(http_request, timeout=float(getattr(settings, "LINKAGE_WEBHOOK_TIMEOUT_SECONDS", 5))) as response:
+            code, error = response.status, ""
+    except urllib.error.HTTPError as exc:
+        code, error = exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        code, error = None, str(getattr(exc, "reason", exc))[:300]
+    return Outcome(code, error, int((time.monotonic() - started) * 1000))
+
+
+def deliver_next(endpoint_id: int, request_id: int) -> float | None:
+    """Send the oldest undelivered event of this request to this endpoint.
+
+    Returns 0 to go on with the next event, the seconds to wait before trying again, or None
+    when nothing is left. The endpoint row is locked (FOR NO KEY UPDATE, so new events can still
+    be queued) while sending, so events of one endpoint never overtake each other."""
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update(no_key=True).filter(pk=endpoint_id).first()
+        if endpoint is None:
+            return None
+        delivery = (
+            WebhookDelivery.objects.filter(endpoint=endpoint, request_id=request_id, state=WebhookDelivery.State.PENDING)
+            .order_by("occurred_at", "id").first()
+        )
+        if delivery is None or not endpoint.active:
+            return None
+        now = clock.now()
+        if delivery.next_attempt_at > now:
+            return max((delivery.next_attempt_at - now).total_seconds(), 0.05)
+        outcome = post(endpoint, delivery)
+        WebhookAttempt.objects.create(delivery=delivery, status_code=outcome.status_code, error=outcome.error,
+                                      duration_ms=outcome.duration_ms)
+        delivery.attempts += 1
+        delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
+        if outcome.ok:
+            delivery.state, delivery.delivered_at = WebhookDelivery.State.DELIVERED, clock.now()
+            wait = 0.0
+        elif delivery.attempts >= max_attempts():
+            delivery.state = WebhookDelivery.State.FAILED
+            wait = 0.0
+        else:
+            wait = backoff(delivery.attempts)
+            delivery.next_attempt_at = clock.now() + timedelta(seconds=wait)
+        delivery.save()
+        return wait
+
+
+def stalled_chains(*, batch: int = 500) -> list[tuple[int, int]]:
+    """(endpoint, request) pairs with an event due and not sent: the safety net for a lost task."""
+    from django.db.models import Exists, OuterRef, Q
+
+    pending = WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING)
+    earlier = pending.filter(endpoint_id=OuterRef("endpoint_id"), request_id=OuterRef("request_id")).filter(
+        Q(occurred_at__lt=OuterRef("occurred_at")) | Q(occurred_at=OuterRef("occurred_at"), id__lt=OuterRef("id"))
+    )
+    due = (
+        pending.filter(endpoint__active=True, next_attempt_at__lte=clock.now())
+        .exclude(Exists(earlier))  # only the head of each chain: the rest wait behind it
+        .order_by().values_list("endpoint_id", "request_id").distinct()
+    )
+    return list(due[:batch])
