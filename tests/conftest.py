@@ -1,4 +1,6 @@
 import shutil
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -43,3 +45,36 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- shared case data: a creditor, a debtor and a valid, due instrument --------------------
+
+
+@pytest.fixture
+def circuits(db):
+    from enforcement.models import Circuit
+
+    return {
+        code: Circuit.objects.create(code=code, name_ar=f"دائرة {code}", name_en=f"Circuit {code}", court_ar="محكمة التنفيذ",
+                                     court_en="Enforcement Court", city=city)
+        for code, city in [("riyadh-1", "riyadh"), ("riyadh-2", "riyadh"), ("jeddah-1", "jeddah")]
+    }
+
+
+@pytest.fixture
+def case(db, circuits):
+    """A creditor with an account, a debtor (with e-mail and mobile), and a valid, due cheque."""
+    from najiz.accounts.services import user_for_person
+    from najiz.registries import factories
+
+    creditor = factories.PersonFactory(city="riyadh")
+    debtor = factories.PersonFactory(city="jeddah", email="debtor@example.sa", phone="0550000001")
+    instrument = factories.InstrumentFactory(creditor_person=creditor, debtors=[debtor], amount=Decimal("8000.00"),
+                                             kind="cheque")
+    account = factories.AccountFactory(person=creditor)
+    debtor_account = factories.AccountFactory(person=debtor, balance=Decimal("3000.00"))
+
+    return SimpleNamespace(
+        creditor=creditor, debtor=debtor, instrument=instrument, account=account, debtor_account=debtor_account,
+        user=user_for_person(creditor), circuits=circuits,
+    )

@@ -7,8 +7,6 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.enforcement.conftest import case, circuits  # noqa: F401  (shared fixtures)
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REASON = "ثبت للدائرة أن الحساب البنكي مملوك للدائن"

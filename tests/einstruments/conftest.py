@@ -8,7 +8,6 @@ from najiz.accounts.services import user_for_person
 from najiz.common import clock
 from najiz.einstruments import services
 from najiz.registries import factories
-from tests.enforcement.conftest import circuits  # noqa: F401  (shared fixture)
 
 
 class Parties:

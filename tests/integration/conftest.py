@@ -32,6 +32,3 @@ def wait_for(predicate, timeout=30.0, interval=0.1):
         value = predicate()
     assert value, f"condition not met within {timeout}s"
     return value
-
-
-from tests.enforcement.conftest import case, circuits  # noqa: E402,F401  (shared fixtures)

@@ -6,7 +6,6 @@ import pytest
 from najiz.accounts.services import user_for_person
 from najiz.linkage import services
 from najiz.registries import factories
-from tests.enforcement.conftest import circuits  # noqa: F401  (shared fixture)
 
 
 class Entity:

@@ -8,8 +8,6 @@ from enforcement.models import EnforcementRequest
 from najiz.accounts.factories import StaffUserFactory
 from najiz.accounts.models import JUDGES_GROUP, NOTARIES_GROUP
 
-from tests.enforcement.conftest import case, circuits  # noqa: F401  (shared fixtures)
-
 
 def make_judge(*circuits_):
     judge = StaffUserFactory()
