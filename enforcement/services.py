@@ -42,10 +42,14 @@ def transition(request: EnforcementRequest, to: str, *, actor=Actor.SYSTEM, user
 
 
 def _announce_status(request: EnforcementRequest) -> None:
+    """Tell listeners inside the transaction of the move: what they record (a webhook event, a
+    note's status) commits with it, in the order the row lock gives the moves, or not at all."""
     from .signals import request_status_changed
 
-    facts = {"request_id": request.pk, "number": request.number, "status": request.status, "at": request.status_changed_at}
-    transaction.on_commit(lambda: request_status_changed.send_robust(sender=EnforcementRequest, **facts))
+    request_status_changed.send(
+        sender=EnforcementRequest, request_id=request.pk, number=request.number, status=request.status,
+        at=request.status_changed_at,
+    )
 
 
 def enqueue_advance(request: EnforcementRequest):

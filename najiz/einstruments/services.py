@@ -336,7 +336,7 @@ def file_enforcement(note: PromissoryNote, *, user, acting_entity, iban: str):
 
 @transaction.atomic
 def follow_enforcement(number: str, status: str) -> None:
-    """Keep the note in step with its enforcement request (sent after the request's move commits)."""
+    """Keep the note in step with its enforcement request (inside the transaction of the move)."""
     from enforcement.states import Status as RequestStatus
 
     found = PromissoryNote.objects.filter(enforcement_number=number).values_list("pk", flat=True).first()

@@ -105,7 +105,7 @@ def test_a_request_whose_task_was_lost_is_pushed_on_by_the_sweep(case, travel):
     assert EnforcementRequest.objects.get(pk=request.pk).status == Status.ORDER_ISSUED
 
 
-def test_every_status_change_is_announced_after_commit(case, django_capture_on_commit_callbacks):
+def test_every_status_change_is_announced_in_order(case, django_capture_on_commit_callbacks):
     from enforcement.signals import request_status_changed
 
     seen = []
