@@ -84,3 +84,22 @@ def _enforcement_measures(inputs):
 
     results = rules.run_measures(inputs)
     return ("not_applied" if failed(results) else "measures_applied"), results, rules.RULES_VERSION
+
+
+# --- conveyance steps -----------------------------------------------------------------------
+
+
+@register("conveyance.conveyance", "eligibility")
+def _conveyance_eligibility(inputs):
+    from conveyance import rules
+
+    results = rules.run_eligibility(inputs)
+    return ("rejected" if failed(results) else "awaiting_consents"), results, rules.RULES_VERSION
+
+
+@register("conveyance.conveyance", "transfer")
+def _conveyance_transfer(inputs):
+    from conveyance import rules
+
+    results = rules.run_eligibility(inputs)
+    return ("rejected" if failed(results) else "transferred"), results, rules.RULES_VERSION
