@@ -39,6 +39,11 @@ test-fast: setup
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} NAJIZ_TESTING=1 \
 		$(PY) -m pytest --reuse-db -m "not e2e" $(PYTEST_ARGS)
 
+# Benchmarks against PostgreSQL + Redis (DB 4) + a real Celery worker: prints the table and writes
+# var/bench/latest.json. Tiny run: make bench BENCH_ARGS="--quick" (options: python -m scripts.bench.run -h).
+bench: setup
+	$(PY) -m scripts.bench.run $(BENCH_ARGS)
+
 # Regenerate the translation catalogues of every app and compile them.
 messages: setup
 	$(PY) scripts/messages.py

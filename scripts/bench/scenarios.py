@@ -1,0 +1,393 @@
+"""The bench scenarios. Django is set up (bench database, broker on Redis, not eager) and a real
+worker consumes the queue. Each scenario returns rows for the table:
+
+    {"id", "scenario", "figure", "unit", "value", "floor", "target", "pass", "n", "details"}
+"""
+
+import time
+import uuid
+from decimal import Decimal
+
+from .floor import Floor, per_case, percentile, wait_stats_flushed, write_counts
+from .worker import wait_drained
+
+POLL = 0.05
+
+
+def _conninfo() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    parts = [f"dbname={s['NAME']}", f"user={s.get('USER') or 'postgres'}", f"host={s.get('HOST') or '127.0.0.1'}",
+             f"port={s.get('PORT') or 5432}"]
+    if s.get("PASSWORD"):
+        parts.append(f"password={s['PASSWORD']}")
+    return " ".join(parts)
+
+
+def _cursor():
+    from django.db import connection
+
+    return connection.cursor()
+
+
+def _stats():
+    with _cursor() as cursor:
+        return write_counts(cursor)
+
+
+def _ms(seconds):
+    return None if seconds is None else round(seconds * 1000, 1)
+
+
+def row(id_, scenario, figure, unit, value, floor, target, passed, n, **details):
+    return {"id": id_, "scenario": scenario, "figure": figure, "unit": unit, "value": value, "floor": floor,
+            "target": target, "pass": passed, "n": n, "details": details}
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+def ensure_circuits():
+    from .seed import ensure_circuits as _ensure
+
+    with _cursor() as cursor:
+        _ensure(cursor)
+
+
+def build_drafts(n: int):
+    """One creditor (with an account) and n drafts, each on its own valid, due instrument against
+    its own debtor (cities spread), exactly as save_draft leaves them. Bulk-inserted."""
+    from enforcement.models import EnforcementRequest, RequestDebtor
+    from najiz.accounts.services import user_for_person
+    from najiz.registries import factories, models as reg
+
+    ensure_circuits()
+    creditor = factories.PersonFactory(city="riyadh")
+    account = factories.AccountFactory(person=creditor)
+    user = user_for_person(creditor)
+    cities = ["riyadh", "jeddah", "dammam", "makkah", "madinah", "abha"]  # abha has no circuit: capital fallback
+    debtors = reg.Person.objects.bulk_create(
+        [factories.PersonFactory.build(city=cities[i % len(cities)], email=f"d{uuid.uuid4().hex[:10]}@example.sa")
+         for i in range(n)], batch_size=1000)
+    instruments = reg.Instrument.objects.bulk_create(
+        [factories.InstrumentFactory.build(creditor_person=creditor, amount=Decimal("10000.00")) for _ in range(n)],
+        batch_size=1000)
+    reg.InstrumentDebtor.objects.bulk_create(
+        [reg.InstrumentDebtor(instrument=i, person=d, entity=None) for i, d in zip(instruments, debtors)], batch_size=1000)
+    drafts = EnforcementRequest.objects.bulk_create(
+        [EnforcementRequest(filed_by=user, creditor_person=creditor, instrument_number=i.number, instrument=i,
+                            amount_claimed=Decimal("5000.00"), creditor_iban=account.iban) for i in instruments],
+        batch_size=1000)
+    RequestDebtor.objects.bulk_create(
+        [RequestDebtor(request=r, id_number=d.national_id, person=d) for r, d in zip(drafts, debtors)], batch_size=1000)
+    return user, drafts
+
+
+def _wait_requests(ids, timeout: float, *, done=("order_issued", "rejected")) -> dict:
+    from enforcement.models import EnforcementRequest
+
+    deadline = time.monotonic() + timeout
+    while True:
+        finished = EnforcementRequest.objects.filter(pk__in=ids, status__in=done).count()
+        if finished >= len(ids) or time.monotonic() > deadline:
+            break
+        time.sleep(POLL)
+    rows = EnforcementRequest.objects.filter(pk__in=ids).values_list("pk", "status", "submitted_at", "status_changed_at")
+    return {pk: (status, sub, changed) for pk, status, sub, changed in rows}
+
+
+# --- (a) pipeline throughput ----------------------------------------------------------------
+
+
+def pipeline(cfg, redis_url, log):
+    from enforcement import services
+    from najiz.common import clock
+
+    n = cfg.pipeline
+    user, drafts = build_drafts(n)
+    wait_drained(redis_url)
+    wait_stats_flushed()
+    before = _stats()
+    log(f"  (a) submitting {n} requests at once")
+    t0 = clock.now()
+    p0 = time.perf_counter()
+    for draft in drafts:
+        services.submit(draft, user=user)
+    submit_seconds = time.perf_counter() - p0
+    seen = _wait_requests([d.pk for d in drafts], cfg.timeout)
+    issued = [changed for status, _sub, changed in seen.values() if status == "order_issued"]
+    others = {}
+    for status, _sub, _changed in seen.values():
+        if status != "order_issued":
+            others[status] = others.get(status, 0) + 1
+    elapsed = (max(issued) - t0).total_seconds() if issued else None
+    rate = len(issued) / elapsed if elapsed else None
+    log(f"      {len(issued)}/{n} order_issued in {elapsed if elapsed is None else round(elapsed, 2)}s; others {others}")
+    wait_drained(redis_url, timeout=cfg.timeout)
+    wait_stats_flushed()
+    shape = per_case(before, _stats(), n)
+    floor = Floor(_conninfo(), shape)
+    try:
+        floor_run = floor.run(min(n, cfg.floor_cases), threads=cfg.concurrency)
+        floor_single = floor.run(min(n, cfg.floor_cases), threads=1)
+    finally:
+        floor.drop()
+    writes = {t: {"inserts": i, "updates": u} for t, (i, u) in shape.items()}
+    target = 111
+    return [row("a", "(a) pipeline throughput", f"{n} filed at once -> all order_issued", "requests/s",
+                round(rate, 1) if rate else None, round(floor_run["per_second"], 1), f">= {target}",
+                bool(rate and rate >= target and not others), n,
+                seconds_to_all=elapsed, submit_seconds=round(submit_seconds, 2), not_issued=others,
+                floor_note="same rows per request (pg_stat counts), bare SQL, one txn per request, "
+                           f"{cfg.concurrency} connections",
+                floor_threads=floor_run, floor_single=floor_single, rows_written_per_request=writes,
+                inserted_rows_per_request=round(sum(i for i, _u in shape.values()), 1),
+                updated_rows_per_request=round(sum(u for _i, u in shape.values()), 1))], floor_single, user
+
+
+# --- (b) filing -> order latency at a steady rate -------------------------------------------
+
+
+def latency(cfg, redis_url, log, floor_single):
+    from enforcement import services
+
+    count = max(1, int(cfg.rate * cfg.latency_seconds))
+    user, drafts = build_drafts(count)
+    wait_drained(redis_url)
+    log(f"  (b) {count} requests at {cfg.rate}/s")
+    start = time.perf_counter()
+    lag = []
+    for i, draft in enumerate(drafts):
+        due = start + i / cfg.rate
+        now = time.perf_counter()
+        if due > now:
+            time.sleep(due - now)
+        lag.append(time.perf_counter() - due)
+        services.submit(draft, user=user)
+    offered = count / (time.perf_counter() - start)
+    seen = _wait_requests([d.pk for d in drafts], cfg.timeout)
+    samples = [(changed - sub).total_seconds() for status, sub, changed in seen.values() if status == "order_issued"]
+    missing = count - len(samples)
+    p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+    log(f"      p50 {_ms(p50)} ms, p95 {_ms(p95)} ms over {len(samples)} (offered {offered:.1f}/s)")
+    wait_drained(redis_url, timeout=cfg.timeout)
+    return [
+        row("b50", "(b) filing -> order latency", f"p50 at {cfg.rate:g} req/s", "ms", _ms(p50), _ms(floor_single["p50"]),
+            "", None, len(samples), offered_rate=round(offered, 2), max_submit_lag_ms=_ms(max(lag)), not_issued=missing,
+            floor_note="bare SQL writes of one request's pipeline, one txn"),
+        row("b95", "(b) filing -> order latency", f"p95 at {cfg.rate:g} req/s", "ms", _ms(p95), _ms(floor_single["p95"]),
+            "<= 1000", bool(p95 is not None and p95 <= 1.0 and not missing), len(samples), offered_rate=round(offered, 2),
+            not_issued=missing),
+    ]
+
+
+# --- (c) conveyance: buyer payment -> new deed ----------------------------------------------
+
+
+def _conveyance_statuses(ids):
+    from conveyance.models import Conveyance
+
+    return dict(Conveyance.objects.filter(pk__in=ids).values_list("pk", "status"))
+
+
+def conveyance(cfg, redis_url, log):
+    from conveyance import services
+    from conveyance.models import Conveyance
+    from najiz.accounts.services import user_for_person
+    from najiz.common import clock
+    from najiz.registries import factories, models as reg
+    from payments import services as payments
+
+    k = cfg.conveyances
+    log(f"  (c) preparing {k} conveyances up to awaiting_payment")
+    cases = []
+    for _ in range(k):
+        seller = factories.PersonFactory()
+        factories.AccountFactory(person=seller, balance=Decimal("0.00"))
+        buyer = factories.PersonFactory()
+        factories.AccountFactory(person=buyer)
+        deed = factories.DeedFactory(owners=[seller])
+        buyer_user = user_for_person(buyer)
+        c = services.file(user=user_for_person(seller), capacity="owner", deed_number=deed.number,
+                          buyer_id=buyer.national_id, price=Decimal("875000.00"))
+        cases.append((c.pk, buyer_user))
+    ids = [pk for pk, _u in cases]
+    deadline = time.monotonic() + cfg.timeout
+    while time.monotonic() < deadline and any(s not in ("awaiting_buyer", "rejected") for s in _conveyance_statuses(ids).values()):
+        time.sleep(POLL)
+    for pk, buyer_user in cases:
+        services.answer_offer(Conveyance.objects.get(pk=pk), user=buyer_user, accept=True)
+    wait_drained(redis_url)
+    wait_stats_flushed()
+    before = _stats()
+    started = {}
+    log(f"      paying at {cfg.conveyance_rate:g}/s")
+    t0 = time.perf_counter()
+    for i, pk in enumerate(ids):
+        due = t0 + i / cfg.conveyance_rate
+        if due > time.perf_counter():
+            time.sleep(due - time.perf_counter())
+        conveyance_ = Conveyance.objects.select_related("invoice").get(pk=pk)
+        started[pk] = clock.now()
+        payments.record_gateway_payment(conveyance_.invoice, f"TXN-{uuid.uuid4().hex[:12]}", conveyance_.price, "mada")
+    deadline = time.monotonic() + cfg.timeout
+    while time.monotonic() < deadline and Conveyance.objects.filter(pk__in=ids, new_deed__isnull=True).exists():
+        time.sleep(POLL)
+    issued = dict(Conveyance.objects.filter(pk__in=ids, new_deed__isnull=False).values_list("pk", "new_deed__issued_at"))
+    samples = [(issued[pk] - started[pk]).total_seconds() for pk in ids if pk in issued]
+    wait_drained(redis_url, timeout=cfg.timeout)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and Conveyance.objects.filter(pk__in=ids).exclude(status="completed").exists():
+        time.sleep(POLL)
+    wait_drained(redis_url, timeout=cfg.timeout)
+    wait_stats_flushed()
+    shape = per_case(before, _stats(), k)
+    floor = Floor(_conninfo(), shape)
+    try:
+        floor_single = floor.run(max(k, 20), threads=1)
+    finally:
+        floor.drop()
+    p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+    completed = Conveyance.objects.filter(pk__in=ids, status="completed").count()
+    log(f"      p50 {_ms(p50)} ms, p95 {_ms(p95)} ms over {len(samples)}; completed {completed}/{k}")
+    writes = {t: {"inserts": i, "updates": u} for t, (i, u) in shape.items()}
+    note = "bare SQL writes of payment -> completed (payouts included), one txn"
+    return [
+        row("c50", "(c) conveyance payment -> new deed", f"p50 at {cfg.conveyance_rate:g} payments/s", "ms", _ms(p50),
+            _ms(floor_single["p50"]), "", None, len(samples), completed=completed, floor_note=note),
+        row("c95", "(c) conveyance payment -> new deed", f"p95 at {cfg.conveyance_rate:g} payments/s", "ms", _ms(p95),
+            _ms(floor_single["p95"]), "<= 2000", bool(p95 is not None and p95 <= 2.0 and len(samples) == k), len(samples),
+            floor_run=floor_single, rows_written_per_conveyance=writes),
+    ]
+
+
+# --- (d) dashboards at scale ----------------------------------------------------------------
+
+
+def dashboard(cfg, log):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from enforcement.models import EnforcementRequest
+    from najiz.accounts.models import User
+
+    from .seed import creditor_national_id
+
+    user = User.objects.get(national_id=creditor_national_id())
+    total = EnforcementRequest.objects.count()
+    mine = EnforcementRequest.objects.filter(filed_by=user).count()
+    client = Client()
+    client.force_login(user)
+    pages = [("dashboard", reverse("enforcement:dashboard")), ("my requests (list p1)", reverse("enforcement:list")),
+             ("my requests (list p100)", reverse("enforcement:list") + "?page=100"),
+             ("against me (list)", reverse("enforcement:against_me"))]
+    rows = []
+    for name, url in pages:
+        for _ in range(2):  # warm the connection, templates and caches
+            assert client.get(url).status_code == 200, url
+        times, sql_times, queries = [], [], []
+        for _ in range(cfg.samples):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            assert response.status_code == 200, url
+            queries.append(len(ctx.captured_queries))
+            sql_times.append(sum(float(q["time"]) for q in ctx.captured_queries))
+        slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]
+        p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+        nq = max(queries)
+        log(f"  (d) {name}: p50 {_ms(p50)} ms, p95 {_ms(p95)} ms, {nq} queries")
+        rows.append(row(f"d-{name}", f"(d) {name}", "in-process server time p50 / p95; SQL queries", "ms",
+                        f"{_ms(p50)} / {_ms(p95)}; {nq} q", f"{_ms(percentile(sql_times, 0.5))} / {_ms(percentile(sql_times, 0.95))} SQL",
+                        "<= 100 ms p95, <= 15 q", bool(p95 <= 0.1 and nq <= 15), cfg.samples,
+                        p50_ms=_ms(p50), p95_ms=_ms(p95), queries=nq, rows_in_db=total, creditor_rows=mine,
+                        floor_note="time of the page's own SQL (same calls)",
+                        slowest_sql=[{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:600]} for q in slowest]))
+    return rows
+
+
+# --- (e) execution-order PDF ----------------------------------------------------------------
+
+
+def order_pdf(cfg, log, user):
+    from django.test import Client
+    from django.urls import reverse
+
+    from enforcement.models import EnforcementRequest
+    from najiz.common.pdf import render_pdf_html
+
+    request = EnforcementRequest.objects.filter(filed_by=user, status="order_issued").order_by("pk").first()
+    if request is None:
+        return [row("e", "(e) execution-order PDF", "render", "ms", None, None, "", None, 0, error="no order issued")]
+    client = Client()
+    client.force_login(user)
+    url = reverse("enforcement:order_pdf", args=[request.number])
+    started = time.perf_counter()
+    response = client.get(url)
+    cold = time.perf_counter() - started
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    times = []
+    for _ in range(cfg.pdf_samples):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+    blank = '<html lang="ar" dir="rtl"><body><p>أمر تنفيذ</p></body></html>'
+    render_pdf_html(blank)
+    floor_times = []
+    for _ in range(cfg.pdf_samples):
+        started = time.perf_counter()
+        render_pdf_html(blank)
+        floor_times.append(time.perf_counter() - started)
+    p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+    log(f"  (e) order PDF: cold {_ms(cold)} ms, p50 {_ms(p50)} ms, p95 {_ms(p95)} ms")
+    return [row("e", "(e) execution-order PDF", "view render p50 / p95 (first)", "ms",
+                f"{_ms(p50)} / {_ms(p95)} ({_ms(cold)})",
+                f"{_ms(percentile(floor_times, 0.5))} / {_ms(percentile(floor_times, 0.95))}", "", None, cfg.pdf_samples,
+                bytes=len(response.content), cold_ms=_ms(cold),
+                floor_note="one-line Arabic page through the same WeasyPrint set-up and fonts")]
+
+
+# --- diagnostics: the queries the pipeline runs per request, timed at this database's size ---
+
+
+def diagnostics(log) -> dict:
+    from django.db.models import Count, Q
+
+    from enforcement.models import Circuit, EnforcementRequest
+    from enforcement.states import OPEN, Status
+
+    out = {}
+    checks = {
+        "audit: other requests on the instrument (instrument_number)": lambda: list(
+            EnforcementRequest.objects.filter(instrument_number="T-00000001", status__in=OPEN | {Status.SUSPENDED})
+            .values_list("number", flat=True)),
+        "referral: open load of the circuits of a city": lambda: list(
+            Circuit.objects.filter(city="riyadh").annotate(open_load=Count("requests", filter=Q(requests__status__in=OPEN)))
+            .values_list("code", "open_load")),
+    }
+    for name, fn in checks.items():
+        fn()
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+        out[name] = _ms(percentile(times, 0.5))
+        log(f"  diag {name}: {out[name]} ms")
+    return out
+
+
+def run_all(cfg, redis_url: str, log=print) -> dict:
+    results, started = [], time.perf_counter()
+    diag = diagnostics(log)
+    rows_a, floor_single, user = pipeline(cfg, redis_url, log)
+    results += rows_a
+    results += latency(cfg, redis_url, log, floor_single)
+    results += conveyance(cfg, redis_url, log)
+    results += dashboard(cfg, log)
+    results += order_pdf(cfg, log, user)
+    return {"rows": results, "diagnostics_ms": diag, "scenario_seconds": round(time.perf_counter() - started, 1)}
