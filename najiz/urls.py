@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from najiz.common import views as common_views
@@ -23,6 +24,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("gateway/", include("payments.gateway_urls")),
     path("notifications/", include("notifications.urls")),
+    # Staff sign in through the throttled staff login, never Django's own admin form.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:staff_login", query_string=True), name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 if settings.NAFATH_SIMULATOR:

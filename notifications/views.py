@@ -5,18 +5,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from najiz.common.redirects import safe_next
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .models import Notification
-
-
-def _safe_next(request, url: str) -> str:
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return url
-    return ""
 
 
 @require_GET
@@ -39,8 +33,8 @@ def mark_read(request, pk: int):
     if request.htmx:
         return render(request, "notifications/_marked_read.html", {"notification": notification})
     target = (
-        _safe_next(request, request.POST.get("next", ""))
-        or _safe_next(request, notification.url)
+        safe_next(request, request.POST.get("next", ""))
+        or safe_next(request, notification.url)
         or reverse("notifications:list")
     )
     return redirect(target)
@@ -50,7 +44,7 @@ def mark_read(request, pk: int):
 @login_required
 def mark_all_read(request):
     services.mark_all_read(request.user)
-    return redirect(_safe_next(request, request.POST.get("next", "")) or reverse("notifications:list"))
+    return redirect(safe_next(request, request.POST.get("next", "")) or reverse("notifications:list"))
 
 
 @require_GET

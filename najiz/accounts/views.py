@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+
+from najiz.common.redirects import safe_next
 
 from . import selectors, services, sessions
 from .forms import ActAsForm, NafathStartForm, SimulatorAnswerForm, SimulatorLookupForm, StaffLoginForm, lock_message
@@ -18,15 +19,6 @@ from .models import NafathChallenge
 
 Status = NafathChallenge.Status
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def safe_next(request, candidate) -> str | None:
-    """`candidate` if it is a path on this site (no open redirect), else None."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return None
 
 
 def _next_from(request) -> str | None:

@@ -39,16 +39,15 @@ def test_staff_login_refuses_the_right_password_after_repeated_wrong_ones(db):
     assert response.status_code == 200 and "_auth_user_id" not in client.session
 
 
-@pytest.mark.xfail(strict=True, reason="/admin/login/ is Django's own password form: no failure recorded, no lock "
-                                       "checked, so it allows unlimited password guessing (and ignores the staff lock)")
-@pytest.mark.parametrize("where_failed", ["staff_login", "admin_login"])
-def test_admin_login_refuses_after_repeated_wrong_passwords(db, where_failed):
+def test_admin_login_is_the_throttled_staff_login(db):
     judge = StaffUserFactory()
     client = Client()
-    for _attempt in range(settings.NAFATH_MAX_FAILURES):
-        if where_failed == "staff_login":
-            client.post(reverse("accounts:staff_login"), {"national_id": judge.national_id, "password": "wrong-guess"})
-        else:
-            client.post(reverse("admin:login"), {"username": judge.national_id, "password": "wrong-guess"})
+    response = client.get(reverse("admin:login"), {"next": "/admin/"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:staff_login") + "?next=%2Fadmin%2F"
     client.post(reverse("admin:login"), {"username": judge.national_id, "password": STAFF_PASSWORD})
+    assert "_auth_user_id" not in client.session  # Django's own password form is never reached
+    for _attempt in range(settings.NAFATH_MAX_FAILURES):
+        client.post(reverse("accounts:staff_login"), {"national_id": judge.national_id, "password": "wrong-guess"})
+    client.post(reverse("accounts:staff_login"), {"national_id": judge.national_id, "password": STAFF_PASSWORD})
     assert "_auth_user_id" not in client.session, "the right password was accepted after repeated failures"
