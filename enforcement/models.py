@@ -75,7 +75,10 @@ class EnforcementRequest(models.Model):
             models.Index(fields=["filed_by", "status"]),
             models.Index(fields=["creditor_entity", "status"]),
             models.Index(fields=["instrument", "status"]),
+            models.Index(fields=["instrument_number", "status"]),  # the audit's earlier-requests checks
             models.Index(fields=["status", "status_changed_at"]),
+            # the referral's load per circuit counts only open requests
+            models.Index(fields=["circuit"], condition=Q(status__in=sorted(OPEN)), name="request_open_per_circuit"),
         ]
 
     def __str__(self):
