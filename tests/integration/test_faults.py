@@ -133,11 +133,14 @@ class Worker:
 
 
 def _point_celery_at(url: str):
+    from kombu import pools
+
     celery_app.conf.broker_url = url
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    pools.reset()  # kombu keeps producer pools per broker URL: drop the ones closed above
 
 
 @pytest.fixture
