@@ -172,18 +172,23 @@ def resend(request, number):
     return _back(note)
 
 
-@login_required
-@require_POST
-def answer(request, number):
+def _accept_or_decline(request, number, answer_with):
+    """A party's answer to what awaits them on a note (the note itself, or an endorsement)."""
     note = selectors.note_for(request, number)
     choice = request.POST.get("answer")
     if choice not in ("accept", "decline"):
         return _refused(request, note, services.NoteRefused(_("Choose to accept or to decline.")))
     try:
-        services.answer(note, user=request.user, acting_entity=_acting(request), accept=choice == "accept")
+        answer_with(note, user=request.user, acting_entity=_acting(request), accept=choice == "accept")
     except services.NoteRefused as refusal:
         return _refused(request, note, refusal)
     return _back(note)
+
+
+@login_required
+@require_POST
+def answer(request, number):
+    return _accept_or_decline(request, number, services.answer)
 
 
 @login_required
@@ -239,15 +244,7 @@ def endorse(request, number):
 @login_required
 @require_POST
 def answer_endorsement(request, number):
-    note = selectors.note_for(request, number)
-    choice = request.POST.get("answer")
-    if choice not in ("accept", "decline"):
-        return _refused(request, note, services.NoteRefused(_("Choose to accept or to decline.")))
-    try:
-        services.answer_endorsement(note, user=request.user, acting_entity=_acting(request), accept=choice == "accept")
-    except services.NoteRefused as refusal:
-        return _refused(request, note, refusal)
-    return _back(note)
+    return _accept_or_decline(request, number, services.answer_endorsement)
 
 
 @login_required
