@@ -172,17 +172,26 @@ def resend(request, number):
     return _back(note)
 
 
-def _accept_or_decline(request, number, answer_with):
-    """A party's answer to what awaits them on a note (the note itself, or an endorsement)."""
+def _note_action(request, number, act):
+    """Do `act(note)` on one of the person's notes: back to the note, or the refusal explained."""
     note = selectors.note_for(request, number)
-    choice = request.POST.get("answer")
-    if choice not in ("accept", "decline"):
-        return _refused(request, note, services.NoteRefused(_("Choose to accept or to decline.")))
     try:
-        answer_with(note, user=request.user, acting_entity=_acting(request), accept=choice == "accept")
+        act(note)
     except services.NoteRefused as refusal:
         return _refused(request, note, refusal)
     return _back(note)
+
+
+def _accept_or_decline(request, number, answer_with):
+    """A party's answer to what awaits them on a note (the note itself, or an endorsement)."""
+    choice = request.POST.get("answer")
+
+    def answer(note):
+        if choice not in ("accept", "decline"):
+            raise services.NoteRefused(_("Choose to accept or to decline."))
+        answer_with(note, user=request.user, acting_entity=_acting(request), accept=choice == "accept")
+
+    return _note_action(request, number, answer)
 
 
 @login_required
@@ -194,12 +203,7 @@ def answer(request, number):
 @login_required
 @require_POST
 def cancel(request, number):
-    note = selectors.note_for(request, number)
-    try:
-        services.cancel_note(note, user=request.user)
-    except services.NoteRefused as refusal:
-        return _refused(request, note, refusal)
-    return _back(note)
+    return _note_action(request, number, lambda note: services.cancel_note(note, user=request.user))
 
 
 @login_required
@@ -216,12 +220,9 @@ def pay(request, number):
 @login_required
 @require_POST
 def certify_paid(request, number):
-    note = selectors.note_for(request, number)
-    try:
-        services.certify_paid(note, user=request.user, acting_entity=_acting(request))
-    except services.NoteRefused as refusal:
-        return _refused(request, note, refusal)
-    return _back(note)
+    return _note_action(
+        request, number, lambda note: services.certify_paid(note, user=request.user, acting_entity=_acting(request))
+    )
 
 
 @login_required
@@ -250,12 +251,9 @@ def answer_endorsement(request, number):
 @login_required
 @require_POST
 def withdraw_endorsement(request, number):
-    note = selectors.note_for(request, number)
-    try:
-        services.cancel_endorsement(note, user=request.user, acting_entity=_acting(request))
-    except services.NoteRefused as refusal:
-        return _refused(request, note, refusal)
-    return _back(note)
+    return _note_action(
+        request, number, lambda note: services.cancel_endorsement(note, user=request.user, acting_entity=_acting(request))
+    )
 
 
 @login_required
