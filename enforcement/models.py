@@ -79,6 +79,16 @@ class EnforcementRequest(models.Model):
             models.Index(fields=["status", "status_changed_at"]),
             # the referral's load per circuit counts only open requests
             models.Index(fields=["circuit"], condition=Q(status__in=sorted(OPEN)), name="request_open_per_circuit"),
+            # the dashboard's figures of a filer or of a creditor entity (selectors._stats), read from
+            # the index alone
+            models.Index(
+                fields=["filed_by", "status"], condition=Q(creditor_entity__isnull=True), name="request_filed_figures",
+                include=["withdrawn", "amount_claimed", "collected", "disbursed", "paid_outside"],
+            ),
+            models.Index(
+                fields=["creditor_entity", "status"], condition=Q(creditor_entity__isnull=False), name="request_entity_figures",
+                include=["withdrawn", "amount_claimed", "collected", "disbursed", "paid_outside"],
+            ),
         ]
 
     def __str__(self):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from enforcement import selectors, services
 from enforcement.charts import bar_chart
 from enforcement.models import EnforcementRequest, Measure, MeasureKind, RequestDebtor
-from enforcement.states import PublicStatus, Status
+from enforcement.states import OPEN, PublicStatus, Status
 from enforcement.tasks import sweep_deadlines
 from najiz.accounts import sessions
 from najiz.accounts.factories import UserFactory
@@ -182,3 +182,49 @@ def test_the_dashboard_follows_a_real_request(client, case, django_capture_on_co
     assert response.context["to_pay"][0].open_invoice is not None
     assert reverse("payments:invoice_detail", args=[response.context["to_pay"][0].open_invoice.bill_number]) in html
     assert {m.kind for m in response.context["measures"]} >= {MeasureKind.TRAVEL_BAN, MeasureKind.DEALINGS_BAR}
+
+
+def test_the_figures_sort_every_state_as_the_status_filter_does(case):
+    """Each request counts under the public status its list filter gives it, and the amounts add
+    up row by row (outstanding only where something is still owed, never below zero)."""
+    amounts = [("100.00", "0.00", "0.00"), ("100.00", "30.00", "0.00"), ("100.00", "0.00", "45.50"), ("20.00", "25.00", "0.00")]
+    for status in Status:
+        for withdrawn in (False, True):
+            for claimed, collected, paid_outside in amounts:
+                make(case.user, case.creditor, case.debtor, status=status, withdrawn=withdrawn, claimed=claimed,
+                     collected=collected, disbursed=collected, paid_outside=paid_outside)
+    rows = list(EnforcementRequest.objects.filter(filed_by=case.user).exclude(status=Status.DRAFT))
+    owed = {*OPEN, Status.SUSPENDED}
+    for stats in (selectors.creditor_stats(case.user), selectors.debtor_stats(user_for_person(case.debtor))):
+        assert stats["total"] == len(rows) == 11 * 2 * len(amounts)
+        assert dict(stats["by_status"]) == {
+            code: EnforcementRequest.objects.filter(filed_by=case.user).filter(selectors.public_status_filter(code)).count()
+            for code, _ in stats["by_status"]
+        }
+        assert sum(count for _, count in stats["by_status"]) == len(rows)  # every state has a public status
+        assert stats["claimed"] == sum(row.amount_claimed for row in rows)
+        assert stats["collected"] == stats["disbursed"] == sum(row.collected for row in rows)
+        assert stats["paid_outside"] == sum(row.paid_outside for row in rows)
+        assert stats["outstanding"] == sum(row.outstanding for row in rows if row.status in owed)
+
+
+def test_the_figures_of_nobody_are_zero():
+    from django.contrib.auth.models import AnonymousUser
+
+    stats = selectors.creditor_stats(AnonymousUser())
+    assert stats["total"] == 0 and stats["claimed"] == stats["outstanding"] == Decimal("0.00")
+    assert dict(stats["by_status"]) == dict.fromkeys(dict(stats["by_status"]), 0)
+    assert selectors.to_pay(AnonymousUser()) == []
+
+
+def test_the_dashboard_runs_exactly_ten_queries(client, case, django_assert_num_queries):
+    """Session, user, the creditor figures, the debtor figures, what to pay, the measures, the
+    open invoices of what to pay, and the page frame (person, entities acted for, unread
+    notifications) — however many requests there are on either side."""
+    client.force_login(case.user)
+    _population(case, 30)
+    assert client.get(reverse("enforcement:dashboard")).status_code == 200  # warm caches (content types)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("enforcement:dashboard"))
+    assert response.context["creditor"]["total"] == 30 and len(response.context["to_pay"]) == 20
+    assert len(response.context["measures"]) == 60
