@@ -7,7 +7,7 @@ or the debtor entity they act as). Everyone else gets 404, whether the request e
 
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 
@@ -125,35 +125,35 @@ def _outstanding_expression():
     return Greatest(F("amount_claimed") - F("collected") - F("paid_outside"), _ZERO)
 
 
-def _public_code(status: str, withdrawn: bool, nothing_collected: bool) -> str | None:
-    """The public status of a row, sorted exactly as public_status_filter sorts it (None for a draft)."""
-    if status in (Status.SUBMITTED, Status.AUDITED):
-        return PublicStatus.NEW
+def _counts_by_public_status(status: str, n: int, n_withdrawn: int, n_nothing_collected: int) -> list:
+    """How the n requests in a state split into public statuses, exactly as public_status_filter
+    sorts them: an enforcing state by whether anything was collected, a closed one by whether it
+    was withdrawn; every other state has a single public status (a draft none)."""
     if status in _ENFORCING:
-        return PublicStatus.UNDER_ENFORCEMENT if nothing_collected else PublicStatus.PARTIALLY_EXECUTED
-    if status == Status.SETTLED or (status == Status.CLOSED and not withdrawn):
-        return PublicStatus.EXECUTED
-    if status == Status.REJECTED:
-        return PublicStatus.REJECTED
-    if status == Status.WITHDRAWN or (status == Status.CLOSED and withdrawn):
-        return PublicStatus.WITHDRAWN
-    if status == Status.SUSPENDED:
-        return PublicStatus.SUSPENDED
-    return None
+        return [(PublicStatus.UNDER_ENFORCEMENT, n_nothing_collected), (PublicStatus.PARTIALLY_EXECUTED, n - n_nothing_collected)]
+    if status == Status.CLOSED:
+        return [(PublicStatus.EXECUTED, n - n_withdrawn), (PublicStatus.WITHDRAWN, n_withdrawn)]
+    single = {
+        Status.SUBMITTED: PublicStatus.NEW, Status.AUDITED: PublicStatus.NEW, Status.SETTLED: PublicStatus.EXECUTED,
+        Status.REJECTED: PublicStatus.REJECTED, Status.WITHDRAWN: PublicStatus.WITHDRAWN, Status.SUSPENDED: PublicStatus.SUSPENDED,
+    }
+    return [(single[status], n)] if status in single else []
 
 
 def _stats(queryset: QuerySet) -> dict:
     """Counts by public status and money totals of the requests in `queryset`, in one query.
 
-    The database groups the rows by what decides their public status (state, withdrawn, whether
-    anything was collected) and sums each group: a handful of rows, added up here. COUNT(*) and
-    the summed columns are all in the indexes the dashboard reads (request_*_figures), so the
-    database answers from the index alone."""
+    The database sums the rows state by state (with how many were withdrawn and how many have
+    nothing collected, which is what else decides the public status): a dozen rows, added up
+    here. Everything it reads is in the indexes the dashboard uses (request_*_figures), so it
+    answers from the index alone."""
     groups = (
         queryset.order_by()
-        .values("status", "withdrawn", nothing_collected=ExpressionWrapper(_NOTHING_COLLECTED, output_field=BooleanField()))
+        .values("status")
         .annotate(
-            n=Count("*"), claimed=Sum("amount_claimed"), collected_=Sum("collected"), disbursed_=Sum("disbursed"),
+            n=Count("*"), n_withdrawn=Count("status", filter=Q(withdrawn=True)),
+            n_nothing_collected=Count("status", filter=_NOTHING_COLLECTED),
+            claimed=Sum("amount_claimed"), collected_=Sum("collected"), disbursed_=Sum("disbursed"),
             paid_outside_=Sum("paid_outside"), outstanding=Sum(_outstanding_expression()),
         )
     )
@@ -168,9 +168,9 @@ def _stats(queryset: QuerySet) -> dict:
         totals["paid_outside"] += group["paid_outside_"]
         if group["status"] in _OWED:
             totals["outstanding"] += group["outstanding"]
-        code = _public_code(group["status"], group["withdrawn"], group["nothing_collected"])
-        if code in counts:
-            counts[code] += group["n"]
+        for code, count in _counts_by_public_status(group["status"], group["n"], group["n_withdrawn"], group["n_nothing_collected"]):
+            if code in counts:
+                counts[code] += count
     totals["by_status"] = [(PublicStatus(code), counts[code]) for code in _STATS_ORDER]
     return totals
 
