@@ -59,6 +59,10 @@ class Channel:
     needs_address = True
     # True: delivered as the notification is created (no task).
     delivered_on_creation = False
+    # True: send() may read or write the database, so a batch of deliveries runs it inside a
+    # savepoint (a database error in it then spoils only that delivery, not the whole batch).
+    # Assumed of any backend that does not say otherwise.
+    touches_database = True
 
     def address_for(self, user) -> str:
         return ""
@@ -71,6 +75,7 @@ class InAppChannel(Channel):
     name = "in_app"
     needs_address = False
     delivered_on_creation = True
+    touches_database = False
 
     def address_for(self, user) -> str:
         return user.national_id
@@ -89,6 +94,9 @@ class SMS:
 
 class SMSChannel(Channel):
     name = "sms"
+    # Renders from the delivery and its notification (loaded with it); a subclass whose transmit()
+    # uses the database sets this back to True.
+    touches_database = False
 
     def address_for(self, user) -> str:
         return normalize_digits(user.phone)
@@ -126,8 +134,18 @@ class LocMemSMSChannel(SMSChannel):
         type(self).outbox.append(sms)
 
 
+# Django's own e-mail backends: none of them uses the database (a queueing backend may).
+DJANGO_EMAIL_BACKENDS = {
+    f"django.core.mail.backends.{name}.EmailBackend" for name in ("smtp", "console", "locmem", "filebased", "dummy")
+}
+
+
 class EmailChannel(Channel):
     name = "email"
+
+    @property
+    def touches_database(self) -> bool:
+        return settings.EMAIL_BACKEND not in DJANGO_EMAIL_BACKENDS
 
     def address_for(self, user) -> str:
         return (user.email or "").strip()

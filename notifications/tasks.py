@@ -40,6 +40,28 @@ def deliver(self, delivery_id: int) -> str | None:
     return delivery.status
 
 
+@shared_task(
+    bind=True,
+    name="notifications.deliver_many",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_kwargs={"max_retries": 10},
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+)
+def deliver_many(self, delivery_ids: list[int]) -> None:
+    """Send a batch of deliveries in one transaction; idempotent like `deliver`.
+
+    Each failure that has a next attempt gets its own `notifications.deliver` task, due then — in a
+    worker only: run in-process, failures are left to the sweep, as with `deliver`.
+    """
+    services.attempt_deliveries(
+        delivery_ids, enqueue_retries=not (self.request.called_directly or self.request.is_eager)
+    )
+
+
 @shared_task(name="notifications.sweep_undelivered", acks_late=True)
 def sweep_undelivered() -> int:
     """Re-enqueue deliveries whose task was lost (batched, idempotent); returns how many."""

@@ -63,3 +63,19 @@ def test_failing_sms_is_retried_by_the_worker_while_email_goes_out(worker, setti
     assert sms.attempts == 3 and sms.last_error == ""
     assert len(LocMemSMSChannel.outbox) == 1 and len(mail.outbox) == 1
     assert email.attempts == 1
+
+
+def test_a_batch_is_sent_by_the_worker_and_its_failures_retried_one_by_one(worker, settings, make_user):
+    settings.NOTIFICATION_CHANNELS = {**CHANNELS, "sms": f"{__name__}.FlakySMSChannel"}
+    settings.NOTIFICATION_RETRY_BACKOFF = timedelta(milliseconds=200)
+    FlakySMSChannel.failures_left = 1
+    people = [make_user(phone=f"05000000{i:02d}", email=f"p{i}@example.com") for i in range(3)]
+
+    batch = services.notify_many([services.Notice(person, KIND, params={"number": f"EN-{i}", "amount": "5"})
+                                  for i, person in enumerate(people)])
+
+    sent = lambda: Delivery.objects.filter(notification__in=batch, status="sent").count() == 9  # noqa: E731
+    wait_for(sent, 60)
+    deliveries = Delivery.objects.filter(notification__in=batch, channel__in=["sms", "email"])
+    assert sorted(d.attempts for d in deliveries) == [1, 1, 1, 1, 1, 2]  # the one failure, retried once
+    assert len(LocMemSMSChannel.outbox) == 3 and len(mail.outbox) == 3
