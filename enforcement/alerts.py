@@ -65,24 +65,43 @@ def users_for_party(party) -> list:
     return [user_for_person(party)]
 
 
+def creditor_notice(request, kind, **extra):
+    """The notice that tells the filer of a request about it (see notifications.notify_many)."""
+    return notifications.Notice(request.filed_by, kind, params=_params(request, **extra), url=_url(request), case=request)
+
+
 def alert_creditor(request, kind, **extra):
-    notifications.notify(request.filed_by, kind, params=_params(request, **extra), url=_url(request), case=request)
+    notifications.notify_many([creditor_notice(request, kind, **extra)])
+
+
+def debtor_notices(request, debtors, kind, users=None, **extra) -> list:
+    """A notice to every portal user of every debtor; `users` maps national ids to accounts
+    already at hand (the rest are looked up)."""
+    from django.conf import settings
+
+    params = _params(request, days=settings.ENFORCEMENT_PAYMENT_PERIOD.days, **extra)
+    notices = []
+    for debtor in debtors:
+        known = (users or {}).get(getattr(debtor.person, "national_id", None))
+        for user in [known] if known else users_for_party(debtor.party):
+            notices.append(notifications.Notice(user, kind, params=params, url=_url(request), case=request))
+    return notices
+
+
+def reached(made) -> list[str]:
+    """The channels the notifications `made` reach. A Najiz account counts as a channel only
+    once its holder has signed in to it; SMS and e-mail count when the registry holds the number
+    or address."""
+    channels = set()
+    for notification in made:
+        for delivery in notification.created_deliveries:
+            if delivery.status == "skipped" or (delivery.channel == "in_app" and notification.recipient.last_login is None):
+                continue
+            channels.add(delivery.channel)
+    return sorted(channels)
 
 
 def notify_debtors(request, kind, **extra) -> list[str]:
-    """Notify every debtor on every channel; return the channels that reached them.
-
-    A Najiz account counts as a channel only once its holder has signed in to it; SMS and
-    e-mail count when the registry holds the number or address."""
-    from django.conf import settings
-
-    reached = set()
-    params = _params(request, days=settings.ENFORCEMENT_PAYMENT_PERIOD.days, **extra)
-    for debtor in request.debtors.select_related("person", "entity"):
-        for user in users_for_party(debtor.party):
-            notification = notifications.notify(user, kind, params=params, url=_url(request), case=request)
-            deliveries = notification.deliveries.exclude(status="skipped")
-            if user.last_login is None:
-                deliveries = deliveries.exclude(channel="in_app")
-            reached.update(d.channel for d in deliveries)
-    return sorted(reached)
+    """Notify every debtor on every channel; return the channels that reached them."""
+    notices = debtor_notices(request, request.debtors.select_related("person", "entity"), kind, **extra)
+    return reached(notifications.notify_many(notices))

@@ -5,20 +5,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
-from najiz.casefile.rules import result
 from najiz.common import clock
 from najiz.registries import services as registries
 
 from . import rules
 from .audit import gather_audit_inputs
-from .models import Circuit, Collection, EnforcementRequest, ExecutionOrder, Measure, MeasureKind, RequestDebtor
+from .models import Collection, EnforcementRequest, ExecutionOrder, Measure, MeasureKind, RequestDebtor
 from .states import OPEN, Status, TransitionError, can_move
-
-CAPITAL = "riyadh"
 
 
 def locked(request_id: int) -> EnforcementRequest:
@@ -44,12 +40,10 @@ def transition(request: EnforcementRequest, to: str, *, actor=Actor.SYSTEM, user
 def _announce_status(request: EnforcementRequest) -> None:
     """Tell listeners inside the transaction of the move: what they record (a webhook event, a
     note's status) commits with it, in the order the row lock gives the moves, or not at all."""
-    from .signals import request_status_changed
+    from .signals import StatusMove, request_status_changed
 
-    request_status_changed.send(
-        sender=EnforcementRequest, request_id=request.pk, number=request.number, status=request.status,
-        at=request.status_changed_at,
-    )
+    move = StatusMove(request.pk, request.number, request.status, request.status_changed_at, request.creditor_entity_id)
+    request_status_changed.send(sender=EnforcementRequest, moves=[move])
 
 
 def enqueue_advance(request: EnforcementRequest):
@@ -107,134 +101,18 @@ def submit(request: EnforcementRequest, *, user) -> EnforcementRequest:
     return request
 
 
-# --- automatic steps ------------------------------------------------------------------------
-
-
-def audit(request: EnforcementRequest):
-    inputs = gather_audit_inputs(request)
-    results = rules.run_audit(inputs)
-    outcome = Status.REJECTED if rules_failed(results) else Status.ACCEPTED
-    supervising, _, _ = choose_circuit(request)  # whose judges review this audit
-    decision = casefile.record_decision(
-        request, "audit", rules=results, outcome=outcome, inputs=inputs, rules_version=rules.RULES_VERSION,
-        amount=request.amount_claimed, circuit=supervising,
-    )
-    transition(request, Status.AUDITED, decision=decision)
-    transition(request, outcome, decision=decision)
-    if outcome == Status.REJECTED:
-        from .alerts import alert_creditor
-
-        alert_creditor(request, "enforcement.rejected")
+# --- automatic steps (enforcement.pipeline runs them, in batches) -------------------------
 
 
 def rules_failed(results) -> bool:
     return any(r.passed is False for r in results)
 
 
-def circuit_loads(city: str) -> list[Circuit]:
-    """The city's circuits, each with `open_load` (its open requests), least loaded first."""
-    circuits = list(Circuit.objects.filter(city=city))
-    loads = dict(
-        EnforcementRequest.objects.filter(circuit__in=circuits, status__in=OPEN)
-        .values_list("circuit").annotate(n=Count("id")).order_by()
-    )
-    for circuit in circuits:
-        circuit.open_load = loads.get(circuit.pk, 0)
-    return sorted(circuits, key=lambda c: (c.open_load, c.code))
-
-
-def choose_circuit(request: EnforcementRequest):
-    """The circuit in the debtor's city with the fewest open requests (the capital's if none
-    sits there), with the facts and the reason for the record."""
-    debtor = request.debtors.select_related("person", "entity").first()
-    city = getattr(debtor.party, "city", "") if debtor and debtor.party else ""
-    candidates = list(circuit_loads(city)) or list(circuit_loads(CAPITAL))
-    if not candidates:
-        return None, {"debtor_city": city, "loads": {}}, None
-    fallback = candidates[0].city != city
-    circuit = candidates[0]
-    inputs = {"debtor_city": city, "loads": {c.code: c.open_load for c in candidates}, "fallback_to_capital": fallback}
-    reason = (
-        result("circuit_city", True, rules.REFERRAL_FALLBACK, city=city or "-")
-        if fallback
-        else result("circuit_city", True, rules.REFERRAL_BY_CITY, circuit=circuit.code, load=circuit.open_load)
-    )
-    return circuit, inputs, reason
-
-
-def refer(request: EnforcementRequest):
-    circuit, inputs, reason = choose_circuit(request)
-    request.circuit = circuit
-    decision = casefile.record_decision(
-        request, "referral", rules=[reason], outcome=circuit.code, inputs=inputs, rules_version=rules.RULES_VERSION,
-        amount=request.amount_claimed, circuit=circuit,
-    )
-    transition(request, Status.REFERRED, decision=decision, params={"circuit": circuit.code})
-
-
-def issue_order(request: EnforcementRequest):
-    from payments import services as payments
-
-    from .alerts import alert_creditor, notify_debtors
-
-    period = settings.ENFORCEMENT_PAYMENT_PERIOD
-    order = ExecutionOrder.objects.create(
-        request=request, number=request.number.replace("EN-", "EO-"), amount=request.outstanding, period_days=period.days
-    )
-    debtor = request.debtors.select_related("person", "entity").first()
-    payments.create_invoice(
-        purpose=request, payer=debtor.party, payer_user=_user_of(debtor), amount=order.amount, allow_partial=True,
-        description_ar=f"طلب التنفيذ {request.number}", description_en=f"Enforcement request {request.number}",
-    )
-    reached = notify_debtors(request, "enforcement.order_issued")
-    inputs = {"amount": str(order.amount), "period_days": period.days, "channels": reached}
-    checks = [result("order_art34", True, rules.ORDER_ART34, days=period.days)]
-    decision = casefile.record_decision(
-        request, "order", rules=checks, outcome="order_issued", inputs=inputs, rules_version=rules.RULES_VERSION,
-        amount=order.amount, circuit=request.circuit,
-    )
-    if reached:
-        request.notified_at = clock.now()
-        request.deadline = request.notified_at + period
-    transition(request, Status.ORDER_ISSUED, decision=decision, params={"order": order.number})
-    alert_creditor(request, "enforcement.order_issued_creditor")
-
-
-def _user_of(debtor: RequestDebtor):
-    """The debtor's portal account (made from the civil registry if they never signed in)."""
-    from najiz.accounts.services import user_for_person
-
-    if debtor.person is None:
-        return None
-    if debtor.user_id is None:
-        debtor.user = user_for_person(debtor.person)
-        debtor.save(update_fields=["user"])
-    return debtor.user
-
-
-AUTOMATIC_STEPS = {
-    Status.SUBMITTED: audit,
-    Status.ACCEPTED: refer,
-    Status.REFERRED: issue_order,
-}
-
-
-def advance_once(request_id: int) -> bool:
-    """Run the next automatic step of a request, if it has one. True if a step ran."""
-    with transaction.atomic():
-        request = locked(request_id)
-        step = AUTOMATIC_STEPS.get(request.status)
-        if step is None:
-            return False
-        step(request)
-        return True
-
-
 def advance(request_id: int) -> str:
-    """Push a request through every automatic step it can take now; each step commits alone."""
-    while advance_once(request_id):
-        pass
-    return EnforcementRequest.objects.values_list("status", flat=True).get(pk=request_id)
+    """Push a request through every automatic step it can take now."""
+    from .pipeline import advance
+
+    return advance(request_id)
 
 
 # --- Art. 46 measures -----------------------------------------------------------------------
@@ -567,6 +445,8 @@ def rerun_audit(request, *, judge, reason: str) -> EnforcementRequest:
     request = locked(request.pk)
     if request.status != Status.REJECTED:
         raise TransitionError(request.status, Status.AUDITED)
+    from .pipeline import choose_circuit
+
     _judge_event(request, "enforcement.audit_rerun", judge, reason)
     inputs = gather_audit_inputs(request)
     results = rules.run_audit(inputs)

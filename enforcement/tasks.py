@@ -7,7 +7,7 @@ from django.db import OperationalError
 from najiz.common import clock
 from najiz.common.tasks import enqueue
 
-from . import services
+from . import pipeline, services
 from .models import EnforcementRequest
 from .states import AUTOMATIC, Status
 
@@ -15,7 +15,7 @@ from .states import AUTOMATIC, Status
 @shared_task(name="enforcement.advance", bind=True, acks_late=True, autoretry_for=(OperationalError,),
              retry_backoff=True, max_retries=8)
 def advance(self, request_id: int) -> str:
-    return services.advance(request_id)
+    return pipeline.advance(request_id)
 
 
 @shared_task(name="enforcement.sweep_stalled")

@@ -182,6 +182,8 @@ CACHES = {
 ENFORCEMENT_PAYMENT_PERIOD = timedelta(days=env.int("ENFORCEMENT_PAYMENT_PERIOD_DAYS", default=5))
 # Art. 34: no electronic channel reached the debtor within this time → newspaper notice.
 ENFORCEMENT_NOTICE_AFTER = timedelta(days=env.int("ENFORCEMENT_NOTICE_AFTER_DAYS", default=20))
+# Requests the automatic steps take in one transaction (enforcement.pipeline).
+ENFORCEMENT_BATCH_SIZE = env.int("ENFORCEMENT_BATCH_SIZE", default=50)
 ENFORCEMENT_NOTICE_COST = env.str("ENFORCEMENT_NOTICE_COST", default="500.00")
 ENFORCEMENT_DEADLINE_ALERT = timedelta(hours=env.int("ENFORCEMENT_DEADLINE_ALERT_HOURS", default=24))
 CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", default=72))

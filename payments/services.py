@@ -93,9 +93,12 @@ def holding_account_code(purpose) -> str:
     return f"{prefix}:{purpose_ref(purpose)}"
 
 
+def _account_kind(code: str) -> str:
+    return AccountKind.ASSET if code == LedgerAccount.COURT_TRUST else AccountKind.LIABILITY
+
+
 def ledger_account(code: str) -> LedgerAccount:
-    kind = AccountKind.ASSET if code == LedgerAccount.COURT_TRUST else AccountKind.LIABILITY
-    account, _created = LedgerAccount.objects.get_or_create(code=code, defaults={"kind": kind})
+    account, _created = LedgerAccount.objects.get_or_create(code=code, defaults={"kind": _account_kind(code)})
     return account
 
 
@@ -225,31 +228,70 @@ def create_invoice(
     """Issue a bill for `purpose` (any saved model instance) to `payer` (a registry Person or
     User — anything with `national_id` — or an Entity with `cr_number`). Enforcement invoices
     allow partial payments; conveyance invoices are paid in full."""
-    amount = to_money(amount)
-    if amount <= 0:
-        raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
-    fields = {
-        **_payer_fields(payer, payer_user),
-        "biller_code": conf.biller_code(),
-        "amount": amount,
-        "allow_partial": allow_partial,
-        "purpose_type": ContentType.objects.get_for_model(purpose),
-        "purpose_id": purpose.pk,
-        "purpose_ref": purpose_ref(purpose),
-        "holding_account": ledger_account(holding_account_code(purpose)),
-        "description_ar": description_ar,
-        "description_en": description_en,
-        "expires_at": expires_at,
-        "created_at": clock.now(),
-    }
+    return create_invoices([dict(
+        purpose=purpose, payer=payer, amount=amount, description_ar=description_ar, description_en=description_en,
+        allow_partial=allow_partial, expires_at=expires_at, payer_user=payer_user,
+    )])[0]
+
+
+def ledger_accounts(codes) -> dict[str, LedgerAccount]:
+    """The ledger accounts with these codes, made where missing, in at most three queries."""
+    codes = set(codes)
+    found = {a.code: a for a in LedgerAccount.objects.filter(code__in=codes)}
+    missing = codes - set(found)
+    if missing:
+        LedgerAccount.objects.bulk_create(
+            [LedgerAccount(code=code, kind=_account_kind(code)) for code in sorted(missing)],
+            ignore_conflicts=True,
+        )
+        found.update((a.code, a) for a in LedgerAccount.objects.filter(code__in=missing))
+    return found
+
+
+@transaction.atomic
+def create_invoices(bills: list[dict]) -> list[Invoice]:
+    """Issue several bills at once (each a dict of create_invoice's arguments), in bulk."""
+    invoices = []
+    for bill in bills:
+        amount = to_money(bill["amount"])
+        if amount <= 0:
+            raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
+        purpose = bill["purpose"]
+        invoices.append(Invoice(
+            **_payer_fields(bill["payer"], bill.get("payer_user")),
+            biller_code=conf.biller_code(),
+            amount=amount,
+            allow_partial=bill.get("allow_partial", False),
+            purpose_type=ContentType.objects.get_for_model(purpose),
+            purpose_id=purpose.pk,
+            purpose_ref=purpose_ref(purpose),
+            holding_account=LedgerAccount(code=holding_account_code(purpose)),
+            description_ar=bill["description_ar"],
+            description_en=bill["description_en"],
+            expires_at=bill.get("expires_at"),
+            created_at=clock.now(),
+        ))
+    accounts = ledger_accounts(invoice.holding_account.code for invoice in invoices)
+    for invoice in invoices:
+        invoice.holding_account = accounts[invoice.holding_account.code]
     for _attempt in range(10):
-        bill_number = new_bill_number()
-        if Invoice.objects.filter(bill_number=bill_number).exists():
+        numbers = set()
+        for invoice in invoices:
+            while invoice.bill_number in numbers or not invoice.bill_number:
+                invoice.bill_number = new_bill_number()
+            numbers.add(invoice.bill_number)
+        taken = set(Invoice.objects.filter(bill_number__in=numbers).values_list("bill_number", flat=True))
+        if taken:
+            for invoice in invoices:
+                if invoice.bill_number in taken:
+                    invoice.bill_number = ""
             continue
         try:
             with transaction.atomic():
-                return Invoice.objects.create(bill_number=bill_number, **fields)
-        except IntegrityError:  # the same number taken meanwhile: draw again
+                return Invoice.objects.bulk_create(invoices)
+        except IntegrityError:  # a number taken meanwhile: draw again
+            for invoice in invoices:
+                invoice.bill_number = ""
             continue
     raise RuntimeError("could not allocate a bill number")  # pragma: no cover
 

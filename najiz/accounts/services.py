@@ -204,15 +204,10 @@ def answer_challenge(challenge_id: int, number: int) -> NafathChallenge:
 
 def user_for_person(person) -> User:
     """The portal account of a civil-registry person, created on first sign-in, names kept current."""
-    user = User.objects.filter(national_id=person.national_id).first()
-    if user is None:
-        return User.objects.create_user(
-            person.national_id,
-            name_ar=person.name_ar or "",
-            name_en=person.name_en or "",
-            email=getattr(person, "email", "") or "",
-            phone=getattr(person, "phone", "") or "",
-        )
+    return users_for_persons([person])[person.national_id]
+
+
+def _refresh_from_registry(user: User, person) -> list[str]:
     changed = []
     for field in ("name_ar", "name_en"):
         value = getattr(person, field, "") or ""
@@ -224,9 +219,36 @@ def user_for_person(person) -> User:
         if value and not getattr(user, field):
             setattr(user, field, value)
             changed.append(field)
-    if changed:
-        user.save(update_fields=changed)
-    return user
+    return changed
+
+
+def users_for_persons(persons) -> dict[str, User]:
+    """The portal accounts of civil-registry persons, keyed by national id: made for those who
+    have none, names kept current; a few queries whatever the number of persons."""
+    persons = {p.national_id: p for p in persons}
+    if not persons:
+        return {}
+    users = {u.national_id: u for u in User.objects.filter(national_id__in=list(persons))}
+    missing = []
+    for national_id, person in persons.items():
+        if national_id not in users:
+            user = User(
+                national_id=normalize_digits(national_id), name_ar=person.name_ar or "", name_en=person.name_en or "",
+                email=getattr(person, "email", "") or "", phone=getattr(person, "phone", "") or "",
+            )
+            user.set_unusable_password()  # people log in through Nafath, not a password
+            user.full_clean(exclude=["password"], validate_unique=False)
+            missing.append(user)
+    if missing:
+        # another transaction may make the same account meanwhile: keep whichever committed first
+        User.objects.bulk_create(missing, ignore_conflicts=True)
+        users.update((u.national_id, u) for u in User.objects.filter(national_id__in=[u.national_id for u in missing]))
+    for national_id, person in persons.items():
+        user = users[national_id]
+        changed = _refresh_from_registry(user, person)
+        if changed:
+            user.save(update_fields=changed)
+    return users
 
 
 @transaction.atomic

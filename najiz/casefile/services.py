@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from najiz.common import clock
+
 from .models import Actor, Decision, Event
 from .rules import RuleResult
 
@@ -13,13 +15,21 @@ def _case_fields(case) -> dict:
     return {"case_type": ContentType.objects.get_for_model(case), "case_id": case.pk}
 
 
-def record_event(case, kind: str, *, actor: str = Actor.SYSTEM, user=None, params=None, decision=None, public=True) -> Event:
-    return Event.objects.create(
-        **_case_fields(case), kind=kind, actor=actor, actor_user=user, params=params or {}, decision=decision, public=public
+def new_event(case, kind: str, *, actor: str = Actor.SYSTEM, user=None, params=None, decision=None, public=True) -> Event:
+    """An event not yet saved (see save_all), dated now."""
+    return Event(
+        **_case_fields(case), kind=kind, actor=actor, actor_user=user, params=params or {}, decision=decision, public=public,
+        at=clock.now(),
     )
 
 
-def record_decision(
+def record_event(case, kind: str, **fields) -> Event:
+    event = new_event(case, kind, **fields)
+    event.save(force_insert=True)
+    return event
+
+
+def new_decision(
     case,
     step: str,
     *,
@@ -30,7 +40,8 @@ def record_decision(
     amount=None,
     circuit=None,
 ) -> Decision:
-    return Decision.objects.create(
+    """A decision not yet saved (see save_all), dated now."""
+    return Decision(
         **_case_fields(case),
         step=step,
         inputs=inputs or {},
@@ -39,13 +50,24 @@ def record_decision(
         outcome=outcome,
         amount=amount,
         circuit=circuit,
+        at=clock.now(),
     )
+
+
+def record_decision(case, step: str, **fields) -> Decision:
+    decision = new_decision(case, step, **fields)
+    decision.save(force_insert=True)
+    return decision
+
+
+def save_all(*, decisions=(), events=()) -> None:
+    """Insert decisions, then the events that may point at them, two statements in all."""
+    Decision.objects.bulk_create(list(decisions))
+    Event.objects.bulk_create(list(events))
 
 
 @transaction.atomic
 def review_decision(decision: Decision, *, judge, state: str, reason: str) -> Decision:
-    from najiz.common import clock
-
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     decision.review_state = state
     decision.reviewed_by = judge
@@ -55,16 +77,20 @@ def review_decision(decision: Decision, *, judge, state: str, reason: str) -> De
     return decision
 
 
-@transaction.atomic
 def next_case_number(prefix: str) -> str:
-    """Issue the next number of a series under a row lock: no gaps, no duplicates."""
-    from najiz.common import clock
+    """Issue the next number of a series: one statement that takes the counter's row lock until
+    the caller's transaction ends, so numbers have no gaps and no duplicates."""
+    from django.db import connection
 
     from .models import CaseNumber
 
+    table = connection.ops.quote_name(CaseNumber._meta.db_table)
     year = clock.today().year
-    CaseNumber.objects.get_or_create(prefix=prefix, year=year)
-    counter = CaseNumber.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}-{year}-{counter.last:06d}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix, year],
+        )
+        (last,) = cursor.fetchone()
+    return f"{prefix}-{year}-{last:06d}"

@@ -16,6 +16,5 @@ def on_invoice_paid(sender, invoice, payment, purpose, **kwargs):
 
 
 @receiver(request_status_changed)
-def on_request_status_changed(sender, number, status, **kwargs):
-    if number:
-        services.follow_enforcement(number, status)
+def on_request_status_changed(sender, moves, **kwargs):
+    services.follow_enforcement_moves(moves)

@@ -334,6 +334,18 @@ def file_enforcement(note: PromissoryNote, *, user, acting_entity, iban: str):
     return request
 
 
+def follow_enforcement_moves(moves) -> None:
+    """follow_enforcement for each move (enforcement.signals.StatusMove) of a request filed on a
+    note, in order; one query when none was."""
+    numbers = {move.number for move in moves if move.number}
+    if not numbers:
+        return
+    followed = set(PromissoryNote.objects.filter(enforcement_number__in=numbers).values_list("enforcement_number", flat=True))
+    for move in moves:
+        if move.number in followed:
+            follow_enforcement(move.number, move.status)
+
+
 @transaction.atomic
 def follow_enforcement(number: str, status: str) -> None:
     """Keep the note in step with its enforcement request (inside the transaction of the move)."""

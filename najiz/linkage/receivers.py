@@ -12,9 +12,9 @@ logger = logging.getLogger(__name__)
 
 
 @receiver(request_status_changed, dispatch_uid="linkage.queue_status_event")
-def on_request_status_changed(sender, request_id, number, status, at, **kwargs):
+def on_request_status_changed(sender, moves, **kwargs):
     try:
-        services.queue_status_event(request_id=request_id, number=number, status=status, at=at)
-    except Exception:  # the signal is sent robustly; say why an event is missing
-        logger.exception("could not queue the webhook event of request %s (%s)", number, status)
+        services.queue_status_events(moves)
+    except Exception:  # say why an event is missing
+        logger.exception("could not queue the webhook events of %s", [(m.number, m.status) for m in moves])
         raise

@@ -174,28 +174,44 @@ def _iso(at) -> str:
     return at.isoformat() if hasattr(at, "isoformat") else str(at)
 
 
-@transaction.atomic
 def queue_status_event(*, request_id: int, number: str, status: str, at) -> list[int]:
     """One delivery per active endpoint of the creditor entity; the sending goes out on commit."""
     from enforcement.models import EnforcementRequest
+    from enforcement.signals import StatusMove
 
     entity_id = EnforcementRequest.objects.filter(pk=request_id).values_list("creditor_entity_id", flat=True).first()
-    if entity_id is None:
+    return queue_status_events([StatusMove(request_id, number, status, at, entity_id)])
+
+
+def queue_status_events(moves) -> list[int]:
+    """queue_status_event for each move (enforcement.signals.StatusMove) of an entity's request,
+    in order; no query at all when no move is an entity's."""
+    entity_ids = {move.creditor_entity_id for move in moves if move.creditor_entity_id}
+    if not entity_ids:
         return []
+    with transaction.atomic():
+        return _queue_status_events(moves, entity_ids)
+
+
+def _queue_status_events(moves, entity_ids) -> list[int]:
+    endpoints = {}
+    for endpoint in WebhookEndpoint.objects.filter(entity_id__in=entity_ids, active=True).order_by("pk"):
+        endpoints.setdefault(endpoint.entity_id, []).append(endpoint)
     created = []
-    for endpoint in WebhookEndpoint.objects.filter(entity_id=entity_id, active=True):
-        delivery, new = WebhookDelivery.objects.get_or_create(
-            endpoint=endpoint, request_id=request_id, request_status=status, occurred_at=at,
-            defaults={"event_type": "request.status_changed", "request_number": number or ""},
-        )
-        if new:
-            delivery.payload = {
-                "id": str(delivery.event_id), "type": "request.status_changed", "occurred_at": _iso(at),
-                "data": {"number": number, "status": status},
-            }
-            delivery.save(update_fields=["payload"])
-            created.append(delivery.pk)
-            _enqueue(endpoint.pk, request_id)
+    for move in moves:
+        for endpoint in endpoints.get(move.creditor_entity_id, []):
+            delivery, new = WebhookDelivery.objects.get_or_create(
+                endpoint=endpoint, request_id=move.request_id, request_status=move.status, occurred_at=move.at,
+                defaults={"event_type": "request.status_changed", "request_number": move.number or ""},
+            )
+            if new:
+                delivery.payload = {
+                    "id": str(delivery.event_id), "type": "request.status_changed", "occurred_at": _iso(move.at),
+                    "data": {"number": move.number, "status": move.status},
+                }
+                delivery.save(update_fields=["payload"])
+                created.append(delivery.pk)
+                _enqueue(endpoint.pk, move.request_id)
     return created
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -262,6 +263,8 @@ class Instrument(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="registries_instrument_amount_positive"),
         ]
+        # numbers are looked up as typed, in any case (registries.instrument / instruments)
+        indexes = [models.Index(Upper("number"), name="instrument_number_upper")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"

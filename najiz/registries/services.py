@@ -15,6 +15,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models.functions import Upper
 
 from najiz.common import clock
 from najiz.common.identifiers import is_valid_national_id, is_valid_saudi_iban, normalize_digits, normalize_iban
@@ -210,6 +211,30 @@ def instrument(number) -> Instrument | None:
     )
 
 
+def instrument_key(number) -> str:
+    """How an instrument number is matched: as typed, in upper case ("" for junk)."""
+    return _text(number, 30).upper()
+
+
+def instruments(numbers) -> dict[str, Instrument]:
+    """The registered instruments among `numbers`, keyed by the number in upper case (as
+    `instrument()` matches it), with their creditor and debtors loaded: two queries in all."""
+    texts = {key for key in map(instrument_key, numbers) if key}
+    if not texts:
+        return {}
+    found = (
+        Instrument.objects.select_related("creditor_person", "creditor_entity")
+        .prefetch_related("debtor_rows__person", "debtor_rows__entity")
+        .annotate(number_upper=Upper("number"))
+        .filter(number_upper__in=texts)
+        .order_by("pk")
+    )
+    out = {}
+    for item in found:
+        out.setdefault(item.number_upper, item)  # the first, as instrument() would return
+    return out
+
+
 def instrument_creditor(instrument: Instrument) -> Person | Entity:
     return instrument.creditor
 
@@ -227,6 +252,14 @@ def account(iban) -> Account | None:
     if not is_valid_saudi_iban(text):
         return None
     return Account.objects.select_related("bank", "person", "entity").filter(iban=text).first()
+
+
+def accounts_by_iban(ibans) -> dict[str, Account]:
+    """The accounts with these IBANs (invalid ones ignored), keyed by IBAN, in one query."""
+    texts = {text for text in (_text(iban, 24).upper() for iban in ibans) if is_valid_saudi_iban(text)}
+    if not texts:
+        return {}
+    return {a.iban: a for a in Account.objects.select_related("bank", "person", "entity").filter(iban__in=texts)}
 
 
 def account_holder(account: Account) -> Person | Entity | None:

@@ -110,8 +110,8 @@ def test_every_status_change_is_announced_in_order(case, django_capture_on_commi
 
     seen = []
 
-    def listener(sender, number, status, **kwargs):
-        seen.append(status)
+    def listener(sender, moves, **kwargs):
+        seen.extend(move.status for move in moves)
 
     request_status_changed.connect(listener)
     try:

@@ -99,6 +99,8 @@ class Worker:
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "TASK_LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
+            # batches of two, so that a kill lands between batches and inside one
+            "ENFORCEMENT_BATCH_SIZE": "2",
         }
 
     def start(self):

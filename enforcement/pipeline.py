@@ -1,0 +1,271 @@
+"""The automatic steps of the virtual enforcement court — audit, referral, execution order —
+run for a batch of requests in one transaction.
+
+A task names one request; the batch takes that request and the other requests freshly waiting
+for an automatic step (up to ENFORCEMENT_BATCH_SIZE, rows locked, SKIP LOCKED so two workers
+never share one), reads the registries once for the whole batch and writes its rows in bulk.
+Within the batch the requests move one after another in id order, so each step sees exactly
+what it would see in a transaction of its own (the other requests on an instrument, the
+circuits' loads). The tasks of the requests a batch took find nothing left to do for theirs and
+take the next fresh ones; requests idle longer than STALLED_AFTER are the stalled sweep's.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import OperationalError, transaction
+from django.db.models import Count
+
+from najiz.casefile import services as casefile
+from najiz.casefile.models import Actor
+from najiz.casefile.rules import result
+from najiz.common import clock
+from najiz.common.bulk import update_rows
+
+from . import rules
+from .audit import AuditFacts
+from .services import rules_failed
+from .models import Circuit, EnforcementRequest, ExecutionOrder
+from .signals import StatusMove, request_status_changed
+from .states import OPEN, Status, TransitionError, can_move
+
+logger = logging.getLogger(__name__)
+
+CAPITAL = "riyadh"
+STEPS = (Status.SUBMITTED, Status.ACCEPTED, Status.REFERRED)  # the states an automatic step leaves
+
+
+class CircuitLoads:
+    """Every circuit with its open requests, read once; kept current as a batch refers requests."""
+
+    def __init__(self):
+        circuits = list(Circuit.objects.all())
+        loads = dict(
+            EnforcementRequest.objects.filter(circuit__in=circuits, status__in=OPEN)
+            .values_list("circuit").annotate(n=Count("id")).order_by()
+        )
+        for circuit in circuits:
+            circuit.open_load = loads.get(circuit.pk, 0)
+        self.by_city = {}
+        for circuit in circuits:
+            self.by_city.setdefault(circuit.city, []).append(circuit)
+
+    def least_loaded(self, city: str) -> list[Circuit]:
+        return sorted(self.by_city.get(city, []), key=lambda c: (c.open_load, c.code))
+
+    def choose(self, request: EnforcementRequest):
+        """The circuit in the debtor's city with the fewest open requests (the capital's if none
+        sits there), with the facts and the reason for the record."""
+        debtors = list(request.debtors.all())
+        debtor = debtors[0] if debtors else None
+        city = getattr(debtor.party, "city", "") if debtor and debtor.party else ""
+        candidates = self.least_loaded(city) or self.least_loaded(CAPITAL)
+        if not candidates:
+            return None, {"debtor_city": city, "loads": {}}, None
+        circuit = candidates[0]
+        fallback = circuit.city != city
+        inputs = {"debtor_city": city, "loads": {c.code: c.open_load for c in candidates}, "fallback_to_capital": fallback}
+        reason = (
+            result("circuit_city", True, rules.REFERRAL_FALLBACK, city=city or "-")
+            if fallback
+            else result("circuit_city", True, rules.REFERRAL_BY_CITY, circuit=circuit.code, load=circuit.open_load)
+        )
+        return circuit, inputs, reason
+
+    def referred(self, circuit: Circuit) -> None:
+        circuit.open_load += 1
+
+
+def choose_circuit(request: EnforcementRequest):
+    return CircuitLoads().choose(request)
+
+
+class Batch:
+    """The requests of one transaction and what their steps write, flushed in bulk at the end."""
+
+    def __init__(self, requests: list[EnforcementRequest]):
+        self.requests = requests
+        self.facts = AuditFacts(requests) if any(r.status == Status.SUBMITTED for r in requests) else None
+        self.loads = CircuitLoads() if any(r.status in STEPS for r in requests) else None
+        self.decisions, self.events, self.moves, self.notices = [], [], [], []
+        self.orders = []  # (request, order, debtor) waiting for their notices
+
+    # --- recording ---
+
+    def decide(self, request, step, *, checks, outcome, inputs, amount, circuit):
+        decision = casefile.new_decision(
+            request, step, rules=checks, outcome=outcome, inputs=inputs, rules_version=rules.RULES_VERSION,
+            amount=amount, circuit=circuit,
+        )
+        self.decisions.append(decision)
+        return decision
+
+    def move(self, request, to, *, decision=None, params=None):
+        """transition() for a request of the batch: checked now, written at the flush."""
+        if not can_move(request.status, to):
+            raise TransitionError(request.status, to)
+        request.status = to
+        request.status_changed_at = clock.now()
+        self.events.append(casefile.new_event(request, f"enforcement.{to}", actor=Actor.SYSTEM, decision=decision,
+                                              params=params or {}))
+        self.moves.append(StatusMove(request.pk, request.number, to, request.status_changed_at, request.creditor_entity_id))
+        if self.facts is not None:
+            self.facts.moved(request)
+
+    # --- the steps ---
+
+    def audit(self, request):
+        inputs = self.facts.inputs_for(request)
+        results = rules.run_audit(inputs)
+        outcome = Status.REJECTED if rules_failed(results) else Status.ACCEPTED
+        supervising, _, _ = self.loads.choose(request)  # whose judges review this audit
+        decision = self.decide(request, "audit", checks=results, outcome=outcome, inputs=inputs,
+                               amount=request.amount_claimed, circuit=supervising)
+        self.move(request, Status.AUDITED, decision=decision)
+        self.move(request, outcome, decision=decision)
+        if outcome == Status.REJECTED:
+            from .alerts import creditor_notice
+
+            self.notices.append(creditor_notice(request, "enforcement.rejected"))
+
+    def refer(self, request):
+        circuit, inputs, reason = self.loads.choose(request)
+        request.circuit = circuit
+        self.loads.referred(circuit)
+        decision = self.decide(request, "referral", checks=[reason], outcome=circuit.code, inputs=inputs,
+                               amount=request.amount_claimed, circuit=circuit)
+        self.move(request, Status.REFERRED, decision=decision, params={"circuit": circuit.code})
+
+    def order(self, request):
+        """The Art. 34 order; its notices, invoice and decision follow once the batch's debtors
+        have their accounts (issue_orders)."""
+        order = ExecutionOrder(
+            request=request, number=request.number.replace("EN-", "EO-"), amount=request.outstanding,
+            period_days=settings.ENFORCEMENT_PAYMENT_PERIOD.days, issued_at=clock.now(),
+        )
+        debtors = list(request.debtors.all())
+        self.orders.append((request, order, debtors))
+
+    def issue_orders(self):
+        """Accounts for the batch's debtors, then the orders, invoices and every notice of the
+        batch at once; each order's decision records the channels that reached its debtors."""
+        from najiz.accounts.services import users_for_persons
+        from notifications.services import notify_many
+        from payments import services as payments
+
+        from .alerts import creditor_notice, debtor_notices, reached
+
+        if not self.orders:
+            if self.notices:
+                notify_many(self.notices)
+            return
+        period = settings.ENFORCEMENT_PAYMENT_PERIOD
+        users = users_for_persons(d.person for _r, _o, debtors in self.orders for d in debtors if d.person_id)
+        changed_debtors = []
+        for _request, _order, debtors in self.orders:
+            for debtor in debtors:
+                if debtor.person_id and debtor.user_id is None:
+                    debtor.user = users[debtor.person.national_id]
+                    changed_debtors.append(debtor)
+        update_rows(changed_debtors, ["user"])
+        ExecutionOrder.objects.bulk_create([order for _r, order, _d in self.orders])
+        payments.create_invoices([
+            dict(purpose=request, payer=debtors[0].party, payer_user=debtors[0].user, amount=order.amount,
+                 allow_partial=True, description_ar=f"طلب التنفيذ {request.number}",
+                 description_en=f"Enforcement request {request.number}")
+            for request, order, debtors in self.orders
+        ])
+        debtor_sets = [debtor_notices(request, debtors, "enforcement.order_issued", users)
+                       for request, _o, debtors in self.orders]
+        creditors = [creditor_notice(request, "enforcement.order_issued_creditor") for request, _o, _d in self.orders]
+        made = iter(notify_many(self.notices + [n for notices in debtor_sets for n in notices] + creditors)[len(self.notices):])
+        for (request, order, _debtors), notices in zip(self.orders, debtor_sets):
+            channels = reached([next(made) for _notice in notices])
+            inputs = {"amount": str(order.amount), "period_days": period.days, "channels": channels}
+            checks = [result("order_art34", True, rules.ORDER_ART34, days=period.days)]
+            decision = self.decide(request, "order", checks=checks, outcome="order_issued", inputs=inputs,
+                                   amount=order.amount, circuit=request.circuit)
+            if channels:
+                request.notified_at = clock.now()
+                request.deadline = request.notified_at + period
+            self.move(request, Status.ORDER_ISSUED, decision=decision, params={"order": order.number})
+
+    def run(self) -> None:
+        for request in self.requests:
+            if request.status == Status.SUBMITTED:
+                self.audit(request)
+            if request.status == Status.ACCEPTED:
+                self.refer(request)
+            if request.status == Status.REFERRED:
+                self.order(request)
+        self.issue_orders()
+        casefile.save_all(decisions=self.decisions, events=self.events)
+        update_rows(self.requests, ["status", "status_changed_at", "circuit", "notified_at", "deadline"])
+        if self.moves:
+            request_status_changed.send(sender=EnforcementRequest, moves=self.moves)
+
+
+class BatchFailed(Exception):
+    """A batch failed for something other than the database; its requests are named."""
+
+    def __init__(self, request_ids):
+        super().__init__(f"the batch of requests {request_ids} failed")
+        self.request_ids = request_ids
+
+
+def _lock_batch(request_id: int | None, size: int) -> list[EnforcementRequest]:
+    """The named request (if it waits for a step) and, up to `size` in all, the oldest others
+    freshly waiting (moved within STALLED_AFTER), locked."""
+    waiting = EnforcementRequest.objects.filter(status__in=STEPS)
+    ids = []
+    if request_id is not None:
+        ids = list(waiting.filter(pk=request_id).select_for_update(skip_locked=True).values_list("pk", flat=True))
+    if size > len(ids):
+        fresh = waiting.filter(status_changed_at__gte=clock.now() - settings.STALLED_AFTER, status_changed_at__lte=clock.now())
+        ids += list(
+            fresh.exclude(pk__in=ids).select_for_update(skip_locked=True).order_by("pk")
+            .values_list("pk", flat=True)[: size - len(ids)]
+        )
+    if not ids:
+        return []
+    return list(
+        EnforcementRequest.objects.filter(pk__in=ids).order_by("pk")
+        .select_related("creditor_person", "creditor_entity", "filed_by", "circuit")
+        .prefetch_related("debtors__person", "debtors__entity", "debtors__user")
+    )
+
+
+def advance_batch(request_id: int | None = None, *, alone: bool = False) -> list[int]:
+    """Run every automatic step the batch's requests can take now, in one transaction; the ids
+    of the requests it moved. `alone`: the named request only."""
+    with transaction.atomic():
+        requests = _lock_batch(request_id, 0 if alone else settings.ENFORCEMENT_BATCH_SIZE)
+        try:
+            if requests:
+                Batch(requests).run()
+        except OperationalError:
+            raise
+        except Exception as error:
+            raise BatchFailed([r.pk for r in requests]) from error
+    return [r.pk for r in requests]
+
+
+def advance(request_id: int) -> str:
+    """Push a request (and a batch of others waiting) through every automatic step it can take.
+
+    Should a batch fail for anything but the database, its requests are taken one by one, so
+    one request's fault holds up no other; the named request's own fault is raised."""
+    try:
+        advance_batch(request_id)
+    except BatchFailed as failed:
+        if len(failed.request_ids) == 1:
+            raise
+        logger.exception("enforcement batch failed; taking its requests one by one")
+        for pk in failed.request_ids:
+            try:
+                advance_batch(pk, alone=True)
+            except BatchFailed:
+                if pk == request_id:
+                    raise
+                logger.exception("enforcement request %s failed its automatic step", pk)
+    return EnforcementRequest.objects.values_list("status", flat=True).get(pk=request_id)
