@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from najiz.common import clock
+from najiz.common.bulk import update_rows
 from najiz.common.tasks import enqueue
 
 from . import conf, kinds
@@ -258,7 +259,7 @@ def attempt_deliveries(delivery_ids: Iterable[int], *, enqueue_retries: bool = T
                 _send(delivery, backends, now)
                 attempted.append(delivery)
         if attempted:
-            Delivery.objects.bulk_update(attempted, OUTCOME_FIELDS)
+            update_rows(attempted, OUTCOME_FIELDS)
             for delivery in attempted:
                 delivery._delivered_when_loaded = delivery.delivered_at is not None  # as Delivery.save() leaves it
         retries = [
