@@ -250,13 +250,17 @@ def advance_batch(request_id: int | None = None, *, alone: bool = False) -> list
     return [r.pk for r in requests]
 
 
-def advance(request_id: int) -> str:
-    """Push a request (and a batch of others waiting) through every automatic step it can take.
+def advance(request_id: int | None) -> str:
+    """Push a request (and a batch of others waiting) through every automatic step it can take;
+    its status after ("" when no request is named).
 
     Should a batch fail for anything but the database, its requests are taken one by one, so
-    one request's fault holds up no other; the named request's own fault is raised."""
+    one request's fault holds up no other; the named request's own fault is raised. A full batch
+    asks for another, so a second worker can share what is left."""
+    _asked_for.clear()
     try:
-        advance_batch(request_id)
+        if len(advance_batch(request_id)) >= settings.ENFORCEMENT_BATCH_SIZE:
+            ask_for_batch(None)
     except BatchFailed as failed:
         if len(failed.request_ids) == 1:
             raise
@@ -268,4 +272,68 @@ def advance(request_id: int) -> str:
                 if pk == request_id:
                     raise
                 logger.exception("enforcement request %s failed its automatic step", pk)
+    if request_id is None:
+        return ""
     return EnforcementRequest.objects.values_list("status", flat=True).get(pk=request_id)
+
+
+class _AskedFor:
+    """A flag on the broker's Redis: a batch was asked for and no worker has started it yet.
+
+    While it is up, a newly submitted request needs no task of its own: the batch asked for
+    takes every request freshly waiting when it starts. A worker lowers the flag before it
+    looks for requests, so a request committed after that raises it again and sends a task.
+    The flag lapses after ASKED_FOR_TTL seconds, so a lost task delays requests that long at
+    most (and the stalled sweep remains the safety net). Without Redis (in-process tasks,
+    tests) every request sends its task."""
+
+    KEY = "najiz:enforcement:batch-asked-for"
+    TTL = 2
+
+    def __init__(self):
+        self._clients = {}
+
+    def _client(self):
+        from celery import current_app
+
+        if current_app.conf.task_always_eager:
+            return None
+        url = current_app.conf.broker_url or ""
+        if not url.startswith(("redis://", "rediss://")):
+            return None
+        if url not in self._clients:
+            import redis
+
+            self._clients[url] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        return self._clients[url]
+
+    def raise_(self) -> bool:
+        """True if this caller raised the flag (and so must send the task)."""
+        client = self._client()
+        if client is None:
+            return True
+        try:
+            return bool(client.set(self.KEY, 1, nx=True, ex=self.TTL))
+        except Exception:  # noqa: BLE001 - Redis unreachable: send the task (enqueue copes with that too)
+            return True
+
+    def clear(self) -> None:
+        client = self._client()
+        if client is not None:
+            try:
+                client.delete(self.KEY)
+            except Exception:  # noqa: BLE001 - the flag lapses by itself
+                logger.warning("could not lower the enforcement batch flag")
+
+
+_asked_for = _AskedFor()
+
+
+def ask_for_batch(request_id: int | None) -> None:
+    """Have a worker run a batch (naming `request_id`), unless one is asked for already."""
+    from najiz.common.tasks import enqueue
+
+    from .tasks import advance as advance_task
+
+    if _asked_for.raise_():
+        enqueue(advance_task, request_id)

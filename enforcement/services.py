@@ -47,11 +47,10 @@ def _announce_status(request: EnforcementRequest) -> None:
 
 
 def enqueue_advance(request: EnforcementRequest):
-    from najiz.common.tasks import enqueue_on_commit
+    """Once committed, have the request's automatic steps run (in a batch, see pipeline)."""
+    from .pipeline import ask_for_batch
 
-    from .tasks import advance
-
-    enqueue_on_commit(advance, request.pk)
+    transaction.on_commit(lambda: ask_for_batch(request.pk))
 
 
 # --- filing ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from .states import AUTOMATIC, Status
 
 @shared_task(name="enforcement.advance", bind=True, acks_late=True, autoretry_for=(OperationalError,),
              retry_backoff=True, max_retries=8)
-def advance(self, request_id: int) -> str:
+def advance(self, request_id: int | None) -> str:
     return pipeline.advance(request_id)
 
 
