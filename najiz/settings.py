@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from kombu import Queue
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -160,7 +161,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "najiz"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Two queues, taken in this order by every worker ("priority"): the court's own steps first, then
+# the sending of notices, so a burst of SMS and e-mail never holds up a decision.
+CELERY_TASK_QUEUES = (Queue("najiz"), Queue("najiz.notices"))
+CELERY_TASK_ROUTES = {"notifications.deliver": {"queue": "najiz.notices"},
+                      "notifications.deliver_many": {"queue": "najiz.notices"}}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "queue_order_strategy": "priority"}
 # A web request never waits long on a broker that is down: the sweeps resend what was not sent.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

@@ -1,8 +1,10 @@
 """The shape every automatic check returns, shared by enforcement and conveyance rules."""
 
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from django.utils import translation
+from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
@@ -25,11 +27,28 @@ class RuleResult:
 def result(rule_id: str, passed: bool | None, message, **params) -> RuleResult:
     """Build a RuleResult from a lazy translatable message (with %(name)s params), rendered in
     Arabic and English."""
-    with translation.override("ar"):
-        message_ar = str(message) % params if params else str(message)
-    with translation.override("en"):
-        message_en = str(message) % params if params else str(message)
+    message_ar, message_en = _in_both_languages(*_message_key(message))
+    if params:
+        message_ar, message_en = message_ar % params, message_en % params
     return RuleResult(rule_id, passed, message_ar, message_en)
+
+
+def _message_key(message) -> tuple:
+    """A lazy message is known by its gettext function and arguments (what it pickles as)."""
+    if isinstance(message, Promise):
+        func, args, kw = message.__reduce__()[1][:3]
+        return func, args, tuple(sorted(kw.items()))
+    return None, (str(message),), ()
+
+
+@lru_cache(maxsize=1024)
+def _in_both_languages(func, args: tuple, kw: tuple) -> tuple[str, str]:
+    """Each message is translated once per process, not at every decision."""
+    texts = []
+    for language in ("ar", "en"):
+        with translation.override(language):
+            texts.append(str(func(*args, **dict(kw))) if func else args[0])
+    return texts[0], texts[1]
 
 
 def message_for(rule: dict) -> str:

@@ -334,10 +334,15 @@ def file_enforcement(note: PromissoryNote, *, user, acting_entity, iban: str):
     return request
 
 
+# The moves of a request that change its note (see follow_enforcement).
+FOLLOWED = frozenset({"rejected", "withdrawn", "accepted", "settled"})
+
+
 def follow_enforcement_moves(moves) -> None:
     """follow_enforcement for each move (enforcement.signals.StatusMove) of a request filed on a
-    note, in order; one query when none was."""
-    numbers = {move.number for move in moves if move.number}
+    note, in order; no query for moves a note does not follow, one when none was filed on one."""
+    moves = [move for move in moves if move.number and move.status in FOLLOWED]
+    numbers = {move.number for move in moves}
     if not numbers:
         return
     followed = set(PromissoryNote.objects.filter(enforcement_number__in=numbers).values_list("enforcement_number", flat=True))

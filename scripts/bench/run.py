@@ -37,6 +37,7 @@ OUT_DIR = ROOT / "var" / "bench"
 @dataclasses.dataclass
 class Config:
     pipeline: int = 500           # (a) requests filed at once
+    filers: int = 4               # (a) concurrent filers (threads, one connection each)
     rate: float = 20.0            # (b) steady filing rate, requests/s
     latency_seconds: float = 15.0  # (b) how long the steady rate is held
     conveyances: int = 40         # (c) buyer payments

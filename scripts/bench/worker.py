@@ -9,7 +9,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
-QUEUE = "najiz"
+
+
+def queues() -> list[str]:
+    """The queues of settings.CELERY_TASK_QUEUES, in the order workers take them."""
+    from django.conf import settings
+
+    return [queue.name for queue in settings.CELERY_TASK_QUEUES]
 
 
 def worker_env(database_url: str, redis_url: str) -> dict:
@@ -32,7 +38,7 @@ class Worker:
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         celery = str(CELERY) if CELERY.exists() else os.path.join(os.path.dirname(sys.executable), "celery")
         self.process = subprocess.Popen(
-            [celery, "-A", "najiz", "worker", "-c", str(self.concurrency), "--pool", "prefork", "-Q", QUEUE,
+            [celery, "-A", "najiz", "worker", "-c", str(self.concurrency), "--pool", "prefork", "-Q", ",".join(queues()),
              "--loglevel=WARNING", "-n", self.name, "--without-mingle", "--without-gossip"],
             cwd=ROOT, env=worker_env(self.database_url, self.redis_url), stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -77,13 +83,13 @@ def _redis(redis_url: str):
 
 def purge(redis_url: str) -> None:
     client = _redis(redis_url)
-    client.delete(QUEUE, "unacked", "unacked_index")
+    client.delete(*queues(), "unacked", "unacked_index")
 
 
 def backlog(redis_url: str) -> int:
     """Messages waiting in the queue plus those delivered but not yet acknowledged."""
     client = _redis(redis_url)
-    return int(client.llen(QUEUE)) + int(client.hlen("unacked"))
+    return sum(int(client.llen(queue)) for queue in queues()) + int(client.hlen("unacked"))
 
 
 def wait_drained(redis_url: str, timeout: float = 600.0, settle: float = 0.3) -> bool:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
@@ -45,6 +46,7 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
+QUEUES = ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)  # both, in their order
 
 
 def free_port() -> int:
@@ -106,7 +108,7 @@ class Worker:
     def start(self):
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [CELERY, "-A", "najiz", "worker", "-c", "2", "--pool", "prefork", "-Q", "najiz", "-l", "INFO",
+                [CELERY, "-A", "najiz", "worker", "-c", "2", "--pool", "prefork", "-Q", QUEUES, "-l", "INFO",
                  "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"faults-{os.getpid()}@%h"],
                 cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )
