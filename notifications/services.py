@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from najiz.common import clock
-from najiz.common.bulk import update_rows
+from najiz.common.bulk import insert_rows, update_rows
 from najiz.common.tasks import enqueue
 
 from . import conf, kinds
@@ -152,7 +152,7 @@ def notify_many(notices: Iterable[Notice]) -> list[Notification]:
     # No savepoint of its own (two round trips fewer for every caller): what could fail was checked
     # above, and should an INSERT fail all the same, the caller's transaction is rolled back with it.
     with transaction.atomic(savepoint=False):
-        Notification.objects.bulk_create([notification for notification, _names in drafts])
+        insert_rows(notification for notification, _names in drafts)
         deliveries = []
         for notification, names in drafts:
             own = []
@@ -172,7 +172,7 @@ def notify_many(notices: Iterable[Notice]) -> list[Notification]:
                 own.append(delivery)
             notification.created_deliveries = own
             deliveries.extend(own)
-        Delivery.objects.bulk_create(deliveries)
+        insert_rows(deliveries)
         for delivery in deliveries:
             delivery._delivered_when_loaded = delivery.delivered_at is not None  # as Delivery.save() leaves it
         to_send = [delivery.pk for delivery in deliveries if delivery.status == Delivery.Status.PENDING]

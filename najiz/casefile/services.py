@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from najiz.common import clock
+from najiz.common.bulk import insert_rows
 
 from .models import Actor, Decision, Event
 from .rules import RuleResult
@@ -62,8 +63,8 @@ def record_decision(case, step: str, **fields) -> Decision:
 
 def save_all(*, decisions=(), events=()) -> None:
     """Insert decisions, then the events that may point at them, two statements in all."""
-    Decision.objects.bulk_create(list(decisions))
-    Event.objects.bulk_create(list(events))
+    insert_rows(decisions)
+    insert_rows(events)
 
 
 @transaction.atomic
