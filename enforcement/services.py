@@ -21,8 +21,10 @@ def locked(request_id: int) -> EnforcementRequest:
     return EnforcementRequest.objects.select_for_update().get(pk=request_id)
 
 
-def transition(request: EnforcementRequest, to: str, *, actor=Actor.SYSTEM, user=None, decision=None, params=None):
-    """The one place a request changes state. The caller holds the row lock."""
+def transition(request: EnforcementRequest, to: str, *, actor=Actor.SYSTEM, user=None, decision=None, params=None,
+               changed=None):
+    """The one place a request changes state. The caller holds the row lock. `changed`: the
+    other fields the caller set, if it knows them (else every field is saved)."""
     if not can_move(request.status, to):
         raise TransitionError(request.status, to)
     if to == Status.SUSPENDED:
@@ -31,7 +33,8 @@ def transition(request: EnforcementRequest, to: str, *, actor=Actor.SYSTEM, user
     request.status_changed_at = clock.now()
     if to == Status.CLOSED:
         request.closed_at = request.status_changed_at
-    request.save()
+    moved = ["status", "status_changed_at", "status_before_suspension", "closed_at"]
+    request.save(update_fields=None if changed is None else [*moved, *changed])
     casefile.record_event(request, f"enforcement.{to}", actor=actor, user=user, decision=decision, params=params or {})
     _announce_status(request)
     return request
@@ -95,7 +98,8 @@ def submit(request: EnforcementRequest, *, user) -> EnforcementRequest:
         return request
     request.number = casefile.next_case_number("EN")
     request.submitted_at = clock.now()
-    transition(request, Status.SUBMITTED, actor=Actor.PERSON, user=user, params={"number": request.number})
+    transition(request, Status.SUBMITTED, actor=Actor.PERSON, user=user, params={"number": request.number},
+               changed=["number", "submitted_at"])
     enqueue_advance(request)
     return request
 

@@ -7,7 +7,8 @@ NOTIFICATION_RETRY_BACKOFF     first retry delay, doubled after every failure (3
 NOTIFICATION_RETRY_BACKOFF_MAX longest retry delay (1 h).
 NOTIFICATION_SWEEP_AFTER       how late a due delivery must be before the sweep re-enqueues it (1 min).
 NOTIFICATION_SWEEP_BATCH       deliveries re-enqueued per sweep run (500).
-NOTIFICATION_DELIVERY_BATCH    deliveries sent by one `notifications.deliver_many` task (200).
+NOTIFICATION_DELIVERY_BATCH    deliveries sent by one `notifications.deliver_many` task (25: short
+                               tasks, so a worker soon returns to the court's own queue).
 NOTIFICATION_SMS_LOG           file the console SMS backend appends to (var/sms.log).
 NOTIFICATIONS_PER_PAGE         notifications per page on the notifications screen (20).
 SITE_URL                       absolute base of the links put in SMS and e-mail.
@@ -56,7 +57,7 @@ def sweep_batch() -> int:
 
 
 def delivery_batch() -> int:
-    return max(int(getattr(settings, "NOTIFICATION_DELIVERY_BATCH", 200)), 1)
+    return max(int(getattr(settings, "NOTIFICATION_DELIVERY_BATCH", 25)), 1)
 
 
 def sms_log_path() -> Path:
