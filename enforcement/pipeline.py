@@ -11,8 +11,10 @@ take the next fresh ones; requests idle longer than STALLED_AFTER are the stalle
 """
 
 import logging
+from collections import Counter
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.db.models import Count
 
@@ -36,19 +38,57 @@ STEPS = (Status.SUBMITTED, Status.ACCEPTED, Status.REFERRED)  # the states an au
 
 
 class CircuitLoads:
-    """Every circuit with its open requests, read once; kept current as a batch refers requests."""
+    """Every circuit with its open requests, read once; kept current as a batch refers requests.
+
+    Counting the open requests of a circuit reads every one of them (a few hundred thousand in a
+    year's history), so the counts are kept in the cache for ENFORCEMENT_LOADS_CACHE_SECONDS:
+    every referral adds to them once committed, and they are counted afresh when they lapse. A
+    request that leaves the open states is seen at the next count, so a load may run high by
+    that much for that long; the referral's decision records the loads it used."""
+
+    KEY = "enforcement:open-load:{}"
 
     def __init__(self):
         circuits = list(Circuit.objects.all())
-        loads = dict(
-            EnforcementRequest.objects.filter(circuit__in=circuits, status__in=OPEN)
-            .values_list("circuit").annotate(n=Count("id")).order_by()
-        )
+        loads = self._loads(circuits)
         for circuit in circuits:
             circuit.open_load = loads.get(circuit.pk, 0)
         self.by_city = {}
         for circuit in circuits:
             self.by_city.setdefault(circuit.city, []).append(circuit)
+        self.referrals = Counter()
+        if settings.ENFORCEMENT_LOADS_CACHE_SECONDS:
+            transaction.on_commit(self._add_referrals)
+
+    def _loads(self, circuits) -> dict[int, int]:
+        seconds = settings.ENFORCEMENT_LOADS_CACHE_SECONDS
+        keys = {circuit.pk: self.KEY.format(circuit.pk) for circuit in circuits}
+        if seconds:
+            try:
+                cached = cache.get_many(keys.values())
+            except Exception:  # noqa: BLE001 - no cache: count
+                cached = {}
+            if len(cached) == len(keys):
+                return {pk: cached[key] for pk, key in keys.items()}
+        counted = dict(
+            EnforcementRequest.objects.filter(circuit__in=circuits, status__in=OPEN)
+            .values_list("circuit").annotate(n=Count("id")).order_by()
+        )
+        if seconds:
+            try:
+                cache.set_many({key: counted.get(pk, 0) for pk, key in keys.items()}, seconds)
+            except Exception:  # noqa: BLE001
+                logger.warning("could not keep the circuits' loads in the cache")
+        return counted
+
+    def _add_referrals(self) -> None:
+        for pk, count in self.referrals.items():
+            try:
+                cache.incr(self.KEY.format(pk), count)
+            except ValueError:  # lapsed meanwhile: the next count includes these
+                pass
+            except Exception:  # noqa: BLE001
+                logger.warning("could not add referrals to circuit %s's load in the cache", pk)
 
     def least_loaded(self, city: str) -> list[Circuit]:
         return sorted(self.by_city.get(city, []), key=lambda c: (c.open_load, c.code))
@@ -74,6 +114,7 @@ class CircuitLoads:
 
     def referred(self, circuit: Circuit) -> None:
         circuit.open_load += 1
+        self.referrals[circuit.pk] += 1
 
 
 def choose_circuit(request: EnforcementRequest):

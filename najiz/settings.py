@@ -190,6 +190,9 @@ ENFORCEMENT_PAYMENT_PERIOD = timedelta(days=env.int("ENFORCEMENT_PAYMENT_PERIOD_
 ENFORCEMENT_NOTICE_AFTER = timedelta(days=env.int("ENFORCEMENT_NOTICE_AFTER_DAYS", default=20))
 # Requests the automatic steps take in one transaction (enforcement.pipeline).
 ENFORCEMENT_BATCH_SIZE = env.int("ENFORCEMENT_BATCH_SIZE", default=50)
+# How long the circuits' counts of open requests (the referral's loads) are kept in the cache;
+# 0 counts them at every batch (the tests, whose database rolls back under a lasting cache).
+ENFORCEMENT_LOADS_CACHE_SECONDS = env.int("ENFORCEMENT_LOADS_CACHE_SECONDS", default=0 if TESTING else 30)
 ENFORCEMENT_NOTICE_COST = env.str("ENFORCEMENT_NOTICE_COST", default="500.00")
 ENFORCEMENT_DEADLINE_ALERT = timedelta(hours=env.int("ENFORCEMENT_DEADLINE_ALERT_HOURS", default=24))
 CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", default=72))

@@ -119,3 +119,28 @@ def test_every_status_change_is_announced_in_order(case, django_capture_on_commi
     finally:
         request_status_changed.disconnect(listener)
     assert seen == ["submitted", "audited", "accepted", "referred", "order_issued"]
+
+
+def test_circuit_loads_are_kept_in_the_cache_and_grow_with_each_referral(case, settings, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from najiz.registries import factories
+
+    settings.ENFORCEMENT_LOADS_CACHE_SECONDS = 30
+    cache.clear()
+    chosen = []
+    for _ in range(4):  # one batch each: the second sees the first's referral through the cache
+        debtor = factories.PersonFactory(city="riyadh")
+        instrument = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[debtor], amount=Decimal("8000.00"))
+        request = file(case, instrument=instrument.number, debtors=[debtor.national_id],
+                       capture=django_capture_on_commit_callbacks)
+        chosen.append(request.circuit.code)
+    assert chosen == ["riyadh-1", "riyadh-2", "riyadh-1", "riyadh-2"]
+    assert cache.get_many([f"enforcement:open-load:{c.pk}" for c in case.circuits.values()]) == {
+        f"enforcement:open-load:{case.circuits['riyadh-1'].pk}": 2,
+        f"enforcement:open-load:{case.circuits['riyadh-2'].pk}": 2,
+        f"enforcement:open-load:{case.circuits['jeddah-1'].pk}": 0,
+    }
+    referral = casefile.decisions_of(request)[1]
+    assert referral.step == "referral" and referral.inputs["loads"] == {"riyadh-1": 2, "riyadh-2": 1}  # before its own
+    cache.clear()
