@@ -6,8 +6,8 @@ for an automatic step (up to ENFORCEMENT_BATCH_SIZE, rows locked, SKIP LOCKED so
 never share one), reads the registries once for the whole batch and writes its rows in bulk.
 Within the batch the requests move one after another in id order, so each step sees exactly
 what it would see in a transaction of its own (the other requests on an instrument, the
-circuits' loads). The tasks of the requests a batch took find nothing left to do for theirs and
-take the next fresh ones; requests idle longer than STALLED_AFTER are the stalled sweep's.
+circuits' loads). A request submitted while a batch is asked for and not yet started sends no
+task of its own (see _AskedFor); requests idle longer than STALLED_AFTER are the stalled sweep's.
 """
 
 import logging
@@ -129,7 +129,7 @@ class Batch:
         self.facts = AuditFacts(requests) if any(r.status == Status.SUBMITTED for r in requests) else None
         self.loads = CircuitLoads() if any(r.status in STEPS for r in requests) else None
         self.decisions, self.events, self.moves, self.notices = [], [], [], []
-        self.orders = []  # (request, order, debtor) waiting for their notices
+        self.orders = []  # (request, order, debtors) waiting for their notices
 
     # --- recording ---
 
@@ -149,7 +149,7 @@ class Batch:
         request.status_changed_at = clock.now()
         self.events.append(casefile.new_event(request, f"enforcement.{to}", actor=Actor.SYSTEM, decision=decision,
                                               params=params or {}))
-        self.moves.append(StatusMove(request.pk, request.number, to, request.status_changed_at, request.creditor_entity_id))
+        self.moves.append(StatusMove.of(request))
         if self.facts is not None:
             self.facts.moved(request)
 

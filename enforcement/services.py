@@ -45,8 +45,7 @@ def _announce_status(request: EnforcementRequest) -> None:
     note's status) commits with it, in the order the row lock gives the moves, or not at all."""
     from .signals import StatusMove, request_status_changed
 
-    move = StatusMove(request.pk, request.number, request.status, request.status_changed_at, request.creditor_entity_id)
-    request_status_changed.send(sender=EnforcementRequest, moves=[move])
+    request_status_changed.send(sender=EnforcementRequest, moves=[StatusMove.of(request)])
 
 
 def enqueue_advance(request: EnforcementRequest):

@@ -22,3 +22,8 @@ class StatusMove:
     status: str
     at: datetime
     creditor_entity_id: int | None
+
+    @classmethod
+    def of(cls, request) -> "StatusMove":
+        """The move a request has just made (its status and status_changed_at as they are now)."""
+        return cls(request.pk, request.number, request.status, request.status_changed_at, request.creditor_entity_id)

@@ -9,18 +9,23 @@ from . import services
 from .models import Delivery
 
 
+# The database itself unreachable: try again later (a channel's failures are handled by the services).
+DATABASE_RETRIES = dict(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_kwargs={"max_retries": 10},
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+)
+
+
 @shared_task(
     bind=True,
     name="notifications.deliver",
     acks_late=True,
     max_retries=None,  # bounded by NOTIFICATION_MAX_ATTEMPTS on the delivery itself
     ignore_result=True,
-    # The database itself unreachable: try again later (a channel's failures are handled below).
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_kwargs={"max_retries": 10},
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
+    **DATABASE_RETRIES,
 )
 def deliver(self, delivery_id: int) -> str | None:
     """Send one delivery; idempotent (a delivered one is left alone), retried with backoff.
@@ -40,17 +45,7 @@ def deliver(self, delivery_id: int) -> str | None:
     return delivery.status
 
 
-@shared_task(
-    bind=True,
-    name="notifications.deliver_many",
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_kwargs={"max_retries": 10},
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-)
+@shared_task(bind=True, name="notifications.deliver_many", acks_late=True, ignore_result=True, **DATABASE_RETRIES)
 def deliver_many(self, delivery_ids: list[int]) -> None:
     """Send a batch of deliveries in one transaction; idempotent like `deliver`.
 

@@ -98,8 +98,7 @@ def _account_kind(code: str) -> str:
 
 
 def ledger_account(code: str) -> LedgerAccount:
-    account, _created = LedgerAccount.objects.get_or_create(code=code, defaults={"kind": _account_kind(code)})
-    return account
+    return ledger_accounts([code])[code]
 
 
 def _purpose_fields(purpose) -> dict:
