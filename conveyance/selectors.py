@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.http import Http404
 
+from najiz.common.identifiers import as_case_number
 from najiz.registries import services as registries
 
 from .models import Conveyance
@@ -31,8 +32,9 @@ def is_party(user, conveyance) -> bool:
 
 def conveyance_for(user, number) -> Conveyance:
     """The conveyance if the user is one of its parties; 404 otherwise (even when it exists)."""
-    found = _base().filter(number=str(number)[:20]).first()
-    if found is None or not is_party(user, found):
+    number = as_case_number(number)
+    found = number and _base().filter(number=number).first()
+    if not found or not is_party(user, found):
         raise Http404
     return found
 

@@ -93,3 +93,10 @@ def make_saudi_iban(bank_code: str, account: str) -> str:
     """Build a valid Saudi IBAN from a 2-digit bank code and an 18-digit account number."""
     bban = f"{bank_code:0>2}{account:0>18}"
     return f"SA{stdnum_iban.calc_check_digits('SA00' + bban)}{bban}"
+
+
+def as_case_number(value) -> str | None:
+    """A case number (EN-…, CV-…) as asked for, cut to its column's length, or None for text no
+    case number can be (control characters, which the database would refuse)."""
+    number = str(value)[:20]
+    return number if number.isprintable() else None

@@ -10,6 +10,7 @@ from django.utils import timezone
 from enforcement import selectors as enforcement
 from enforcement.models import RequestDebtor
 from enforcement.states import OPEN, Status
+from najiz.common.identifiers import as_case_number
 
 from .models import ApiToken, WebhookDelivery, WebhookEndpoint
 
@@ -40,7 +41,8 @@ def requests_of(user, entity, *, status="", date_from=None, date_to=None, debtor
 
 def request_of(user, entity, number: str):
     """One submitted request of the entity (or the person's own), or None."""
-    return requests_of(user, entity).filter(number=str(number)[:20]).first()
+    number = as_case_number(number)
+    return requests_of(user, entity).filter(number=number).first() if number else None
 
 
 def totals(queryset: QuerySet) -> dict:
@@ -126,10 +128,11 @@ def conveyance_for(principal, number: str):
         return conveyance.conveyance_for(principal.user, number)
     from conveyance.models import Conveyance
 
-    found = (
+    number = as_case_number(number)
+    found = number and (
         Conveyance.objects.exclude(number__isnull=True).select_related("deed", "new_deed")
-        .filter(number=str(number)[:20], buyer_entity=principal.entity).first()
+        .filter(number=number, buyer_entity=principal.entity).first()
     )
-    if found is None:
+    if not found:
         raise Http404
     return found
