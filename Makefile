@@ -42,6 +42,7 @@ test-fast: setup
 # Benchmarks against PostgreSQL + Redis (DB 4) + a real Celery worker: prints the table and writes
 # var/bench/latest.json. Tiny run: make bench BENCH_ARGS="--quick" (options: python -m scripts.bench.run -h).
 bench: setup
+	@scripts/system-deps.sh
 	$(PY) -m scripts.bench.run $(BENCH_ARGS)
 
 # Regenerate the translation catalogues of every app and compile them.
