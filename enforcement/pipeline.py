@@ -281,6 +281,8 @@ def advance_batch(request_id: int | None = None, *, alone: bool = False) -> list
     of the requests it moved. `alone`: the named request only."""
     with transaction.atomic():
         requests = _lock_batch(request_id, 0 if alone else settings.ENFORCEMENT_BATCH_SIZE)
+        if len(requests) >= settings.ENFORCEMENT_BATCH_SIZE:
+            _ask_for_next_batch()
         try:
             if requests:
                 Batch(requests).run()
@@ -291,17 +293,28 @@ def advance_batch(request_id: int | None = None, *, alone: bool = False) -> list
     return [r.pk for r in requests]
 
 
+def _ask_for_next_batch() -> None:
+    """More requests may wait than one batch takes: ask for the next one now, so that another
+    worker takes it (skipping the rows this batch holds) while this one runs. Tasks run
+    in-process would run inside this batch's transaction: they wait for its commit."""
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        transaction.on_commit(lambda: ask_for_batch(None))
+    else:
+        ask_for_batch(None)
+
+
 def advance(request_id: int | None) -> str:
     """Push a request (and a batch of others waiting) through every automatic step it can take;
     its status after ("" when no request is named).
 
     Should a batch fail for anything but the database, its requests are taken one by one, so
     one request's fault holds up no other; the named request's own fault is raised. A full batch
-    asks for another, so a second worker can share what is left."""
+    asks for the next as soon as it has its rows, so another worker takes that one meanwhile."""
     _asked_for.clear()
     try:
-        if len(advance_batch(request_id)) >= settings.ENFORCEMENT_BATCH_SIZE:
-            ask_for_batch(None)
+        advance_batch(request_id)
     except BatchFailed as failed:
         if len(failed.request_ids) == 1:
             raise

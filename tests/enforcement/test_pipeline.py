@@ -144,3 +144,24 @@ def test_circuit_loads_are_kept_in_the_cache_and_grow_with_each_referral(case, s
     referral = casefile.decisions_of(request)[1]
     assert referral.step == "referral" and referral.inputs["loads"] == {"riyadh-1": 2, "riyadh-2": 1}  # before its own
     cache.clear()
+
+
+def test_a_full_batch_asks_for_the_next_and_every_request_is_done_once(case, settings, django_capture_on_commit_callbacks):
+    from najiz.registries import factories
+
+    settings.ENFORCEMENT_BATCH_SIZE = 2
+    drafts = []
+    for _ in range(5):
+        debtor = factories.PersonFactory(city="jeddah")
+        instrument = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[debtor], amount=Decimal("8000.00"))
+        drafts.append(services.save_draft(user=case.user, acting_entity=None, instrument_number=instrument.number,
+                                          debtor_ids=[debtor.national_id], amount=Decimal("100.00"), iban=case.account.iban))
+    with django_capture_on_commit_callbacks(execute=False):  # submitted, none of their tasks run
+        for draft in drafts:
+            services.submit(draft, user=case.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.advance(drafts[0].pk)  # one task: batches of two, each full one asking for the next
+    requests = EnforcementRequest.objects.filter(pk__in=[d.pk for d in drafts])
+    assert {r.status for r in requests} == {Status.ORDER_ISSUED}
+    for request in requests:
+        assert [d.step for d in casefile.decisions_of(request)] == ["audit", "referral", "order"]
