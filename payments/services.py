@@ -212,7 +212,6 @@ def _payer_fields(payer, payer_user) -> dict:
     }
 
 
-@transaction.atomic
 def create_invoice(
     *,
     purpose,

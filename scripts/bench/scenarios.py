@@ -214,7 +214,7 @@ def conveyance(cfg, redis_url, log):
     from conveyance.models import Conveyance
     from najiz.accounts.services import user_for_person
     from najiz.common import clock
-    from najiz.registries import factories, models as reg
+    from najiz.registries import factories
     from payments import services as payments
 
     k = cfg.conveyances

@@ -106,7 +106,6 @@ ORDER BY g
 
 def generate(cursor, sizes: Sizes, *, log=print) -> dict:
     """Insert the data set through `cursor` (a DB-API cursor on PostgreSQL); returns its facts."""
-    from najiz.common.identifiers import with_check_digit
 
     started = time.perf_counter()
     ensure_circuits(cursor)
