@@ -1,40 +1,47 @@
-"""Read queries for the conveyance screens, scoped to what the signed-in person may see."""
+"""Read queries for the conveyance screens, scoped to what the signed-in person may see.
+
+The seller's side is always a person's (an entity never files a conveyance); the buyer's side is a
+person's or an entity's. As everywhere (najiz.accounts.parties), a person reaches their own
+conveyances only while acting for themselves, and an entity's side only while acting as it.
+"""
 
 from django.db.models import Q
 from django.http import Http404
 
+from najiz.accounts.parties import party_filter
 from najiz.common.identifiers import as_case_number
 from najiz.registries import services as registries
 
-from .models import Conveyance
+from .models import Consent, Conveyance
 
 
 def _base():
     return Conveyance.objects.exclude(number__isnull=True).select_related("deed", "filer", "buyer", "buyer_entity", "new_deed")
 
 
-def as_seller(user):
+def _seller(user, acting_entity) -> Q:
+    consents = Consent.objects.filter(user=user).values("conveyance_id")
+    return party_filter(acting_entity, entity=None, mine=Q(filed_by=user) | Q(pk__in=consents))
+
+
+def _buyer(user, acting_entity) -> Q:
+    return party_filter(acting_entity, entity="buyer_entity", mine=Q(buyer_user=user))
+
+
+def as_seller(user, acting_entity=None):
     """Conveyances the person filed, or in which they are a co-owner or heir giving up a share."""
-    return _base().filter(Q(filed_by=user) | Q(consents__user=user)).distinct()
+    return _base().filter(_seller(user, acting_entity))
 
 
-def as_buyer(user):
-    return _base().filter(buyer_user=user)
+def as_buyer(user, acting_entity=None):
+    return _base().filter(_buyer(user, acting_entity))
 
 
-def is_party(user, conveyance) -> bool:
-    return (
-        conveyance.filed_by_id == user.pk
-        or conveyance.buyer_user_id == user.pk
-        or conveyance.consents.filter(user=user).exists()
-    )
-
-
-def conveyance_for(user, number) -> Conveyance:
-    """The conveyance if the user is one of its parties; 404 otherwise (even when it exists)."""
+def conveyance_for(user, number, acting_entity=None) -> Conveyance:
+    """The conveyance if the signed-in party is one of its parties; 404 otherwise (even when it exists)."""
     number = as_case_number(number)
-    found = number and _base().filter(number=number).first()
-    if not found or not is_party(user, found):
+    found = number and _base().filter(_seller(user, acting_entity) | _buyer(user, acting_entity), number=number).first()
+    if not found:
         raise Http404
     return found
 

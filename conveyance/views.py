@@ -94,7 +94,8 @@ def validate(request, field):
 @require_GET
 def conveyance_list(request):
     role = "buyer" if request.GET.get("as") == "buyer" else "seller"
-    queryset = selectors.as_buyer(request.user) if role == "buyer" else selectors.as_seller(request.user)
+    query = selectors.as_buyer if role == "buyer" else selectors.as_seller
+    queryset = query(request.user, request.acting_entity)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"conveyance": c, "badge": badge(c)} for c in page.object_list]
     return render(request, "conveyance/list.html", {"page_obj": page, "rows": rows, "role": role})
@@ -123,7 +124,7 @@ def _timeline_context(conveyance) -> dict:
 @require_GET
 @never_cache
 def detail(request, number):
-    conveyance = selectors.conveyance_for(request.user, number)
+    conveyance = selectors.conveyance_for(request.user, number, request.acting_entity)
     user = request.user
     is_buyer = conveyance.buyer_user_id == user.pk
     context = {
@@ -144,7 +145,7 @@ def detail(request, number):
 @require_GET
 @never_cache
 def timeline(request, number):
-    conveyance = selectors.conveyance_for(request.user, number)
+    conveyance = selectors.conveyance_for(request.user, number, request.acting_entity)
     context = _timeline_context(conveyance)
     response = render(request, "conveyance/_timeline.html", context)
     if request.htmx and not context["running"]:
@@ -167,7 +168,7 @@ def _answer(request, conveyance, command, success):
 @require_http_methods(["GET", "POST"])
 def consent(request, number):
     """A co-owner's or heir's own screen: what is sold, to whom, for how much; accept or refuse."""
-    conveyance = selectors.conveyance_for(request.user, number)
+    conveyance = selectors.conveyance_for(request.user, number, request.acting_entity)
     mine = selectors.pending_consent(request.user, conveyance)
     if mine is None or conveyance.status != Status.AWAITING_CONSENTS:
         return redirect("conveyance:detail", number=conveyance.number)
@@ -182,7 +183,7 @@ def consent(request, number):
 @require_http_methods(["GET", "POST"])
 def offer(request, number):
     """The buyer reviews the deed, the price and the sellers; accepts or declines."""
-    conveyance = selectors.conveyance_for(request.user, number)
+    conveyance = selectors.conveyance_for(request.user, number, request.acting_entity)
     if conveyance.buyer_user_id != request.user.pk:
         raise Http404
     if conveyance.status != Status.AWAITING_BUYER:
@@ -199,7 +200,7 @@ def offer(request, number):
 @login_required
 @require_POST
 def cancel(request, number):
-    conveyance = selectors.conveyance_for(request.user, number)
+    conveyance = selectors.conveyance_for(request.user, number, request.acting_entity)
     try:
         services.cancel(conveyance, user=request.user)
     except services.ConveyanceError as refused:

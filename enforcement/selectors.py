@@ -1,8 +1,9 @@
 """Read side of enforcement: which requests a signed-in person may see, and how to load them.
 
-Visibility (DESIGN.md §5): a request is seen by whoever filed it, by the representatives of the
-creditor entity while they act as it, and by its debtors (their portal account, their national id,
-or the debtor entity they act as). Everyone else gets 404, whether the request exists or not.
+Visibility (DESIGN.md §5): a request for a person is seen by the person who filed it, a request
+for an entity by its current representatives while they act as it (najiz.accounts.parties), and by
+its debtors (their portal account or national id, or the debtor entity they act as). Filing an
+entity's request gives no access of one's own. Everyone else gets 404, whether it exists or not.
 """
 
 from decimal import Decimal
@@ -10,6 +11,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
+
+from najiz.accounts.parties import is_party, party_filter
 
 from .models import EnforcementRequest, Measure, RequestDebtor
 from .states import OPEN, PublicStatus, Status
@@ -19,11 +22,9 @@ _LIST_DEBTORS = Prefetch("debtors", queryset=RequestDebtor.objects.select_relate
 
 def _debtor_filter(user, acting_entity) -> Q:
     """The debtor rows that stand for the signed-in person (or the entity they act as)."""
-    if acting_entity is not None:
-        return Q(entity=acting_entity)
     # id_number is the id the debtor was found by, so it stands for the person too: both columns
     # are indexed, and no join is needed (a join in an OR defeats the indexes at scale).
-    return Q(user=user) | Q(id_number=user.national_id)
+    return party_filter(acting_entity, entity="entity", mine=Q(user=user) | Q(id_number=user.national_id))
 
 
 def _against_ids(user, acting_entity):
@@ -31,9 +32,8 @@ def _against_ids(user, acting_entity):
 
 
 def _filed_filter(user, acting_entity) -> Q:
-    if acting_entity is not None:
-        return Q(creditor_entity=acting_entity)
-    return Q(filed_by=user, creditor_entity__isnull=True)
+    """The requests of the creditor side the signed-in person stands for."""
+    return party_filter(acting_entity, entity="creditor_entity", mine=Q(filed_by=user))
 
 
 _ENFORCING = [Status.ACCEPTED, Status.REFERRED, Status.ORDER_ISSUED, Status.MEASURES_APPLIED]
@@ -84,9 +84,7 @@ def visible_to(user, acting_entity=None) -> QuerySet:
     """Every submitted request the person may open."""
     if not getattr(user, "is_authenticated", False):
         return EnforcementRequest.objects.none()
-    filed = Q(filed_by=user)
-    if acting_entity is not None:
-        filed |= Q(creditor_entity=acting_entity)
+    filed = _filed_filter(user, acting_entity)
     return EnforcementRequest.objects.filter(filed | Q(pk__in=_against_ids(user, acting_entity))).exclude(status=Status.DRAFT)
 
 
@@ -97,8 +95,11 @@ def request_for(http_request, number: str) -> EnforcementRequest:
 
 
 def draft_for(http_request, pk: int) -> EnforcementRequest:
-    """A draft the signed-in person filed; 404 for anyone else's or for a submitted request."""
-    return get_object_or_404(EnforcementRequest.objects.filter(filed_by=http_request.user, status=Status.DRAFT), pk=pk)
+    """A draft the signed-in person filed for the side they stand for now; 404 for anyone else's,
+    for an entity's draft outside acting as it, or for a submitted request."""
+    user = http_request.user
+    mine = Q(filed_by=user) & _filed_filter(user, getattr(http_request, "acting_entity", None))
+    return get_object_or_404(EnforcementRequest.objects.filter(mine, status=Status.DRAFT), pk=pk)
 
 
 def is_debtor(user, acting_entity, request: EnforcementRequest) -> bool:
@@ -106,9 +107,8 @@ def is_debtor(user, acting_entity, request: EnforcementRequest) -> bool:
 
 
 def is_filer(user, acting_entity, request: EnforcementRequest) -> bool:
-    if request.filed_by_id == user.pk:
-        return True
-    return acting_entity is not None and request.creditor_entity_id == acting_entity.pk
+    """The signed-in person stands for the creditor side: the creditor's actions are theirs."""
+    return is_party(acting_entity, entity_id=request.creditor_entity_id, mine=request.filed_by_id == user.pk)
 
 
 # --- معلومات تنفيذ: the dashboard's figures, each a single aggregate query ----------------------

@@ -3,7 +3,8 @@
 A note is seen by its parties only: the issuer, the debtor, the creditor it was issued to, its
 current holder, everyone it passed through by endorsement (and whoever it is being endorsed to),
 and the guarantor. Acting as an entity, a representative sees the entity's notes instead of their
-own. Anyone else gets 404, whether the note exists or not.
+own; issuing a note for an entity gives no access of one's own (najiz.accounts.parties). Anyone else
+gets 404, whether the note exists or not.
 """
 
 import re
@@ -12,15 +13,20 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from najiz.accounts.parties import is_party, party_filter
+
 from .models import NoteEndorsement, PromissoryNote
 from .states import Status
 
 
 def _me(field: str, user, acting_entity) -> Q:
     """`field` (a person/entity pair without its suffix) stands for the signed-in party."""
-    if acting_entity is not None:
-        return Q(**{f"{field}_entity": acting_entity})
-    return Q(**{f"{field}_person__national_id": user.national_id})
+    return party_filter(acting_entity, entity=f"{field}_entity", mine=Q(**{f"{field}_person__national_id": user.national_id}))
+
+
+def _issuer(user, acting_entity) -> Q:
+    """Notes the signed-in person issued for the debtor side they stand for now."""
+    return Q(issued_by=user) & party_filter(acting_entity, entity="debtor_entity", mine=Q())
 
 
 def _notes() -> QuerySet:
@@ -39,8 +45,9 @@ def visible_to(user, acting_entity=None) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         return PromissoryNote.objects.none()
     mine = _me("debtor", user, acting_entity) | _me("creditor", user, acting_entity) | _me("holder", user, acting_entity)
+    mine |= _issuer(user, acting_entity)
     if acting_entity is None:
-        mine |= Q(issued_by=user) | Q(guarantor_person__national_id=user.national_id)
+        mine |= Q(guarantor_person__national_id=user.national_id)
     return _notes().filter(mine | _in_chain(user, acting_entity))
 
 
@@ -63,9 +70,7 @@ def note_for(http_request, number: str) -> PromissoryNote:
 
 
 def as_issuer(user, acting_entity=None) -> QuerySet:
-    if acting_entity is not None:
-        return _notes().filter(debtor_entity=acting_entity)
-    return _notes().filter(Q(issued_by=user, debtor_entity__isnull=True) | Q(debtor_person__national_id=user.national_id))
+    return _notes().filter(_issuer(user, acting_entity) | _me("debtor", user, acting_entity))
 
 
 def as_holder(user, acting_entity=None) -> QuerySet:
@@ -92,15 +97,14 @@ def waiting_for_me(user, acting_entity=None) -> dict:
 
 
 def _is(person, entity, user, acting_entity) -> bool:
-    if acting_entity is not None:
-        return entity is not None and entity.pk == acting_entity.pk
-    return person is not None and person.national_id == user.national_id
+    mine = person is not None and person.national_id == user.national_id
+    return is_party(acting_entity, entity_id=entity.pk if entity is not None else None, mine=mine)
 
 
 def roles(note, user, acting_entity=None) -> set[str]:
     """What the signed-in party is on this note: issuer, debtor, creditor, holder, guarantor, endorsee."""
     found = set()
-    if acting_entity is None and note.issued_by_id == user.pk:
+    if note.issued_by_id == user.pk and is_party(acting_entity, entity_id=note.debtor_entity_id, mine=True):
         found.add("issuer")
     if _is(note.debtor_person, note.debtor_entity, user, acting_entity):
         found.add("debtor")

@@ -83,14 +83,14 @@ def issue_note(*, user, acting_entity, creditor, amount, due_date, place, guaran
     return note
 
 
-def start_confirmation(note: PromissoryNote, *, user):
+def start_confirmation(note: PromissoryNote, *, user, acting_entity=None):
     """Send the debtor's confirmation request to Nafath (the number to choose is on the note's page)."""
     from najiz.accounts import services as accounts
 
     with transaction.atomic():
         note = locked(note.pk)
         _refuse(rules.can_confirm(note))
-        if note.issued_by_id != user.pk:
+        if "issuer" not in roles(note, user, acting_entity):
             raise NoteRefused(_("Only the person who issued the note confirms it."))
         try:
             challenge = accounts.start_nafath_login(user.national_id, replacing_token=note.challenge_token or None)
@@ -109,14 +109,14 @@ def confirmation_request(note: PromissoryNote):
 
 
 @transaction.atomic
-def confirm_by_debtor(note: PromissoryNote, *, user) -> PromissoryNote:
+def confirm_by_debtor(note: PromissoryNote, *, user, acting_entity=None) -> PromissoryNote:
     """The debtor chose the right number in Nafath: use the request (once) and ask for acceptance."""
     from najiz.accounts import services as accounts
 
     note = locked(note.pk)
     if note.status != Status.AWAITING_CONFIRMATION:
         return note
-    if note.issued_by_id != user.pk:
+    if "issuer" not in roles(note, user, acting_entity):
         raise NoteRefused(_("Only the person who issued the note confirms it."))
     try:
         confirmer = accounts.complete_nafath_login(note.challenge_token)
@@ -133,9 +133,9 @@ def confirm_by_debtor(note: PromissoryNote, *, user) -> PromissoryNote:
 
 
 @transaction.atomic
-def cancel_note(note: PromissoryNote, *, user) -> PromissoryNote:
+def cancel_note(note: PromissoryNote, *, user, acting_entity=None) -> PromissoryNote:
     note = locked(note.pk)
-    if note.issued_by_id != user.pk:
+    if "issuer" not in roles(note, user, acting_entity):
         raise NoteRefused(_("Only the person who issued the note can cancel it."))
     _refuse(rules.can_cancel(note))
     return transition(note, Status.CANCELLED, actor=Actor.PERSON, user=user)

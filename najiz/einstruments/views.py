@@ -59,7 +59,7 @@ def new(request):
             form.add_error(None, refusal.message)
         else:
             try:
-                services.start_confirmation(note, user=request.user)
+                services.start_confirmation(note, user=request.user, acting_entity=acting)
             except services.NoteRefused as refusal:
                 messages.error(request, refusal.message)
             return redirect("einstruments:detail", note.number)
@@ -82,7 +82,7 @@ def _confirmation_context(request, note) -> dict:
         context["seconds_left"] = seconds_left(challenge)
     elif challenge.status == challenge.Status.CONFIRMED:
         try:
-            services.confirm_by_debtor(note, user=request.user)
+            services.confirm_by_debtor(note, user=request.user, acting_entity=_acting(request))
         except services.NoteRefused as refusal:
             context["message"] = refusal.message
         else:
@@ -97,10 +97,10 @@ def _confirmation_context(request, note) -> dict:
 def _detail_context(request, note, **extra) -> dict:
     user, acting = request.user, _acting(request)
     confirmation_state = None
-    if note.issued_by_id == user.pk and note.status == Status.AWAITING_CONFIRMATION:
+    mine = selectors.roles(note, user, acting)
+    if "issuer" in mine and note.status == Status.AWAITING_CONFIRMATION:
         confirmation_state = _confirmation_context(request, note)
         note.refresh_from_db()
-    mine = selectors.roles(note, user, acting)
     waiting_answer = note.status == Status.AWAITING_ACCEPTANCE and (
         ("creditor" in mine and note.creditor_accepted_at is None) or ("guarantor" in mine and note.awaiting_guarantor)
     )
@@ -141,7 +141,7 @@ def detail(request, number):
 def confirmation(request, number):
     """Polled by the note page while the debtor confirms in Nafath (htmx, every 2 s)."""
     note = selectors.note_for(request, number)
-    if note.issued_by_id != request.user.pk:
+    if "issuer" not in selectors.roles(note, request.user, _acting(request)):
         raise Http404
     context = _confirmation_context(request, note)
     target = reverse("einstruments:detail", args=[note.number])
@@ -163,10 +163,10 @@ def _refused(request, note, refusal):
 @require_POST
 def resend(request, number):
     note = selectors.note_for(request, number)
-    if note.issued_by_id != request.user.pk:
+    if "issuer" not in selectors.roles(note, request.user, _acting(request)):
         raise Http404
     try:
-        services.start_confirmation(note, user=request.user)
+        services.start_confirmation(note, user=request.user, acting_entity=_acting(request))
     except services.NoteRefused as refusal:
         return _refused(request, note, refusal)
     return _back(note)
@@ -203,7 +203,7 @@ def answer(request, number):
 @login_required
 @require_POST
 def cancel(request, number):
-    return _note_action(request, number, lambda note: services.cancel_note(note, user=request.user))
+    return _note_action(request, number, lambda note: services.cancel_note(note, user=request.user, acting_entity=_acting(request)))
 
 
 @login_required

@@ -118,21 +118,8 @@ def deliveries_of(entity, *, limit: int = 100) -> list:
 
 
 def conveyance_for(principal, number: str):
-    """A conveyance the caller is a party to, else 404. A signed-in person sees the conveyances
-    they are a party to; an entity (its token, or a person acting for it) those it buys."""
-    from django.http import Http404
-
+    """A conveyance the caller is a party to, else 404: the person's own while they act for
+    themselves, those the entity buys for its token or a person acting for it."""
     from conveyance import selectors as conveyance
 
-    if principal.entity is None:
-        return conveyance.conveyance_for(principal.user, number)
-    from conveyance.models import Conveyance
-
-    number = as_case_number(number)
-    found = number and (
-        Conveyance.objects.exclude(number__isnull=True).select_related("deed", "new_deed")
-        .filter(number=number, buyer_entity=principal.entity).first()
-    )
-    if not found:
-        raise Http404
-    return found
+    return conveyance.conveyance_for(principal.user, number, principal.entity)
