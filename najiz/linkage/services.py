@@ -4,7 +4,9 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import logging
 import secrets
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,6 +22,8 @@ from najiz.common import clock
 from najiz.registries import services as registries
 
 from .models import ApiToken, IdempotencyKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "nzj_"
 
@@ -67,16 +71,44 @@ def token_for_secret(secret: str) -> ApiToken | None:
     return token
 
 
-def rate_limited(token: ApiToken) -> int:
-    """0 if the token may make another call this minute, else the seconds to wait."""
-    window = int(time.time() // 60)
-    key = f"linkage:rate:{token.pk}:{window}"
+# While the shared cache (Redis) is unreachable, each process counts the calls itself (so a token
+# gets at most its limit per process) and tries the cache again after CACHE_RETRY_SECONDS.
+CACHE_RETRY_SECONDS = 30
+_cache_down_until = 0.0
+_local_calls: dict[tuple[int, int], int] = {}
+_local_lock = threading.Lock()
+
+
+def _count_in_cache(key: str) -> int:
     cache.add(key, 0, timeout=90)
     try:
-        used = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=90)
-        used = 1
+        return 1
+
+
+def _count_in_process(token_pk: int, window: int) -> int:
+    with _local_lock:
+        for old in [key for key in _local_calls if key[1] != window]:
+            del _local_calls[old]
+        _local_calls[token_pk, window] = used = _local_calls.get((token_pk, window), 0) + 1
+    return used
+
+
+def rate_limited(token: ApiToken) -> int:
+    """0 if the token may make another call this minute, else the seconds to wait."""
+    global _cache_down_until
+    window = int(time.time() // 60)
+    used = None
+    if time.monotonic() >= _cache_down_until:
+        try:
+            used = _count_in_cache(f"linkage:rate:{token.pk}:{window}")
+        except Exception as error:  # whatever the cache backend raises when it cannot be reached
+            _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
+            logger.warning("cache unreachable, API rate limits counted in this process for %ss: %s", CACHE_RETRY_SECONDS, error)
+    if used is None:
+        used = _count_in_process(token.pk, window)
     if used > token.rate_limit:
         return max(1, 60 - int(time.time()) % 60)
     return 0
