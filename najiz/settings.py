@@ -204,6 +204,10 @@ CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", def
 CONVEYANCE_MAX_PRICE = env.str("CONVEYANCE_MAX_PRICE", default="5000000.00")
 GATEWAY_SECRET = env.str("GATEWAY_SECRET", default="" if PRODUCTION else "dev-gateway-secret")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Webhooks never go to loopback, private or link-local addresses unless this is on, for a receiver
+# on a developer's own machine or in a test. Production never honours it, and `manage.py check`
+# fails there with it on (linkage.E001).
+LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
