@@ -181,7 +181,9 @@ STALLED_AFTER = timedelta(minutes=env.int("STALLED_AFTER_MINUTES", default=3))
 # --- Caches ---------------------------------------------------------------------------------
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Short timeouts: with Redis unreachable the API rate limit falls back within a second.
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
         if REDIS_URL and not TESTING
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -202,6 +204,10 @@ CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", def
 CONVEYANCE_MAX_PRICE = env.str("CONVEYANCE_MAX_PRICE", default="5000000.00")
 GATEWAY_SECRET = env.str("GATEWAY_SECRET", default="" if PRODUCTION else "dev-gateway-secret")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Webhooks never go to loopback, private or link-local addresses unless this is on, for a receiver
+# on a developer's own machine or in a test. Production never honours it, and `manage.py check`
+# fails there with it on (linkage.E001).
+LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(

@@ -8,4 +8,4 @@ class LinkageConfig(AppConfig):
     verbose_name = _("Business linkage")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects to enforcement's status signal)
+        from . import checks, receivers  # noqa: F401  (registers the system check; connects to enforcement's status signal)

@@ -77,6 +77,22 @@ class WebhookEndpoint(models.Model):
         return self.url
 
 
+class Failure(models.TextChoices):
+    """What the delivery log says of a failed attempt: a class, never the socket's own text, so the
+    log tells nothing of the network behind an address."""
+
+    NOT_ALLOWED = "address not allowed", _("address not allowed")
+    NOT_FOUND = "host not found", _("host not found")
+    REFUSED = "refused", _("connection refused")
+    TIMED_OUT = "timed out", _("timed out")
+    TLS = "TLS error", _("TLS error")
+    CONNECTION = "connection failed", _("connection failed")
+    INVALID = "invalid response", _("invalid response")
+    HTTP_3XX = "HTTP 3xx", _("HTTP 3xx (redirects are not followed)")
+    HTTP_4XX = "HTTP 4xx", _("HTTP 4xx")
+    HTTP_5XX = "HTTP 5xx", _("HTTP 5xx")
+
+
 class WebhookDelivery(models.Model):
     """One event for one endpoint. Events of the same request go out one at a time, in order."""
 
@@ -113,6 +129,14 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.request_number} {self.request_status}"
+
+    @property
+    def failure(self) -> str:
+        """The last failure's class, in the reader's language (an older free-text error shows as
+        a plain failure)."""
+        if not self.last_error:
+            return ""
+        return Failure(self.last_error).label if self.last_error in Failure.values else _("failed")
 
 
 class WebhookAttempt(models.Model):

@@ -2,12 +2,16 @@
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
+import logging
+import re
 import secrets
+import socket
+import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -19,7 +23,9 @@ from django.db import IntegrityError, transaction
 from najiz.common import clock
 from najiz.registries import services as registries
 
-from .models import ApiToken, IdempotencyKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .models import ApiToken, Failure, IdempotencyKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "nzj_"
 
@@ -67,16 +73,44 @@ def token_for_secret(secret: str) -> ApiToken | None:
     return token
 
 
-def rate_limited(token: ApiToken) -> int:
-    """0 if the token may make another call this minute, else the seconds to wait."""
-    window = int(time.time() // 60)
-    key = f"linkage:rate:{token.pk}:{window}"
+# While the shared cache (Redis) is unreachable, each process counts the calls itself (so a token
+# gets at most its limit per process) and tries the cache again after CACHE_RETRY_SECONDS.
+CACHE_RETRY_SECONDS = 30
+_cache_down_until = 0.0
+_local_calls: dict[tuple[int, int], int] = {}
+_local_lock = threading.Lock()
+
+
+def _count_in_cache(key: str) -> int:
     cache.add(key, 0, timeout=90)
     try:
-        used = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=90)
-        used = 1
+        return 1
+
+
+def _count_in_process(token_pk: int, window: int) -> int:
+    with _local_lock:
+        for old in [key for key in _local_calls if key[1] != window]:
+            del _local_calls[old]
+        _local_calls[token_pk, window] = used = _local_calls.get((token_pk, window), 0) + 1
+    return used
+
+
+def rate_limited(token: ApiToken) -> int:
+    """0 if the token may make another call this minute, else the seconds to wait."""
+    global _cache_down_until
+    window = int(time.time() // 60)
+    used = None
+    if time.monotonic() >= _cache_down_until:
+        try:
+            used = _count_in_cache(f"linkage:rate:{token.pk}:{window}")
+        except Exception as error:  # whatever the cache backend raises when it cannot be reached
+            _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
+            logger.warning("cache unreachable, API rate limits counted in this process for %ss: %s", CACHE_RETRY_SECONDS, error)
+    if used is None:
+        used = _count_in_process(token.pk, window)
     if used > token.rate_limit:
         return max(1, 60 - int(time.time()) % 60)
     return 0
@@ -138,20 +172,100 @@ class UnsafeWebhookURL(ValueError):
     pass
 
 
-def check_webhook_url(url: str) -> str:
-    """http(s) only; in production https only and never an address inside the network."""
+class WebhookHostNotFound(Exception):
+    """The URL's name does not resolve (now)."""
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    """Where a delivery goes: the name (for the Host header and TLS) and the checked address."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    address: str
+
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOSTNAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*\.?", re.IGNORECASE)
+
+
+def private_addresses_allowed() -> bool:
+    """Only a test or a developer's own receiver needs these; production never allows them."""
+    return bool(getattr(settings, "LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)) and not settings.PRODUCTION
+
+
+def is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True for any address that is not plainly on the public internet."""
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (address.is_loopback or address.is_private or address.is_link_local or address.is_multicast
+            or address.is_reserved or address.is_unspecified or not address.is_global)
+
+
+def _numeric_host(host: str):
+    """The address a numeric host stands for, in every spelling a resolver takes (2130706433,
+    0x7f000001, 127.1, 0177.0.0.1, 0), or None for a name. No lookup is made."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
+
+
+def _resolve(host: str, port: int) -> list:
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise WebhookHostNotFound(host) from None
+    addresses = [ipaddress.ip_address(sockaddr[0].split("%")[0]) for family, _t, _p, _c, sockaddr in found
+                 if family in (socket.AF_INET, socket.AF_INET6)]
+    if not addresses:
+        raise WebhookHostNotFound(host)
+    return addresses
+
+
+def webhook_target(url: str) -> WebhookTarget:
+    """http(s) only (https only in production); the host is resolved, and refused when any of its
+    addresses is internal. Raises UnsafeWebhookURL, or WebhookHostNotFound for a name that does
+    not resolve."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeWebhookURL(url)
-    if settings.PRODUCTION:
-        if parts.scheme != "https":
-            raise UnsafeWebhookURL(url)
+    if settings.PRODUCTION and parts.scheme != "https":
+        raise UnsafeWebhookURL(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise UnsafeWebhookURL(url) from None
+    numeric = _numeric_host(parts.hostname)
+    if numeric is not None:
+        host, addresses = str(numeric), [numeric]
+    else:
         try:
-            address = ipaddress.ip_address(parts.hostname)
-        except ValueError:
-            address = None
-        if parts.hostname == "localhost" or (address is not None and not address.is_global):
+            host = parts.hostname.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise UnsafeWebhookURL(url) from None
+        if not _HOSTNAME.fullmatch(host):
             raise UnsafeWebhookURL(url)
+        addresses = _resolve(host, port)
+    if not private_addresses_allowed() and any(is_internal(address) for address in addresses):
+        raise UnsafeWebhookURL(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return WebhookTarget(parts.scheme, host, port, path, str(addresses[0]))
+
+
+def check_webhook_url(url: str) -> str:
+    """The URL, if a webhook may be registered there. A name that does not resolve yet is taken:
+    each delivery checks the address again."""
+    try:
+        webhook_target(url)
+    except WebhookHostNotFound:
+        pass
     return url
 
 
@@ -237,12 +351,22 @@ def max_attempts() -> int:
     return int(getattr(settings, "LINKAGE_WEBHOOK_MAX_ATTEMPTS", 10))
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+class _Pinned:
+    """Connects to the address that was checked, never to a second lookup of the name; the Host
+    header and TLS (SNI and the certificate check) still use the name."""
+
+    def __init__(self, target: WebhookTarget, **kwargs):
+        super().__init__(target.host, target.port, **kwargs)
+        self._create_connection = lambda _address, timeout, source: socket.create_connection(
+            (target.address, target.port), timeout, source)
 
 
-_opener = urllib.request.build_opener(_NoRedirect, urllib.request.ProxyHandler({}))
+class _PinnedHTTP(_Pinned, http.client.HTTPConnection):
+    pass
+
+
+class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
+    pass
 
 
 @dataclass
@@ -256,27 +380,54 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+def _failure_of(code: int) -> str:
+    if 200 <= code < 300:
+        return ""
+    return {3: Failure.HTTP_3XX, 4: Failure.HTTP_4XX, 5: Failure.HTTP_5XX}.get(code // 100, Failure.INVALID)
+
+
+def _failure_class(error: Exception) -> str:
+    for kind, failure in (
+        (UnsafeWebhookURL, Failure.NOT_ALLOWED), (WebhookHostNotFound, Failure.NOT_FOUND), (ssl.SSLError, Failure.TLS),
+        (TimeoutError, Failure.TIMED_OUT), (ConnectionRefusedError, Failure.REFUSED), (http.client.HTTPException, Failure.INVALID),
+    ):
+        if isinstance(error, kind):
+            return failure
+    return Failure.CONNECTION
+
+
 def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Outcome:
+    """One signed POST to the checked address; a redirect is not followed. The error kept is a
+    class of failure; the details go to the operators' log only."""
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     timestamp = int(clock.now().timestamp())
-    http_request = urllib.request.Request(endpoint.url, data=body, method="POST", headers={
+    headers = {
         "Content-Type": "application/json",
         "User-Agent": "Najiz-Webhooks/1",
         "Najiz-Event-Id": str(delivery.event_id),
         "Najiz-Event-Type": delivery.event_type,
         "Najiz-Delivery-Attempt": str(delivery.attempts + 1),
         "Najiz-Signature": sign(endpoint.secret, timestamp, body),
-    })
+    }
+    timeout = float(getattr(settings, "LINKAGE_WEBHOOK_TIMEOUT_SECONDS", 5))
     started = time.monotonic()
+    connection = None
     try:
-        check_webhook_url(endpoint.url)
-        with _opener.open(http_request, timeout=float(getattr(settings, "LINKAGE_WEBHOOK_TIMEOUT_SECONDS", 5))) as response:
-            code, error = response.status, ""
-    except urllib.error.HTTPError as exc:
-        code, error = exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        code, error = None, str(getattr(exc, "reason", exc))[:300]
-    return Outcome(code, error, int((time.monotonic() - started) * 1000))
+        target = webhook_target(endpoint.url)
+        if target.scheme == "https":
+            connection = _PinnedHTTPS(target, timeout=timeout, context=ssl.create_default_context())
+        else:
+            connection = _PinnedHTTP(target, timeout=timeout)
+        connection.request("POST", target.path, body=body, headers=headers)
+        code = connection.getresponse().status
+        error = _failure_of(code)
+    except (UnsafeWebhookURL, WebhookHostNotFound, OSError, http.client.HTTPException) as exc:
+        code, error = None, _failure_class(exc)
+        logger.info("webhook %s to endpoint %s: %s (%s)", delivery.event_id, endpoint.pk, error, exc)
+    finally:
+        if connection is not None:
+            connection.close()
+    return Outcome(code, str(error), int((time.monotonic() - started) * 1000))
 
 
 def deliver_next(endpoint_id: int, request_id: int) -> float | None:

@@ -56,6 +56,7 @@ class Receiver:
 
 def test_failing_receiver_gets_each_event_once_in_order(celery_worker, circuits, client, settings):
     settings.LINKAGE_WEBHOOK_RETRY_SECONDS = 0.3
+    settings.LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the receiver runs on 127.0.0.1
     e = make_entity()
     with Receiver(failures=2) as receiver:
         endpoint = services.register_webhook(entity=e.entity, user=e.user, url=receiver.url)

@@ -67,5 +67,11 @@ class Api:
 
 
 @pytest.fixture
+def local_receivers(settings):
+    """Webhooks may go to 127.0.0.1, where these tests run their receivers."""
+    settings.LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+
+
+@pytest.fixture
 def api_for(client):
     return lambda e: Api(client, e.secret)

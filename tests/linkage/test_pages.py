@@ -83,7 +83,7 @@ def test_empty_token_name_is_a_400(ent, client):
 # --- webhooks -------------------------------------------------------------------------------
 
 
-def test_register_and_disable_a_webhook(ent, client):
+def test_register_and_disable_a_webhook(ent, client, local_receivers):
     act_as(client, ent)
     response = client.post("/linkage/webhooks/", {"url": "http://127.0.0.1:9/hook"})
     assert response.status_code == 200 and "data-webhook-secret" in response.content.decode()

@@ -27,7 +27,7 @@ def test_signature_is_hmac_sha256_of_timestamp_and_body():
     assert header == "t=1700000000,v1=" + hmac.new(b"s3cret", b'1700000000.{"a":1}', hashlib.sha256).hexdigest()
 
 
-def test_events_are_queued_for_the_entity_endpoints_only(ent, other, django_capture_on_commit_callbacks):
+def test_events_are_queued_for_the_entity_endpoints_only(ent, other, local_receivers, django_capture_on_commit_callbacks):
     mine = services.register_webhook(entity=ent.entity, user=ent.user, url=closed_port_url())
     services.register_webhook(entity=other.entity, user=other.user, url=closed_port_url())
     off = services.register_webhook(entity=ent.entity, user=ent.user, url=closed_port_url())
@@ -42,7 +42,7 @@ def test_events_are_queued_for_the_entity_endpoints_only(ent, other, django_capt
     assert enqueue.call_count == 1
 
 
-def test_failed_delivery_backs_off_and_is_logged(ent, settings, client):
+def test_failed_delivery_backs_off_and_is_logged(ent, settings, client, local_receivers):
     settings.LINKAGE_WEBHOOK_RETRY_SECONDS = 30
     endpoint = services.register_webhook(entity=ent.entity, user=ent.user, url=closed_port_url())
     request = seed(ent, 1)[0]
@@ -65,7 +65,7 @@ def test_failed_delivery_backs_off_and_is_logged(ent, settings, client):
     assert request.number in page and f'data-delivery="{first.event_id}"' in page
 
 
-def test_status_change_signal_queues_events(ent, django_capture_on_commit_callbacks):
+def test_status_change_signal_queues_events(ent, local_receivers, django_capture_on_commit_callbacks):
     from enforcement import services as enforcement
 
     services.register_webhook(entity=ent.entity, user=ent.user, url=closed_port_url())
