@@ -249,9 +249,10 @@ def _pay_creditor(request) -> None:
 
 @transaction.atomic
 def record_invoice_payment(invoice, payment) -> None:
-    """A payment of the request's invoice (partial or full) was confirmed by the gateway."""
+    """A payment of the request's invoice (partial or full) was confirmed by the gateway. Only
+    the part applied to the invoice is collected: the gateway returned the rest to the payer."""
     request = locked(invoice.purpose_id)
-    if _collect(request, Collection.Source.INVOICE, f"invoice/{payment.gateway_txn_id}", payment.amount):
+    if _collect(request, Collection.Source.INVOICE, f"invoice/{payment.gateway_txn_id}", payment.applied_amount):
         settle_if_covered(request)
 
 

@@ -113,6 +113,52 @@ def test_partial_payment_then_seizure_closes_exactly_at_the_claim(order, case, d
     assert not TravelBan.objects.filter(person=case.debtor).exists()  # covered: no restriction was needed
 
 
+def test_an_overpaying_callback_counts_only_what_was_applied(order, case, client, django_capture_on_commit_callbacks):
+    """A signed callback of 6,000 on the 5,000 invoice: 5,000 applied, 1,000 refunded, and the
+    request and every figure made from it show 5,000 collected."""
+    from django.urls import reverse
+
+    from enforcement import selectors
+    from payments import callbacks
+    from payments.models import Payment
+
+    invoice = Invoice.objects.get(purpose_id=order.pk)
+    body = callbacks.encode({"txn_id": "OVERPAY1", "bill_number": invoice.bill_number, "amount": "6000.00",
+                             "method": "mada", "status": "succeeded"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/payments/callback/", data=body, content_type="application/json",
+                               HTTP_X_GATEWAY_SIGNATURE=callbacks.signature(body))
+    assert response.status_code == 200 and response.json()["refunded"] == "1000.00"
+    payment = Payment.objects.get(gateway_txn_id="OVERPAY1")
+    assert (payment.applied_amount, payment.refunded_amount) == (Decimal("5000.00"), Decimal("1000.00"))
+    request = reload(order)
+    assert request.status == Status.CLOSED
+    assert (request.collected, request.disbursed) == (Decimal("5000.00"), Decimal("5000.00"))
+    assert list(request.collections.values_list("amount", flat=True)) == [Decimal("5000.00")]
+    assert selectors.creditor_stats(case.user)["collected"] == Decimal("5000.00")
+    client.force_login(case.user)
+    html = client.get(reverse("enforcement:detail", args=[request.number])).content.decode()
+    assert "5,000.00" in html and "6,000.00" not in html
+    assert sum(LedgerEntry.objects.values_list("amount", flat=True)) == Decimal("0.00")
+
+
+def test_the_migration_corrects_requests_that_counted_a_refunded_part(order, django_capture_on_commit_callbacks):
+    import importlib
+
+    from django.apps import apps
+
+    from enforcement.models import Collection
+
+    pay(order, "6000.00", django_capture_on_commit_callbacks, txn="OVERPAY2")
+    Collection.objects.filter(request=order).update(amount=Decimal("6000.00"))  # as counted before the fix
+    EnforcementRequest.objects.filter(pk=order.pk).update(collected=Decimal("6000.00"))
+    migration = importlib.import_module("enforcement.migrations.0006_collected_counts_only_applied")
+    migration.count_only_applied(apps, None)
+    migration.count_only_applied(apps, None)  # twice changes nothing more
+    assert reload(order).collected == Decimal("5000.00")
+    assert list(Collection.objects.filter(request=order).values_list("amount", flat=True)) == [Decimal("5000.00")]
+
+
 def test_payment_racing_the_seizure_is_refunded_beyond_the_claim(order, case, django_capture_on_commit_callbacks, travel):
     invoice = Invoice.objects.get(purpose_id=order.pk)
     with django_capture_on_commit_callbacks(execute=False) as pending:  # the payment's signal is still in flight
