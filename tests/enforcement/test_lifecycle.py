@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from enforcement import services
+from enforcement import selectors, services
 from enforcement.models import EnforcementRequest, Measure, MeasureKind
 from enforcement.states import Status
 from enforcement.tasks import sweep_deadlines
@@ -13,6 +13,7 @@ from najiz.registries import factories, services as registries
 from najiz.registries.models import CreditReport, DealingBan, PoaIssuingStop, TravelBan
 from payments import services as payments
 from payments.models import Invoice, LedgerEntry
+from payments.selectors import disbursements_for
 
 pytestmark = pytest.mark.django_db
 PERIOD = timedelta(days=6)
@@ -118,7 +119,6 @@ def test_an_overpaying_callback_counts_only_what_was_applied(order, case, client
     request and every figure made from it show 5,000 collected."""
     from django.urls import reverse
 
-    from enforcement import selectors
     from payments import callbacks
     from payments.models import Payment
 
@@ -159,20 +159,50 @@ def test_the_migration_corrects_requests_that_counted_a_refunded_part(order, dja
     assert list(Collection.objects.filter(request=order).values_list("amount", flat=True)) == [Decimal("5000.00")]
 
 
-def test_payment_racing_the_seizure_is_refunded_beyond_the_claim(order, case, django_capture_on_commit_callbacks, travel):
+def race_the_seizure(order, capture, travel):
+    """A payment of 4,000 whose signal arrives only after the lapse seized 3,000 of the 5,000."""
     invoice = Invoice.objects.get(purpose_id=order.pk)
-    with django_capture_on_commit_callbacks(execute=False) as pending:  # the payment's signal is still in flight
+    with capture(execute=False) as pending:  # the payment's signal is still in flight
         payments.record_gateway_payment(invoice, "RACE", Decimal("4000.00"), "sadad")
-    lapse(django_capture_on_commit_callbacks, travel)  # seizes 3,000 of the 5,000 it still sees owed
-    with django_capture_on_commit_callbacks(execute=True):
+    lapse(capture, travel)  # seizes 3,000 of the 5,000 it still sees owed
+    with capture(execute=True):
         for callback in pending:
             callback()
+
+
+def test_payment_racing_the_seizure_is_refunded_beyond_the_claim(order, case, django_capture_on_commit_callbacks, travel):
+    race_the_seizure(order, django_capture_on_commit_callbacks, travel)
     request = reload(order)
     assert request.status == Status.CLOSED
-    assert request.collected == Decimal("7000.00")
+    # 3,000 seized and 4,000 paid, but only the 5,000 the claim needed is collected: the
+    # 2,000 surplus is the debtor's, refunded to them, never the creditor's
+    assert request.collected == Decimal("5000.00")
+    assert sorted(request.collections.values_list("amount", flat=True)) == [Decimal("2000.00"), Decimal("3000.00")]
+    assert selectors.creditor_stats(case.user)["collected"] == Decimal("5000.00")
     assert request.disbursed == Decimal("5000.00")
+    assert sorted(disbursements_for(request).values_list("kind", "amount")) == [
+        ("payout", Decimal("5000.00")), ("refund", Decimal("2000.00"))]
     assert payments.held_for(request) == Decimal("0.00")  # the 2,000 surplus went back to the debtor
     assert registries.account(case.debtor_account.iban).balance == Decimal("2000.00")
+    assert sum(LedgerEntry.objects.values_list("amount", flat=True)) == Decimal("0.00")
+
+
+def test_the_migration_caps_collected_at_the_claim(order, django_capture_on_commit_callbacks, travel):
+    import importlib
+
+    from django.apps import apps
+
+    from enforcement.models import Collection
+
+    race_the_seizure(order, django_capture_on_commit_callbacks, travel)
+    Collection.objects.filter(request=order, source="invoice").update(amount=Decimal("4000.00"))  # as counted before
+    EnforcementRequest.objects.filter(pk=order.pk).update(collected=Decimal("7000.00"))
+    migration = importlib.import_module("enforcement.migrations.0007_collected_never_beyond_the_claim")
+    migration.cap_collected_at_the_claim(apps, None)
+    migration.cap_collected_at_the_claim(apps, None)  # twice changes nothing more
+    assert reload(order).collected == Decimal("5000.00")
+    assert dict(Collection.objects.filter(request=order).values_list("source", "amount")) == {
+        "seizure": Decimal("3000.00"), "invoice": Decimal("2000.00")}
 
 
 def test_ledger_balances_after_a_whole_request(order, django_capture_on_commit_callbacks, travel):
