@@ -213,17 +213,22 @@ def apply_measures(request_id: int) -> str:
 
 
 def _collect(request, source, ref, amount) -> bool:
-    """Count money received on the request once per source ref; pay the creditor their part."""
+    """Count money received on the request once per source ref; pay the creditor their part.
+    Only what the claim still needs is counted: money beyond it (a payment that raced a seizure)
+    is the debtor's, refunded at closure, and never collected."""
+    amount = min(amount, request.outstanding)
     collection, created = Collection.objects.get_or_create(request=request, ref=ref, defaults={"source": source, "amount": amount})
     if not created:
         return False
-    request.collected += amount
-    request.save(update_fields=["collected"])
-    casefile.record_event(request, "enforcement.collected", params={"amount": str(amount), "source": source})
+    if amount > 0:
+        request.collected += amount
+        request.save(update_fields=["collected"])
+        casefile.record_event(request, "enforcement.collected", params={"amount": str(amount), "source": source})
     _pay_creditor(request)
-    from .alerts import alert_creditor
+    if amount > 0:
+        from .alerts import alert_creditor
 
-    alert_creditor(request, "enforcement.money_received", amount=str(amount))
+        alert_creditor(request, "enforcement.money_received", amount=str(amount))
     return True
 
 
@@ -249,9 +254,10 @@ def _pay_creditor(request) -> None:
 
 @transaction.atomic
 def record_invoice_payment(invoice, payment) -> None:
-    """A payment of the request's invoice (partial or full) was confirmed by the gateway."""
+    """A payment of the request's invoice (partial or full) was confirmed by the gateway. Only
+    the part applied to the invoice is collected: the gateway returned the rest to the payer."""
     request = locked(invoice.purpose_id)
-    if _collect(request, Collection.Source.INVOICE, f"invoice/{payment.gateway_txn_id}", payment.amount):
+    if _collect(request, Collection.Source.INVOICE, f"invoice/{payment.gateway_txn_id}", payment.applied_amount):
         settle_if_covered(request)
 
 

@@ -203,6 +203,16 @@ ENFORCEMENT_DEADLINE_ALERT = timedelta(hours=env.int("ENFORCEMENT_DEADLINE_ALERT
 CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", default=72))
 CONVEYANCE_MAX_PRICE = env.str("CONVEYANCE_MAX_PRICE", default="5000000.00")
 GATEWAY_SECRET = env.str("GATEWAY_SECRET", default="" if PRODUCTION else "dev-gateway-secret")
+# The payment gateway simulator (/gateway/, its test cards and the OTP it shows) exists only with
+# this on, like NAFATH_SIMULATOR; a system check refuses either in production.
+PAYMENT_GATEWAY_SIMULATOR = env.bool("PAYMENT_GATEWAY_SIMULATOR", default=not PRODUCTION)
+# The pay button's gateway (payments/adapters.py): "simulator", "http" (the hosted payment page at
+# PAYMENT_GATEWAY_URL) or "" (no online payment: the invoice shows its SADAD bill number).
+PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="")
+PAYMENT_GATEWAY_MERCHANT_ID = env.str("PAYMENT_GATEWAY_MERCHANT_ID", default="")
+PAYMENT_GATEWAY = env.str(
+    "PAYMENT_GATEWAY", default="simulator" if PAYMENT_GATEWAY_SIMULATOR else ("http" if PAYMENT_GATEWAY_URL else "")
+)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Webhooks never go to loopback, private or link-local addresses unless this is on, for a receiver
 # on a developer's own machine or in a test. Production never honours it, and `manage.py check`

@@ -22,7 +22,6 @@ urlpatterns = [
     path("linkage/", include("najiz.linkage.urls")),
     path("supervision/", include("najiz.supervision.urls")),
     path("payments/", include("payments.urls")),
-    path("gateway/", include("payments.gateway_urls")),
     path("notifications/", include("notifications.urls")),
     # Staff sign in through the throttled staff login, never Django's own admin form.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:staff_login", query_string=True), name="admin_login"),
@@ -30,6 +29,8 @@ urlpatterns = [
 ]
 if settings.NAFATH_SIMULATOR:
     urlpatterns.append(path("nafath/", include("najiz.accounts.nafath_urls")))
+if settings.PAYMENT_GATEWAY_SIMULATOR:
+    urlpatterns.append(path("gateway/", include("payments.gateway_urls")))
 
 handler400 = "najiz.common.views.bad_request"
 handler403 = "najiz.common.views.permission_denied"

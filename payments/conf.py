@@ -8,6 +8,10 @@ PAYMENTS_DISBURSEMENT_RETRY_BACKOFF_MAX  ceiling of the retry backoff, in second
 PAYMENTS_HOLDING_PREFIXES       {app_label: ledger account prefix} for the money a purpose holds;
                                 default {"conveyance": "escrow"}, every other app "case_payable".
 GATEWAY_SECRET                  shared HMAC-SHA256 key of the gateway callback (project setting).
+PAYMENT_GATEWAY_SIMULATOR       the simulator exists (its pages, sessions and callbacks); default off.
+PAYMENT_GATEWAY                 the pay button's adapter: "simulator", "http" or "" (none).
+PAYMENT_GATEWAY_URL             the hosted payment page the "http" adapter redirects to.
+PAYMENT_GATEWAY_MERCHANT_ID     the portal's merchant id at that gateway, sent with every checkout.
 """
 
 from datetime import timedelta
@@ -21,6 +25,26 @@ def biller_code() -> str:
 
 def gateway_secret() -> bytes:
     return str(getattr(settings, "GATEWAY_SECRET", "")).encode()
+
+
+def simulator_enabled() -> bool:
+    return bool(getattr(settings, "PAYMENT_GATEWAY_SIMULATOR", False))
+
+
+def gateway_adapter() -> str:
+    return str(getattr(settings, "PAYMENT_GATEWAY", "") or "")
+
+
+def gateway_url() -> str:
+    return str(getattr(settings, "PAYMENT_GATEWAY_URL", "") or "")
+
+
+def merchant_id() -> str:
+    return str(getattr(settings, "PAYMENT_GATEWAY_MERCHANT_ID", "") or "")
+
+
+def site_url() -> str:
+    return str(getattr(settings, "SITE_URL", "")).rstrip("/")
 
 
 def gateway_session_ttl() -> timedelta:

@@ -5,6 +5,9 @@ the simulator's pages. When the simulated bank approves, the simulator confirms 
 exactly as a real gateway would: a JSON body signed with HMAC-SHA256, handed to the same code
 the HTTP callback endpoint runs (`callbacks.process`). A confirmation the portal did not
 acknowledge is re-sent by the sweep. Card numbers and CVVs are never stored.
+
+All of it exists only with PAYMENT_GATEWAY_SIMULATOR (never in production): otherwise no session
+opens, no confirmation is sent and the pages are not mounted.
 """
 
 import hmac
@@ -13,7 +16,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +76,8 @@ def check_amount(invoice: Invoice, amount) -> Decimal:
 
 @transaction.atomic
 def start_session(invoice: Invoice, amount, *, user=None) -> GatewaySession:
+    if not conf.simulator_enabled():
+        raise ImproperlyConfigured("the payment gateway simulator is off (PAYMENT_GATEWAY_SIMULATOR)")
     invoice = Invoice.objects.get(pk=invoice.pk)
     amount = check_amount(invoice, amount)
     now = clock.now()
@@ -222,6 +227,8 @@ def callback_body(session: GatewaySession) -> bytes:
 
 def deliver_callback(session_pk: int) -> callbacks.Outcome | None:
     """Confirm a succeeded payment to the portal (signed), once acknowledged; never raises."""
+    if not conf.simulator_enabled():
+        return None
     session = GatewaySession.objects.select_related("invoice").get(pk=session_pk)
     if session.state != SessionState.SUCCEEDED or session.callback_acknowledged_at:
         return None
@@ -241,6 +248,8 @@ def deliver_callback(session_pk: int) -> callbacks.Outcome | None:
 
 def sweep(batch_size: int = 200) -> dict:
     """Time out abandoned sessions; re-send unacknowledged confirmations. Idempotent."""
+    if not conf.simulator_enabled():
+        return {"timed_out": 0, "resent": 0}
     now = clock.now()
     timed_out = 0
     for token in GatewaySession.objects.exclude(state__in=FINAL_STATES).filter(expires_at__lte=now).values_list("token", flat=True)[:batch_size]:

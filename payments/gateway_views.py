@@ -1,5 +1,8 @@
 """The gateway simulator's pages (/gateway/). A checkout is reached by its unguessable token,
-as on a real hosted payment page; the payer need not be signed in to the portal here."""
+as on a real hosted payment page; the payer need not be signed in to the portal here. Mounted
+only with PAYMENT_GATEWAY_SIMULATOR, and each page refuses without it even if mounted."""
+
+from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404
@@ -14,6 +17,16 @@ from najiz.common.money import format_sar
 from . import conf, gateway
 from .forms import CardForm, MethodForm, OtpForm, SadadForm
 from .models import GatewaySession, PaymentMethod, SessionState
+
+
+def simulator_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not conf.simulator_enabled():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _session_or_404(token) -> GatewaySession:
@@ -67,6 +80,7 @@ def _after_step(request, session):
     return redirect(reverse("gateway:session", args=[session.token]))
 
 
+@simulator_only
 @require_GET
 @never_cache
 def session_page(request, token):
@@ -90,11 +104,13 @@ def _step(request, token, form_class, action):
     return _after_step(request, session)
 
 
+@simulator_only
 @require_POST
 def choose_method(request, token):
     return _step(request, token, MethodForm, lambda s, data: gateway.choose_method(s.token, data["method"]))
 
 
+@simulator_only
 @require_POST
 def card(request, token):
     def action(session, data):
@@ -104,11 +120,13 @@ def card(request, token):
     return _step(request, token, CardForm, action)
 
 
+@simulator_only
 @require_POST
 def otp(request, token):
     return _step(request, token, OtpForm, lambda s, data: gateway.submit_otp(s.token, data["otp"]))
 
 
+@simulator_only
 @require_POST
 def sadad(request, token):
     return _step(
@@ -116,6 +134,7 @@ def sadad(request, token):
     )
 
 
+@simulator_only
 @require_POST
 def cancel(request, token):
     session = _session_or_404(token)

@@ -10,9 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from najiz.common.middleware import CONTENT_SECURITY_POLICY
 from najiz.common.pdf import pdf_response, render_pdf
 
-from . import callbacks, gateway, selectors
+from . import adapters, callbacks, selectors
 from .forms import PayInvoiceForm
 
 
@@ -24,14 +25,24 @@ def invoice_list(request):
 
 
 def _detail(request, invoice, form=None, status=200):
-    if form is None and invoice.is_payable:
+    gateway = adapters.current()
+    online = gateway is not None
+    if form is None and invoice.is_payable and online:
         form = PayInvoiceForm(invoice=invoice)
     context = {
         "invoice": invoice,
         "payments": invoice.payments.order_by("received_at", "id"),
-        "form": form if invoice.is_payable else None,
+        "form": form if invoice.is_payable and online else None,
+        "online_payment": online,
     }
-    return render(request, "payments/invoice_detail.html", context, status=status)
+    response = render(request, "payments/invoice_detail.html", context, status=status)
+    origin = getattr(gateway, "origin", None)
+    if origin and context["form"] is not None:
+        # The pay button's redirect goes on to the gateway: the form may lead there.
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
+    return response
 
 
 @login_required
@@ -44,20 +55,24 @@ def invoice_detail(request, bill_number):
 @login_required
 @require_POST
 def pay(request, bill_number):
-    """Open a checkout at the gateway for the amount chosen and send the payer there."""
+    """Open a checkout at the configured gateway for the amount chosen and send the payer there."""
     invoice = selectors.invoice_for_payer(request, bill_number)
     if not invoice.is_payable:
         messages.error(request, _("This invoice can no longer be paid."))
+        return _detail(request, invoice, status=409)
+    gateway = adapters.current()
+    if gateway is None:
+        messages.error(request, _("Online payment is not available at the moment. Pay the bill through SADAD."))
         return _detail(request, invoice, status=409)
     form = PayInvoiceForm(request.POST, invoice=invoice)
     if not form.is_valid():
         return _detail(request, invoice, form=form, status=400)
     try:
-        session = gateway.start_session(invoice, form.cleaned_data["amount"], user=request.user)
+        url = gateway.checkout_url(invoice, form.cleaned_data["amount"], user=request.user)
     except ValidationError as error:
         form.add_error("amount", error)
         return _detail(request, invoice, form=form, status=400)
-    return redirect(session.get_absolute_url())
+    return redirect(url)
 
 
 @login_required

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CommonConfig(AppConfig):
     name = "najiz.common"
     label = "common"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from enforcement import services
+from enforcement import selectors, services
 from enforcement.models import EnforcementRequest, Measure, MeasureKind
 from enforcement.states import Status
 from enforcement.tasks import sweep_deadlines
@@ -13,6 +13,7 @@ from najiz.registries import factories, services as registries
 from najiz.registries.models import CreditReport, DealingBan, PoaIssuingStop, TravelBan
 from payments import services as payments
 from payments.models import Invoice, LedgerEntry
+from payments.selectors import disbursements_for
 
 pytestmark = pytest.mark.django_db
 PERIOD = timedelta(days=6)
@@ -113,20 +114,95 @@ def test_partial_payment_then_seizure_closes_exactly_at_the_claim(order, case, d
     assert not TravelBan.objects.filter(person=case.debtor).exists()  # covered: no restriction was needed
 
 
-def test_payment_racing_the_seizure_is_refunded_beyond_the_claim(order, case, django_capture_on_commit_callbacks, travel):
+def test_an_overpaying_callback_counts_only_what_was_applied(order, case, client, django_capture_on_commit_callbacks):
+    """A signed callback of 6,000 on the 5,000 invoice: 5,000 applied, 1,000 refunded, and the
+    request and every figure made from it show 5,000 collected."""
+    from django.urls import reverse
+
+    from payments import callbacks
+    from payments.models import Payment
+
     invoice = Invoice.objects.get(purpose_id=order.pk)
-    with django_capture_on_commit_callbacks(execute=False) as pending:  # the payment's signal is still in flight
-        payments.record_gateway_payment(invoice, "RACE", Decimal("4000.00"), "sadad")
-    lapse(django_capture_on_commit_callbacks, travel)  # seizes 3,000 of the 5,000 it still sees owed
+    body = callbacks.encode({"txn_id": "OVERPAY1", "bill_number": invoice.bill_number, "amount": "6000.00",
+                             "method": "mada", "status": "succeeded"})
     with django_capture_on_commit_callbacks(execute=True):
-        for callback in pending:
-            callback()
+        response = client.post("/payments/callback/", data=body, content_type="application/json",
+                               HTTP_X_GATEWAY_SIGNATURE=callbacks.signature(body))
+    assert response.status_code == 200 and response.json()["refunded"] == "1000.00"
+    payment = Payment.objects.get(gateway_txn_id="OVERPAY1")
+    assert (payment.applied_amount, payment.refunded_amount) == (Decimal("5000.00"), Decimal("1000.00"))
     request = reload(order)
     assert request.status == Status.CLOSED
-    assert request.collected == Decimal("7000.00")
+    assert (request.collected, request.disbursed) == (Decimal("5000.00"), Decimal("5000.00"))
+    assert list(request.collections.values_list("amount", flat=True)) == [Decimal("5000.00")]
+    assert selectors.creditor_stats(case.user)["collected"] == Decimal("5000.00")
+    client.force_login(case.user)
+    html = client.get(reverse("enforcement:detail", args=[request.number])).content.decode()
+    assert "5,000.00" in html and "6,000.00" not in html
+    assert sum(LedgerEntry.objects.values_list("amount", flat=True)) == Decimal("0.00")
+
+
+def test_the_migration_corrects_requests_that_counted_a_refunded_part(order, django_capture_on_commit_callbacks):
+    import importlib
+
+    from django.apps import apps
+
+    from enforcement.models import Collection
+
+    pay(order, "6000.00", django_capture_on_commit_callbacks, txn="OVERPAY2")
+    Collection.objects.filter(request=order).update(amount=Decimal("6000.00"))  # as counted before the fix
+    EnforcementRequest.objects.filter(pk=order.pk).update(collected=Decimal("6000.00"))
+    migration = importlib.import_module("enforcement.migrations.0006_collected_counts_only_applied")
+    migration.count_only_applied(apps, None)
+    migration.count_only_applied(apps, None)  # twice changes nothing more
+    assert reload(order).collected == Decimal("5000.00")
+    assert list(Collection.objects.filter(request=order).values_list("amount", flat=True)) == [Decimal("5000.00")]
+
+
+def race_the_seizure(order, capture, travel):
+    """A payment of 4,000 whose signal arrives only after the lapse seized 3,000 of the 5,000."""
+    invoice = Invoice.objects.get(purpose_id=order.pk)
+    with capture(execute=False) as pending:  # the payment's signal is still in flight
+        payments.record_gateway_payment(invoice, "RACE", Decimal("4000.00"), "sadad")
+    lapse(capture, travel)  # seizes 3,000 of the 5,000 it still sees owed
+    with capture(execute=True):
+        for callback in pending:
+            callback()
+
+
+def test_payment_racing_the_seizure_is_refunded_beyond_the_claim(order, case, django_capture_on_commit_callbacks, travel):
+    race_the_seizure(order, django_capture_on_commit_callbacks, travel)
+    request = reload(order)
+    assert request.status == Status.CLOSED
+    # 3,000 seized and 4,000 paid, but only the 5,000 the claim needed is collected: the
+    # 2,000 surplus is the debtor's, refunded to them, never the creditor's
+    assert request.collected == Decimal("5000.00")
+    assert sorted(request.collections.values_list("amount", flat=True)) == [Decimal("2000.00"), Decimal("3000.00")]
+    assert selectors.creditor_stats(case.user)["collected"] == Decimal("5000.00")
     assert request.disbursed == Decimal("5000.00")
+    assert sorted(disbursements_for(request).values_list("kind", "amount")) == [
+        ("payout", Decimal("5000.00")), ("refund", Decimal("2000.00"))]
     assert payments.held_for(request) == Decimal("0.00")  # the 2,000 surplus went back to the debtor
     assert registries.account(case.debtor_account.iban).balance == Decimal("2000.00")
+    assert sum(LedgerEntry.objects.values_list("amount", flat=True)) == Decimal("0.00")
+
+
+def test_the_migration_caps_collected_at_the_claim(order, django_capture_on_commit_callbacks, travel):
+    import importlib
+
+    from django.apps import apps
+
+    from enforcement.models import Collection
+
+    race_the_seizure(order, django_capture_on_commit_callbacks, travel)
+    Collection.objects.filter(request=order, source="invoice").update(amount=Decimal("4000.00"))  # as counted before
+    EnforcementRequest.objects.filter(pk=order.pk).update(collected=Decimal("7000.00"))
+    migration = importlib.import_module("enforcement.migrations.0007_collected_never_beyond_the_claim")
+    migration.cap_collected_at_the_claim(apps, None)
+    migration.cap_collected_at_the_claim(apps, None)  # twice changes nothing more
+    assert reload(order).collected == Decimal("5000.00")
+    assert dict(Collection.objects.filter(request=order).values_list("source", "amount")) == {
+        "seizure": Decimal("3000.00"), "invoice": Decimal("2000.00")}
 
 
 def test_ledger_balances_after_a_whole_request(order, django_capture_on_commit_callbacks, travel):
