@@ -122,6 +122,10 @@ NAFATH_SIMULATOR = env.bool("NAFATH_SIMULATOR", default=not PRODUCTION)
 NAFATH_CHALLENGE_TTL = timedelta(seconds=env.int("NAFATH_CHALLENGE_TTL_SECONDS", default=60))
 NAFATH_MAX_FAILURES = env.int("NAFATH_MAX_FAILURES", default=5)
 NAFATH_LOCKOUT = timedelta(minutes=env.int("NAFATH_LOCKOUT_MINUTES", default=15))
+# Reverse proxies in front of the web service, each appending to X-Forwarded-For: the client's
+# address (najiz.common.addresses) is read that many entries from the right. Production sits
+# behind the TLS proxy; with none in front, X-Forwarded-For is the client's to forge.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ar"

@@ -1,3 +1,5 @@
+import math
+
 from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -11,6 +13,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from najiz.common import clock
+from najiz.common.addresses import client_address
 from najiz.common.redirects import safe_next
 
 from . import selectors, services, sessions
@@ -31,6 +35,15 @@ def _refusal_text(refusal: services.SignInRefused) -> str:
     return str(refusal.message)
 
 
+def _sign_in_page(request, template, context, *, locked_until=None):
+    """A sign-in page; while the id is locked, 429 with Retry-After saying when to try again."""
+    if not locked_until:
+        return render(request, template, context)
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(max(1, math.ceil((locked_until - clock.now()).total_seconds())))
+    return response
+
+
 # --- Nafath-style sign-in -------------------------------------------------------------------
 
 
@@ -43,18 +56,21 @@ def login(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     form = NafathStartForm(request.POST if request.method == "POST" else None)
+    locked_until = None
     if form.is_valid():
         try:
             challenge = services.start_nafath_login(
-                form.cleaned_data["national_id"], replacing_token=request.session.get(sessions.NAFATH_CHALLENGE)
+                form.cleaned_data["national_id"], client_address=client_address(request),
+                replacing_token=request.session.get(sessions.NAFATH_CHALLENGE),
             )
         except services.SignInRefused as refusal:
             form.add_error("national_id", _refusal_text(refusal))
+            locked_until = refusal.locked_until
         else:
             request.session[sessions.NAFATH_CHALLENGE] = challenge.token
             request.session[sessions.NAFATH_NEXT] = next_url
             return redirect("accounts:nafath_wait")
-    return render(request, "accounts/login.html", {"form": form, "next": next_url or ""})
+    return _sign_in_page(request, "accounts/login.html", {"form": form, "next": next_url or ""}, locked_until=locked_until)
 
 
 def _forget_challenge(request):
@@ -86,7 +102,11 @@ def _status_context(request):
     elif challenge.status == Status.CONFIRMED:
         context["redirect_to"], context["message"] = _sign_in(request, challenge)
     elif challenge.status == Status.REJECTED:
-        context["message"] = _("The number chosen was wrong, so the request was refused. Start again.")
+        until = services.nafath_locked_until(challenge.national_id, challenge.client_address)
+        if until:  # this refusal locked the id here: say until when, rather than "start again"
+            context["message"] = lock_message(until)
+        else:
+            context["message"] = _("The number chosen was wrong, so the request was refused. Start again.")
     elif challenge.status == Status.EXPIRED:
         context["message"] = _("The request expired before it was confirmed. Try again.")
     else:
@@ -135,7 +155,9 @@ def staff_login(request):
         services.clear_staff_failures(form.cleaned_data["national_id"])
         auth_login(request, form.user, backend=MODEL_BACKEND)
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/staff_login.html", {"form": form, "next": next_url or ""})
+    return _sign_in_page(
+        request, "accounts/staff_login.html", {"form": form, "next": next_url or ""}, locked_until=form.locked_until
+    )
 
 
 @require_POST
