@@ -36,12 +36,13 @@ def _refusal_text(refusal: services.SignInRefused) -> str:
 
 
 def _sign_in_page(request, template, context, *, locked_until=None):
-    """A sign-in page; while the id is locked, 429 with Retry-After saying when to try again."""
-    if not locked_until:
-        return render(request, template, context)
-    response = render(request, template, context, status=429)
-    response["Retry-After"] = str(max(1, math.ceil((locked_until - clock.now()).total_seconds())))
-    return response
+    """A sign-in page: 400 when it shows the form again after a refusal (as every form does),
+    429 with Retry-After saying when to try again while the id is locked."""
+    if locked_until:
+        response = render(request, template, context, status=429)
+        response["Retry-After"] = str(max(1, math.ceil((locked_until - clock.now()).total_seconds())))
+        return response
+    return render(request, template, context, status=400 if context["form"].is_bound else 200)
 
 
 # --- Nafath-style sign-in -------------------------------------------------------------------
