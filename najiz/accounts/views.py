@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -17,7 +18,7 @@ from najiz.common import clock
 from najiz.common.addresses import client_address
 from najiz.common.redirects import safe_next
 
-from . import selectors, services, sessions
+from . import selectors, services, session_expiry, sessions
 from .forms import ActAsForm, NafathStartForm, SimulatorAnswerForm, SimulatorLookupForm, StaffLoginForm, lock_message
 from .models import NafathChallenge
 
@@ -168,6 +169,37 @@ def logout(request):
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return redirect(target)
+
+
+# --- the session's end ----------------------------------------------------------------------
+
+SESSION_WARNING = "accounts/_session_warning.html"
+
+
+@never_cache
+@require_GET
+def session_status(request):
+    """The warning, afresh (htmx, a background request): hidden until the session's end is near.
+
+    Once the session has ended the middleware answers instead, sending the page to the sign-in."""
+    if not request.user.is_authenticated:
+        target = resolve_url(settings.LOGIN_URL)
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    if not request.htmx:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, SESSION_WARNING)
+
+
+@never_cache
+@require_POST
+def session_extend(request):
+    """The warning's "stay signed in": activity, so the idle time starts again."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(_next_from(request) or reverse(settings.LOGIN_REDIRECT_URL))
+    session_expiry.record_activity(request.session, clock.now(), force=True)
+    if request.htmx:
+        return render(request, SESSION_WARNING)
+    return redirect(_next_from(request) or safe_next(request, request.headers.get("referer")) or settings.LOGIN_REDIRECT_URL)
 
 
 # --- acting as an entity --------------------------------------------------------------------
