@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from kombu import Queue
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "najiz.accounts.session_expiry.SessionExpiryMiddleware",
     "najiz.accounts.middleware.ActingAsMiddleware",
 ]
 
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "najiz.accounts.context_processors.acting_as",
+                "najiz.accounts.session_expiry.session_expiry",
             ],
         },
     },
@@ -122,6 +125,19 @@ NAFATH_SIMULATOR = env.bool("NAFATH_SIMULATOR", default=not PRODUCTION)
 NAFATH_CHALLENGE_TTL = timedelta(seconds=env.int("NAFATH_CHALLENGE_TTL_SECONDS", default=60))
 NAFATH_MAX_FAILURES = env.int("NAFATH_MAX_FAILURES", default=5)
 NAFATH_LOCKOUT = timedelta(minutes=env.int("NAFATH_LOCKOUT_MINUTES", default=15))
+# Reverse proxies in front of the web service, each appending to X-Forwarded-For: the client's
+# address (najiz.common.addresses) is read that many entries from the right. Production sits
+# behind the TLS proxy; with none in front, X-Forwarded-For is the client's to forge.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+# A signed-in session ends after SESSION_IDLE_TIMEOUT without activity (with a warning
+# SESSION_IDLE_WARNING before) and SESSION_MAX_AGE after signing in whatever the activity
+# (najiz.accounts.session_expiry). The cookie never outlives SESSION_MAX_AGE.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=15))
+SESSION_IDLE_WARNING = timedelta(minutes=2)
+SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=12))
+if not (SESSION_IDLE_WARNING < SESSION_IDLE_TIMEOUT <= SESSION_MAX_AGE <= timedelta(hours=12)):
+    raise ImproperlyConfigured("SESSION_MAX_HOURS must be at most 12, and SESSION_IDLE_MINUTES more than 2 and no longer.")
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ar"

@@ -39,10 +39,10 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(NafathChallenge)
 class NafathChallengeAdmin(admin.ModelAdmin):
-    list_display = ["national_id", "number", "status", "created_at", "expires_at", "decided_at", "used_at"]
+    list_display = ["national_id", "client_address", "number", "status", "created_at", "expires_at", "decided_at", "used_at"]
     list_filter = ["status"]
-    search_fields = ["national_id"]
-    readonly_fields = ["national_id", "number", "status", "created_at", "expires_at", "decided_at", "used_at"]
+    search_fields = ["national_id", "client_address"]
+    readonly_fields = ["national_id", "client_address", "number", "status", "created_at", "expires_at", "decided_at", "used_at"]
     exclude = ["token"]
 
     def has_add_permission(self, request):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.utils import timezone
@@ -13,8 +15,11 @@ MAX_TYPED_LENGTH = 40
 
 
 def lock_message(until) -> str:
-    """The refusal for a locked id, saying when to try again (local time)."""
+    """The refusal for a locked id, saying when to try again (local time, to the next minute, so
+    that trying at the time shown succeeds)."""
     local = timezone.localtime(until)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
     return gettext("Too many unsuccessful attempts with this ID. Try again after %(time)s.") % {
         "time": local.strftime("%H:%M"),
     }
@@ -75,7 +80,12 @@ class StaffLoginForm(forms.Form):
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
         self.user = None
+        self.locked_until = None  # set when the id is locked: the end of the lock
         super().__init__(*args, **kwargs)
+
+    def _locked(self, until):
+        self.locked_until = until
+        return forms.ValidationError(lock_message(until), code="locked")
 
     def clean(self):
         cleaned = super().clean()
@@ -83,10 +93,13 @@ class StaffLoginForm(forms.Form):
         if national_id and password:
             until = services.staff_locked_until(national_id)
             if until:
-                raise forms.ValidationError(lock_message(until), code="locked")
+                raise self._locked(until)
             user = authenticate(self.request, national_id=national_id, password=password)
             if user is None or not user.is_staff or not user.is_active:
                 services.record_staff_failure(national_id)
+                until = services.staff_locked_until(national_id)
+                if until:  # this failure locked the id: say so now, not only at the next try
+                    raise self._locked(until)
                 raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
             self.user = user
         return cleaned

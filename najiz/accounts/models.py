@@ -78,8 +78,9 @@ class NafathChallenge(models.Model):
     """One Nafath-style sign-in request: the site shows `number`, the person picks it in the app.
 
     The `token` is the browser's handle on the request; it lives only in that browser's session.
-    Rejected and expired requests are the failures from which an id's lock is derived
-    (see najiz.accounts.services.nafath_locked_until), so there is no counter to drift.
+    Rejected requests (a wrong number chosen) are the failures from which the lock of an id at a
+    client address is derived (see najiz.accounts.services.nafath_locked_until), so there is no
+    counter to drift. A request left unanswered is no failure: anyone can open one.
     """
 
     class Status(models.TextChoices):
@@ -89,7 +90,7 @@ class NafathChallenge(models.Model):
         EXPIRED = "expired", _("expired")
         CANCELLED = "cancelled", _("cancelled")
 
-    FAILURES = (Status.REJECTED, Status.EXPIRED)
+    FAILURES = (Status.REJECTED,)
 
     national_id = models.CharField(_("national ID / iqama"), max_length=10, validators=[validate_national_id])
     number = models.PositiveSmallIntegerField(_("number"))
@@ -101,6 +102,8 @@ class NafathChallenge(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # When the confirmed request signed the browser in; a request signs in at most once.
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    # Where the request was opened from (najiz.common.addresses): failures count per id and address.
+    client_address = models.CharField(_("client address"), max_length=45, blank=True, default="")
 
     class Meta:
         verbose_name = _("Nafath request")

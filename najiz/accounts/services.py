@@ -8,6 +8,10 @@ all fall within NAFATH_LOCKOUT of the newest one, and stays locked until NAFATH_
 newest failure. Once the lock has ended, one more failure cannot re-lock the id on its own (the
 older failures are then more than NAFATH_LOCKOUT older than it), so a fresh run of failures is
 needed. The same rule governs the staff password sign-in, over PasswordLoginFailure rows.
+
+For Nafath a failure is a wrong number chosen in the app, and failures count per id *and* client
+address: anyone may open requests for an id, so a stranger's requests (unanswered, or refused by
+the holder in the app) lock only the stranger's address, never the holder's own sign-in.
 """
 
 import random
@@ -16,8 +20,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
@@ -27,7 +30,8 @@ from .models import NafathChallenge, PasswordLoginFailure, User
 
 Status = NafathChallenge.Status
 
-# How many requests may wait at once for one id (a shield for the person's app against floods).
+# How many requests may wait at once for one id from one address (a shield for the person's app
+# against floods).
 MAX_PENDING_PER_ID = 3
 SWEEP_BATCH_SIZE = 500
 
@@ -61,20 +65,21 @@ def locked_until_from(failure_times: list[datetime], now: datetime) -> datetime 
     return until if until > now else None
 
 
-def _nafath_failure_times(national_id: str, now: datetime) -> list[datetime]:
+def _nafath_failure_times(national_id: str, client_address: str) -> list[datetime]:
     failures = (
-        NafathChallenge.objects.filter(national_id=national_id)
-        .filter(Q(status__in=NafathChallenge.FAILURES) | Q(status=Status.PENDING, expires_at__lte=now))
-        .annotate(failed_at=Coalesce("decided_at", "expires_at"))
-        .order_by("-failed_at")
-        .values_list("failed_at", flat=True)
+        NafathChallenge.objects.filter(
+            national_id=national_id, client_address=client_address, status__in=NafathChallenge.FAILURES
+        )
+        .order_by("-decided_at")
+        .values_list("decided_at", flat=True)
     )
     return list(failures[: settings.NAFATH_MAX_FAILURES])
 
 
-def nafath_locked_until(national_id: str) -> datetime | None:
+def nafath_locked_until(national_id: str, client_address: str = "") -> datetime | None:
+    """The end of the lock on signing in as `national_id` from `client_address`, or None."""
     now = clock.now()
-    return locked_until_from(_nafath_failure_times(normalize_digits(national_id), now), now)
+    return locked_until_from(_nafath_failure_times(normalize_digits(national_id), client_address), now)
 
 
 def staff_locked_until(national_id: str) -> datetime | None:
@@ -112,11 +117,13 @@ def _registry_person(national_id: str):
 
 
 @transaction.atomic
-def start_nafath_login(national_id: str, *, replacing_token: str | None = None) -> NafathChallenge:
-    """Open a sign-in request for the id and return it, or raise SignInRefused.
+def start_nafath_login(
+    national_id: str, *, client_address: str = "", replacing_token: str | None = None
+) -> NafathChallenge:
+    """Open a sign-in request for the id from `client_address` and return it, or raise SignInRefused.
 
-    `replacing_token` is the browser's previous request, if any: it is cancelled (not a failure),
-    so a person who starts again from the same browser does not count against themselves.
+    `replacing_token` is the browser's previous request, if any: it is cancelled, so the person
+    who starts again from the same browser leaves no request waiting in their app.
     """
     national_id = normalize_digits(national_id)
     if not is_valid_national_id(national_id):
@@ -126,12 +133,15 @@ def start_nafath_login(national_id: str, *, replacing_token: str | None = None) 
         NafathChallenge.objects.filter(token=replacing_token, status=Status.PENDING, expires_at__gt=now).update(
             status=Status.CANCELLED, decided_at=now
         )
-    until = nafath_locked_until(national_id)
+    until = nafath_locked_until(national_id, client_address)
     if until:
         raise _locked_refusal(until)
     if _registry_person(national_id) is None:
         raise SignInRefused(GENERIC_REFUSAL, code="unknown")
-    waiting = NafathChallenge.objects.filter(national_id=national_id, status=Status.PENDING, expires_at__gt=now).count()
+    # Counted per address too, or a stranger keeping three requests open would shut the holder out.
+    waiting = NafathChallenge.objects.filter(
+        national_id=national_id, client_address=client_address, status=Status.PENDING, expires_at__gt=now
+    ).count()
     if waiting >= MAX_PENDING_PER_ID:
         raise SignInRefused(
             _("Requests for this ID are already waiting in the Nafath app. Answer them or wait a minute."), code="busy"
@@ -142,6 +152,7 @@ def start_nafath_login(national_id: str, *, replacing_token: str | None = None) 
         token=secrets.token_urlsafe(32),
         created_at=now,
         expires_at=now + settings.NAFATH_CHALLENGE_TTL,
+        client_address=client_address,
     )
 
 
@@ -257,8 +268,8 @@ def complete_nafath_login(token: str) -> User:
     challenge = NafathChallenge.objects.select_for_update().filter(token=token).first()
     if challenge is None or challenge.status != Status.CONFIRMED or challenge.used_at is not None:
         raise SignInRefused(GENERIC_REFUSAL, code="not_confirmed")
-    until = nafath_locked_until(challenge.national_id)
-    if until:  # the id was locked while this request waited (failures from other browsers)
+    until = nafath_locked_until(challenge.national_id, challenge.client_address)
+    if until:  # locked while this request waited (failures from other browsers at the address)
         raise _locked_refusal(until)
     person = _registry_person(challenge.national_id)
     if person is None:

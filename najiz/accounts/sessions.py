@@ -6,3 +6,7 @@ NAFATH_CHALLENGE = "accounts.nafath_challenge"
 NAFATH_NEXT = "accounts.nafath_next"
 # CR number of the entity the signed-in person acts for; absent when acting for themselves.
 ACTING_AS = "accounts.acting_as"
+# When the person signed in, and when they were last active (Unix seconds): the session ends after
+# SESSION_MAX_AGE and SESSION_IDLE_TIMEOUT respectively (najiz.accounts.session_expiry).
+SIGNED_IN_AT = "accounts.signed_in_at"
+LAST_ACTIVE = "accounts.last_active"

@@ -1,7 +1,10 @@
+import math
+
 from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -11,9 +14,11 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from najiz.common import clock
+from najiz.common.addresses import client_address
 from najiz.common.redirects import safe_next
 
-from . import selectors, services, sessions
+from . import selectors, services, session_expiry, sessions
 from .forms import ActAsForm, NafathStartForm, SimulatorAnswerForm, SimulatorLookupForm, StaffLoginForm, lock_message
 from .models import NafathChallenge
 
@@ -31,6 +36,16 @@ def _refusal_text(refusal: services.SignInRefused) -> str:
     return str(refusal.message)
 
 
+def _sign_in_page(request, template, context, *, locked_until=None):
+    """A sign-in page: 400 when it shows the form again after a refusal (as every form does),
+    429 with Retry-After saying when to try again while the id is locked."""
+    if locked_until:
+        response = render(request, template, context, status=429)
+        response["Retry-After"] = str(max(1, math.ceil((locked_until - clock.now()).total_seconds())))
+        return response
+    return render(request, template, context, status=400 if context["form"].is_bound else 200)
+
+
 # --- Nafath-style sign-in -------------------------------------------------------------------
 
 
@@ -43,18 +58,21 @@ def login(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     form = NafathStartForm(request.POST if request.method == "POST" else None)
+    locked_until = None
     if form.is_valid():
         try:
             challenge = services.start_nafath_login(
-                form.cleaned_data["national_id"], replacing_token=request.session.get(sessions.NAFATH_CHALLENGE)
+                form.cleaned_data["national_id"], client_address=client_address(request),
+                replacing_token=request.session.get(sessions.NAFATH_CHALLENGE),
             )
         except services.SignInRefused as refusal:
             form.add_error("national_id", _refusal_text(refusal))
+            locked_until = refusal.locked_until
         else:
             request.session[sessions.NAFATH_CHALLENGE] = challenge.token
             request.session[sessions.NAFATH_NEXT] = next_url
             return redirect("accounts:nafath_wait")
-    return render(request, "accounts/login.html", {"form": form, "next": next_url or ""})
+    return _sign_in_page(request, "accounts/login.html", {"form": form, "next": next_url or ""}, locked_until=locked_until)
 
 
 def _forget_challenge(request):
@@ -86,7 +104,11 @@ def _status_context(request):
     elif challenge.status == Status.CONFIRMED:
         context["redirect_to"], context["message"] = _sign_in(request, challenge)
     elif challenge.status == Status.REJECTED:
-        context["message"] = _("The number chosen was wrong, so the request was refused. Start again.")
+        until = services.nafath_locked_until(challenge.national_id, challenge.client_address)
+        if until:  # this refusal locked the id here: say until when, rather than "start again"
+            context["message"] = lock_message(until)
+        else:
+            context["message"] = _("The number chosen was wrong, so the request was refused. Start again.")
     elif challenge.status == Status.EXPIRED:
         context["message"] = _("The request expired before it was confirmed. Try again.")
     else:
@@ -135,7 +157,9 @@ def staff_login(request):
         services.clear_staff_failures(form.cleaned_data["national_id"])
         auth_login(request, form.user, backend=MODEL_BACKEND)
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/staff_login.html", {"form": form, "next": next_url or ""})
+    return _sign_in_page(
+        request, "accounts/staff_login.html", {"form": form, "next": next_url or ""}, locked_until=form.locked_until
+    )
 
 
 @require_POST
@@ -145,6 +169,37 @@ def logout(request):
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return redirect(target)
+
+
+# --- the session's end ----------------------------------------------------------------------
+
+SESSION_WARNING = "accounts/_session_warning.html"
+
+
+@never_cache
+@require_GET
+def session_status(request):
+    """The warning, afresh (htmx, a background request): hidden until the session's end is near.
+
+    Once the session has ended the middleware answers instead, sending the page to the sign-in."""
+    if not request.user.is_authenticated:
+        target = resolve_url(settings.LOGIN_URL)
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    if not request.htmx:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, SESSION_WARNING)
+
+
+@never_cache
+@require_POST
+def session_extend(request):
+    """The warning's "stay signed in": activity, so the idle time starts again."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(_next_from(request) or reverse(settings.LOGIN_REDIRECT_URL))
+    session_expiry.record_activity(request.session, clock.now(), force=True)
+    if request.htmx:
+        return render(request, SESSION_WARNING)
+    return redirect(_next_from(request) or safe_next(request, request.headers.get("referer")) or settings.LOGIN_REDIRECT_URL)
 
 
 # --- acting as an entity --------------------------------------------------------------------

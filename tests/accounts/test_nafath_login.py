@@ -20,6 +20,8 @@ from .conftest import HX, answer, fail_once, latest_challenge, poll, start, wron
 
 pytestmark = pytest.mark.django_db
 Status = NafathChallenge.Status
+LOCAL = "127.0.0.1"  # the test client's address
+STRANGER = "203.0.113.9"
 
 
 def text(msgid):
@@ -181,7 +183,7 @@ def test_starting_again_in_the_same_browser_cancels_the_previous_request(client,
     start(client, person.national_id)
     first.refresh_from_db()
     assert first.status == Status.CANCELLED
-    assert services.nafath_locked_until(person.national_id) is None
+    assert services.nafath_locked_until(person.national_id, LOCAL) is None
 
 
 def test_another_browser_cannot_use_the_request(client, phone, person):
@@ -202,20 +204,23 @@ def test_five_failures_lock_the_id_and_the_lock_ends(client, phone, person, trav
     for _ in range(settings.NAFATH_MAX_FAILURES):
         fail_once(client, phone, person.national_id)
 
-    until = services.nafath_locked_until(person.national_id)
+    until = services.nafath_locked_until(person.national_id, LOCAL)
     assert until is not None
     count = NafathChallenge.objects.count()
     refused = start(client, person.national_id)
-    assert refused.status_code == 200
+    assert refused.status_code == 429
     assert escape(lock_message(until)) in refused.content.decode()
     assert NafathChallenge.objects.count() == count  # no request opened while locked
-    assert timezone.localtime(until).strftime("%H:%M") in refused.content.decode()
+    # The time shown is the end of the lock, to the next minute.
+    shown = timezone.localtime(until).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    assert shown.strftime("%H:%M") in refused.content.decode() and shown >= until > shown - timedelta(minutes=1)
+    assert 0 < int(refused["Retry-After"]) <= settings.NAFATH_LOCKOUT.total_seconds()
 
     with travel(settings.NAFATH_LOCKOUT - timedelta(seconds=5)):
-        assert start(client, person.national_id).status_code == 200
+        assert start(client, person.national_id).status_code == 429
 
     with travel(settings.NAFATH_LOCKOUT + timedelta(seconds=1)):
-        assert services.nafath_locked_until(person.national_id) is None
+        assert services.nafath_locked_until(person.national_id, LOCAL) is None
         response = start(client, person.national_id)
         assert response.status_code == 302
         challenge = latest_challenge(person.national_id)
@@ -225,7 +230,7 @@ def test_five_failures_lock_the_id_and_the_lock_ends(client, phone, person, trav
         # One more failure after the lock does not lock the id again by itself.
         other = Client()
         fail_once(other, phone, person.national_id)
-        assert services.nafath_locked_until(person.national_id) is None
+        assert services.nafath_locked_until(person.national_id, LOCAL) is None
 
 
 def test_the_sixth_attempt_is_refused_even_with_the_right_number(client, phone, person):
@@ -234,7 +239,7 @@ def test_the_sixth_attempt_is_refused_even_with_the_right_number(client, phone, 
     opened_early = latest_challenge(person.national_id)
     for _ in range(settings.NAFATH_MAX_FAILURES):
         fail_once(client, phone, person.national_id)
-    until = services.nafath_locked_until(person.national_id)
+    until = services.nafath_locked_until(person.national_id, LOCAL)
 
     assert escape(lock_message(until)) in start(client, person.national_id).content.decode()
 
@@ -245,15 +250,57 @@ def test_the_sixth_attempt_is_refused_even_with_the_right_number(client, phone, 
     assert "_auth_user_id" not in early.session and "_auth_user_id" not in client.session
 
 
-def test_expired_requests_count_as_failures(client, person, travel):
-    for index in range(settings.NAFATH_MAX_FAILURES):
-        with travel(timedelta(seconds=61 * index)):
+def test_unanswered_requests_are_no_failures(client, phone, person, travel):
+    # Three sign-ins abandoned, two more a minute later: anyone knowing the id can do this.
+    for _ in range(3):
+        assert start(Client(), person.national_id).status_code == 302
+    with travel(timedelta(seconds=61)):
+        for _ in range(2):
             assert start(Client(), person.national_id).status_code == 302
-    # Not swept, not polled: still derived as failures once their time is up.
-    with travel(timedelta(seconds=61 * settings.NAFATH_MAX_FAILURES)):
-        assert NafathChallenge.objects.filter(status=Status.PENDING).count() == settings.NAFATH_MAX_FAILURES
-        assert services.nafath_locked_until(person.national_id) is not None
-        assert start(client, person.national_id).status_code == 200
+    with travel(timedelta(seconds=122)):
+        assert services.nafath_locked_until(person.national_id, LOCAL) is None
+        assert start(client, person.national_id).status_code == 302
+        challenge = latest_challenge(person.national_id)
+        answer(phone, challenge, challenge.number)
+        assert poll(client)["HX-Redirect"] == reverse("home")
+
+
+def test_a_stranger_elsewhere_cannot_lock_the_holder_out(client, phone, person):
+    stranger = Client(REMOTE_ADDR=STRANGER)
+    for _ in range(settings.NAFATH_MAX_FAILURES):
+        fail_once(stranger, phone, person.national_id)  # the holder refuses the requests in the app
+    assert services.nafath_locked_until(person.national_id, STRANGER) is not None
+    assert start(stranger, person.national_id).status_code == 429
+
+    assert services.nafath_locked_until(person.national_id, LOCAL) is None
+    assert start(client, person.national_id).status_code == 302
+    challenge = latest_challenge(person.national_id)
+    assert challenge.client_address == LOCAL
+    answer(phone, challenge, challenge.number)
+    assert poll(client)["HX-Redirect"] == reverse("home")
+
+
+def test_a_stranger_keeping_requests_open_does_not_make_the_holder_wait(client, person):
+    stranger = Client(REMOTE_ADDR=STRANGER)
+    for _ in range(services.MAX_PENDING_PER_ID):
+        assert start(Client(REMOTE_ADDR=STRANGER), person.national_id).status_code == 302
+    busy = text("Requests for this ID are already waiting in the Nafath app. Answer them or wait a minute.")
+    refused = start(stranger, person.national_id)
+    assert refused.status_code == 400 and busy in refused.content.decode()  # for the stranger only
+    assert start(client, person.national_id).status_code == 302
+
+
+def test_the_refusal_that_locks_says_until_when(client, phone, person):
+    for _ in range(settings.NAFATH_MAX_FAILURES - 1):
+        fail_once(client, phone, person.national_id)
+    assert start(client, person.national_id).status_code == 302
+    challenge = latest_challenge(person.national_id)
+    answer(phone, challenge, wrong_number(challenge))
+    until = services.nafath_locked_until(person.national_id, LOCAL)
+    assert until is not None
+    body = poll(client).content.decode()
+    assert escape(lock_message(until)) in body
+    assert text("The number chosen was wrong, so the request was refused. Start again.") not in body
 
 
 def test_failures_spread_wider_than_the_window_do_not_lock(client, phone, person, travel):
@@ -262,7 +309,7 @@ def test_failures_spread_wider_than_the_window_do_not_lock(client, phone, person
         with travel(step * index):
             fail_once(Client(), phone, person.national_id)
     with travel(step * (settings.NAFATH_MAX_FAILURES - 1)):
-        assert services.nafath_locked_until(person.national_id) is None
+        assert services.nafath_locked_until(person.national_id, LOCAL) is None
 
 
 def test_too_many_waiting_requests_are_refused(person):
@@ -293,7 +340,7 @@ BAD_IDS = [
 @pytest.mark.parametrize("bad", BAD_IDS, ids=range(len(BAD_IDS)))
 def test_malformed_ids_give_a_form_error(client, bad):
     response = start(client, bad)
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert form.errors.get("national_id")
     body = response.content.decode()
@@ -318,7 +365,7 @@ def test_unknown_and_deceased_people_get_the_same_generic_refusal(client):
     first = start(client, unknown)
     second = start(client, deceased.national_id)
     generic = text(str(services.GENERIC_REFUSAL))
-    assert first.status_code == second.status_code == 200
+    assert first.status_code == second.status_code == 400
     assert generic in first.content.decode() and generic in second.content.decode()
     assert first.context["form"].errors == second.context["form"].errors
     assert NafathChallenge.objects.count() == 0

@@ -53,7 +53,7 @@ def test_refusals_look_the_same(client, case):
         judge.is_active = False
         judge.save()
     response = sign_in(client, national_id, password)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "_auth_user_id" not in client.session
     assert escape(str(StaffLoginForm.error_messages["invalid_login"])) in response.content.decode()
     assert 'role="alert"' in response.content.decode()
@@ -63,7 +63,7 @@ def test_refusals_look_the_same(client, case):
 @pytest.mark.parametrize("bad", ["abc", "", "1" * 3000, "1234567890", "' OR 1=1 --"])
 def test_malformed_ids_give_a_form_error(client, bad):
     response = sign_in(client, bad, "whatever")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["national_id"]
     assert PasswordLoginFailure.objects.count() == 0
 
@@ -76,7 +76,9 @@ def test_repeated_failures_lock_the_staff_sign_in(client, travel):
     assert until is not None
 
     refused = sign_in(client, judge.national_id, STAFF_PASSWORD)
+    assert refused.status_code == 429
     assert escape(lock_message(until)) in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= settings.NAFATH_LOCKOUT.total_seconds()
     assert "_auth_user_id" not in client.session
     # Attempts during the lock are not counted (and do not lengthen it).
     assert PasswordLoginFailure.objects.count() == settings.NAFATH_MAX_FAILURES
@@ -85,6 +87,19 @@ def test_repeated_failures_lock_the_staff_sign_in(client, travel):
         response = sign_in(client, judge.national_id, STAFF_PASSWORD)
         assert response.status_code == 302
     assert PasswordLoginFailure.objects.count() == 0  # a successful sign-in clears the failures
+
+
+def test_the_failure_that_locks_says_until_when(client):
+    judge = StaffUserFactory()
+    for _ in range(settings.NAFATH_MAX_FAILURES - 1):
+        sign_in(client, judge.national_id, "wrong")
+    response = sign_in(client, judge.national_id, "wrong")
+    until = services.staff_locked_until(judge.national_id)
+    assert until is not None
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    body = response.content.decode()
+    assert escape(lock_message(until)) in body
+    assert escape(str(StaffLoginForm.error_messages["invalid_login"])) not in body
 
 
 def test_one_id_locked_does_not_lock_another(client):

@@ -35,14 +35,18 @@ def parties():
     return p
 
 
-def signed_in_page(browser, live_server, user):
+def sign_in(context, live_server, user):
     from django.test import Client
 
-    context = browser.new_context(base_url=live_server.url, locale="ar-SA", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
     client = Client()
     client.force_login(user)
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+
+
+def signed_in_page(browser, live_server, user):
+    context = browser.new_context(base_url=live_server.url, locale="ar-SA", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    sign_in(context, live_server, user)
     return context, context.new_page()
 
 
@@ -93,6 +97,7 @@ def test_issue_accept_and_enforce_in_one_step(page, live_server, login_as, brows
 
         # --- the due date passes; the creditor files in one step --------------------------------
         with travel(timedelta(days=31)):
+            sign_in(creditor_context, live_server, parties.creditor_user)  # a month later: a new session
             creditor.reload()
             creditor.get_by_test_id("file-enforcement").click()
             creditor.wait_for_url(re.compile(rf"/instruments/{number}/enforce/$"))

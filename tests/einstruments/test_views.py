@@ -124,6 +124,7 @@ def test_one_step_enforcement_over_http(client, parties, travel, django_capture_
     client.force_login(parties.creditor_user)
     assert b"file-enforcement" not in client.get(reverse("einstruments:detail", args=[note.number])).content
     with travel(timedelta(days=4)):
+        client.force_login(parties.creditor_user)  # days later, signed in again: sessions last hours
         assert b"file-enforcement" in client.get(reverse("einstruments:detail", args=[note.number])).content
         page = client.get(reverse("einstruments:enforce", args=[note.number]))
         assert page.status_code == 200 and parties.creditor_account.iban in page.content.decode()

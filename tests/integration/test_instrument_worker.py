@@ -19,8 +19,8 @@ pytestmark = pytest.mark.integration
 
 def test_past_due_note_enforced_in_one_step_reaches_the_order(celery_worker, parties, client, travel):  # noqa: F811
     note = active_note(parties, days=7)
-    client.force_login(parties.creditor_user)
     with travel(timedelta(days=8)):
+        client.force_login(parties.creditor_user)  # signed in once the note is due: sessions last hours
         response = client.post(reverse("einstruments:enforce", args=[note.number]), {"iban": parties.creditor_account.iban})
         assert response.status_code == 302, response.content.decode()[:2000]
         note = PromissoryNote.objects.get(pk=note.pk)

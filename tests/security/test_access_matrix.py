@@ -33,6 +33,8 @@ EXPECTED = {
     "accounts/staff-login/": (200, 200, 200, 200, 200, 200, 200),
     "accounts/logout/": (405, 405, 405, 405, 405, 405, 405),
     "accounts/act-as/": (302, 405, 405, 405, 405, 405, 405),
+    "accounts/session/": (302, 302, 302, 302, 302, 302, 302),  # an htmx fragment: a plain GET goes elsewhere
+    "accounts/session/extend/": (405, 405, 405, 405, 405, 405, 405),
     # -- enforcement --
     "enforcement/": (302, 200, 200, 200, 200, 200, 200),
     "enforcement/dashboard/": (302, 200, 200, 200, 200, 200, 200),
