@@ -1,4 +1,4 @@
-"""Eligibility rules of the electronic conveyance (DESIGN.md §7; شروط الإفراغ العقاري).
+"""Eligibility rules of the electronic conveyance (docs/design.md §7; شروط الإفراغ العقاري).
 
 Each rule is a small function of the inputs snapshot (conveyance.eligibility.gather_inputs) and
 returns a RuleResult; all are run and all are recorded. Rules never query. They run when the

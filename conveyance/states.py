@@ -1,4 +1,4 @@
-"""The conveyance's states and the moves allowed between them (DESIGN.md §7).
+"""The conveyance's states and the moves allowed between them (docs/design.md §7).
 
 draft → submitted → checked ─┬→ rejected (reasons)
                              └→ awaiting_consents → awaiting_buyer ─┬→ declined / expired

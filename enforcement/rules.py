@@ -1,4 +1,4 @@
-"""Automatic checks of the virtual enforcement court (DESIGN.md §6).
+"""Automatic checks of the virtual enforcement court (docs/design.md §6).
 
 Each rule is a small function of the *inputs snapshot* (plain JSON facts gathered from the
 registries at the time of the step, see enforcement.audit.gather_inputs) and returns a

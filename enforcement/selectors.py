@@ -1,6 +1,6 @@
 """Read side of enforcement: which requests a signed-in person may see, and how to load them.
 
-Visibility (DESIGN.md §5): a request for a person is seen by the person who filed it, a request
+Visibility (docs/design.md §5): a request for a person is seen by the person who filed it, a request
 for an entity by its current representatives while they act as it (najiz.accounts.parties), and by
 its debtors (their portal account or national id, or the debtor entity they act as). Filing an
 entity's request gives no access of one's own. Everyone else gets 404, whether it exists or not.

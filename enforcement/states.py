@@ -1,4 +1,4 @@
-"""The enforcement request's states and the moves allowed between them (DESIGN.md §6).
+"""The enforcement request's states and the moves allowed between them (docs/design.md §6).
 
 draft → submitted → audited ─┬→ rejected
                              └→ accepted → referred → order_issued ─┬→ settled → closed

@@ -1,4 +1,4 @@
-"""The settings modes of DESIGN.md §3, each checked in a fresh process."""
+"""The settings modes of docs/design.md §3, each checked in a fresh process."""
 
 import os
 import subprocess

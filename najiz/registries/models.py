@@ -1,4 +1,4 @@
-"""Stand-ins for the government registries the portal links to (DESIGN.md §4).
+"""Stand-ins for the government registries the portal links to (docs/design.md §4).
 
 civil (Person), commercial (Entity), instruments, banks, real estate (Deed, Encumbrance), powers
 of attorney, inheritance (HeirsDeed), and the restriction registries (travel bans, stops on

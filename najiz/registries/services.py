@@ -1,4 +1,4 @@
-"""The only way other apps reach the registries (DESIGN.md §4).
+"""The only way other apps reach the registries (docs/design.md §4).
 
 Look-ups (`person`, `entity`, `instrument`, `account`, `deed`, `poa`, `heirs_deed`, ...) accept
 any input and answer None for what is malformed or unknown. Commands take a `ref` (the case

@@ -1,4 +1,4 @@
-"""Each eligibility rule of DESIGN.md §7 failing alone, through filing and the automatic check."""
+"""Each eligibility rule of docs/design.md §7 failing alone, through filing and the automatic check."""
 
 from datetime import timedelta
 from decimal import Decimal
