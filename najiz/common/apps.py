@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CommonConfig(AppConfig):
     name = "najiz.common"
     label = "common"
+
+    def ready(self):
+        from . import converters
+
+        converters.register()
