@@ -157,7 +157,8 @@ def test_verification_page_shows_the_old_deed_as_no_longer_current(client, sale,
     wrong = client.get(reverse("verify:deed", args=[new_number]) + "?code=XXXXX-XXXXX").content.decode()
     assert "غير مطابق" in wrong
     assert client.get(reverse("verify:deed", args=["999"])).status_code == 404
-    assert client.get("/verify/deed/abc%00").status_code == 404
+    assert client.get("/verify/deed/abc%ff").status_code == 404
+    assert client.get("/verify/deed/abc%00").status_code == 400  # NUL: refused before any page
     # the buyer downloads the new deed; the QR and code are in it
     client.force_login(sale.buyer_user)
     detail = client.get(reverse("conveyance:detail", args=[conveyance.number])).content.decode()

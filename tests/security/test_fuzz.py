@@ -237,10 +237,11 @@ def test_staff_sign_in_with_a_next_that_is_not_a_path_is_not_a_500(world):
 
 @pytest.mark.parametrize("path", ["/api/v1/requests/{}", "/api/v1/requests/{}/invoices", "/api/v1/requests/{}/payments",
                                   "/api/v1/conveyances/{}"])
-def test_a_case_number_with_a_nul_byte_is_not_found_not_a_500(world, path):
+def test_a_case_number_with_a_nul_byte_is_refused_not_a_500(world, path):
     from .test_api_matrix import entity_request
 
     ent = entity_request(world)
     client = client_for(world, "anonymous")
     response = client.get(path.format("EN-%00"), HTTP_AUTHORIZATION=f"Bearer {ent.secret}")
-    assert response.status_code == 404, response.content[:300]
+    assert response.status_code == 400, response.content[:300]
+    assert response["Content-Type"].startswith("application/problem+json")
