@@ -18,6 +18,7 @@ from ninja import Header, NinjaAPI, Query
 from ninja.parser import Parser
 from ninja.responses import Status
 
+from najiz.common.money import Amount
 from najiz.registries import services as registries
 
 from . import problems, selectors, services
@@ -195,7 +196,7 @@ def list_requests(
     status: str | None = Query(None, description="Public status: new, under_enforcement, partially_executed, executed, rejected, withdrawn, suspended."),
     submitted_from: date | None = Query(None), submitted_to: date | None = Query(None),
     debtor: str | None = Query(None, max_length=10, description="National ID, iqama or CR number of a debtor."),
-    amount_min: Decimal | None = Query(None, ge=0), amount_max: Decimal | None = Query(None, ge=0),
+    amount_min: Amount | None = Query(None), amount_max: Amount | None = Query(None),
     page: int = Query(1, ge=1, le=100000), page_size: int = Query(50, ge=1, le=200),
 ):
     from enforcement.states import PublicStatus

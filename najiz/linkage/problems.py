@@ -79,6 +79,8 @@ def validation_errors(errors) -> tuple[int, str, str, list]:
             message = _("This value does not have an acceptable length or form.")
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             message = _("This value is out of range.")
+        elif kind == "amount":
+            message = _("Enter an amount in riyals, e.g. 1500.00.")
         elif kind.startswith("decimal") or kind in ("int_parsing", "int_type", "float_parsing"):
             message = _("Enter a number.")
         elif kind.startswith("date"):

@@ -53,6 +53,9 @@ def test_live_validation_shows_the_buyer_name_and_errors(client, sale):
     assert "للأفراد فقط" in refused
     price = client.post(reverse("conveyance:validate", args=["price"]), {"price": "5000000.01"}).content.decode()
     assert "5,000,000.00" in price
+    for typed in ("1e5", "8.5E5", "850,00"):  # no exponent, no misplaced separator
+        assert "field-errors" in client.post(reverse("conveyance:validate", args=["price"]), {"price": typed}).content.decode()
+    assert "field-errors" not in client.post(reverse("conveyance:validate", args=["price"]), {"price": "850,000"}).content.decode()
     deed = client.post(reverse("conveyance:validate", args=["deed_number"]), {"capacity": "owner", "deed_number": sale.deed.number})
     assert "حي النرجس" in deed.content.decode()
     assert client.post(reverse("conveyance:validate", args=["nope"]), {}).status_code == 404

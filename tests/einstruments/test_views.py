@@ -81,6 +81,7 @@ def test_issue_form_rejects_bad_input_without_a_server_error(client, parties):
         {"creditor_id": "\x01junk", "amount": "NaN", "due_date": "2020-99-99", "place": "mars"},
         {"creditor_id": parties.debtor.national_id, "amount": "-5", "due_date": "2001-01-01", "place": "riyadh"},
         {"creditor_id": "1" * 50, "amount": "1e400", "due_date": "x", "place": "riyadh", "guarantor_id": "abc"},
+        {"creditor_id": parties.creditor.national_id, "amount": "2.5e3", "due_date": "2099-01-01", "place": "riyadh"},
     ):
         response = client.post(reverse("einstruments:new"), data)
         assert response.status_code == 200

@@ -75,6 +75,15 @@ def test_submission_validates_everything_again(creditor_client, case):
     assert not EnforcementRequest.objects.exists()
 
 
+@pytest.mark.parametrize("amount", ["1e3", "2.5E3", "1,00", "5000.001"])
+def test_an_amount_in_exponent_notation_or_misgrouped_is_refused(creditor_client, case, amount):
+    response = creditor_client.post(NEW, form_data(case, amount=amount))
+    assert response.status_code == 400
+    assert "amount" in response.context["form"].errors
+    assert not EnforcementRequest.objects.filter(filed_by=case.user).exists()
+    assert "field-errors" in validate(creditor_client, "amount", amount=amount).content.decode()
+
+
 def test_amount_above_the_instrument_is_refused(creditor_client, case):
     response = creditor_client.post(NEW, form_data(case, amount="9000.00"))
     assert response.status_code == 400
