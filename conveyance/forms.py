@@ -6,7 +6,7 @@ the id is a valid one found in the civil registry (so the seller can check whom 
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common.identifiers import is_valid_national_id, normalize_digits
+from najiz.common.money import parse_amount
 from najiz.registries import services as registries
 
 from .states import Capacity, PaymentMethod
@@ -139,14 +140,10 @@ class ConveyanceForm(forms.Form):
         return value
 
     def clean_price(self):
-        text = normalize_digits(self.cleaned_data["price"]).replace(",", "").replace("٫", ".").strip()
         try:
-            price = Decimal(text)
-            exact = price.is_finite() and abs(price) < Decimal("1e12") and price == price.quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            exact = False
-        if not exact:
-            raise forms.ValidationError(_("Enter the price in riyals, e.g. 850000.00."), code="invalid")
+            price = parse_amount(self.cleaned_data["price"])
+        except ValueError:
+            raise forms.ValidationError(_("Enter the price in riyals, e.g. 850000.00."), code="invalid") from None
         if price <= 0:
             raise forms.ValidationError(_("The price must be more than zero."), code="not_positive")
         if price > max_price():
@@ -154,7 +151,7 @@ class ConveyanceForm(forms.Form):
                 _("The price may not exceed %(limit)s SAR in an electronic conveyance."), code="over_limit",
                 params={"limit": f"{max_price():,.2f}"},
             )
-        return price.quantize(Decimal("0.01"))
+        return price
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,6 @@ from . import views
 
 app_name = "verify"
 urlpatterns = [
-    path("deed/<str:number>", views.verify_deed, name="deed"),
-    path("deed/<str:number>/", views.verify_deed, name="deed_slash"),
+    path("deed/<deed:number>", views.verify_deed, name="deed"),
+    path("deed/<deed:number>/", views.verify_deed, name="deed_slash"),
 ]

@@ -7,19 +7,18 @@ name is shown only when the number is a debtor on such an instrument.
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common.identifiers import is_valid_national_id, is_valid_saudi_iban, normalize_digits, normalize_iban
+from najiz.common.money import AmountField, parse_amount
 from najiz.registries import services as registries
 
 MAX_DEBTORS = 10
 LIVE_FIELDS = ("instrument_number", "debtor_ids", "amount", "iban")
 CR_RE = re.compile(r"^\d{10}$")
-MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def split_ids(value) -> list[str]:
@@ -55,10 +54,7 @@ class FilingForm(forms.Form):
         label=_("Debtor ID or CR number"), max_length=200,
         help_text=_("One or more national IDs, iqama or commercial registration numbers, separated by commas or spaces."),
     )
-    amount = forms.DecimalField(
-        label=_("Amount claimed (SAR)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_AMOUNT,
-        localize=False,
-    )
+    amount = AmountField(label=_("Amount claimed (SAR)"))
     iban = forms.CharField(
         label=_("Your IBAN for disbursement"), max_length=40,
         help_text=_("Saudi IBAN of an account held by the creditor: 24 characters starting with SA."),
@@ -166,14 +162,9 @@ class FilingForm(forms.Form):
     def draft_values(self) -> dict:
         """What can be kept of the input as typed, valid or not (call after is_valid())."""
         data = {name: printable(self.data.get(name, ""))[:200] for name in LIVE_FIELDS}
-        amount = None
         try:
-            raw = normalize_digits(data.get("amount", "")).replace(",", "")
-            if raw:
-                value = Decimal(raw).quantize(Decimal("0.01"))
-                if Decimal("0") <= value <= MAX_AMOUNT:
-                    amount = value
-        except (InvalidOperation, ValueError, TypeError):
+            amount = parse_amount(data.get("amount", "")) if data.get("amount", "").strip() else None
+        except ValueError:
             amount = None
         ids = [value for value in split_ids(data.get("debtor_ids", "")) if len(value) <= 10][:MAX_DEBTORS]
         return {
@@ -194,23 +185,6 @@ class FilingForm(forms.Form):
 
 
 # --- the creditor's actions on a request ---------------------------------------------------------
-
-
-class AmountField(forms.DecimalField):
-    """A SAR amount typed with Latin or Arabic-Indic digits, thousands commas allowed."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0.01"))
-        kwargs.setdefault("max_value", MAX_AMOUNT)
-        super().__init__(localize=False, **kwargs)
-        self.widget = forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal", "autocomplete": "off", "class": "input"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = printable(normalize_digits(value)).replace(",", "").replace("٬", "").replace("٫", ".").strip()
-        return super().to_python(value)
 
 
 class _ActionForm(forms.Form):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
 from najiz.common.identifiers import luhn_ok, normalize_digits
+from najiz.common.money import AmountField
 
 from . import gateway, services
 from .models import PaymentMethod
@@ -13,13 +14,12 @@ class PayInvoiceForm(forms.Form):
     """How much to pay now: any amount up to the outstanding if the invoice allows partial
     payments, otherwise exactly the outstanding."""
 
-    amount = forms.CharField(label=_("Amount to pay (SAR)"), max_length=20)
+    amount = AmountField(label=_("Amount to pay (SAR)"))
 
     def __init__(self, *args, invoice, **kwargs):
         self.invoice = invoice
         super().__init__(*args, **kwargs)
         self.fields["amount"].initial = invoice.outstanding
-        self.fields["amount"].widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
         if not invoice.allow_partial:
             self.fields["amount"].widget.attrs["readonly"] = True
             self.fields["amount"].help_text = _("This invoice must be paid in full.")
@@ -27,7 +27,7 @@ class PayInvoiceForm(forms.Form):
             self.fields["amount"].help_text = _("You may pay part of the amount now and the rest later.")
 
     def clean_amount(self):
-        return gateway.check_amount(self.invoice, normalize_digits(self.cleaned_data["amount"]).replace("٫", "."))
+        return gateway.check_amount(self.invoice, self.cleaned_data["amount"])
 
 
 class MethodForm(forms.Form):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
 from najiz.common.identifiers import is_valid_saudi_iban, luhn_check_digit, normalize_iban
+from najiz.common.money import parse_amount
 from najiz.common.tasks import enqueue, enqueue_on_commit
 
 from . import conf, signals
@@ -51,7 +52,6 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("1000000000000")  # what DecimalField(max_digits=14, decimal_places=2) holds
 
 
 class LedgerImbalance(ValueError):
@@ -59,17 +59,14 @@ class LedgerImbalance(ValueError):
 
 
 def to_money(value) -> Decimal:
-    """Decimal SAR with two places; refuses floats, junk and more than two decimal places."""
+    """Decimal SAR with two places, signed (ledger entries are); refuses floats, junk, exponents
+    and more than two decimal places (money.parse_amount)."""
     if isinstance(value, float):
         raise TypeError("money is never a float")
     try:
-        amount = Decimal(str(value).strip())
-        exact = amount.is_finite() and abs(amount) < MAX_AMOUNT and amount == amount.quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError):
-        exact = False
-    if not exact:
-        raise ValidationError(_("Enter an amount in riyals, e.g. 1500.00."), code="invalid_amount")
-    return amount.quantize(CENT)
+        return parse_amount(value, signed=True)
+    except ValueError:
+        raise ValidationError(_("Enter an amount in riyals, e.g. 1500.00."), code="invalid_amount") from None
 
 
 # --- Ledger ---------------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from . import views
 app_name = "payments"
 urlpatterns = [
     path("", views.invoice_list, name="invoice_list"),
-    path("invoices/<str:bill_number>/", views.invoice_detail, name="invoice_detail"),
-    path("invoices/<str:bill_number>/pay/", views.pay, name="pay"),
-    path("invoices/<str:bill_number>.pdf", views.invoice_pdf, name="invoice_pdf"),
+    path("invoices/<bill:bill_number>/", views.invoice_detail, name="invoice_detail"),
+    path("invoices/<bill:bill_number>/pay/", views.pay, name="pay"),
+    path("invoices/<bill:bill_number>.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("receipts/<int:pk>.pdf", views.receipt, name="receipt"),
     path("callback/", views.callback, name="callback"),
 ]

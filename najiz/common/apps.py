@@ -6,4 +6,7 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self):
+        from . import converters
+
+        converters.register()
         from . import checks  # noqa: F401  (registers the deployment checks)

@@ -1,18 +1,26 @@
 """Money: Saudi riyals as `Decimal` with two places (halalas), never float.
 
-* `to_sar(value)` turns user or stored input into a SAR amount;
+* `to_sar(value)` turns stored or computed values into a SAR amount;
+* `parse_amount(text)` reads an amount a person typed or a client sent, strictly; `AmountField`
+  (forms) and `Amount` (API schemas) are built on it;
 * `format_sar(amount, lang)` renders it for people ("1,234.50 ر.س" / "SAR 1,234.50");
 * `split_by_shares(amount, shares)` divides an amount by shares so the parts add up exactly;
 * `MoneyField()` is the model field every amount uses (max_digits=14, decimal_places=2).
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from math import floor
+from typing import Annotated
 
+from django import forms
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from najiz.common.identifiers import normalize_digits
 
@@ -25,6 +33,11 @@ MAX_AMOUNT = Decimal("999999999999.99")  # the largest value a MoneyField holds
 # Thousands / decimal separators people type, Arabic ones included.
 _SEPARATORS = str.maketrans({",": None, "\u066c": None, "\u066b": "."})  # , ٬ ٫
 LRM = "\u200e"  # keeps a leading minus sign on the left of the number inside Arabic text
+
+# What people and clients may type: thousands separators only where they belong, at most two places.
+AMOUNT_RE = re.compile(r"(?P<sign>-?)(?P<riyals>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<halalas>[0-9]{1,2}))?")
+AMOUNT_PATTERN = r"^([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?$"  # the same, unsigned, for API schemas
+_ARABIC_SEPARATORS = str.maketrans({"\u066c": ",", "\u066b": "."})  # ٬ ٫
 
 
 def to_sar(value) -> Decimal:
@@ -55,6 +68,70 @@ def to_sar(value) -> Decimal:
     except InvalidOperation:
         raise ValueError(f"amount out of range: {value!r}") from None
     return amount if amount else ZERO  # no "-0.00"
+
+
+def parse_amount(value, *, signed: bool = False) -> Decimal:
+    """An amount a person typed or a client sent, as a Decimal with two places.
+
+    Text is digits (Arabic-Indic ones too) with thousands separators only where they belong
+    ("1,250,000") and a decimal point with at most two places; a minus sign only when `signed`.
+    No exponent ("1e3"), NaN or Infinity. Decimal and int are taken as they are, under the same
+    limits. Beyond MAX_AMOUNT either way, or anything else: ValueError.
+    """
+    if isinstance(value, str):
+        found = AMOUNT_RE.fullmatch(normalize_digits(value).translate(_ARABIC_SEPARATORS))
+        if found is None:
+            raise ValueError(f"not an amount: {value!r}")
+        number = Decimal(f"{found['sign']}{found['riyals'].replace(',', '')}.{found['halalas'] or '0'}")
+    elif isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
+        number = Decimal(value)
+    else:
+        raise ValueError(f"not an amount: {value!r}")
+    if not number.is_finite() or abs(number) > MAX_AMOUNT or number != number.quantize(HALALA):
+        raise ValueError(f"not an amount of at most {MAX_AMOUNT} with two places: {value!r}")
+    if number < 0 and not signed:
+        raise ValueError(f"a negative amount: {value!r}")
+    return number.quantize(HALALA) if number else ZERO
+
+
+class AmountField(forms.DecimalField):
+    """A form's SAR amount, read by `parse_amount`; signed only when `min_value` allows it."""
+
+    default_error_messages = {"invalid": _("Enter an amount in riyals, e.g. 1500.00.")}
+
+    def __init__(self, *, min_value=HALALA, max_value=MAX_AMOUNT, **kwargs):
+        kwargs.setdefault("max_digits", MAX_DIGITS)
+        kwargs.setdefault("decimal_places", DECIMAL_PLACES)
+        super().__init__(min_value=min_value, max_value=max_value, localize=False, **kwargs)
+        self.widget = forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal", "autocomplete": "off", "class": "input"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_amount(value if isinstance(value, Decimal) else str(value),
+                                signed=self.min_value is None or self.min_value < 0)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def _amount_from_client(value) -> Decimal:
+    try:
+        if not isinstance(value, str | Decimal):  # sent as text; a Decimal is one built in code
+            raise ValueError("amounts are strings")
+        return parse_amount(value)
+    except ValueError:
+        raise PydanticCustomError("amount", "Not an amount in SAR with at most two decimals") from None
+
+
+# An API schema's amount: a string read by `parse_amount` (unsigned), written back with two places.
+Amount = Annotated[
+    Decimal,
+    PlainValidator(_amount_from_client),
+    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN, "examples": ["5000.00"],
+                    "description": "SAR with at most two decimals, e.g. \"5000.00\"."}),
+]
 
 
 def format_sar(amount, lang=None) -> str:

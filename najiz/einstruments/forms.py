@@ -1,17 +1,16 @@
 """Forms of the e-promissory note screens. Bad input is a form error, never a server error."""
 
 import re
-from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
 from najiz.common.identifiers import is_valid_national_id, normalize_digits
+from najiz.common.money import AmountField
 from najiz.registries import services as registries
 from najiz.registries.cities import City
 
-MAX_AMOUNT = Decimal("999999999999.99")
 CR_RE = re.compile(r"^\d{10}$")
 
 
@@ -40,9 +39,7 @@ class IssueNoteForm(forms.Form):
         label=_("Creditor's ID or CR number"), max_length=20,
         help_text=_("The national ID, iqama or commercial registration number of the person or entity you owe."),
     )
-    amount = forms.DecimalField(
-        label=_("Amount (SAR)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_AMOUNT, localize=False,
-    )
+    amount = AmountField(label=_("Amount (SAR)"))
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.ChoiceField(label=_("Place of issue"), choices=City.choices)
     guarantor_id = forms.CharField(

@@ -4,6 +4,6 @@ from . import views
 
 app_name = "verify_instrument"
 urlpatterns = [
-    path("<str:number>", views.verify, name="detail"),
-    path("<str:number>/", views.verify, name="detail_slash"),
+    path("<case:number>", views.verify, name="detail"),
+    path("<case:number>/", views.verify, name="detail_slash"),
 ]

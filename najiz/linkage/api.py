@@ -18,6 +18,7 @@ from ninja import Header, NinjaAPI, Query
 from ninja.parser import Parser
 from ninja.responses import Status
 
+from najiz.common.money import Amount
 from najiz.registries import services as registries
 
 from . import problems, selectors, services
@@ -39,7 +40,20 @@ class ObjectBodyParser(Parser):
         return data
 
 
-api = NinjaAPI(
+class NajizAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Error responses are documented as what they are: application/problem+json."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, documented in operation.get("responses", {}).items():
+                    content = documented.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[problems.CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = NajizAPI(
     title="Najiz API", version="1", urls_namespace="api-v1", openapi_url="/schema", docs_url="/docs",
     auth=[EntityToken(), BrowserSession()], parser=ObjectBodyParser(),
     description=(
@@ -50,7 +64,9 @@ api = NinjaAPI(
 )
 problems.install(api)
 
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+# 414: a query string over 4 KB (najiz.common.middleware.InputGuardMiddleware). Filing also documents 413, a body
+# over the upload limit.
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 414: Problem, 422: Problem, 429: Problem}
 
 
 def in_caller_language(view):
@@ -136,7 +152,7 @@ def _request_or_404(request, number: str):
 # --- requests -------------------------------------------------------------------------------
 
 
-@api.post("/requests", response={201: RequestDetail, **ERRORS}, operation_id="file_request", tags=["requests"],
+@api.post("/requests", response={201: RequestDetail, 413: Problem, **ERRORS}, operation_id="file_request", tags=["requests"],
           summary="File an enforcement request")
 @in_caller_language
 def file_request(request, payload: FilingIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200)):
@@ -195,7 +211,7 @@ def list_requests(
     status: str | None = Query(None, description="Public status: new, under_enforcement, partially_executed, executed, rejected, withdrawn, suspended."),
     submitted_from: date | None = Query(None), submitted_to: date | None = Query(None),
     debtor: str | None = Query(None, max_length=10, description="National ID, iqama or CR number of a debtor."),
-    amount_min: Decimal | None = Query(None, ge=0), amount_max: Decimal | None = Query(None, ge=0),
+    amount_min: Amount | None = Query(None), amount_max: Amount | None = Query(None),
     page: int = Query(1, ge=1, le=100000), page_size: int = Query(50, ge=1, le=200),
 ):
     from enforcement.states import PublicStatus

@@ -3,8 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.forms import AmountField
 from enforcement.states import PublicStatus
+from najiz.common.money import AmountField
 
 from . import services
 

@@ -79,6 +79,8 @@ def validation_errors(errors) -> tuple[int, str, str, list]:
             message = _("This value does not have an acceptable length or form.")
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             message = _("This value is out of range.")
+        elif kind == "amount":
+            message = _("Enter an amount in riyals, e.g. 1500.00.")
         elif kind.startswith("decimal") or kind in ("int_parsing", "int_type", "float_parsing"):
             message = _("Enter a number.")
         elif kind.startswith("date"):
@@ -91,6 +93,7 @@ def validation_errors(errors) -> tuple[int, str, str, list]:
 
 def install(api) -> None:
     """Problem responses for every error the API can meet, never an HTML page."""
+    from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
     from django.http import Http404
     from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -132,11 +135,18 @@ def install(api) -> None:
         return response(request, status=404, code="not-found", title=_("Not found."))
 
     @in_language
+    def on_suspicious(request, exc):
+        if isinstance(exc, RequestDataTooBig):
+            return response(request, status=413, code="too-large", title=_("The request body is too large."))
+        return response(request, status=400, code="bad-request", title=_("The request could not be understood."))
+
+    @in_language
     def on_error(request, exc):
         logger.exception("API error on %s", request.path, exc_info=exc)
         return response(request, status=500, code="server-error", title=_("Something went wrong on our side. Try again later."))
 
     api.add_exception_handler(Exception, on_error)
+    api.add_exception_handler(SuspiciousOperation, on_suspicious)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(AuthenticationError, on_authentication)

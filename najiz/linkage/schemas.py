@@ -2,15 +2,16 @@
 times are ISO 8601 with their offset."""
 
 from datetime import datetime
-from decimal import Decimal
 
 from ninja import Field, Schema
+
+from najiz.common.money import Amount
 
 
 class FilingIn(Schema):
     instrument_number: str = Field(..., max_length=40, description="Number of the execution instrument.")
     debtor_ids: list[str] = Field(..., max_length=10, description="National IDs, iqama or CR numbers of the debtors.")
-    amount: Decimal = Field(..., description='Amount claimed in SAR, e.g. "5000.00".')
+    amount: Amount = Field(..., description='Amount claimed in SAR, e.g. "5000.00".')
     iban: str = Field(..., max_length=40, description="Saudi IBAN of an account held by the creditor.")
 
 

@@ -12,13 +12,14 @@ released) and needed again for the same case is given a new ref, e.g. "EN-2025-0
 """
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models.functions import Upper
 
 from najiz.common import clock
 from najiz.common.identifiers import is_valid_national_id, is_valid_saudi_iban, normalize_digits, normalize_iban
+from najiz.common.money import parse_amount
 
 from .cities import CAPITAL, City, city_label  # noqa: F401  (re-exported for other apps)
 from .models import (
@@ -47,7 +48,6 @@ from .models import (
 CAPITAL_CITY = CAPITAL
 COURT_TRUST_IBAN = "SA0910000000000000000001"  # make_saudi_iban("10", "1")
 COURT_TRUST_BANK = ("10", "البنك الأهلي السعودي", "Saudi National Bank")
-CENT = Decimal("0.01")
 SHARE_QUANTUM = Decimal("0.000001")
 
 
@@ -78,14 +78,9 @@ def _money(amount) -> Decimal:
     if isinstance(amount, float):
         raise TypeError("Money is Decimal, never float.")
     try:
-        value = Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError) as error:
-        raise BankError(f"Not an amount: {amount!r}") from error
-    if not value.is_finite():
-        raise BankError(f"Not an amount: {amount!r}")
-    if value < 0:
-        raise BankError(f"Negative amount: {value}")
-    return value
+        return parse_amount(amount)
+    except ValueError as error:
+        raise BankError(f"Not an amount (SAR, two places, not negative): {amount!r}") from error
 
 
 def _ref(ref) -> str:

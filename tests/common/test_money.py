@@ -1,13 +1,19 @@
+import re
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django import forms
 from django.db import models
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
-from najiz.common.money import LRM, ZERO, MoneyField, format_sar, split_by_shares, to_sar
+from najiz.common.money import (
+    LRM, MAX_AMOUNT, ZERO, Amount, AmountField, MoneyField, format_sar, parse_amount, split_by_shares, to_sar,
+)
 
 
 @pytest.mark.parametrize(
@@ -124,3 +130,62 @@ def test_money_field_is_a_plain_decimal_field():
     assert path == "django.db.models.DecimalField"
     assert kwargs["max_digits"] == 14 and kwargs["decimal_places"] == 2
     assert MoneyField(default=ZERO).default == ZERO
+
+
+# --- what people and clients type ----------------------------------------------------------
+
+TYPED = [
+    ("1500", "1500.00"), ("1500.5", "1500.50"), ("1500.50", "1500.50"), (" 1,250,000.75 ", "1250000.75"),
+    ("١٬٢٥٠٫٥", "1250.50"), ("۱۲۳۴", "1234.00"), ("0", "0.00"), ("0.01", "0.01"), ("999,999,999,999.99", "999999999999.99"),
+]
+NOT_AMOUNTS = [
+    "", " ", "1e3", "1E3", "1e-2", "NaN", "nan", "sNaN", "Infinity", "inf", "-5", "+5", "1,00", "12,34.5", "1,0000",
+    ",100", "1.", ".5", "1.001", "1.2.3", "0x10", "1_000", "SAR 5", "5 SAR", "\x005", "1000000000000", "9" * 40,
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TYPED)
+def test_parse_amount_reads_what_people_type(text, expected):
+    amount = parse_amount(text)
+    assert isinstance(amount, Decimal) and str(amount) == expected
+
+
+@pytest.mark.parametrize("text", NOT_AMOUNTS)
+def test_parse_amount_refuses_exponents_junk_and_more_than_two_places(text):
+    with pytest.raises(ValueError):
+        parse_amount(text)
+
+
+def test_parse_amount_signs_limits_and_non_text():
+    assert parse_amount("-1,500.25", signed=True) == Decimal("-1500.25")
+    assert str(parse_amount("-0", signed=True)) == "0.00"
+    assert parse_amount(Decimal("1E+3")) == Decimal("1000.00") and parse_amount(7) == Decimal("7.00")
+    assert parse_amount(MAX_AMOUNT) == MAX_AMOUNT
+    for value in (MAX_AMOUNT + Decimal("0.01"), Decimal("1.005"), Decimal("NaN"), Decimal("-1"), 1.5, True, None, [1]):
+        with pytest.raises(ValueError):
+            parse_amount(value)
+    with pytest.raises(ValueError):
+        parse_amount(-MAX_AMOUNT - 1, signed=True)
+
+
+def test_amount_field_uses_the_parser_within_its_bounds():
+    field = AmountField()
+    assert field.clean("١٬٠٠٠") == Decimal("1000.00")
+    for junk in ("1e3", "-5", "0", "1.234"):
+        with pytest.raises(forms.ValidationError):
+            field.clean(junk)
+    assert AmountField(min_value=Decimal("0")).clean("0") == ZERO
+    assert AmountField(min_value=None, required=False).clean("-5") == Decimal("-5.00")
+    assert AmountField(required=False).clean("") is None
+
+
+def test_amount_schema_type_takes_strings_only_and_documents_the_pattern():
+    adapter = TypeAdapter(Amount)
+    assert adapter.validate_python("5,000.5") == Decimal("5000.50")
+    assert adapter.dump_json(Decimal("5000.5")) == b'"5000.50"'
+    for junk in ("1e3", "-1", 5000, 5000.0, None, True):
+        with pytest.raises(PydanticValidationError) as raised:
+            adapter.validate_python(junk)
+        assert raised.value.errors()[0]["type"] == "amount"
+    schema = adapter.json_schema()
+    assert schema["type"] == "string" and re.fullmatch(schema["pattern"].strip("^$"), "1,250.50")

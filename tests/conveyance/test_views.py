@@ -53,6 +53,9 @@ def test_live_validation_shows_the_buyer_name_and_errors(client, sale):
     assert "للأفراد فقط" in refused
     price = client.post(reverse("conveyance:validate", args=["price"]), {"price": "5000000.01"}).content.decode()
     assert "5,000,000.00" in price
+    for typed in ("1e5", "8.5E5", "850,00"):  # no exponent, no misplaced separator
+        assert "field-errors" in client.post(reverse("conveyance:validate", args=["price"]), {"price": typed}).content.decode()
+    assert "field-errors" not in client.post(reverse("conveyance:validate", args=["price"]), {"price": "850,000"}).content.decode()
     deed = client.post(reverse("conveyance:validate", args=["deed_number"]), {"capacity": "owner", "deed_number": sale.deed.number})
     assert "حي النرجس" in deed.content.decode()
     assert client.post(reverse("conveyance:validate", args=["nope"]), {}).status_code == 404
@@ -157,7 +160,8 @@ def test_verification_page_shows_the_old_deed_as_no_longer_current(client, sale,
     wrong = client.get(reverse("verify:deed", args=[new_number]) + "?code=XXXXX-XXXXX").content.decode()
     assert "غير مطابق" in wrong
     assert client.get(reverse("verify:deed", args=["999"])).status_code == 404
-    assert client.get("/verify/deed/abc%00").status_code == 404
+    assert client.get("/verify/deed/abc%ff").status_code == 404
+    assert client.get("/verify/deed/abc%00").status_code == 400  # NUL: refused before any page
     # the buyer downloads the new deed; the QR and code are in it
     client.force_login(sale.buyer_user)
     detail = client.get(reverse("conveyance:detail", args=[conveyance.number])).content.decode()

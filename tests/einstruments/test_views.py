@@ -78,9 +78,10 @@ def test_issue_form_rejects_bad_input_without_a_server_error(client, parties):
     client.force_login(parties.debtor_user)
     for data in (
         {},
-        {"creditor_id": "\x00junk", "amount": "NaN", "due_date": "2020-99-99", "place": "mars"},
+        {"creditor_id": "\x01junk", "amount": "NaN", "due_date": "2020-99-99", "place": "mars"},
         {"creditor_id": parties.debtor.national_id, "amount": "-5", "due_date": "2001-01-01", "place": "riyadh"},
         {"creditor_id": "1" * 50, "amount": "1e400", "due_date": "x", "place": "riyadh", "guarantor_id": "abc"},
+        {"creditor_id": parties.creditor.national_id, "amount": "2.5e3", "due_date": "2099-01-01", "place": "riyadh"},
     ):
         response = client.post(reverse("einstruments:new"), data)
         assert response.status_code == 200
@@ -91,8 +92,9 @@ def test_bad_answers_and_junk_numbers_do_not_fail(client, parties):
     note = issue(parties)
     client.force_login(parties.debtor_user)
     assert client.post(reverse("einstruments:answer", args=[note.number]), {"answer": "maybe"}).status_code == 302
-    assert client.get("/instruments/%00%ff/").status_code == 404
-    assert client.get("/verify/instrument/%00").status_code == 404
+    assert client.get("/instruments/%ff/").status_code == 404
+    assert client.get("/instruments/%00%ff/").status_code == 400  # NUL: refused before any page
+    assert client.get("/verify/instrument/%00").status_code == 400
 
 
 def test_verify_page_is_public_and_tells_nothing_private(client, parties):

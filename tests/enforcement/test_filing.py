@@ -75,6 +75,15 @@ def test_submission_validates_everything_again(creditor_client, case):
     assert not EnforcementRequest.objects.exists()
 
 
+@pytest.mark.parametrize("amount", ["1e3", "2.5E3", "1,00", "5000.001"])
+def test_an_amount_in_exponent_notation_or_misgrouped_is_refused(creditor_client, case, amount):
+    response = creditor_client.post(NEW, form_data(case, amount=amount))
+    assert response.status_code == 400
+    assert "amount" in response.context["form"].errors
+    assert not EnforcementRequest.objects.filter(filed_by=case.user).exists()
+    assert "field-errors" in validate(creditor_client, "amount", amount=amount).content.decode()
+
+
 def test_amount_above_the_instrument_is_refused(creditor_client, case):
     response = creditor_client.post(NEW, form_data(case, amount="9000.00"))
     assert response.status_code == 400
@@ -122,7 +131,7 @@ def test_debtor_ids_are_checked_and_named(creditor_client, case):
     assert "field-errors" in not_on_it.content.decode() and stranger.name_ar not in not_on_it.content.decode()
 
 
-JUNK = ["", " ", "٠١٢٣", "x" * 5000, "\x00", "1e999", "NaN", "Infinity", "SA" + "9" * 40, "'; drop table --", "١٢٣٤٥٫٥"]
+JUNK = ["", " ", "٠١٢٣", "x" * 5000, "\x01\x1f", "1e999", "NaN", "Infinity", "SA" + "9" * 40, "'; drop table --", "١٢٣٤٥٫٥"]
 
 
 @pytest.mark.parametrize("field", ["instrument_number", "debtor_ids", "amount", "iban"])

@@ -114,6 +114,13 @@ def test_missing_and_mistyped_fields_are_a_422_problem_per_field(ent, api_for):
     assert fields["iban"] == "هذا الحقل مطلوب."
 
 
+@pytest.mark.parametrize("amount", ["1e3", "1E3", "5000.001", "NaN", "Infinity", "-5000", "5,00", 5000, 5000.0])
+def test_amounts_are_decimal_strings_never_exponents_or_numbers(ent, api_for, amount):
+    body = problem(api_for(ent).post("/requests", filing(ent, amount=amount), headers={"Accept-Language": "en"}), 422)
+    assert {e["field"]: e["message"] for e in body["errors"]} == {"amount": "Enter an amount in riyals, e.g. 1500.00."}
+    assert not EnforcementRequest.objects.exists()
+
+
 def test_form_checks_come_back_per_field_in_the_callers_language(ent, api_for):
     api = api_for(ent)
     body = problem(api.post("/requests", filing(ent, iban="SA00", amount="999999.00"), headers={"Accept-Language": "en"}), 422)
@@ -295,7 +302,8 @@ def test_conveyance_detail_for_a_party_and_404_for_others(db, client, ent, api_f
 
 def test_bad_query_parameters_are_422_problems(ent, api_for):
     api = api_for(ent)
-    for params in ({"status": "nonsense"}, {"submitted_from": "yesterday"}, {"page": "0"}, {"amount_min": "abc"}, {"page_size": "9999"}):
+    for params in ({"status": "nonsense"}, {"submitted_from": "yesterday"}, {"page": "0"}, {"amount_min": "abc"}, {"page_size": "9999"},
+                   {"amount_min": "1e3"}, {"amount_max": "-1"}):
         body = problem(api.get("/requests", params), 422)
         assert body["errors"][0]["field"] == next(iter(params))
 

@@ -116,6 +116,9 @@ def test_credit_refuses_non_positive_and_float_amounts():
         services.credit(account.iban, D("NaN"), "R")
     with pytest.raises(services.BankError):
         services.credit(account.iban, "lots", "R")
+    for typed in ("1e2", "1.005"):  # no exponent, no third decimal place
+        with pytest.raises(services.BankError):
+            services.credit(account.iban, typed, "R")
     with pytest.raises(ValueError):
         services.credit(account.iban, D("1"), "  ")
     with pytest.raises(ValueError):

@@ -237,10 +237,51 @@ def test_staff_sign_in_with_a_next_that_is_not_a_path_is_not_a_500(world):
 
 @pytest.mark.parametrize("path", ["/api/v1/requests/{}", "/api/v1/requests/{}/invoices", "/api/v1/requests/{}/payments",
                                   "/api/v1/conveyances/{}"])
-def test_a_case_number_with_a_nul_byte_is_not_found_not_a_500(world, path):
+def test_a_case_number_with_a_nul_byte_is_refused_not_a_500(world, path):
     from .test_api_matrix import entity_request
 
     ent = entity_request(world)
     client = client_for(world, "anonymous")
     response = client.get(path.format("EN-%00"), HTTP_AUTHORIZATION=f"Bearer {ent.secret}")
-    assert response.status_code == 404, response.content[:300]
+    assert response.status_code == 400, response.content[:300]
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+# --- junk in every path segment ------------------------------------------------------------
+
+PARAMETER = re.compile(r"<(?:\w+:)?\w+>|\(\?P<\w+>[^)]*\)")
+SEGMENTS = ["a\x00b", "9" * 30, "x" * 5000, "é😀٣٤", "%ff%fe"]
+
+
+def junk_paths(route: str) -> list[str]:
+    """The route with each junk segment in place of every parameter (a route with none gets one appended)."""
+    from urllib.parse import quote
+
+    route = route.lstrip("^").rstrip("$")
+    paths = []
+    for segment in SEGMENTS:
+        text = segment if "%" in segment else quote(segment, safe="")
+        filled = PARAMETER.sub(lambda _match: text, route) if PARAMETER.search(route) else route + text
+        paths.append("/" + filled)
+    return paths
+
+
+def test_no_url_pattern_answers_500_to_a_nul_overlong_or_non_ascii_segment(world):
+    from .test_api_matrix import entity_request
+    from .urls import walk
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {entity_request(world).secret}"}
+    clients = {persona: client_for(world, persona, raise_request_exception=False)
+               for persona in ("anonymous", "creditor", "judge")}
+    failures, sent = [], 0
+    for route, _name, _pattern in walk():
+        for path in junk_paths(route):
+            for persona, client in clients.items():
+                extra = auth if route.startswith("api/") and persona == "anonymous" else {}
+                for method in (client.get, client.post):
+                    sent += 1
+                    status = method(path, **extra).status_code
+                    if status >= 500:
+                        failures.append(f"{method.__name__.upper()} {path[:120]!r} as {persona}: {status}")
+    assert sent > 7000
+    assert not failures, f"{len(failures)} answered 5xx:\n" + "\n".join(failures[:50])
