@@ -101,7 +101,8 @@ def _count_in_process(token_pk: int, window: int) -> int:
 def rate_limited(token: ApiToken) -> int:
     """0 if the token may make another call this minute, else the seconds to wait."""
     global _cache_down_until
-    window = int(time.time() // 60)
+    seconds = int(clock.now().timestamp())
+    window = seconds // 60
     used = None
     if time.monotonic() >= _cache_down_until:
         try:
@@ -112,7 +113,7 @@ def rate_limited(token: ApiToken) -> int:
     if used is None:
         used = _count_in_process(token.pk, window)
     if used > token.rate_limit:
-        return max(1, 60 - int(time.time()) % 60)
+        return max(1, 60 - seconds % 60)
     return 0
 
 

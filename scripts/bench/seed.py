@@ -14,7 +14,7 @@ import argparse
 import dataclasses
 import time
 
-SEED_VERSION = "4"
+SEED_VERSION = "5"
 CIRCUITS = [("riyadh-1", "riyadh"), ("riyadh-2", "riyadh"), ("riyadh-3", "riyadh"), ("jeddah-1", "jeddah"),
             ("jeddah-2", "jeddah"), ("dammam-1", "dammam"), ("makkah-1", "makkah"), ("madinah-1", "madinah")]
 DASHBOARD_CREDITOR = "1900000001"  # completed with its check digit below
@@ -69,7 +69,7 @@ INSERT INTO enforcement_enforcementrequest
    instrument_id, amount_claimed, creditor_iban, circuit_id, collected, disbursed, paid_outside, notified_at, deadline,
    deadline_alerted_at, withdrawn, created_at, submitted_at, status_changed_at, closed_at)
 SELECT
-  CASE WHEN status = 'draft' THEN NULL ELSE 'EN-' || extract(year FROM created)::int || '-B' || lpad(g::text, 7, '0') END,
+  CASE WHEN status = 'draft' THEN NULL ELSE 'EN-' || extract(year FROM created)::int || '-' || (100000000 + g)::text END,
   status,
   CASE WHEN status = 'suspended' THEN 'order_issued' ELSE '' END,
   CASE WHEN g <= %(creditor)s THEN %(creditor_user)s ELSE filers.ids[1 + (g %% array_length(filers.ids, 1))] END,
