@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from najiz.common import views as common_views
-from najiz.linkage.api import api
+from linkage.api import api
 
 urlpatterns = [
     path("", common_views.home, name="home"),
@@ -15,12 +15,12 @@ urlpatterns = [
     path("accounts/", include("najiz.accounts.urls")),
     path("enforcement/", include("enforcement.urls")),
     path("conveyance/", include("conveyance.urls")),
-    path("verify/instrument/", include("najiz.einstruments.verify_urls")),
+    path("verify/instrument/", include("einstruments.verify_urls")),
     path("verify/", include("conveyance.verify_urls")),
-    path("instruments/", include("najiz.einstruments.urls")),
+    path("instruments/", include("einstruments.urls")),
     path("api/v1/", api.urls),
-    path("linkage/", include("najiz.linkage.urls")),
-    path("supervision/", include("najiz.supervision.urls")),
+    path("linkage/", include("linkage.urls")),
+    path("supervision/", include("supervision.urls")),
     path("payments/", include("payments.urls")),
     path("notifications/", include("notifications.urls")),
     # Staff sign in through the throttled staff login, never Django's own admin form.

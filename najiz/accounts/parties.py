@@ -3,7 +3,7 @@
 A request acts either for an entity or for the person themselves. The entity is
 `request.acting_entity`, which ActingAsMiddleware sets only while the person is a current
 representative of it (checked again on every request), or an API token's entity, whose creator
-must still represent it (najiz.linkage.services.token_for_secret). So:
+must still represent it (linkage.services.token_for_secret). So:
 
 - a side an entity holds is reached only while acting as that entity;
 - the person's own claim to a side (they filed or issued it, it bears their id or account) counts

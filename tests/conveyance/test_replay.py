@@ -5,7 +5,7 @@ import pytest
 from conveyance import rules
 from najiz.casefile.rules import result
 from najiz.casefile.selectors import decisions_of
-from najiz.supervision import replay
+from supervision import replay
 
 from .helpers import file_sale, reload
 

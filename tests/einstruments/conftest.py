@@ -6,7 +6,7 @@ import pytest
 from najiz.accounts import services as accounts
 from najiz.accounts.services import user_for_person
 from najiz.common import clock
-from najiz.einstruments import services
+from einstruments import services
 from najiz.registries import factories
 
 

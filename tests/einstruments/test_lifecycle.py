@@ -10,10 +10,10 @@ from enforcement import services as enforcement
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status as RequestStatus
 from najiz.accounts import services as accounts
-from najiz.einstruments import services
-from najiz.einstruments.models import PromissoryNote
-from najiz.einstruments.services import NoteRefused
-from najiz.einstruments.states import Status
+from einstruments import services
+from einstruments.models import PromissoryNote
+from einstruments.services import NoteRefused
+from einstruments.states import Status
 from najiz.registries import services as registries
 from payments import selectors as payment_selectors, services as payments
 from payments.models import Disbursement
@@ -254,7 +254,7 @@ def test_issuer_cancels_before_registration_only(parties):
 
 
 def test_states_refuse_illegal_moves():
-    from najiz.einstruments.states import can_move
+    from einstruments.states import can_move
 
     assert not can_move(Status.AWAITING_CONFIRMATION, Status.ACTIVE)
     assert not can_move(Status.DECLINED, Status.ACTIVE)

@@ -8,8 +8,8 @@ from django.urls import reverse
 from najiz.accounts import services as accounts
 from najiz.accounts.models import NafathChallenge
 from najiz.common import clock
-from najiz.einstruments.models import PromissoryNote
-from najiz.einstruments.states import Status
+from einstruments.models import PromissoryNote
+from einstruments.states import Status
 
 from .conftest import active_note, issue
 
@@ -99,7 +99,7 @@ def test_bad_answers_and_junk_numbers_do_not_fail(client, parties):
 
 def test_verify_page_is_public_and_tells_nothing_private(client, parties):
     note = active_note(parties)
-    from najiz.einstruments import documents
+    from einstruments import documents
 
     response = client.get(f"/verify/instrument/{note.number}?code={documents.verification_code(note.number)}")
     body = response.content.decode()

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
-from najiz.einstruments.models import PromissoryNote
-from najiz.einstruments.states import Status as NoteStatus
+from einstruments.models import PromissoryNote
+from einstruments.states import Status as NoteStatus
 from tests.einstruments.conftest import active_note, parties  # noqa: F401  (shared fixture)
 
 from .conftest import wait_for

@@ -11,8 +11,8 @@ import pytest
 
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
-from najiz.linkage import services
-from najiz.linkage.models import WebhookDelivery
+from linkage import services
+from linkage.models import WebhookDelivery
 from tests.linkage.conftest import filing, make_entity
 
 from .conftest import wait_for

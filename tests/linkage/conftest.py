@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from najiz.accounts.services import user_for_person
-from najiz.linkage import services
+from linkage import services
 from najiz.registries import factories
 
 

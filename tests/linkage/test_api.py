@@ -12,9 +12,9 @@ from enforcement.models import EnforcementRequest
 from enforcement.states import Status
 from najiz.casefile.selectors import decisions_of
 from najiz.common import clock
-from najiz.linkage import services
-from najiz.linkage.api import api as ninja_api
-from najiz.linkage.models import ApiToken, IdempotencyKey
+from linkage import services
+from linkage.api import api as ninja_api
+from linkage.models import ApiToken, IdempotencyKey
 
 from .conftest import Api, filing
 

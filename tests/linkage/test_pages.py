@@ -14,8 +14,8 @@ from enforcement.models import EnforcementRequest, RequestDebtor
 from enforcement.states import Status
 from najiz.accounts.sessions import ACTING_AS
 from najiz.common import clock
-from najiz.linkage import services
-from najiz.linkage.models import ApiToken, WebhookEndpoint
+from linkage import services
+from linkage.models import ApiToken, WebhookEndpoint
 
 from .conftest import Api
 

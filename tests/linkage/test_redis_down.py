@@ -15,8 +15,8 @@ from enforcement.models import EnforcementRequest
 from enforcement.states import Status
 from enforcement.tasks import sweep_stalled
 from najiz.common import clock
-from najiz.linkage import services
-from najiz.linkage.models import ApiToken
+from linkage import services
+from linkage.models import ApiToken
 
 from .conftest import filing
 

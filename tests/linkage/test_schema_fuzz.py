@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance, response_headers_conformance, response_schema_conformance, status_code_conformance,
 )
 
-from najiz.linkage import services
+from linkage import services
 
 EXAMPLES = 25  # per operation and generation mode
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,

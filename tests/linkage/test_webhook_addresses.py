@@ -18,8 +18,8 @@ from django.core.checks import run_checks
 from django.utils import translation
 
 from najiz.common import clock
-from najiz.linkage import services
-from najiz.linkage.models import Failure, WebhookDelivery, WebhookEndpoint
+from linkage import services
+from linkage.models import Failure, WebhookDelivery, WebhookEndpoint
 
 from .test_pages import act_as, seed
 

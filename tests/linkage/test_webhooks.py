@@ -10,8 +10,8 @@ from unittest import mock
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
 from najiz.common import clock
-from najiz.linkage import services, tasks
-from najiz.linkage.models import WebhookDelivery
+from linkage import services, tasks
+from linkage.models import WebhookDelivery
 
 from .test_pages import act_as, seed
 

@@ -42,8 +42,8 @@ def build_world(case, capture):
     from najiz.accounts.services import user_for_person
     from najiz.casefile.models import Decision
     from najiz.common import clock
-    from najiz.einstruments import services as notes
-    from najiz.linkage import services as linkage
+    from einstruments import services as notes
+    from linkage import services as linkage
     from najiz.registries import factories
     from notifications.models import Notification
     from payments import gateway

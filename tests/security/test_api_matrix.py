@@ -35,7 +35,7 @@ EXPECTED = {
 def entity_request(world):
     """An entity (not the world's) files a request through the API with its token (runs to the order)."""
     from najiz.accounts.services import user_for_person
-    from najiz.linkage import services as linkage
+    from linkage import services as linkage
     from najiz.registries import factories
 
     if getattr(world, "api", None):

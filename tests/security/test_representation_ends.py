@@ -40,8 +40,8 @@ def ent(case, django_capture_on_commit_callbacks):
     from najiz.accounts import services as accounts
     from najiz.accounts.services import user_for_person
     from najiz.common import clock
-    from najiz.einstruments import services as notes
-    from najiz.linkage import services as linkage
+    from einstruments import services as notes
+    from linkage import services as linkage
     from najiz.registries import factories
     from payments import services as payments
     from payments.models import Invoice
@@ -171,7 +171,7 @@ def api_paths(e) -> list[str]:
 def state(e) -> list:
     from conveyance.models import Conveyance
     from enforcement.models import EnforcementRequest
-    from najiz.einstruments.models import PromissoryNote
+    from einstruments.models import PromissoryNote
 
     requests = EnforcementRequest.objects.filter(pk__in=[e.filed.pk, e.by_token.pk, e.draft.pk]).order_by("pk")
     notes = PromissoryNote.objects.filter(pk__in=[e.issued.pk, e.held.pk]).order_by("pk")

@@ -65,7 +65,7 @@ def test_unknown_action_is_404(judge_client, rejected):
 def test_conveyance_decisions_are_for_notaries_not_judges(judge, notary, rejected):
     from django.contrib.contenttypes.models import ContentType
 
-    from najiz.supervision import selectors
+    from supervision import selectors
 
     conveyance_type = ContentType.objects.filter(app_label="conveyance").first()
     if conveyance_type is None:

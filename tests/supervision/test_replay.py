@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from enforcement import rules
 from najiz.casefile.models import Decision
-from najiz.supervision import replay
+from supervision import replay
 
 pytestmark = pytest.mark.django_db
 

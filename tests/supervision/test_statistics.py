@@ -8,8 +8,8 @@ from django.utils import translation
 from enforcement import services
 from enforcement.tasks import sweep_deadlines
 from najiz.casefile.models import Decision
-from najiz.supervision import services as supervision
-from najiz.supervision.selectors import statistics
+from supervision import services as supervision
+from supervision.selectors import statistics
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EinstrumentsConfig(AppConfig):
-    name = "najiz.einstruments"
+    name = "einstruments"
     label = "einstruments"
     verbose_name = _("Electronic instruments")
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SupervisionConfig(AppConfig):
-    name = "najiz.supervision"
+    name = "supervision"
     label = "supervision"
     verbose_name = _("Judicial supervision")
 

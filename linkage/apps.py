@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LinkageConfig(AppConfig):
-    name = "najiz.linkage"
+    name = "linkage"
     label = "linkage"
     verbose_name = _("Business linkage")
 
