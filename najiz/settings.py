@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "supervision",
     "linkage",
     "einstruments",
+    "demo",
     "enforcement",
     "conveyance",
     "payments",

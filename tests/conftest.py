@@ -65,7 +65,7 @@ def circuits(db):
 def case(db, circuits):
     """A creditor with an account, a debtor (with e-mail and mobile), and a valid, due cheque."""
     from najiz.accounts.services import user_for_person
-    from najiz.registries import factories
+    from tests.factories import registries as factories
 
     creditor = factories.PersonFactory(city="riyadh")
     debtor = factories.PersonFactory(city="jeddah", email="debtor@example.sa", phone="0550000001")

@@ -60,7 +60,8 @@ def build_drafts(n: int):
     its own debtor (cities spread), exactly as save_draft leaves them. Bulk-inserted."""
     from enforcement.models import EnforcementRequest, RequestDebtor
     from najiz.accounts.services import user_for_person
-    from najiz.registries import factories, models as reg
+    from najiz.registries import models as reg
+from tests.factories import registries as factories
 
     ensure_circuits()
     creditor = factories.PersonFactory(city="riyadh")
@@ -214,7 +215,7 @@ def conveyance(cfg, redis_url, log):
     from conveyance.models import Conveyance
     from najiz.accounts.services import user_for_person
     from najiz.common import clock
-    from najiz.registries import factories
+    from tests.factories import registries as factories
     from payments import services as payments
 
     k = cfg.conveyances

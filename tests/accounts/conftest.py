@@ -9,7 +9,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def person(db):
-    from najiz.registries.factories import PersonFactory
+    from tests.factories.registries import PersonFactory
 
     return PersonFactory(alive=True, name_ar="سارة أحمد العتيبي", name_en="Sarah Ahmed Alotaibi",
                          email="sarah@example.sa", phone="0551234567")

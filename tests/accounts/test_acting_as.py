@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 
 from najiz.accounts import sessions
 from najiz.accounts.context_processors import acting_as
-from najiz.accounts.factories import StaffUserFactory, UserFactory
+from tests.factories.accounts import StaffUserFactory, UserFactory
 from najiz.accounts.middleware import ActingAsMiddleware
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def representative(person):
-    from najiz.registries.factories import EntityFactory
+    from tests.factories.registries import EntityFactory
 
     entity = EntityFactory(name_ar="شركة الأمل للتجارة", name_en="Al Amal Trading", representatives=[person])
     user = UserFactory(national_id=person.national_id, name_ar=person.name_ar)
@@ -52,7 +52,7 @@ def test_arabic_indic_cr_numbers_are_accepted(client, representative):
 
 
 def test_acting_for_an_entity_one_does_not_represent_is_forbidden(client, person):
-    from najiz.registries.factories import EntityFactory
+    from tests.factories.registries import EntityFactory
 
     client.force_login(UserFactory(national_id=person.national_id))
     response = act(client, EntityFactory().cr_number)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from najiz.accounts.factories import StaffUserFactory, UserFactory
+from tests.factories.accounts import StaffUserFactory, UserFactory
 from najiz.accounts.models import User
 from najiz.accounts.services import start_nafath_login
 

@@ -83,7 +83,7 @@ def test_full_flow_signs_the_person_in(client, phone, person):
 
 
 def test_returning_person_keeps_their_account(client, phone, person):
-    from najiz.accounts.factories import UserFactory
+    from tests.factories.accounts import UserFactory
 
     existing = UserFactory(national_id=person.national_id, name_ar="اسم قديم", email="")
     start(client, person.national_id)
@@ -358,7 +358,7 @@ def test_malformed_ids_in_the_simulator_give_a_form_error(phone, bad):
 
 
 def test_unknown_and_deceased_people_get_the_same_generic_refusal(client):
-    from najiz.registries.factories import PersonFactory
+    from tests.factories.registries import PersonFactory
 
     unknown = with_check_digit("199999999")
     deceased = PersonFactory(deceased=True)
@@ -423,7 +423,7 @@ def test_next_on_this_site_is_followed(client, phone, person):
 
 
 def test_a_signed_in_person_is_sent_on_from_the_login_page(client, person):
-    from najiz.accounts.factories import UserFactory
+    from tests.factories.accounts import UserFactory
 
     client.force_login(UserFactory(national_id=person.national_id))
     assert client.get(reverse("accounts:login"), {"next": "https://evil.example"})["Location"] == reverse("home")
@@ -434,7 +434,7 @@ def test_a_signed_in_person_is_sent_on_from_the_login_page(client, person):
 
 def test_sweep_marks_expired_requests_in_batches_and_is_idempotent(person, travel):
     from najiz.accounts.tasks import sweep_expired_challenges
-    from najiz.registries.factories import PersonFactory
+    from tests.factories.registries import PersonFactory
 
     others = [PersonFactory() for _ in range(2)]
     for someone in [person, *others]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from najiz.accounts.factories import STAFF_PASSWORD, StaffUserFactory, UserFactory
+from tests.factories.accounts import STAFF_PASSWORD, StaffUserFactory, UserFactory
 
 from ..test_settings import _manage
 from .conftest import HX

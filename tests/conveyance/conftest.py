@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from najiz.accounts.services import user_for_person
-from najiz.registries import factories
+from tests.factories import registries as factories
 
 
 class Case:

@@ -10,7 +10,7 @@ from conveyance import services
 from conveyance.models import Conveyance
 from conveyance.states import OPEN
 from najiz.accounts.services import user_for_person
-from najiz.registries import factories
+from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

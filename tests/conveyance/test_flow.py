@@ -8,7 +8,7 @@ import pytest
 from conveyance import services, tasks
 from conveyance.states import Status
 from najiz.casefile.selectors import decisions_of, timeline
-from najiz.registries import factories
+from tests.factories import registries as factories
 from najiz.registries import services as registries
 from notifications.models import Notification
 from payments import services as payments

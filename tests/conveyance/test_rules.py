@@ -9,7 +9,7 @@ from conveyance import rules, services
 from conveyance.eligibility import gather_inputs
 from conveyance.states import Status
 from najiz.common import clock
-from najiz.registries import factories
+from tests.factories import registries as factories
 from najiz.registries import services as registries
 from najiz.accounts.services import user_for_person
 

@@ -9,7 +9,7 @@ from conveyance import deeds, services
 from conveyance.models import Conveyance
 from conveyance.states import Status
 from najiz.accounts.services import user_for_person
-from najiz.registries import factories
+from tests.factories import registries as factories
 from najiz.registries import services as registries
 
 from .helpers import file_sale, pay, reload

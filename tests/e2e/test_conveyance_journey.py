@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_seller_files_buyer_accepts_pays_and_verifies_the_new_deed(page, live_server, login_as):
     from conveyance.models import Conveyance
     from najiz.accounts.services import user_for_person
-    from najiz.registries.factories import AccountFactory, DeedFactory, PersonFactory
+    from tests.factories.registries import AccountFactory, DeedFactory, PersonFactory
     from payments import conf
 
     seller = PersonFactory()

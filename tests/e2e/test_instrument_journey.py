@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def parties():
     from enforcement.models import Circuit
     from najiz.accounts.services import user_for_person
-    from najiz.registries import factories
+    from tests.factories import registries as factories
 
     for code, city in [("riyadh-1", "riyadh"), ("jeddah-1", "jeddah")]:
         Circuit.objects.create(code=code, name_ar=f"دائرة {code}", name_en=f"Circuit {code}", court_ar="محكمة التنفيذ",

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_nafath_sign_in_then_english(page, live_server):
-    from najiz.registries.factories import PersonFactory
+    from tests.factories.registries import PersonFactory
 
     person = PersonFactory(name_ar="نورة خالد الحربي", name_en="Noura Khalid Al-Harbi")
 

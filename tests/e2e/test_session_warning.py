@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_warning_appears_before_the_end_and_staying_signed_in_extends(page, live_server, login_as, travel):
-    from najiz.accounts.factories import UserFactory
+    from tests.factories.accounts import UserFactory
 
     login_as(UserFactory())
     page.clock.install()

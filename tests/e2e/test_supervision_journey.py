@@ -17,7 +17,7 @@ def test_judge_reverses_a_rejection_and_the_creditor_sees_it_continue(page, live
 
     from enforcement import services
     from enforcement.models import EnforcementRequest
-    from najiz.accounts.factories import STAFF_PASSWORD, StaffUserFactory
+    from tests.factories.accounts import STAFF_PASSWORD, StaffUserFactory
     from najiz.accounts.models import JUDGES_GROUP
     from najiz.registries import services as registries
 

@@ -7,7 +7,7 @@ from najiz.accounts import services as accounts
 from najiz.accounts.services import user_for_person
 from najiz.common import clock
 from einstruments import services
-from najiz.registries import factories
+from tests.factories import registries as factories
 
 
 class Parties:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from enforcement import services
 from enforcement.models import EnforcementRequest
 from najiz.accounts.services import user_for_person
-from najiz.registries import factories
+from tests.factories import registries as factories
 from payments import services as payments
 from payments.models import Invoice, Payment
 

@@ -11,9 +11,9 @@ from enforcement.models import EnforcementRequest, Measure
 from enforcement.states import Status, TransitionError
 from enforcement.tasks import sweep_deadlines
 from najiz.accounts import sessions
-from najiz.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
 from najiz.accounts.services import user_for_person
-from najiz.registries import factories
+from tests.factories import registries as factories
 from najiz.registries.models import TravelBan
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from enforcement.models import EnforcementRequest, Measure, MeasureKind, Request
 from enforcement.states import OPEN, PublicStatus, Status
 from enforcement.tasks import sweep_deadlines
 from najiz.accounts import sessions
-from najiz.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
 from najiz.accounts.services import user_for_person
 from najiz.common import clock
-from najiz.registries import factories
+from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
-from najiz.accounts.factories import UserFactory
-from najiz.registries import factories
+from tests.factories.accounts import UserFactory
+from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from enforcement import services
 from enforcement.models import EnforcementRequest, Measure
 from enforcement.states import Status, TransitionError
 from enforcement.tasks import sweep_deadlines
-from najiz.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
 from najiz.registries import services as registries
 from najiz.registries.models import TravelBan
 

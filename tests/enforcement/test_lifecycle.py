@@ -9,7 +9,8 @@ from enforcement import selectors, services
 from enforcement.models import EnforcementRequest, Measure, MeasureKind
 from enforcement.states import Status
 from enforcement.tasks import sweep_deadlines
-from najiz.registries import factories, services as registries
+from najiz.registries import services as registries
+from tests.factories import registries as factories
 from najiz.registries.models import CreditReport, DealingBan, PoaIssuingStop, TravelBan
 from payments import services as payments
 from payments.models import Invoice, LedgerEntry

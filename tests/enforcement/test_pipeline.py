@@ -81,7 +81,7 @@ def test_referral_prefers_the_least_loaded_circuit(case, circuits, django_captur
     case.debtor.save()
     first = file(case, amount="1000.00", capture=django_capture_on_commit_callbacks)
     assert first.circuit.code == "riyadh-1"
-    from najiz.registries import factories
+    from tests.factories import registries as factories
 
     again = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[case.debtor])
     second = file(case, amount="1000.00", instrument=again.number, capture=django_capture_on_commit_callbacks)
@@ -124,7 +124,7 @@ def test_every_status_change_is_announced_in_order(case, django_capture_on_commi
 def test_circuit_loads_are_kept_in_the_cache_and_grow_with_each_referral(case, settings, django_capture_on_commit_callbacks):
     from django.core.cache import cache
 
-    from najiz.registries import factories
+    from tests.factories import registries as factories
 
     settings.ENFORCEMENT_LOADS_CACHE_SECONDS = 30
     cache.clear()
@@ -147,7 +147,7 @@ def test_circuit_loads_are_kept_in_the_cache_and_grow_with_each_referral(case, s
 
 
 def test_a_full_batch_asks_for_the_next_and_every_request_is_done_once(case, settings, django_capture_on_commit_callbacks):
-    from najiz.registries import factories
+    from tests.factories import registries as factories
 
     settings.ENFORCEMENT_BATCH_SIZE = 2
     drafts = []

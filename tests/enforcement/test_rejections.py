@@ -12,7 +12,7 @@ from enforcement.models import EnforcementRequest
 from enforcement.states import Status
 from najiz.casefile import selectors as casefile
 from najiz.common import clock
-from najiz.registries import factories
+from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from enforcement import services
 from enforcement.models import EnforcementRequest
-from najiz.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
 from najiz.accounts.services import user_for_person
 from payments import services as payments
 from payments.models import Invoice

@@ -8,10 +8,10 @@ from django.urls import reverse
 from enforcement import services
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
-from najiz.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
 from najiz.accounts.services import user_for_person
 from najiz.casefile.selectors import decisions_of
-from najiz.registries import factories
+from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db
 

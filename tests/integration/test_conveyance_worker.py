@@ -22,7 +22,7 @@ def test_a_conveyance_completes_in_seconds_through_the_worker(celery_worker):
     from conveyance import services
     from conveyance.models import Conveyance
     from najiz.accounts.services import user_for_person
-    from najiz.registries import factories
+    from tests.factories import registries as factories
     from najiz.registries import services as registries
     from payments import services as payments
 

@@ -34,7 +34,7 @@ from enforcement.tasks import sweep_stalled
 from najiz.casefile.models import Decision, Event
 from najiz.celery import app as celery_app
 from najiz.common import clock
-from najiz.registries import factories
+from tests.factories import registries as factories
 from payments.models import Invoice
 
 from .conftest import wait_for

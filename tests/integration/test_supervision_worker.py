@@ -10,7 +10,7 @@ from django.urls import reverse
 from enforcement import services
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
-from najiz.accounts.factories import StaffUserFactory
+from tests.factories.accounts import StaffUserFactory
 from najiz.accounts.models import JUDGES_GROUP
 from najiz.casefile.models import Decision
 from najiz.registries import services as registries

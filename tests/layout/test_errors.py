@@ -41,7 +41,7 @@ def test_unknown_url_gives_the_styled_english_404(client):
 
 @pytest.mark.django_db
 def test_404_for_a_signed_in_person_is_still_a_404(client):
-    from najiz.accounts.factories import UserFactory
+    from tests.factories.accounts import UserFactory
 
     client.force_login(UserFactory())
     assert client.get("/enforcement/EN-2099-999999/nothing/").status_code == 404

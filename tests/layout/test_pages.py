@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from najiz.accounts.factories import StaffUserFactory, UserFactory
+from tests.factories.accounts import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 
 from najiz.accounts.services import user_for_person
 from linkage import services
-from najiz.registries import factories
+from tests.factories import registries as factories
 
 
 class Entity:

@@ -281,7 +281,7 @@ def test_conveyance_detail_for_a_party_and_404_for_others(db, client, ent, api_f
     from tests.conveyance.conftest import sale as _sale  # noqa: F401
     from tests.conveyance.helpers import file_sale
     from najiz.accounts.services import user_for_person
-    from najiz.registries import factories
+    from tests.factories import registries as factories
 
     seller = factories.PersonFactory()
     factories.AccountFactory(person=seller)

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from najiz.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
 from najiz.registries import services as registries
-from najiz.registries.factories import AccountFactory, InstrumentFactory, PersonFactory
+from tests.factories.registries import AccountFactory, InstrumentFactory, PersonFactory
 from payments import callbacks, services
 
 _txn_numbers = itertools.count(1)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from najiz.registries import services as registries
-from najiz.registries.factories import AccountFactory
+from tests.factories.registries import AccountFactory
 from najiz.registries.models import AccountMovement
 from payments import services
 from payments.models import Disbursement, DisbursementStatus, LedgerTransaction, TransactionKind

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from najiz.common.identifiers import make_saudi_iban
 from najiz.registries import services as registries
-from najiz.registries.factories import AccountFactory
+from tests.factories.registries import AccountFactory
 from najiz.registries.models import Account, AccountMovement
 from payments import services, signals, tasks
 from payments.models import Disbursement, DisbursementStatus, LedgerAccount, LedgerTransaction, TransactionKind

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from najiz.common import clock
-from najiz.registries.factories import DeedFactory
+from tests.factories.registries import DeedFactory
 from payments import selectors, services, signals
 from payments.models import InvoiceStatus, LedgerAccount, LedgerTransaction, Payment, PaymentMethod
 
@@ -147,7 +147,7 @@ def test_selectors(make_invoice, case, payer, other_user):
 
 
 def test_invoice_for_an_entity_is_visible_only_when_acting_for_it(db, case, payer):
-    from najiz.registries.factories import EntityFactory
+    from tests.factories.registries import EntityFactory
 
     entity = EntityFactory()
     invoice = services.create_invoice(

@@ -14,9 +14,9 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from najiz.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
 from najiz.registries import services as registries
-from najiz.registries.factories import AccountFactory, InstrumentFactory, PersonFactory
+from tests.factories.registries import AccountFactory, InstrumentFactory, PersonFactory
 from najiz.registries.models import Account
 from payments import services
 from payments.models import Invoice, LedgerAccount, LedgerEntry, Payment

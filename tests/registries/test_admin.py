@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from najiz.registries import demo
+from demo import data as demo
 
 pytestmark = pytest.mark.django_db
 

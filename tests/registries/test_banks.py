@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from najiz.registries import services
-from najiz.registries.factories import AccountFactory, PersonFactory
+from tests.factories.registries import AccountFactory, PersonFactory
 from najiz.registries.models import Account, AccountHold, RegistryOperation
 
 pytestmark = pytest.mark.django_db

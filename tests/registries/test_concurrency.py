@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from najiz.registries import services
-from najiz.registries.factories import AccountFactory, DeedFactory, PersonFactory
+from tests.factories.registries import AccountFactory, DeedFactory, PersonFactory
 from najiz.registries.models import AccountHold, Deed, RegistryOperation, TravelBan
 
 pytestmark = [

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from najiz.registries import services
-from najiz.registries.factories import DeedFactory, EncumbranceFactory, PersonFactory
+from tests.factories.registries import DeedFactory, EncumbranceFactory, PersonFactory
 from najiz.registries.models import Deed, Encumbrance, RegistryOperation
 
 pytestmark = pytest.mark.django_db

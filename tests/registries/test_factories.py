@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from najiz.common.identifiers import is_valid_national_id, is_valid_saudi_iban
-from najiz.registries import factories
+from tests.factories import registries as factories
 from najiz.registries.models import Deed, DeedOwner, Instrument
 
 pytestmark = pytest.mark.django_db

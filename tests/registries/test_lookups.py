@@ -5,7 +5,7 @@ import pytest
 
 from najiz.common import clock
 from najiz.registries import services
-from najiz.registries.factories import (
+from tests.factories.registries import (
     AccountFactory,
     DeedFactory,
     EntityAccountFactory,

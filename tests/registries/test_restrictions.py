@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from najiz.registries import services
-from najiz.registries.factories import EntityFactory, PersonFactory
+from tests.factories.registries import EntityFactory, PersonFactory
 from najiz.registries.models import CreditReport, DealingBan, PoaIssuingStop, TravelBan
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ PERSONAS = ["anonymous", "creditor", "debtor", "other", "entity_rep", "judge", "
 
 
 def make_judge(*circuits):
-    from najiz.accounts.factories import StaffUserFactory
+    from tests.factories.accounts import StaffUserFactory
     from najiz.accounts.models import JUDGES_GROUP
 
     judge = StaffUserFactory()
@@ -44,7 +44,7 @@ def build_world(case, capture):
     from najiz.common import clock
     from einstruments import services as notes
     from linkage import services as linkage
-    from najiz.registries import factories
+    from tests.factories import registries as factories
     from notifications.models import Notification
     from payments import gateway
     from payments import services as payments

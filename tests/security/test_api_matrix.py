@@ -36,7 +36,7 @@ def entity_request(world):
     """An entity (not the world's) files a request through the API with its token (runs to the order)."""
     from najiz.accounts.services import user_for_person
     from linkage import services as linkage
-    from najiz.registries import factories
+    from tests.factories import registries as factories
 
     if getattr(world, "api", None):
         return world.api

@@ -227,7 +227,7 @@ def test_signed_in_person_opening_login_with_a_next_that_is_not_a_path_is_not_a_
 
 
 def test_staff_sign_in_with_a_next_that_is_not_a_path_is_not_a_500(world):
-    from najiz.accounts.factories import STAFF_PASSWORD
+    from tests.factories.accounts import STAFF_PASSWORD
 
     client = client_for(world, "anonymous")
     response = client.post(reverse("accounts:staff_login"),

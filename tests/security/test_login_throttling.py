@@ -6,7 +6,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from najiz.accounts.factories import STAFF_PASSWORD, StaffUserFactory
+from tests.factories.accounts import STAFF_PASSWORD, StaffUserFactory
 from najiz.accounts.models import NafathChallenge
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from django.test import override_settings
 from django.urls import clear_url_caches, reverse
 
 from najiz.accounts import services as accounts
-from najiz.accounts.factories import UserFactory
-from najiz.registries.factories import InstrumentFactory, PersonFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.registries import InstrumentFactory, PersonFactory
 from payments import callbacks, gateway, gateway_views, services
 from payments.models import GatewaySession, Payment, SessionState
 

@@ -42,7 +42,7 @@ def ent(case, django_capture_on_commit_callbacks):
     from najiz.common import clock
     from einstruments import services as notes
     from linkage import services as linkage
-    from najiz.registries import factories
+    from tests.factories import registries as factories
     from payments import services as payments
     from payments.models import Invoice
 
@@ -254,7 +254,7 @@ def test_the_representatives_who_remain_keep_the_entitys_cases(ent):
 def test_a_persons_own_cases_are_reached_while_acting_for_themselves(ent, case, django_capture_on_commit_callbacks):
     """Acting as an entity is acting as it: one's own requests wait until one acts for oneself."""
     from enforcement import services as enforcement
-    from najiz.registries import factories
+    from tests.factories import registries as factories
 
     factories.RepresentationFactory(entity=ent.entity, person=case.creditor)
     draft = enforcement.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number,

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from enforcement import services
 from enforcement.models import EnforcementRequest
-from najiz.accounts.factories import StaffUserFactory
+from tests.factories.accounts import StaffUserFactory
 from najiz.accounts.models import JUDGES_GROUP, NOTARIES_GROUP
 
 

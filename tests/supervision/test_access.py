@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from najiz.accounts.factories import StaffUserFactory, UserFactory
+from tests.factories.accounts import StaffUserFactory, UserFactory
 from najiz.casefile.models import Decision
 
 pytestmark = pytest.mark.django_db

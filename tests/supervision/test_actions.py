@@ -11,7 +11,8 @@ from enforcement.models import EnforcementRequest, Measure
 from enforcement.tasks import sweep_deadlines
 from najiz.casefile.models import Decision, Event
 from najiz.casefile.selectors import timeline
-from najiz.registries import factories, services as registries
+from najiz.registries import services as registries
+from tests.factories import registries as factories
 from najiz.registries.models import Account
 
 pytestmark = pytest.mark.django_db

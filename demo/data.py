@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from najiz.common import clock
 from najiz.common.identifiers import make_saudi_iban, with_check_digit
 
-from .models import (
+from najiz.registries.models import (
     Account,
     Bank,
     Deed,
@@ -211,7 +211,7 @@ def _seed_entities():
 
 
 def _seed_banks():
-    from .services import court_trust_account
+    from najiz.registries.services import court_trust_account
 
     for code, name_ar, name_en in BANKS:
         Bank.objects.get_or_create(code=code, defaults={"name_ar": name_ar, "name_en": name_en})

@@ -4,7 +4,7 @@ import factory
 
 from najiz.common.identifiers import with_check_digit
 
-from .models import User
+from najiz.accounts.models import User
 
 STAFF_PASSWORD = "Najiz-Staff-2025!"
 

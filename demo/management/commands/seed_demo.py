@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from najiz.registries import demo
+from demo import data as demo
 
 
 class Command(BaseCommand):

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from enforcement.models import Circuit
 from najiz.accounts.models import JUDGES_GROUP, NOTARIES_GROUP
 from najiz.common.identifiers import is_valid_national_id, is_valid_saudi_iban
-from najiz.registries import demo, services
+from demo import data as demo
+from najiz.registries import services
 from najiz.registries.models import (
     Account,
     Deed,

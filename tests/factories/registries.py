@@ -18,7 +18,7 @@ from factory.django import DjangoModelFactory
 from najiz.common import clock
 from najiz.common.identifiers import make_saudi_iban, with_check_digit
 
-from . import models
+from najiz.registries import models
 
 FIRST_NAMES = [
     ("محمد", "Mohammed"), ("عبدالله", "Abdullah"), ("فهد", "Fahd"), ("سلطان", "Sultan"), ("خالد", "Khalid"),
@@ -192,7 +192,7 @@ class DeedFactory(DjangoModelFactory):
     def owners(self, create, extracted, **kwargs):
         if not create or extracted == []:
             return
-        from .services import normalise_shares
+        from najiz.registries.services import normalise_shares
 
         if extracted is None:
             extracted = [PersonFactory()]
@@ -254,7 +254,7 @@ class HeirsDeedFactory(DjangoModelFactory):
     def heirs(self, create, extracted, **kwargs):
         if not create or extracted == []:
             return
-        from .services import normalise_shares
+        from najiz.registries.services import normalise_shares
 
         if extracted is None:
             extracted = PersonFactory.create_batch(2)
