@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
+from najiz.common.money import MoneyField
 
 from .states import OPEN, Answer, Capacity, Kind, PaymentMethod, Status
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 SHARE = {"max_digits": 7, "decimal_places": 6}
 
 
@@ -34,7 +34,7 @@ class Conveyance(models.Model):
     buyer_answer = models.CharField(_("buyer's answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
     buyer_answered_at = models.DateTimeField(null=True, blank=True)
     buyer_iban = models.CharField(_("buyer's IBAN"), max_length=34, blank=True)
-    price = models.DecimalField(_("price"), **MONEY)
+    price = MoneyField(_("price"))
     payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.MADA)
     invoice = models.ForeignKey("payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     new_deed = models.ForeignKey("registries.Deed", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -5,8 +5,6 @@ creditor (and the guarantor, if any) accepted it; only then is it written to the
 registry (`instrument`), which from then on is the authority on its holder and its validity.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -14,11 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
+from najiz.common.money import HALALA, MoneyField
 from najiz.registries.cities import City
 
 from .states import REGISTERED, TONES, Status
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 def _one(first: str, second: str) -> Q:
@@ -36,7 +33,7 @@ class PromissoryNote(models.Model):
     holder_person = models.ForeignKey("registries.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     holder_entity = models.ForeignKey("registries.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     guarantor_person = models.ForeignKey("registries.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    amount = MoneyField(_("amount"), validators=[MinValueValidator(HALALA)])
     due_date = models.DateField(_("due date"))
     place = models.CharField(_("place of issue"), max_length=30, choices=City.choices)
     issued_at = models.DateTimeField(_("issued at"), default=clock.now)

@@ -6,10 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
+from najiz.common.money import ZERO, MoneyField
 
 from .states import OPEN, Status, public_status
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Circuit(models.Model):
@@ -45,12 +44,12 @@ class EnforcementRequest(models.Model):
     creditor_entity = models.ForeignKey("registries.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     instrument_number = models.CharField(_("instrument number"), max_length=40, blank=True)
     instrument = models.ForeignKey("registries.Instrument", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    amount_claimed = models.DecimalField(_("amount claimed"), **MONEY, default=Decimal("0.00"))
+    amount_claimed = MoneyField(_("amount claimed"), default=ZERO)
     creditor_iban = models.CharField(_("creditor IBAN"), max_length=34, blank=True)
     circuit = models.ForeignKey(Circuit, null=True, blank=True, on_delete=models.PROTECT, related_name="requests")
-    collected = models.DecimalField(_("collected"), **MONEY, default=Decimal("0.00"))
-    disbursed = models.DecimalField(_("disbursed"), **MONEY, default=Decimal("0.00"))
-    paid_outside = models.DecimalField(_("paid outside the system"), **MONEY, default=Decimal("0.00"))
+    collected = MoneyField(_("collected"), default=ZERO)
+    disbursed = MoneyField(_("disbursed"), default=ZERO)
+    paid_outside = MoneyField(_("paid outside the system"), default=ZERO)
     notified_at = models.DateTimeField(_("debtor notified at"), null=True, blank=True)
     deadline = models.DateTimeField(_("payment deadline"), null=True, blank=True, db_index=True)
     deadline_alerted_at = models.DateTimeField(null=True, blank=True)
@@ -100,7 +99,7 @@ class EnforcementRequest(models.Model):
 
     @property
     def outstanding(self) -> Decimal:
-        return max(self.amount_claimed - self.collected - self.paid_outside, Decimal("0.00"))
+        return max(self.amount_claimed - self.collected - self.paid_outside, ZERO)
 
     @property
     def is_open(self) -> bool:
@@ -136,7 +135,7 @@ class ExecutionOrder(models.Model):
 
     request = models.OneToOneField(EnforcementRequest, on_delete=models.PROTECT, related_name="order")
     number = models.CharField(max_length=24, unique=True)
-    amount = models.DecimalField(**MONEY)
+    amount = MoneyField()
     period_days = models.PositiveSmallIntegerField()
     issued_at = models.DateTimeField(default=clock.now)
     published_at = models.DateTimeField(null=True, blank=True)  # newspaper notice fallback
@@ -167,7 +166,7 @@ class Measure(models.Model):
     debtor = models.ForeignKey(RequestDebtor, on_delete=models.PROTECT, related_name="measures")
     kind = models.CharField(_("measure"), max_length=20, choices=MeasureKind.choices)
     target = models.CharField(_("target"), max_length=40, blank=True)  # IBAN, deed number, ...
-    amount = models.DecimalField(**MONEY, null=True, blank=True)
+    amount = MoneyField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.APPLIED)
     applied_at = models.DateTimeField(default=clock.now)
     lifted_at = models.DateTimeField(null=True, blank=True)
@@ -191,7 +190,7 @@ class Collection(models.Model):
     request = models.ForeignKey(EnforcementRequest, on_delete=models.PROTECT, related_name="collections")
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     ref = models.CharField(max_length=80)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = MoneyField(_("amount"))
     at = models.DateTimeField(default=clock.now)
 
     class Meta:

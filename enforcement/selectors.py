@@ -6,13 +6,12 @@ its debtors (their portal account or national id, or the debtor entity they act 
 entity's request gives no access of one's own. Everyone else gets 404, whether it exists or not.
 """
 
-from decimal import Decimal
-
-from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 
 from najiz.accounts.parties import is_party, party_filter
+from najiz.common.money import ZERO, MoneyField
 
 from .models import EnforcementRequest, Measure, RequestDebtor
 from .states import OPEN, PublicStatus, Status
@@ -118,7 +117,7 @@ _STATS_ORDER = [
     PublicStatus.REJECTED, PublicStatus.WITHDRAWN, PublicStatus.SUSPENDED,
 ]
 _OWED = [*OPEN, Status.SUSPENDED]  # states in which what is not yet collected is still owed
-_ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+_ZERO = Value(ZERO, output_field=MoneyField())
 
 
 def _outstanding_expression():
@@ -157,8 +156,7 @@ def _stats(queryset: QuerySet) -> dict:
             paid_outside_=Sum("paid_outside"), outstanding=Sum(_outstanding_expression()),
         )
     )
-    zero = Decimal("0.00")
-    totals = {"claimed": zero, "collected": zero, "disbursed": zero, "paid_outside": zero, "outstanding": zero, "total": 0}
+    totals = {"claimed": ZERO, "collected": ZERO, "disbursed": ZERO, "paid_outside": ZERO, "outstanding": ZERO, "total": 0}
     counts = dict.fromkeys(_STATS_ORDER, 0)
     for group in groups:
         totals["total"] += group["n"]

@@ -1,9 +1,7 @@
 """Read side of the linkage: an entity's requests with the report's filters, their totals and
 monthly figures (each one aggregate query), and the rows of the CSV export, read in chunks."""
 
-from decimal import Decimal
-
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
 
@@ -11,10 +9,11 @@ from enforcement import selectors as enforcement
 from enforcement.models import RequestDebtor
 from enforcement.states import OPEN, Status
 from najiz.common.identifiers import as_case_number
+from najiz.common.money import ZERO, MoneyField
 
 from .models import ApiToken, WebhookDelivery, WebhookEndpoint
 
-_ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+_ZERO = Value(ZERO, output_field=MoneyField())
 _OWED = [*OPEN, Status.SUSPENDED]
 
 

@@ -19,12 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
-
-ZERO = Decimal("0.00")
-
-
-def money_field(verbose_name, **kwargs):
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+from najiz.common.money import ZERO, MoneyField
 
 
 class ImmutableRowError(Exception):
@@ -116,7 +111,7 @@ class LedgerTransaction(AppendOnlyModel):
 class LedgerEntry(AppendOnlyModel):
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
-    amount = money_field(_("amount (debit +, credit -)"))
+    amount = MoneyField(_("amount (debit +, credit -)"))
 
     class Meta:
         ordering = ["id"]
@@ -182,8 +177,8 @@ class Invoice(models.Model):
     payer_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
     )
-    amount = money_field(_("amount"))
-    paid = money_field(_("paid"), default=ZERO)
+    amount = MoneyField(_("amount"))
+    paid = MoneyField(_("paid"), default=ZERO)
     status = models.CharField(_("status"), max_length=12, choices=InvoiceStatus.choices, default=InvoiceStatus.UNPAID, db_index=True)
     allow_partial = models.BooleanField(_("partial payments allowed"), default=False)
     purpose_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -263,9 +258,9 @@ class Payment(AppendOnlyModel):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     gateway_txn_id = models.CharField(_("gateway transaction"), max_length=64, unique=True)
     method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
-    amount = money_field(_("amount received"))
-    applied_amount = money_field(_("applied to the invoice"))
-    refunded_amount = money_field(_("refunded"), default=ZERO)
+    amount = MoneyField(_("amount received"))
+    applied_amount = MoneyField(_("applied to the invoice"))
+    refunded_amount = MoneyField(_("refunded"), default=ZERO)
     received_at = models.DateTimeField(_("received"), default=clock.now)
     ledger_transaction = models.OneToOneField(LedgerTransaction, on_delete=models.PROTECT, related_name="payment")
     refund_transaction = models.OneToOneField(
@@ -314,7 +309,7 @@ class GatewaySession(models.Model):
     token = models.CharField(max_length=64, unique=True)
     txn_id = models.CharField(_("gateway transaction"), max_length=64, unique=True)
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="gateway_sessions")
-    amount = money_field(_("amount"))
+    amount = MoneyField(_("amount"))
     method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=SessionState.choices, default=SessionState.STARTED)
     otp = models.CharField(max_length=6, blank=True)
@@ -371,7 +366,7 @@ class Disbursement(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=DisbursementKind.choices, default=DisbursementKind.PAYOUT)
     iban = models.CharField(_("IBAN"), max_length=34)
     beneficiary = models.CharField(_("beneficiary"), max_length=200, blank=True)
-    amount = money_field(_("amount"))
+    amount = MoneyField(_("amount"))
     holding_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="disbursements")
     status = models.CharField(_("status"), max_length=10, choices=DisbursementStatus.choices, default=DisbursementStatus.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Case, Count, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -19,6 +19,7 @@ from enforcement.states import Status
 from najiz.accounts.models import JUDGES_GROUP, NOTARIES_GROUP
 from najiz.casefile.models import Decision, ReviewState
 from najiz.casefile.selectors import decisions_of, timeline
+from najiz.common.money import ZERO, MoneyField
 
 CONVEYANCE_APP = "conveyance"
 
@@ -155,8 +156,8 @@ def statistics(circuit_ids) -> dict:
     average = ExecutionOrder.objects.filter(request__in=requests.values("pk"), request__submitted_at__isnull=False).aggregate(
         avg=Avg(F("issued_at") - F("request__submitted_at"))
     )["avg"]
-    money = DecimalField(max_digits=14, decimal_places=2)
-    zero = Value(Decimal("0.00"), output_field=money)
+    money = MoneyField()
+    zero = Value(ZERO, output_field=money)
     enforced = requests.filter(order__isnull=False, withdrawn=False)
     totals = enforced.aggregate(
         claimed=Coalesce(Sum("amount_claimed"), zero),

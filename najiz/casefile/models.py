@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
+from najiz.common.money import MoneyField
 
 
 class ImmutableRowError(Exception):
@@ -40,7 +41,7 @@ class Decision(models.Model):
     rules = models.JSONField(_("rule trace"), default=list)  # [{id, passed (true/false/null), message_ar, message_en}]
     rules_version = models.CharField(_("rules version"), max_length=20)
     outcome = models.CharField(_("outcome"), max_length=50)
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = MoneyField(_("amount"), null=True, blank=True)
     circuit = models.ForeignKey("enforcement.Circuit", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
     at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
     review_state = models.CharField(_("review"), max_length=12, choices=ReviewState.choices, default=ReviewState.PENDING, db_index=True)

@@ -21,12 +21,11 @@ from django.utils.translation import pgettext_lazy
 
 from najiz.common import clock
 from najiz.common.identifiers import CITIZEN, id_kind, validate_national_id, validate_saudi_iban
+from najiz.common.money import HALALA, ZERO, MoneyField
 
 from .cities import City, city_label
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 SHARE = {"max_digits": 7, "decimal_places": 6}  # a fraction of the whole: 0 < share <= 1
-ZERO = Decimal("0.00")
 
 validate_cr_number = RegexValidator(r"^\d{10}$", _("A commercial registration number is 10 digits."), code="invalid_cr")
 
@@ -248,7 +247,7 @@ class Instrument(models.Model):
     creditor_entity = models.ForeignKey(
         Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="instruments_as_creditor", verbose_name=_("creditor (entity)")
     )
-    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    amount = MoneyField(_("amount"), validators=[MinValueValidator(HALALA)])
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"), null=True, blank=True, help_text=_("Empty when due on issue."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.VALID, db_index=True)
@@ -339,8 +338,8 @@ class Account(models.Model):
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("holder (person)"))
     entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("holder (entity)"))
     is_court_trust = models.BooleanField(_("court trust account"), default=False)
-    balance = models.DecimalField(_("balance"), **MONEY, default=ZERO)
-    frozen = models.DecimalField(_("frozen"), **MONEY, default=ZERO)
+    balance = MoneyField(_("balance"), default=ZERO)
+    frozen = MoneyField(_("frozen"), default=ZERO)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
     opened_at = models.DateTimeField(_("opened at"), default=clock.now)
 
@@ -391,7 +390,7 @@ class AccountHold(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="holds", verbose_name=_("account"))
     ref = models.CharField(_("reference"), max_length=64)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = MoneyField(_("amount"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     placed_at = models.DateTimeField(_("placed at"), default=clock.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -420,8 +419,8 @@ class AccountMovement(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="movements", verbose_name=_("account"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
-    balance_after = models.DecimalField(_("balance after"), **MONEY)
+    amount = MoneyField(_("amount"))
+    balance_after = MoneyField(_("balance after"))
     ref = models.CharField(_("reference"), max_length=64)
     at = models.DateTimeField(_("at"), default=clock.now)
 
@@ -462,8 +461,8 @@ class Deed(models.Model):
     district = models.CharField(_("district"), max_length=100, blank=True)
     plan_number = models.CharField(_("plan number"), max_length=30, blank=True)
     plot_number = models.CharField(_("plot number"), max_length=30, blank=True)
-    area = models.DecimalField(_("area (m²)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
-    value_of_record = models.DecimalField(_("value of record"), **MONEY, default=ZERO)
+    area = models.DecimalField(_("area (m²)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    value_of_record = MoneyField(_("value of record"), default=ZERO)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     suspended_ref = models.CharField(_("suspended by"), max_length=64, blank=True)
     replaced_by = models.ForeignKey(
@@ -702,7 +701,7 @@ class DealingBan(Restriction):
 
 
 class CreditReport(Restriction):
-    amount = models.DecimalField(_("amount"), **MONEY, default=ZERO)
+    amount = MoneyField(_("amount"), default=ZERO)
 
     class Meta(Restriction.Meta):
         verbose_name = _("credit bureau report")

@@ -4,6 +4,7 @@ from fractions import Fraction
 
 import pytest
 from django import forms
+from django.apps import apps
 from django.db import models
 from django.utils import translation
 from hypothesis import given
@@ -12,7 +13,8 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from najiz.common.money import (
-    LRM, MAX_AMOUNT, ZERO, Amount, AmountField, MoneyField, format_sar, parse_amount, split_by_shares, to_sar,
+    DECIMAL_PLACES, LRM, MAX_AMOUNT, MAX_DIGITS, ZERO, Amount, AmountField, MoneyField, format_sar,
+    parse_amount, split_by_shares, to_sar,
 )
 
 
@@ -130,6 +132,15 @@ def test_money_field_is_a_plain_decimal_field():
     assert path == "django.db.models.DecimalField"
     assert kwargs["max_digits"] == 14 and kwargs["decimal_places"] == 2
     assert MoneyField(default=ZERO).default == ZERO
+
+
+def test_every_amount_in_the_models_has_the_kernels_options():
+    """A two-place DecimalField is an amount (the deed's area in m² has the same shape): each
+    has MoneyField's options, so no app keeps money options of its own."""
+    fields = [field for model in apps.get_models() for field in model._meta.get_fields()
+              if isinstance(field, models.DecimalField) and field.decimal_places == DECIMAL_PLACES]
+    assert len(fields) > 20
+    assert [f"{field.model._meta.label}.{field.name}" for field in fields if field.max_digits != MAX_DIGITS] == []
 
 
 # --- what people and clients type ----------------------------------------------------------
