@@ -4,11 +4,10 @@ Only this module reads the registries for a check; conveyance/rules.py decides f
 alone, so any decision can be replayed later against today's rules.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 
 from najiz.common import clock
+from najiz.common.money import to_sar
 from najiz.registries import services as registries
 
 from .models import Conveyance
@@ -102,7 +101,7 @@ def gather_inputs(conveyance: Conveyance) -> dict:
             "kind": conveyance.kind,
             "capacity": conveyance.capacity,
             "price": str(conveyance.price),
-            "max_price": str(Decimal(str(settings.CONVEYANCE_MAX_PRICE))),
+            "max_price": str(to_sar(settings.CONVEYANCE_MAX_PRICE)),
             "deeds": 1,
         },
         "today": clock.today().isoformat(),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common.identifiers import is_valid_national_id, normalize_digits
-from najiz.common.money import parse_amount
+from najiz.common.money import parse_amount, to_sar
 from najiz.registries import services as registries
 
 from .states import Capacity, PaymentMethod
@@ -25,7 +25,7 @@ NOT_FOUND = _("No deed with this number was found for you.")
 
 
 def max_price() -> Decimal:
-    return Decimal(str(settings.CONVEYANCE_MAX_PRICE))
+    return to_sar(settings.CONVEYANCE_MAX_PRICE)
 
 
 class ConveyanceForm(forms.Form):

@@ -7,11 +7,11 @@ Bump RULES_VERSION whenever a rule's meaning changes.
 """
 
 from datetime import date
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from najiz.casefile.rules import RuleResult, result
+from najiz.common.money import to_sar
 
 RULES_VERSION = "1"
 NO_DEED = _("Not checked: the deed was not found.")
@@ -106,14 +106,14 @@ def no_seizure(inputs) -> RuleResult:
 
 
 def price_positive(inputs) -> RuleResult:
-    if Decimal(inputs["conveyance"]["price"]) > 0:
+    if to_sar(inputs["conveyance"]["price"]) > 0:
         return result("price_positive", True, _("The price is more than zero."))
     return result("price_positive", False, _("The price must be more than zero."))
 
 
 def price_within_limit(inputs) -> RuleResult:
-    limit = Decimal(inputs["conveyance"]["max_price"])
-    if Decimal(inputs["conveyance"]["price"]) <= limit:
+    limit = to_sar(inputs["conveyance"]["max_price"])
+    if to_sar(inputs["conveyance"]["price"]) <= limit:
         return result("price_within_limit", True, _("The price is within the limit of electronic conveyance."))
     return result(
         "price_within_limit", False,

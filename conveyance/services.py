@@ -16,7 +16,7 @@ from najiz.casefile.models import Actor
 from najiz.casefile.rules import result
 from najiz.common import clock
 from najiz.common.identifiers import normalize_digits
-from najiz.common.money import split_by_shares
+from najiz.common.money import checked_amount, split_by_shares
 from najiz.common.tasks import enqueue_on_commit
 from najiz.registries import services as registries
 
@@ -129,7 +129,7 @@ def file(*, user, capacity, deed_number, buyer_id, price, payment_method=Payment
         buyer_entity=buyer_entity,
         buyer_user=user_for_person(buyer) if buyer else None,
         buyer_iban=first_iban(buyer),
-        price=Decimal(price).quantize(Decimal("0.01")),
+        price=checked_amount(price),
         payment_method=payment_method if payment_method in PaymentMethod.values else PaymentMethod.MADA,
     )
     now = clock.now()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from najiz.common import clock
 from najiz.common.identifiers import is_valid_saudi_iban, normalize_iban
+from najiz.common.money import ZERO
 from najiz.registries import services as registries
 
 from .models import EnforcementRequest
@@ -73,7 +74,7 @@ class AuditFacts:
         return sum(
             (amount for _n, status, withdrawn, amount in self._others(request)
              if status not in (Status.DRAFT, Status.REJECTED) and not withdrawn),
-            Decimal("0.00"),
+            ZERO,
         )
 
     def other_open_requests(self, request) -> list[str]:

@@ -7,11 +7,11 @@ Bump RULES_VERSION whenever a rule's meaning changes.
 """
 
 from datetime import date
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from najiz.casefile.rules import RuleResult, result
+from najiz.common.money import to_sar
 
 RULES_VERSION = "1"
 
@@ -86,7 +86,7 @@ def debtors_exist(inputs) -> RuleResult:
 
 
 def amount_positive(inputs) -> RuleResult:
-    if Decimal(inputs["request"]["amount"]) > 0:
+    if to_sar(inputs["request"]["amount"]) > 0:
         return result("amount_positive", True, _("The amount claimed is positive."))
     return result("amount_positive", False, _("The amount claimed must be greater than zero."))
 
@@ -95,8 +95,8 @@ def amount_within_remaining(inputs) -> RuleResult:
     instrument = _instrument(inputs)
     if not instrument:
         return result("amount_within_remaining", None, NOT_APPLICABLE)
-    remaining = Decimal(instrument["amount"]) - Decimal(inputs["claimed_before"])
-    if Decimal(inputs["request"]["amount"]) <= remaining:
+    remaining = to_sar(instrument["amount"]) - to_sar(inputs["claimed_before"])
+    if to_sar(inputs["request"]["amount"]) <= remaining:
         return result("amount_within_remaining", True, _("The amount is within what remains due on the instrument."))
     return result(
         "amount_within_remaining",
@@ -178,7 +178,7 @@ def period_lapsed(inputs) -> RuleResult:
 
 
 def debt_outstanding(inputs) -> RuleResult:
-    if Decimal(inputs["outstanding"]) > 0:
+    if to_sar(inputs["outstanding"]) > 0:
         return result("debt_outstanding", True, _("The debt is unpaid (%(amount)s SAR outstanding)."), amount=inputs["outstanding"])
     return result("debt_outstanding", False, _("Nothing is outstanding."))
 

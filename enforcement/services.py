@@ -9,6 +9,7 @@ from django.db import transaction
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
 from najiz.common import clock
+from najiz.common.money import ZERO, to_sar
 from najiz.registries import services as registries
 
 from . import rules
@@ -81,7 +82,7 @@ def save_draft(*, user, acting_entity, instrument_number="", debtor_ids=(), amou
         request.creditor_person, request.creditor_entity = registries.person(user.national_id), None
     request.instrument_number = (instrument_number or "").strip()
     request.instrument = registries.instrument(request.instrument_number)
-    request.amount_claimed = amount if amount is not None else Decimal("0.00")
+    request.amount_claimed = amount if amount is not None else ZERO
     request.creditor_iban = iban
     request.save()
     request.debtors.exclude(id_number__in=list(debtor_ids)).delete()
@@ -237,7 +238,7 @@ def _requested_for_creditor(request) -> Decimal:
     from payments.selectors import disbursements_for
 
     payouts = disbursements_for(request).filter(kind=DisbursementKind.PAYOUT).exclude(status=DisbursementStatus.FAILED)
-    return sum((d.amount for d in payouts), Decimal("0.00"))
+    return sum((d.amount for d in payouts), ZERO)
 
 
 def _pay_creditor(request) -> None:
@@ -403,7 +404,7 @@ def publish_notice(request_id: int) -> bool:
         request = locked(request_id)
         if request.status != Status.ORDER_ISSUED or request.notified_at is not None:
             return False
-        cost = Decimal(settings.ENFORCEMENT_NOTICE_COST)
+        cost = to_sar(settings.ENFORCEMENT_NOTICE_COST)
         now = clock.now()
         request.amount_claimed += cost
         request.notified_at = now

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from najiz.common.money import checked_amount
+
 from . import conf, services
 from .models import Invoice, PaymentMethod
 
@@ -74,7 +76,7 @@ def process(raw_body: bytes, header: str | None) -> Outcome:
     if isinstance(payload["amount"], bool) or not isinstance(payload["amount"], str | int | Decimal):
         return _problem(400, "amount must be a decimal string such as \"150.00\"")
     try:
-        amount = services.to_money(payload["amount"])
+        amount = checked_amount(payload["amount"], signed=True)
     except ValidationError:
         return _problem(400, "amount must be a decimal string with at most two decimal places")
     if amount <= 0:

@@ -28,13 +28,12 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
 from najiz.common.identifiers import is_valid_saudi_iban, luhn_check_digit, normalize_iban
-from najiz.common.money import parse_amount
+from najiz.common.money import HALALA, ZERO, checked_amount
 from najiz.common.tasks import enqueue, enqueue_on_commit
 
 from . import conf, signals
 from .models import (
     OPEN_STATUSES,
-    ZERO,
     AccountKind,
     Disbursement,
     DisbursementKind,
@@ -51,22 +50,10 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-CENT = Decimal("0.01")
 
 
 class LedgerImbalance(ValueError):
     """A ledger transaction whose entries do not sum to zero (a programming error)."""
-
-
-def to_money(value) -> Decimal:
-    """Decimal SAR with two places, signed (ledger entries are); refuses floats, junk, exponents
-    and more than two decimal places (money.parse_amount)."""
-    if isinstance(value, float):
-        raise TypeError("money is never a float")
-    try:
-        return parse_amount(value, signed=True)
-    except ValueError:
-        raise ValidationError(_("Enter an amount in riyals, e.g. 1500.00."), code="invalid_amount") from None
 
 
 # --- Ledger ---------------------------------------------------------------------------------
@@ -110,7 +97,7 @@ def post_transaction(kind: str, ref: str, entries: Iterable[tuple[str, Decimal]]
     amounts are dropped; at least two remain and they sum to zero, or LedgerImbalance."""
     lines = []
     for code, amount in entries:
-        amount = to_money(amount)
+        amount = checked_amount(amount, signed=True)
         if amount:
             lines.append((code, amount))
     if len(lines) < 2:
@@ -128,7 +115,7 @@ def post_transaction(kind: str, ref: str, entries: Iterable[tuple[str, Decimal]]
 
 def _cents(total) -> Decimal:
     """A summed amount as exact SAR (SQLite sums decimals as floats; PostgreSQL is exact)."""
-    return Decimal(total or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Decimal(total or 0).quantize(HALALA, rounding=ROUND_HALF_UP)
 
 
 def balance(account_code: str) -> Decimal:
@@ -248,7 +235,7 @@ def create_invoices(bills: list[dict]) -> list[Invoice]:
     """Issue several bills at once (each a dict of create_invoice's arguments), in bulk."""
     invoices = []
     for bill in bills:
-        amount = to_money(bill["amount"])
+        amount = checked_amount(bill["amount"], signed=True)
         if amount <= 0:
             raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
         purpose = bill["purpose"]
@@ -314,7 +301,7 @@ def _expire_if_due(invoice: Invoice) -> None:
 def amend_invoice_amount(invoice, amount) -> Invoice:
     """Change what an open invoice asks for (a reduced claim, an added publication cost).
     It may not go below what was already paid; reaching it makes the invoice paid."""
-    amount = to_money(amount)
+    amount = checked_amount(amount, signed=True)
     invoice = _lock_invoice(invoice)
     if invoice.status not in OPEN_STATUSES:
         raise ValidationError(_("This invoice is closed and cannot be changed."), code="invoice_closed")
@@ -378,7 +365,7 @@ def record_gateway_payment(invoice, txn_id: str, amount, method: str) -> tuple[P
     the invoice cannot take (beyond the outstanding, a partial amount for a pay-in-full invoice,
     a closed invoice) is recorded and refunded to the payer in the same transaction.
     """
-    amount = to_money(amount)
+    amount = checked_amount(amount, signed=True)
     if amount <= 0:
         raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
     if method not in PaymentMethod.values:
@@ -462,7 +449,7 @@ def record_seized_funds(purpose, amount, *, ref: str, memo: str = "") -> LedgerT
     existing = LedgerTransaction.objects.filter(kind=TransactionKind.SEIZURE, ref=ref).first()
     if existing:
         return existing
-    amount = to_money(amount)
+    amount = checked_amount(amount, signed=True)
     return post_transaction(
         TransactionKind.SEIZURE,
         ref,
@@ -480,7 +467,7 @@ def seize_to_trust(purpose, iban: str, *, ref: str) -> Decimal:
     existing = LedgerTransaction.objects.filter(kind=TransactionKind.SEIZURE, ref=ledger_ref).first()
     if existing:
         return _cents(existing.entries.filter(amount__gt=0).aggregate(total=Sum("amount"))["total"])
-    amount = to_money(_bank().seize_frozen(iban, ref) or ZERO)
+    amount = checked_amount(_bank().seize_frozen(iban, ref) or ZERO, signed=True)
     if amount > 0:
         record_seized_funds(purpose, amount, ref=ledger_ref, memo=f"seized from {normalize_iban(iban)}")
     return amount
@@ -493,7 +480,7 @@ def seize_to_trust(purpose, iban: str, *, ref: str) -> Decimal:
 def request_disbursement(purpose, iban: str, amount, *, ref: str, kind: str = DisbursementKind.PAYOUT, beneficiary: str = "") -> Disbursement:
     """Pay `amount` of what the court holds for `purpose` to `iban`; executed by the task
     `payments.execute_disbursement` after commit. Idempotent on (purpose, ref)."""
-    amount = to_money(amount)
+    amount = checked_amount(amount, signed=True)
     if amount <= 0:
         raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
     iban = normalize_iban(iban)

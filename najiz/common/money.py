@@ -2,7 +2,8 @@
 
 * `to_sar(value)` turns stored or computed values into a SAR amount;
 * `parse_amount(text)` reads an amount a person typed or a client sent, strictly; `AmountField`
-  (forms) and `Amount` (API schemas) are built on it;
+  (forms), `Amount` (API schemas) and `checked_amount` (the amounts services are handed) are
+  built on it;
 * `format_sar(amount, lang)` renders it for people ("1,234.50 ر.س" / "SAR 1,234.50");
 * `split_by_shares(amount, shares)` divides an amount by shares so the parts add up exactly;
 * `MoneyField()` is the model field every amount uses (max_digits=14, decimal_places=2).
@@ -15,6 +16,7 @@ from math import floor
 from typing import Annotated
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +94,17 @@ def parse_amount(value, *, signed: bool = False) -> Decimal:
     if number < 0 and not signed:
         raise ValueError(f"a negative amount: {value!r}")
     return number.quantize(HALALA) if number else ZERO
+
+
+def checked_amount(value, *, signed: bool = False) -> Decimal:
+    """An amount handed to a service, by `parse_amount`'s rules. A float is a bug in the caller
+    (TypeError); anything else that is not an amount is bad input (ValidationError)."""
+    if isinstance(value, float):
+        raise TypeError("amounts are never floats; use Decimal or str")
+    try:
+        return parse_amount(value, signed=signed)
+    except ValueError:
+        raise ValidationError(AmountField.default_error_messages["invalid"], code="invalid_amount") from None
 
 
 class AmountField(forms.DecimalField):

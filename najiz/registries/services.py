@@ -14,12 +14,13 @@ released) and needed again for the same case is given a new ref, e.g. "EN-2025-0
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Upper
 
 from najiz.common import clock
 from najiz.common.identifiers import is_valid_national_id, is_valid_saudi_iban, normalize_digits, normalize_iban
-from najiz.common.money import parse_amount
+from najiz.common.money import checked_amount
 
 from .cities import CAPITAL, City, city_label  # noqa: F401  (re-exported for other apps)
 from .models import (
@@ -75,11 +76,9 @@ class UnknownSubject(RegistryError):
 
 
 def _money(amount) -> Decimal:
-    if isinstance(amount, float):
-        raise TypeError("Money is Decimal, never float.")
     try:
-        return parse_amount(amount)
-    except ValueError as error:
+        return checked_amount(amount)
+    except ValidationError as error:
         raise BankError(f"Not an amount (SAR, two places, not negative): {amount!r}") from error
 
 

@@ -1,10 +1,12 @@
 import re
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from django import forms
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from hypothesis import given
@@ -13,9 +15,11 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from najiz.common.money import (
-    DECIMAL_PLACES, LRM, MAX_AMOUNT, MAX_DIGITS, ZERO, Amount, AmountField, MoneyField, format_sar,
+    DECIMAL_PLACES, LRM, MAX_AMOUNT, MAX_DIGITS, ZERO, Amount, AmountField, MoneyField, checked_amount, format_sar,
     parse_amount, split_by_shares, to_sar,
 )
+
+BASE = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -143,6 +147,24 @@ def test_every_amount_in_the_models_has_the_kernels_options():
     assert [f"{field.model._meta.label}.{field.name}" for field in fields if field.max_digits != MAX_DIGITS] == []
 
 
+# Copies of the kernel: amounts parsed or rounded by hand, its zero, its halala, its field options.
+# Shares (a fraction of a deed) are not amounts.
+COPIES = re.compile(
+    r'Decimal\(str\((?!share\b)|Decimal\("0\.00"\)|^\s*\w+ = Decimal\("0\.01"\)|quantize\(Decimal\("0\.01"\)'
+    r'|"max_digits": 14|DecimalField\(max_digits=14|def to_money\b|def money_field\b',
+    re.MULTILINE,
+)
+
+
+def test_no_app_parses_or_rounds_amounts_outside_the_kernel():
+    sources = [path for path in BASE.rglob("*.py")
+               if path.relative_to(BASE).parts[0] not in {".venv", "tests", "scripts", "var"} and "migrations" not in path.parts]
+    copies = [f"{path.relative_to(BASE)}: {found.group(0)}" for path in sources if path != BASE / "najiz/common/money.py"
+              for found in COPIES.finditer(path.read_text(encoding="utf-8"))]
+    assert len(sources) > 100
+    assert copies == []
+
+
 # --- what people and clients type ----------------------------------------------------------
 
 TYPED = [
@@ -177,6 +199,16 @@ def test_parse_amount_signs_limits_and_non_text():
             parse_amount(value)
     with pytest.raises(ValueError):
         parse_amount(-MAX_AMOUNT - 1, signed=True)
+
+
+def test_checked_amount_is_parse_amount_for_services():
+    assert checked_amount("1,500.5") == Decimal("1500.50") and checked_amount(Decimal("-2"), signed=True) == Decimal("-2.00")
+    with pytest.raises(TypeError):
+        checked_amount(1.5)
+    for junk in ("1e3", "-5", Decimal("1.005"), None):
+        with pytest.raises(ValidationError) as raised:
+            checked_amount(junk)
+        assert raised.value.code == "invalid_amount"
 
 
 def test_amount_field_uses_the_parser_within_its_bounds():
