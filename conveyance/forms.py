@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common.identifiers import is_valid_national_id, normalize_digits
-from najiz.common.money import parse_amount, to_sar
+from najiz.common.money import AmountField, to_sar
 from najiz.registries import services as registries
 
 from .states import Capacity, PaymentMethod
@@ -40,7 +40,10 @@ class ConveyanceForm(forms.Form):
         help_text=_("Only when selling as an agent: the power of attorney must name the transfer of ownership."),
     )
     buyer_id = forms.CharField(label=_("Buyer's national ID or iqama"), max_length=10)
-    price = forms.CharField(label=_("Price (SAR)"), max_length=20)
+    price = AmountField(
+        label=_("Price (SAR)"), min_value=Decimal("0"),
+        error_messages={"invalid": _("Enter the price in riyals, e.g. 850000.00.")},
+    )
     payment_method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices, initial=PaymentMethod.MADA, widget=forms.RadioSelect)
 
     def __init__(self, *args, user, acting_entity=None, **kwargs):
@@ -140,10 +143,7 @@ class ConveyanceForm(forms.Form):
         return value
 
     def clean_price(self):
-        try:
-            price = parse_amount(self.cleaned_data["price"])
-        except ValueError:
-            raise forms.ValidationError(_("Enter the price in riyals, e.g. 850000.00."), code="invalid") from None
+        price = self.cleaned_data["price"]
         if price <= 0:
             raise forms.ValidationError(_("The price must be more than zero."), code="not_positive")
         if price > max_price():

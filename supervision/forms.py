@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from najiz.casefile.models import ReviewState
+from najiz.common.money import AmountField
 
 from .labels import OUTCOMES, STEPS
 from .selectors import QueueFilters
@@ -17,8 +20,8 @@ class QueueFilterForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("All"))] + list(OUTCOMES.items()))
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    amount_min = forms.DecimalField(label=_("Amount from"), required=False, min_value=0, max_digits=14, decimal_places=2)
-    amount_max = forms.DecimalField(label=_("Amount to"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    amount_min = AmountField(label=_("Amount from"), required=False, min_value=Decimal("0"))
+    amount_max = AmountField(label=_("Amount to"), required=False, min_value=Decimal("0"))
 
     def clean(self):
         data = super().clean()

@@ -41,6 +41,14 @@ def test_filters(judge_client, two_requests):
     assert rows(judge_client.get(url, {"state": "reviewed"})) == []
 
 
+def test_amount_filters_read_amounts_as_people_type_them(judge_client, two_requests):
+    url = reverse("supervision:queue")
+    assert rows(judge_client.get(url, {"amount_max": "1,000"})) == [("audit", "rejected")]
+    response = judge_client.get(url, {"amount_min": "2e3"})  # no exponent
+    assert "amount_min" in response.context["form"].errors
+    assert len(response.context["rows"]) == 4  # the default queue
+
+
 def test_bad_filters_are_form_errors(judge_client, two_requests):
     response = judge_client.get(reverse("supervision:queue"), {"amount_min": "abc", "date_from": "not-a-date", "step": "nope"})
     assert response.status_code == 200
