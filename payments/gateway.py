@@ -143,7 +143,7 @@ def choose_method(token: str, method: str) -> GatewaySession:
 
 
 @transaction.atomic
-def submit_card(token: str, *, number: str, expiry_month: int, expiry_year: int, cvv: str) -> GatewaySession:
+def submit_card(token: str, *, number: str, cvv: str) -> GatewaySession:
     """A valid card at the simulated issuer: the declined test card fails, the timeout test card
     times out, any other card is approved and an OTP is 'sent' (shown on the simulator)."""
     session = _locked(token)

@@ -114,8 +114,7 @@ def choose_method(request, token):
 @require_POST
 def card(request, token):
     def action(session, data):
-        month, year = data["expiry"]
-        return gateway.submit_card(session.token, number=data["number"], expiry_month=month, expiry_year=year, cvv=data["cvv"])
+        return gateway.submit_card(session.token, number=data["number"], cvv=data["cvv"])
 
     return _step(request, token, CardForm, action)
 
