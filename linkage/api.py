@@ -9,7 +9,6 @@ Errors are RFC 9457 problem details; `Accept-Language: en` or `ar` picks their l
 
 import functools
 from datetime import date
-from decimal import Decimal
 
 from django.http import Http404
 from django.utils import translation
@@ -77,10 +76,6 @@ def in_caller_language(view):
     return wrapped
 
 
-def money(value) -> str:
-    return f"{(value or Decimal('0')):.2f}"
-
-
 # --- serialising ----------------------------------------------------------------------------
 
 
@@ -95,11 +90,11 @@ def _summary(req) -> dict:
         "public_status_label": str(PublicStatus(req.public_status).label),
         "instrument_number": req.instrument_number,
         "debtors": [debtor.id_number for debtor in req.debtors.all()],
-        "amount_claimed": money(req.amount_claimed),
-        "collected": money(req.collected),
-        "disbursed": money(req.disbursed),
-        "paid_outside": money(req.paid_outside),
-        "outstanding": money(req.outstanding),
+        "amount_claimed": req.amount_claimed,
+        "collected": req.collected,
+        "disbursed": req.disbursed,
+        "paid_outside": req.paid_outside,
+        "outstanding": req.outstanding,
         "circuit": req.circuit.code if req.circuit_id else None,
         "submitted_at": req.submitted_at,
         "status_changed_at": req.status_changed_at,
@@ -121,13 +116,13 @@ def _detail(req) -> dict:
         **_summary(req),
         "debtor_details": [{"id_number": d.id_number, "name": getattr(d.party, "display_name", "") if d.party else ""} for d in debtors],
         "order": None if order is None else {
-            "number": order.number, "amount": money(order.amount), "period_days": order.period_days,
+            "number": order.number, "amount": order.amount, "period_days": order.period_days,
             "issued_at": order.issued_at, "published_at": order.published_at,
         },
         "measures": [
             {
                 "kind": m.kind, "kind_label": str(m.get_kind_display()), "debtor": m.debtor.id_number, "target": m.target,
-                "amount": money(m.amount) if m.amount is not None else None, "status": m.status,
+                "amount": m.amount, "status": m.status,
                 "status_label": str(m.get_status_display()), "applied_at": m.applied_at, "lifted_at": m.lifted_at,
             }
             for m in req.measures.select_related("debtor")
@@ -247,8 +242,8 @@ def list_invoices(request, number: str):
     found = _request_or_404(request, number)
     return [
         {
-            "bill_number": i.bill_number, "status": i.status, "status_label": str(i.get_status_display()), "amount": money(i.amount),
-            "paid": money(i.paid), "outstanding": money(i.outstanding), "created_at": i.created_at, "expires_at": i.expires_at,
+            "bill_number": i.bill_number, "status": i.status, "status_label": str(i.get_status_display()), "amount": i.amount,
+            "paid": i.paid, "outstanding": i.outstanding, "created_at": i.created_at, "expires_at": i.expires_at,
             "closed_at": i.closed_at,
         }
         for i in invoices_for(found).order_by("created_at", "id")
@@ -264,8 +259,8 @@ def list_payments(request, number: str):
     found = _request_or_404(request, number)
     return [
         {
-            "receipt_number": p.receipt_number, "bill_number": p.invoice.bill_number, "method": p.method, "amount": money(p.amount),
-            "applied_amount": money(p.applied_amount), "refunded_amount": money(p.refunded_amount), "received_at": p.received_at,
+            "receipt_number": p.receipt_number, "bill_number": p.invoice.bill_number, "method": p.method, "amount": p.amount,
+            "applied_amount": p.applied_amount, "refunded_amount": p.refunded_amount, "received_at": p.received_at,
         }
         for p in payments_for(found).order_by("received_at", "id")
     ]
@@ -281,7 +276,7 @@ def get_conveyance(request, number: str):
     conveyance = selectors.conveyance_for(_principal(request), number)
     return {
         "number": conveyance.number, "status": conveyance.status, "status_label": str(conveyance.get_status_display()),
-        "kind": conveyance.kind, "deed_number": conveyance.deed.number, "price": money(conveyance.price),
+        "kind": conveyance.kind, "deed_number": conveyance.deed.number, "price": conveyance.price,
         "buyer_answer": conveyance.buyer_answer, "submitted_at": conveyance.submitted_at, "completed_at": conveyance.completed_at,
         "new_deed_number": conveyance.new_deed.number if conveyance.new_deed_id else None,
     }

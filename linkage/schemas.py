@@ -1,5 +1,5 @@
-"""Shapes of the API's bodies. Amounts are strings with two decimals ("1250.00"), in SAR;
-times are ISO 8601 with their offset."""
+"""Shapes of the API's bodies. Amounts are the kernel's `Amount`: strings with two decimals
+("1250.00"), in SAR; times are ISO 8601 with their offset."""
 
 from datetime import datetime
 
@@ -33,7 +33,7 @@ class Debtor(Schema):
 
 class Order(Schema):
     number: str
-    amount: str
+    amount: Amount
     period_days: int
     issued_at: datetime
     published_at: datetime | None
@@ -44,7 +44,7 @@ class MeasureOut(Schema):
     kind_label: str
     debtor: str
     target: str
-    amount: str | None
+    amount: Amount | None
     status: str
     status_label: str
     applied_at: datetime
@@ -65,11 +65,11 @@ class RequestSummary(Schema):
     public_status_label: str
     instrument_number: str
     debtors: list[str]
-    amount_claimed: str
-    collected: str
-    disbursed: str
-    paid_outside: str
-    outstanding: str
+    amount_claimed: Amount
+    collected: Amount
+    disbursed: Amount
+    paid_outside: Amount
+    outstanding: Amount
     circuit: str | None
     submitted_at: datetime | None
     status_changed_at: datetime
@@ -95,9 +95,9 @@ class InvoiceOut(Schema):
     bill_number: str
     status: str
     status_label: str
-    amount: str
-    paid: str
-    outstanding: str
+    amount: Amount
+    paid: Amount
+    outstanding: Amount
     created_at: datetime
     expires_at: datetime | None
     closed_at: datetime | None
@@ -107,9 +107,9 @@ class PaymentOut(Schema):
     receipt_number: str
     bill_number: str
     method: str
-    amount: str
-    applied_amount: str
-    refunded_amount: str
+    amount: Amount
+    applied_amount: Amount
+    refunded_amount: Amount
     received_at: datetime
 
 
@@ -119,7 +119,7 @@ class ConveyanceOut(Schema):
     status_label: str
     kind: str
     deed_number: str
-    price: str
+    price: Amount
     buyer_answer: str
     submitted_at: datetime | None
     completed_at: datetime | None

@@ -12,6 +12,7 @@ from enforcement.models import EnforcementRequest
 from enforcement.states import Status
 from najiz.casefile.selectors import decisions_of
 from najiz.common import clock
+from najiz.common.money import AMOUNT_PATTERN
 from linkage import services
 from linkage.api import api as ninja_api
 from linkage.models import ApiToken, IdempotencyKey
@@ -47,6 +48,17 @@ def test_schema_is_valid_openapi_and_lists_every_operation(client):
     operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
     assert operations == set(EXERCISED)
     assert {"EntityToken", "BrowserSession"} <= set(schema["components"]["securitySchemes"])
+
+
+def test_schema_documents_every_amount_as_the_kernels_amount():
+    schemas = ninja_api.get_openapi_schema()["components"]["schemas"]
+    amounts = {(name, field): prop for name, shape in schemas.items() for field, prop in shape.get("properties", {}).items()
+               if field in {"amount", "amount_claimed", "collected", "disbursed", "paid_outside", "outstanding", "paid",
+                            "applied_amount", "refunded_amount", "price"}}
+    assert len(amounts) > 10
+    for prop in amounts.values():
+        shape = next((option for option in prop.get("anyOf", [prop]) if option.get("type") == "string"), {})
+        assert shape.get("pattern") == AMOUNT_PATTERN, prop
 
 
 def test_docs_use_the_vendored_swagger_ui_not_a_cdn(client):
