@@ -65,13 +65,25 @@ def users_for_party(party) -> list:
     return [user_for_person(party)]
 
 
-def creditor_notice(request, kind, **extra):
-    """The notice that tells the filer of a request about it (see notifications.notify_many)."""
-    return notifications.Notice(request.filed_by, kind, params=_params(request, **extra), url=_url(request), case=request)
+def creditor_users(request) -> list:
+    """Who hears of a request on the creditor's side: the filer of a personal request; for an
+    entity's request, its filer only while they still represent the entity, else the entity's
+    current representatives (a former representative learns nothing more of the case)."""
+    if request.creditor_entity_id is None:
+        return [request.filed_by]
+    if registries.represents(request.filed_by.national_id, request.creditor_entity):
+        return [request.filed_by]
+    return users_for_party(request.creditor_entity)
+
+
+def creditor_notices(request, kind, **extra) -> list:
+    """The notices that tell the creditor's side of a request about it (see notifications.notify_many)."""
+    params, url = _params(request, **extra), _url(request)
+    return [notifications.Notice(user, kind, params=params, url=url, case=request) for user in creditor_users(request)]
 
 
 def alert_creditor(request, kind, **extra):
-    notifications.notify_many([creditor_notice(request, kind, **extra)])
+    notifications.notify_many(creditor_notices(request, kind, **extra))
 
 
 def debtor_notices(request, debtors, kind, users=None, **extra) -> list:

@@ -165,9 +165,9 @@ class Batch:
         self.move(request, Status.AUDITED, decision=decision)
         self.move(request, outcome, decision=decision)
         if outcome == Status.REJECTED:
-            from .alerts import creditor_notice
+            from .alerts import creditor_notices
 
-            self.notices.append(creditor_notice(request, "enforcement.rejected"))
+            self.notices.extend(creditor_notices(request, "enforcement.rejected"))
 
     def refer(self, request):
         circuit, inputs, reason = self.loads.choose(request)
@@ -194,7 +194,7 @@ class Batch:
         from notifications.services import notify_many
         from payments import services as payments
 
-        from .alerts import creditor_notice, debtor_notices, reached
+        from .alerts import creditor_notices, debtor_notices, reached
 
         if not self.orders:
             if self.notices:
@@ -218,7 +218,8 @@ class Batch:
         ])
         debtor_sets = [debtor_notices(request, debtors, "enforcement.order_issued", users)
                        for request, _o, debtors in self.orders]
-        creditors = [creditor_notice(request, "enforcement.order_issued_creditor") for request, _o, _d in self.orders]
+        creditors = [notice for request, _o, _d in self.orders
+                     for notice in creditor_notices(request, "enforcement.order_issued_creditor")]
         made = iter(notify_many(self.notices + [n for notices in debtor_sets for n in notices] + creditors)[len(self.notices):])
         for (request, order, _debtors), notices in zip(self.orders, debtor_sets):
             channels = reached([next(made) for _notice in notices])
