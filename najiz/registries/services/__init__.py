@@ -32,7 +32,6 @@ from .civil import person
 from .commercial import entities_represented_by, entity, representatives_of, represents
 from .inheritance import heirs_deed, heirs_deeds_of
 from .instruments import (
-    cancel_instrument,
     endorse_instrument,
     endorsement_chain,
     instrument,
@@ -92,7 +91,6 @@ __all__ = [
     "active_restrictions",
     "ban_travel",
     "bar_dealings",
-    "cancel_instrument",
     "city_label",
     "clear_default",
     "court_trust_account",

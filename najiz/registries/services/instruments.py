@@ -135,8 +135,3 @@ def _set_instrument_status(instrument, status: str, operation: str, ref) -> Inst
 def mark_instrument_executed(instrument, ref) -> Instrument:
     """The debt on the instrument was paid or collected: it can no longer be enforced."""
     return _set_instrument_status(instrument, Instrument.Status.EXECUTED, "mark_instrument_executed", ref)
-
-
-@transaction.atomic
-def cancel_instrument(instrument, ref) -> Instrument:
-    return _set_instrument_status(instrument, Instrument.Status.CANCELLED, "cancel_instrument", ref)
