@@ -1,4 +1,4 @@
-"""The commercial registry: entities by CR number and who represents them; a person or an entity from what callers pass."""
+"""The commercial registry: entities by CR number, who represents them; a person or an entity from what is passed."""
 
 import re
 
