@@ -7,11 +7,12 @@ holds the registries' own log and counters.
 
 Other apps never touch these models directly: they go through `najiz.registries.services`.
 A record that belongs to "a person or an entity" has two nullable foreign keys with a check
-constraint that exactly one is set.
+constraint that exactly one is set (`exactly_one`), read as one attribute (`Party`); other apps'
+models use these two for their own parties.
 """
 
 from .banks import Account, AccountHold, AccountMovement, Bank
-from .base import MONEY, SHARE, ZERO, exactly_one
+from .base import MONEY, SHARE, ZERO, Party, exactly_one
 from .civil import Gender, Nationality, Person
 from .commercial import Entity, Representation, SubjectLink, validate_cr_number
 from .inheritance import HeirsDeed, HeirShare
@@ -43,6 +44,7 @@ __all__ = [
     "InstrumentEndorsement",
     "Nationality",
     "NumberSequence",
+    "Party",
     "Person",
     "PoaIssuingStop",
     "PoaScope",

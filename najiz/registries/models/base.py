@@ -1,4 +1,4 @@
-"""What the registry models share: money and share columns, bilingual names, "exactly one of two"."""
+"""What the registry models share, and other apps' models use: money columns, bilingual names, party pairs."""
 
 from decimal import Decimal
 
@@ -22,3 +22,18 @@ def exactly_one(first: str, second: str) -> Q:
     return Q(**{f"{first}__isnull": False, f"{second}__isnull": True}) | Q(
         **{f"{first}__isnull": True, f"{second}__isnull": False}
     )
+
+
+class Party:
+    """The person or the entity a `<prefix>_person` / `<prefix>_entity` pair of foreign keys holds.
+
+    `creditor = Party("creditor")` on a model reads like a property: `row.creditor`.
+    """
+
+    def __init__(self, prefix: str):
+        self.person, self.entity = f"{prefix}_person", f"{prefix}_entity"
+
+    def __get__(self, row, owner=None):
+        if row is None:
+            return self
+        return getattr(row, self.person) or getattr(row, self.entity)

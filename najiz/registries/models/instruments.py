@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from najiz.common import clock
 
-from .base import MONEY, exactly_one
+from .base import MONEY, Party, exactly_one
 from .civil import Person
 from .commercial import Entity, SubjectLink
 
@@ -66,9 +66,7 @@ class Instrument(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
 
-    @property
-    def creditor(self):
-        return self.creditor_person or self.creditor_entity
+    creditor = Party("creditor")
 
     @property
     def debtors(self) -> list:
@@ -130,10 +128,4 @@ class InstrumentEndorsement(models.Model):
     def __str__(self):
         return f"{self.instrument.number}: {self.from_party} → {self.to_party}"
 
-    @property
-    def from_party(self):
-        return self.from_person or self.from_entity
-
-    @property
-    def to_party(self):
-        return self.to_person or self.to_entity
+    from_party, to_party = Party("from"), Party("to")
