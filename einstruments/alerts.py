@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from najiz.registries import services as registries
+from najiz.accounts.services import users_for_party
 from notifications import kinds, services as notifications
 
 kinds.register(
@@ -18,18 +18,8 @@ kinds.register(
 )
 
 
-def _users(party) -> list:
-    """The person's portal account, or the representatives' accounts for an entity."""
-    from najiz.accounts.services import user_for_person
-
-    if party is None:
-        return []
-    persons = registries.representatives_of(party) if getattr(party, "cr_number", None) else [party]
-    return [user_for_person(person) for person in persons]
-
-
 def _tell(party, kind, note) -> None:
-    for user in _users(party):
+    for user in users_for_party(party):
         notifications.notify(user, kind, params={"number": note.number, "amount": str(note.amount)},
                              url=reverse("einstruments:detail", args=[note.number]), case=note, channels=["in_app"])
 

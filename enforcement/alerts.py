@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from najiz.accounts.services import users_for_party
 from najiz.registries import services as registries
 from notifications import kinds, services as notifications
 
@@ -52,17 +53,6 @@ def _params(request, **extra):
 
 def _url(request):
     return reverse("enforcement:detail", args=[request.number])
-
-
-def users_for_party(party) -> list:
-    """The portal users who receive a party's notices: the person, or an entity's representatives."""
-    from najiz.accounts.services import user_for_person
-
-    if party is None:
-        return []
-    if hasattr(party, "cr_number"):
-        return [user_for_person(p) for p in registries.representatives_of(party)]
-    return [user_for_person(party)]
 
 
 def creditor_users(request) -> list:

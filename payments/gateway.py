@@ -142,9 +142,10 @@ def choose_method(token: str, method: str) -> GatewaySession:
 
 
 @transaction.atomic
-def submit_card(token: str, *, number: str, expiry_month: int, expiry_year: int, cvv: str) -> GatewaySession:
+def submit_card(token: str, *, number: str) -> GatewaySession:
     """A valid card at the simulated issuer: the declined test card fails, the timeout test card
-    times out, any other card is approved and an OTP is 'sent' (shown on the simulator)."""
+    times out, any other card is approved and an OTP is 'sent' (shown on the simulator). The card
+    form checks the expiry and CVV; the simulated issuer decides by the number alone."""
     session = _locked(token)
     _require(session, SessionState.STARTED, PaymentMethod.MADA)
     session.card_last4 = number[-4:]
