@@ -8,14 +8,16 @@ entity's request gives no access of one's own. Everyone else gets 404, whether i
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 
 from najiz.accounts.parties import is_party, party_filter
+from najiz.common import clock
 
 from .models import EnforcementRequest, Measure, RequestDebtor
-from .states import OPEN, PublicStatus, Status
+from .states import AUTOMATIC, OPEN, PublicStatus, Status
 
 _LIST_DEBTORS = Prefetch("debtors", queryset=RequestDebtor.objects.select_related("person", "entity").order_by("id"))
 
@@ -224,3 +226,30 @@ def report_rows(queryset: QuerySet, *, limit: int = 500) -> list:
         queryset.exclude(status=Status.DRAFT).select_related("instrument", "creditor_person", "creditor_entity")
         .annotate(owed=_outstanding_expression()).order_by("-submitted_at", "-id")[:limit]
     )
+
+
+# --- what the sweeps send again ----------------------------------------------------------------
+
+
+def stalled_ids(*, limit: int) -> list[int]:
+    """Requests left in an automatic state longer than STALLED_AFTER, the longest idle first."""
+    cutoff = clock.now() - settings.STALLED_AFTER
+    return list(
+        EnforcementRequest.objects.filter(status__in=AUTOMATIC, status_changed_at__lt=cutoff)
+        .order_by("status_changed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def due_steps(now) -> dict[str, QuerySet]:
+    """The ids of the orders whose next step is due at `now`, by step (each read when sliced):
+    the newspaper notice, the alert that the deadline is near, the Art. 46 measures. Suspended
+    requests are in another state and are never due."""
+    orders = EnforcementRequest.objects.filter(status=Status.ORDER_ISSUED)
+    due = {
+        "publish_notice": orders.filter(notified_at__isnull=True, order__issued_at__lte=now - settings.ENFORCEMENT_NOTICE_AFTER),
+        "alert_deadline_near": orders.filter(deadline__gt=now, deadline__lte=now + settings.ENFORCEMENT_DEADLINE_ALERT,
+                                             deadline_alerted_at__isnull=True),
+        "apply_measures": orders.filter(deadline__lte=now),
+    }
+    return {step: queryset.order_by("deadline", "pk").values_list("pk", flat=True) for step, queryset in due.items()}
