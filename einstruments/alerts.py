@@ -6,16 +6,22 @@ from django.utils.translation import gettext_lazy as _
 from najiz.accounts.services import users_for_party
 from notifications import kinds, services as notifications
 
-kinds.register(
-    "einstruments.acceptance_needed",
-    subject=_("Promissory note {number} awaits your acceptance"),
-    body=_("A promissory note {number} for {amount} SAR names you. Open it to accept or decline."),
-)
-kinds.register(
-    "einstruments.endorsement_offered",
-    subject=_("Promissory note {number} endorsed to you"),
-    body=_("The holder of promissory note {number} ({amount} SAR) endorsed it to you. Open it to accept or decline."),
-)
+KINDS = {
+    "einstruments.acceptance_needed": (
+        _("Promissory note {number} awaits your acceptance"),
+        _("A promissory note {number} for {amount} SAR names you. Open it to accept or decline."),
+    ),
+    "einstruments.endorsement_offered": (
+        _("Promissory note {number} endorsed to you"),
+        _("The holder of promissory note {number} ({amount} SAR) endorsed it to you. Open it to accept or decline."),
+    ),
+}
+
+
+def register_kinds() -> None:
+    """Called from EinstrumentsConfig.ready()."""
+    for kind, (subject, body) in KINDS.items():
+        kinds.register(kind, subject=subject, body=body)
 
 
 def _tell(party, kind, note) -> None:

@@ -7,44 +7,45 @@ from najiz.accounts.services import users_for_party
 from najiz.registries import services as registries
 from notifications import kinds, services as notifications
 
-kinds.register(
-    "enforcement.rejected",
-    subject=_("Enforcement request {number} rejected"),
-    body=_("Your enforcement request {number} did not pass the automatic audit. Open it to see the reasons."),
-)
-kinds.register(
-    "enforcement.order_issued",
-    subject=_("Execution order on request {number}"),
-    body=_(
-        "An execution order (Art. 34) was issued against you on enforcement request {number} for {amount} SAR. "
-        "Pay within {days} days of this notification, or the enforcement measures of Art. 46 apply."
+KINDS = {
+    "enforcement.rejected": (
+        _("Enforcement request {number} rejected"),
+        _("Your enforcement request {number} did not pass the automatic audit. Open it to see the reasons."),
     ),
-)
-kinds.register(
-    "enforcement.order_issued_creditor",
-    subject=_("Execution order issued on request {number}"),
-    body=_("The execution order on your request {number} was issued and the debtor notified."),
-)
-kinds.register(
-    "enforcement.deadline_near",
-    subject=_("Payment period ends soon on request {number}"),
-    body=_("The payment period on enforcement request {number} ends on {deadline}. Outstanding: {amount} SAR."),
-)
-kinds.register(
-    "enforcement.measures_applied",
-    subject=_("Enforcement measures applied on request {number}"),
-    body=_("The payment period lapsed; the measures of Art. 46 were applied on request {number}."),
-)
-kinds.register(
-    "enforcement.money_received",
-    subject=_("Money received on request {number}"),
-    body=_("{amount} SAR was collected on enforcement request {number}."),
-)
-kinds.register(
-    "enforcement.closed",
-    subject=_("Enforcement request {number} closed"),
-    body=_("Enforcement request {number} was closed."),
-)
+    "enforcement.order_issued": (
+        _("Execution order on request {number}"),
+        _(
+            "An execution order (Art. 34) was issued against you on enforcement request {number} for {amount} SAR. "
+            "Pay within {days} days of this notification, or the enforcement measures of Art. 46 apply."
+        ),
+    ),
+    "enforcement.order_issued_creditor": (
+        _("Execution order issued on request {number}"),
+        _("The execution order on your request {number} was issued and the debtor notified."),
+    ),
+    "enforcement.deadline_near": (
+        _("Payment period ends soon on request {number}"),
+        _("The payment period on enforcement request {number} ends on {deadline}. Outstanding: {amount} SAR."),
+    ),
+    "enforcement.measures_applied": (
+        _("Enforcement measures applied on request {number}"),
+        _("The payment period lapsed; the measures of Art. 46 were applied on request {number}."),
+    ),
+    "enforcement.money_received": (
+        _("Money received on request {number}"),
+        _("{amount} SAR was collected on enforcement request {number}."),
+    ),
+    "enforcement.closed": (
+        _("Enforcement request {number} closed"),
+        _("Enforcement request {number} was closed."),
+    ),
+}
+
+
+def register_kinds() -> None:
+    """Called from EnforcementConfig.ready()."""
+    for kind, (subject, body) in KINDS.items():
+        kinds.register(kind, subject=subject, body=body)
 
 
 def _params(request, **extra):

@@ -50,7 +50,7 @@ def _announce_status(request: EnforcementRequest) -> None:
 
 def enqueue_advance(request: EnforcementRequest):
     """Once committed, have the request's automatic steps run (in a batch, see pipeline)."""
-    from .pipeline import ask_for_batch
+    from .dispatch import ask_for_batch
 
     transaction.on_commit(lambda: ask_for_batch(request.pk))
 
