@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
-from najiz.casefile.rules import result
+from najiz.casefile.rules import failed, result
 from najiz.common import clock
 from najiz.common.identifiers import normalize_digits
 from najiz.common.money import split_by_shares
@@ -166,14 +166,10 @@ def _release(conveyance: Conveyance):
         conveyance.save(update_fields=["deed_suspended"])
 
 
-def _failed(results) -> bool:
-    return any(r.passed is False for r in results)
-
-
 def check_eligibility(conveyance: Conveyance) -> bool:
     inputs = gather_inputs(conveyance)
     results = rules.run_eligibility(inputs)
-    rejected = _failed(results)
+    rejected = bool(failed(results))
     if not rejected:
         try:
             registries.suspend_deed(conveyance.deed, conveyance.number)
@@ -221,7 +217,7 @@ def settle(conveyance: Conveyance) -> bool:
     inputs = gather_inputs(conveyance)
     results = rules.run_eligibility(inputs)
     held = payments.held_for(conveyance)
-    if _failed(results):
+    if failed(results):
         decision = casefile.record_decision(
             conveyance, "transfer", rules=results, outcome=Status.REJECTED, inputs=inputs,
             rules_version=rules.RULES_VERSION, amount=held,

@@ -20,13 +20,12 @@ from django.db.models import Count
 
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
-from najiz.casefile.rules import result
+from najiz.casefile.rules import failed, result
 from najiz.common import clock
 from najiz.common.bulk import update_rows
 
 from . import rules
 from .audit import AuditFacts
-from .services import rules_failed
 from .models import Circuit, EnforcementRequest, ExecutionOrder
 from .signals import StatusMove, request_status_changed
 from .states import OPEN, Status, TransitionError, can_move
@@ -158,7 +157,7 @@ class Batch:
     def audit(self, request):
         inputs = self.facts.inputs_for(request)
         results = rules.run_audit(inputs)
-        outcome = Status.REJECTED if rules_failed(results) else Status.ACCEPTED
+        outcome = Status.REJECTED if failed(results) else Status.ACCEPTED
         supervising, _, _ = self.loads.choose(request)  # whose judges review this audit
         decision = self.decide(request, "audit", checks=results, outcome=outcome, inputs=inputs,
                                amount=request.amount_claimed, circuit=supervising)

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
+from najiz.casefile.rules import failed
 from najiz.common import clock
 from najiz.registries import services as registries
 
@@ -106,10 +107,6 @@ def submit(request: EnforcementRequest, *, user) -> EnforcementRequest:
 # --- automatic steps (enforcement.pipeline runs them, in batches) -------------------------
 
 
-def rules_failed(results) -> bool:
-    return any(r.passed is False for r in results)
-
-
 def advance(request_id: int) -> str:
     """Push a request through every automatic step it can take now."""
     from .pipeline import advance
@@ -186,7 +183,7 @@ def apply_measures(request_id: int) -> str:
         request = locked(request_id)
         inputs = gather_measure_inputs(request)
         checks = rules.run_measures(inputs)
-        if request.status != Status.ORDER_ISSUED or rules_failed(checks):
+        if request.status != Status.ORDER_ISSUED or failed(checks):
             return request.status
         decision = casefile.record_decision(
             request, "measures", rules=checks, outcome="measures_applied", inputs=inputs,
@@ -458,7 +455,7 @@ def rerun_audit(request, *, judge, reason: str) -> EnforcementRequest:
     _judge_event(request, "enforcement.audit_rerun", judge, reason)
     inputs = gather_audit_inputs(request)
     results = rules.run_audit(inputs)
-    outcome = Status.REJECTED if rules_failed(results) else Status.ACCEPTED
+    outcome = Status.REJECTED if failed(results) else Status.ACCEPTED
     decision = casefile.record_decision(
         request, "audit", rules=results, outcome=outcome, inputs=inputs, rules_version=rules.RULES_VERSION,
         amount=request.amount_claimed, circuit=request.circuit or choose_circuit(request)[0],
