@@ -10,6 +10,8 @@ an offer nobody answers in time expires; a payment the re-run rules refuse is re
 from django.db import models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from najiz.casefile.workflow import Machine
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("conveyance status", "Draft")
@@ -55,15 +57,8 @@ ALLOWED: dict[str, frozenset] = {
 for _state in CANCELLABLE:
     ALLOWED[_state] = ALLOWED[_state] | {S.CANCELLED}
 
-
-class TransitionError(Exception):
-    def __init__(self, current, target):
-        super().__init__(f"{current} → {target} is not allowed")
-        self.current, self.target = current, target
-
-
-def can_move(current: str, target: str) -> bool:
-    return target in ALLOWED.get(current, frozenset())
+MACHINE = Machine("conveyance", Status, ALLOWED, stamps={S.COMPLETED: "completed_at"})
+can_move = MACHINE.can_move
 
 
 TONES = {

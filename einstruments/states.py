@@ -9,6 +9,8 @@ issuer may cancel before the note is active                └→ (endorsed: sta
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
+from najiz.casefile.workflow import Machine
+
 
 class Status(models.TextChoices):
     AWAITING_CONFIRMATION = "awaiting_confirmation", pgettext_lazy("note status", "Awaiting the debtor's confirmation")
@@ -32,6 +34,9 @@ ALLOWED: dict[str, frozenset] = {
     S.DECLINED: frozenset(),
     S.CANCELLED: frozenset(),
 }
+MACHINE = Machine("einstruments", Status, ALLOWED)
+can_move = MACHINE.can_move
+
 # Registered in the instruments registry (an execution instrument exists).
 REGISTERED = frozenset({S.ACTIVE, S.PAID, S.UNDER_ENFORCEMENT, S.EXECUTED})
 PENDING = frozenset({S.AWAITING_CONFIRMATION, S.AWAITING_ACCEPTANCE})
@@ -46,13 +51,3 @@ TONES = {
     S.DECLINED: "neutral",
     S.CANCELLED: "neutral",
 }
-
-
-class TransitionError(Exception):
-    def __init__(self, current, target):
-        super().__init__(f"{current} → {target} is not allowed")
-        self.current, self.target = current, target
-
-
-def can_move(current: str, target: str) -> bool:
-    return target in ALLOWED.get(current, frozenset())

@@ -9,6 +9,8 @@ any open state → withdrawn → closed;   any open state ⇄ suspended (judge)
 from django.db import models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from najiz.casefile.workflow import Machine, TransitionError  # noqa: F401 - callers import it with the states
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -48,15 +50,13 @@ ALLOWED: dict[str, frozenset] = {
 for _open in OPEN:
     ALLOWED[_open] = ALLOWED[_open] | {S.WITHDRAWN, S.SUSPENDED}
 
-
-class TransitionError(Exception):
-    def __init__(self, current, target):
-        super().__init__(f"{current} → {target} is not allowed")
-        self.current, self.target = current, target
-
-
-def can_move(current: str, target: str) -> bool:
-    return target in ALLOWED.get(current, frozenset())
+MACHINE = Machine(
+    "enforcement", Status, ALLOWED,
+    stamps={S.CLOSED: "closed_at"},
+    returns={S.SUSPENDED: "status_before_suspension"},  # a judge resumes it
+    forced={state: frozenset({S.CLOSED}) for state in OPEN | {S.SUSPENDED}},  # a judge ends it
+)
+can_move = MACHINE.can_move
 
 
 # What parties see, in the ministry's own words (معلومات تنفيذ).
