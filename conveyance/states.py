@@ -1,9 +1,7 @@
-"""The conveyance's states and the moves allowed between them (docs/design.md §7).
+"""The conveyance's states and the moves allowed between them (docs/design.md §7); the diagram
+is docs/states.md, drawn from this table (make docs).
 
-draft → submitted → checked ─┬→ rejected (reasons)
-                             └→ awaiting_consents → awaiting_buyer ─┬→ declined / expired
-                                                                    └→ awaiting_payment → paid → transferred → completed
-the seller may cancel before payment; a consent refused stops it (rejected, with the reason);
+The seller may cancel before payment; a consent refused stops it (rejected, with the reason);
 an offer nobody answers in time expires; a payment the re-run rules refuse is refunded (rejected).
 """
 

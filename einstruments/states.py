@@ -1,9 +1,9 @@
-"""The e-promissory note's states and the moves allowed between them.
+"""The e-promissory note's states and the moves allowed between them; the diagram is
+docs/states.md, drawn from this table (make docs).
 
-awaiting_confirmation ─→ awaiting_acceptance ─┬→ active ─┬→ paid
-   (debtor, Nafath)       (creditor, guarantor)│          ├→ under_enforcement ─┬→ executed
-                                               └→ declined │                     └→ active (request rejected or withdrawn)
-issuer may cancel before the note is active                └→ (endorsed: stays active, new holder)
+The debtor confirms through Nafath, the creditor (and the guarantor) accept; the issuer may cancel
+before the note is active; an endorsed note stays active with its new holder; a note under
+enforcement is active again when the request is rejected or withdrawn.
 """
 
 from django.db import models

@@ -1,10 +1,5 @@
-"""The enforcement request's states and the moves allowed between them (docs/design.md §6).
-
-draft → submitted → audited ─┬→ rejected
-                             └→ accepted → referred → order_issued ─┬→ settled → closed
-                                                                    └→ measures_applied → settled → closed
-any open state → withdrawn → closed;   any open state ⇄ suspended (judge)
-"""
+"""The enforcement request's states and the moves allowed between them (docs/design.md §6); the
+diagram is docs/states.md, drawn from this table (make docs)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
