@@ -19,17 +19,15 @@ from django.db import OperationalError, transaction
 from django.db.models import Count
 
 from najiz.casefile import services as casefile
-from najiz.casefile.models import Actor
-from najiz.casefile.rules import result
+from najiz.casefile.rules import failed, result
 from najiz.common import clock
 from najiz.common.bulk import update_rows
 
 from . import dispatch, rules
 from .audit import AuditFacts
-from .services import rules_failed
+from .services import WORKFLOW
 from .models import Circuit, EnforcementRequest, ExecutionOrder
-from .signals import StatusMove, request_status_changed
-from .states import OPEN, Status, TransitionError, can_move
+from .states import OPEN, Status
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +126,8 @@ class Batch:
         self.requests = requests
         self.facts = AuditFacts(requests) if any(r.status == Status.SUBMITTED for r in requests) else None
         self.loads = CircuitLoads() if any(r.status in STEPS for r in requests) else None
-        self.decisions, self.events, self.moves, self.notices = [], [], [], []
+        self.stage = WORKFLOW.stage()  # the moves, written at the end
+        self.decisions, self.notices = [], []
         self.orders = []  # (request, order, debtors) waiting for their notices
 
     # --- recording ---
@@ -143,13 +142,7 @@ class Batch:
 
     def move(self, request, to, *, decision=None, params=None):
         """transition() for a request of the batch: checked now, written at the flush."""
-        if not can_move(request.status, to):
-            raise TransitionError(request.status, to)
-        request.status = to
-        request.status_changed_at = clock.now()
-        self.events.append(casefile.new_event(request, f"enforcement.{to}", actor=Actor.SYSTEM, decision=decision,
-                                              params=params or {}))
-        self.moves.append(StatusMove.of(request))
+        self.stage.move(request, to, decision=decision, params=params)
         if self.facts is not None:
             self.facts.moved(request)
 
@@ -158,7 +151,7 @@ class Batch:
     def audit(self, request):
         inputs = self.facts.inputs_for(request)
         results = rules.run_audit(inputs)
-        outcome = Status.REJECTED if rules_failed(results) else Status.ACCEPTED
+        outcome = Status.REJECTED if failed(results) else Status.ACCEPTED
         supervising, _, _ = self.loads.choose(request)  # whose judges review this audit
         decision = self.decide(request, "audit", checks=results, outcome=outcome, inputs=inputs,
                                amount=request.amount_claimed, circuit=supervising)
@@ -241,10 +234,7 @@ class Batch:
             if request.status == Status.REFERRED:
                 self.order(request)
         self.issue_orders()
-        casefile.save_all(decisions=self.decisions, events=self.events)
-        update_rows(self.requests, ["status", "status_changed_at", "circuit", "notified_at", "deadline"])
-        if self.moves:
-            request_status_changed.send(sender=EnforcementRequest, moves=self.moves)
+        self.stage.flush(self.requests, changed=["circuit", "notified_at", "deadline"], decisions=self.decisions)
 
 
 class BatchFailed(Exception):
