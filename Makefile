@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/najiz
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run worker test test-fast bench messages lint clean
+.PHONY: setup run worker test test-fast bench messages docs lint clean
 
 setup: $(VENV)/.synced
 
@@ -48,6 +48,10 @@ bench: setup
 # Regenerate the translation catalogues of every app and compile them.
 messages: setup
 	$(PY) scripts/messages.py
+
+# Draw docs/states.md from the state machines of the code (a test fails when they disagree).
+docs: setup
+	$(PY) scripts/states_doc.py
 
 clean:
 	rm -rf $(VENV) var/tools var/najiz.sqlite3

@@ -68,8 +68,13 @@ KINDS = {
         _("Conveyance {number} of deed {deed} expired: it was not answered or paid in time."),
     ),
 }
-for _kind, (_subject, _body) in KINDS.items():
-    kinds.register(_kind, subject=_subject, body=_body)
+
+
+def register_kinds() -> None:
+    """Called from ConveyanceConfig.ready()."""
+    for kind, (subject, body) in KINDS.items():
+        kinds.register(kind, subject=subject, body=body)
+
 
 messages.register({
     "conveyance.submitted": _("The seller filed conveyance {number} of deed {deed}."),

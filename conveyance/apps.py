@@ -8,3 +8,5 @@ class ConveyanceConfig(AppConfig):
 
     def ready(self):
         from . import alerts, receivers, tasks  # noqa: F401  (kinds, timeline texts, signal receivers, tasks)
+
+        alerts.register_kinds()

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
-from najiz.casefile.rules import result
+from najiz.casefile.rules import failed, result
+from najiz.casefile.workflow import Workflow
 from najiz.common import clock
 from najiz.common.identifiers import normalize_digits
 from najiz.common.money import checked_amount, split_by_shares
@@ -23,7 +24,7 @@ from najiz.registries import services as registries
 from . import alerts, rules
 from .eligibility import gather_inputs
 from .models import Consent, Conveyance
-from .states import CANCELLABLE, WAITING, Answer, Capacity, Kind, PaymentMethod, Status, TransitionError, can_move
+from .states import CANCELLABLE, MACHINE, WAITING, Answer, Capacity, Kind, PaymentMethod, Status
 
 SHARE_QUANTUM = Decimal("0.000001")
 
@@ -36,24 +37,11 @@ class ConveyanceError(Exception):
         self.message, self.code = message, code
 
 
-def locked(conveyance_id: int) -> Conveyance:
-    return Conveyance.objects.select_for_update().get(pk=conveyance_id)
-
-
-def transition(conveyance: Conveyance, to: str, *, actor=Actor.SYSTEM, user=None, decision=None, params=None) -> Conveyance:
-    """The one place a conveyance changes state. The caller holds the row lock."""
-    if not can_move(conveyance.status, to):
-        raise TransitionError(conveyance.status, to)
-    conveyance.status = to
-    conveyance.status_changed_at = clock.now()
-    if to == Status.COMPLETED:
-        conveyance.completed_at = conveyance.status_changed_at
-    conveyance.save()
-    casefile.record_event(
-        conveyance, f"conveyance.{to}", actor=actor, user=user, decision=decision,
-        params={"number": conveyance.number, **(params or {})},
-    )
-    return conveyance
+WORKFLOW = Workflow(MACHINE, Conveyance, event_params=lambda conveyance: {"number": conveyance.number})
+locked = WORKFLOW.locked
+# The one place a conveyance changes state (the caller holds the row lock); `changed`: the other
+# fields the caller set.
+transition = WORKFLOW.move
 
 
 def enqueue_advance(conveyance: Conveyance):
@@ -148,7 +136,8 @@ def file(*, user, capacity, deed_number, buyer_id, price, payment_method=Payment
     conveyance.submitted_at = now
     try:
         with transaction.atomic():
-            transition(conveyance, Status.SUBMITTED, actor=Actor.PERSON, user=user, params={"deed": deed.number})
+            transition(conveyance, Status.SUBMITTED, actor=Actor.PERSON, user=user, params={"deed": deed.number},
+                       changed=["number", "submitted_at"])
     except IntegrityError:
         raise ConveyanceError(_("Another conveyance is already open on this deed."), "open_conveyance") from None
     alerts.tell(conveyance, "conveyance.filed", [user])
@@ -166,14 +155,10 @@ def _release(conveyance: Conveyance):
         conveyance.save(update_fields=["deed_suspended"])
 
 
-def _failed(results) -> bool:
-    return any(r.passed is False for r in results)
-
-
 def check_eligibility(conveyance: Conveyance) -> bool:
     inputs = gather_inputs(conveyance)
     results = rules.run_eligibility(inputs)
-    rejected = _failed(results)
+    rejected = bool(failed(results))
     if not rejected:
         try:
             registries.suspend_deed(conveyance.deed, conveyance.number)
@@ -186,13 +171,13 @@ def check_eligibility(conveyance: Conveyance) -> bool:
         conveyance, "eligibility", rules=results, outcome=outcome, inputs=inputs,
         rules_version=rules.RULES_VERSION, amount=conveyance.price,
     )
-    transition(conveyance, Status.CHECKED, decision=decision)
+    transition(conveyance, Status.CHECKED, decision=decision, changed=["deed_suspended"])
     if rejected:
         transition(conveyance, Status.REJECTED, decision=decision)
         alerts.tell_parties(conveyance, "conveyance.rejected", buyer=False)
         return True
     conveyance.offer_expires_at = _ttl_end()
-    transition(conveyance, Status.AWAITING_CONSENTS, decision=decision)
+    transition(conveyance, Status.AWAITING_CONSENTS, decision=decision, changed=["offer_expires_at"])
     pending = list(conveyance.consents.filter(answer=Answer.PENDING).select_related("user"))
     if not pending:
         _offer_to_buyer(conveyance, decision)
@@ -203,7 +188,7 @@ def check_eligibility(conveyance: Conveyance) -> bool:
 
 def _offer_to_buyer(conveyance: Conveyance, decision=None):
     conveyance.offer_expires_at = _ttl_end()
-    transition(conveyance, Status.AWAITING_BUYER, decision=decision)
+    transition(conveyance, Status.AWAITING_BUYER, decision=decision, changed=["offer_expires_at"])
     alerts.tell(conveyance, "conveyance.offer", [conveyance.buyer_user], view="conveyance:offer",
                 hours=int(settings.CONVEYANCE_OFFER_TTL.total_seconds() // 3600))
 
@@ -221,7 +206,7 @@ def settle(conveyance: Conveyance) -> bool:
     inputs = gather_inputs(conveyance)
     results = rules.run_eligibility(inputs)
     held = payments.held_for(conveyance)
-    if _failed(results):
+    if failed(results):
         decision = casefile.record_decision(
             conveyance, "transfer", rules=results, outcome=Status.REJECTED, inputs=inputs,
             rules_version=rules.RULES_VERSION, amount=held,
@@ -230,7 +215,8 @@ def settle(conveyance: Conveyance) -> bool:
         if held > 0 and iban:
             payments.refund(conveyance, iban, held, ref=f"{conveyance.number}/refund",
                             beneficiary=conveyance.buyer.name_ar if conveyance.buyer else "")
-        transition(conveyance, Status.REJECTED, decision=decision, params={"amount": f"{held:,.2f}"})
+        transition(conveyance, Status.REJECTED, decision=decision, params={"amount": f"{held:,.2f}"},
+                   changed=["deed_suspended"])
         _release(conveyance)
         alerts.tell_parties(conveyance, "conveyance.refunded")
         return True
@@ -253,7 +239,8 @@ def settle(conveyance: Conveyance) -> bool:
         conveyance, "transfer", rules=results, outcome=Status.TRANSFERRED, inputs=inputs,
         rules_version=rules.RULES_VERSION, amount=held,
     )
-    transition(conveyance, Status.TRANSFERRED, decision=decision, params={"deed": new_deed.number})
+    transition(conveyance, Status.TRANSFERRED, decision=decision, params={"deed": new_deed.number},
+               changed=["new_deed", "deed_suspended"])
     alerts.tell(conveyance, "conveyance.new_deed", [conveyance.buyer_user], new_deed=new_deed.number)
     alerts.tell(conveyance, "conveyance.transferred", alerts.seller_users(conveyance), new_deed=new_deed.number)
     return True
@@ -362,7 +349,8 @@ def answer_offer(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
     conveyance.buyer_answer = Answer.ACCEPTED if accept else Answer.REFUSED
     conveyance.buyer_answered_at = clock.now()
     if not accept:
-        transition(conveyance, Status.DECLINED, actor=Actor.PERSON, user=user)
+        transition(conveyance, Status.DECLINED, actor=Actor.PERSON, user=user,
+                   changed=["buyer_answer", "buyer_answered_at"])
         _release(conveyance)
         alerts.tell(conveyance, "conveyance.declined", alerts.seller_users(conveyance))
         return conveyance
@@ -374,7 +362,8 @@ def answer_offer(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
         description_en=f"Price of the property of deed {conveyance.deed.number} - conveyance {conveyance.number}",
     )
     transition(conveyance, Status.AWAITING_PAYMENT, actor=Actor.PERSON, user=user,
-               params={"bill": conveyance.invoice.bill_number})
+               params={"bill": conveyance.invoice.bill_number},
+               changed=["buyer_answer", "buyer_answered_at", "offer_expires_at", "invoice"])
     alerts.tell(conveyance, "conveyance.pay", [user], url=conveyance.invoice.get_absolute_url(),
                 bill=conveyance.invoice.bill_number)
     alerts.tell(conveyance, "conveyance.accepted", alerts.seller_users(conveyance))
@@ -425,7 +414,7 @@ def payment_received(conveyance_id: int) -> Conveyance:
             conveyance, "payment", rules=[reason], outcome=Status.PAID, inputs={"bill": invoice.bill_number, "held": str(amount)},
             rules_version=rules.RULES_VERSION, amount=amount,
         )
-        transition(conveyance, Status.PAID, decision=decision, params={"amount": f"{amount:,.2f}"})
+        transition(conveyance, Status.PAID, decision=decision, params={"amount": f"{amount:,.2f}"}, changed=["paid_at"])
         alerts.tell(conveyance, "conveyance.paid", alerts.seller_users(conveyance))
         enqueue_advance(conveyance)
     elif conveyance.status in (Status.CANCELLED, Status.EXPIRED, Status.DECLINED):

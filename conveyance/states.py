@@ -1,14 +1,14 @@
-"""The conveyance's states and the moves allowed between them (docs/design.md §7).
+"""The conveyance's states and the moves allowed between them (docs/design.md §7); the diagram
+is docs/states.md, drawn from this table (make docs).
 
-draft → submitted → checked ─┬→ rejected (reasons)
-                             └→ awaiting_consents → awaiting_buyer ─┬→ declined / expired
-                                                                    └→ awaiting_payment → paid → transferred → completed
-the seller may cancel before payment; a consent refused stops it (rejected, with the reason);
+The seller may cancel before payment; a consent refused stops it (rejected, with the reason);
 an offer nobody answers in time expires; a payment the re-run rules refuse is refunded (rejected).
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+from najiz.casefile.workflow import Machine
 
 
 class Status(models.TextChoices):
@@ -55,15 +55,8 @@ ALLOWED: dict[str, frozenset] = {
 for _state in CANCELLABLE:
     ALLOWED[_state] = ALLOWED[_state] | {S.CANCELLED}
 
-
-class TransitionError(Exception):
-    def __init__(self, current, target):
-        super().__init__(f"{current} → {target} is not allowed")
-        self.current, self.target = current, target
-
-
-def can_move(current: str, target: str) -> bool:
-    return target in ALLOWED.get(current, frozenset())
+MACHINE = Machine("conveyance", Status, ALLOWED, stamps={S.COMPLETED: "completed_at"})
+can_move = MACHINE.can_move
 
 
 TONES = {

@@ -8,12 +8,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from najiz.casefile.rules import failed, message_for
 from najiz.casefile.selectors import decisions_of, timeline as case_timeline
-from najiz.common import pdf
+from najiz.common import pdf, screens
 from najiz.common.identifiers import normalize_digits
 from najiz.registries import services as registries
 
@@ -78,13 +77,8 @@ def new(request):
 @login_required
 @require_POST
 def validate(request, field):
-    """Live validation of one field: its error, or what was found (the deed, the buyer's name)."""
-    if field not in LIVE_FIELDS:
-        raise Http404
-    form = _form(request, request.POST)
-    form.is_valid()
-    context = {"form": form, "field": form[field], "name": field, "typed": bool(str(request.POST.get(field, "")).strip())}
-    return render(request, "conveyance/_feedback.html", context)
+    template = "conveyance/_feedback.html"
+    return screens.field_feedback(request, field, live_fields=LIVE_FIELDS, form_for=_form, template=template)
 
 
 # --- lists ----------------------------------------------------------------------------------
@@ -120,11 +114,12 @@ def _timeline_context(conveyance) -> dict:
     }
 
 
-@login_required
-@require_GET
-@never_cache
-def detail(request, number):
-    conveyance = selectors.conveyance_for(request.user, number, request.acting_entity)
+def _conveyance_for(request, number):
+    return selectors.conveyance_for(request.user, number, request.acting_entity)
+
+
+@screens.case_screen(_conveyance_for)
+def detail(request, conveyance):
     user = request.user
     is_buyer = conveyance.buyer_user_id == user.pk
     context = {
@@ -141,16 +136,10 @@ def detail(request, number):
     return render(request, "conveyance/detail.html", context)
 
 
-@login_required
-@require_GET
-@never_cache
-def timeline(request, number):
-    conveyance = selectors.conveyance_for(request.user, number, request.acting_entity)
+@screens.case_screen(_conveyance_for)
+def timeline(request, conveyance):
     context = _timeline_context(conveyance)
-    response = render(request, "conveyance/_timeline.html", context)
-    if request.htmx and not context["running"]:
-        response["HX-Refresh"] = "true"
-    return response
+    return screens.poll(request, "conveyance/_timeline.html", context, running=context["running"])
 
 
 def _answer(request, conveyance, command, success):

@@ -3,33 +3,29 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from najiz.registries import services as registries
+from najiz.accounts.services import users_for_party
 from notifications import kinds, services as notifications
 
-kinds.register(
-    "einstruments.acceptance_needed",
-    subject=_("Promissory note {number} awaits your acceptance"),
-    body=_("A promissory note {number} for {amount} SAR names you. Open it to accept or decline."),
-)
-kinds.register(
-    "einstruments.endorsement_offered",
-    subject=_("Promissory note {number} endorsed to you"),
-    body=_("The holder of promissory note {number} ({amount} SAR) endorsed it to you. Open it to accept or decline."),
-)
+KINDS = {
+    "einstruments.acceptance_needed": (
+        _("Promissory note {number} awaits your acceptance"),
+        _("A promissory note {number} for {amount} SAR names you. Open it to accept or decline."),
+    ),
+    "einstruments.endorsement_offered": (
+        _("Promissory note {number} endorsed to you"),
+        _("The holder of promissory note {number} ({amount} SAR) endorsed it to you. Open it to accept or decline."),
+    ),
+}
 
 
-def _users(party) -> list:
-    """The person's portal account, or the representatives' accounts for an entity."""
-    from najiz.accounts.services import user_for_person
-
-    if party is None:
-        return []
-    persons = registries.representatives_of(party) if getattr(party, "cr_number", None) else [party]
-    return [user_for_person(person) for person in persons]
+def register_kinds() -> None:
+    """Called from EinstrumentsConfig.ready()."""
+    for kind, (subject, body) in KINDS.items():
+        kinds.register(kind, subject=subject, body=body)
 
 
 def _tell(party, kind, note) -> None:
-    for user in _users(party):
+    for user in users_for_party(party):
         notifications.notify(user, kind, params={"number": note.number, "amount": str(note.amount)},
                              url=reverse("einstruments:detail", args=[note.number]), case=note, channels=["in_app"])
 

@@ -9,3 +9,5 @@ class EinstrumentsConfig(AppConfig):
 
     def ready(self):
         from . import alerts, events, receivers  # noqa: F401  (notification kinds, timeline texts, receivers)
+
+        alerts.register_kinds()

@@ -14,12 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from najiz.common import clock
 from najiz.common.money import HALALA, MoneyField
 from najiz.registries.cities import City
+from najiz.registries.models import Party, exactly_one
 
 from .states import REGISTERED, TONES, Status
-
-
-def _one(first: str, second: str) -> Q:
-    return Q(**{f"{first}__isnull": False, f"{second}__isnull": True}) | Q(**{f"{first}__isnull": True, f"{second}__isnull": False})
 
 
 class PromissoryNote(models.Model):
@@ -52,9 +49,9 @@ class PromissoryNote(models.Model):
         verbose_name = _("electronic promissory note")
         verbose_name_plural = _("electronic promissory notes")
         constraints = [
-            models.CheckConstraint(condition=_one("debtor_person", "debtor_entity"), name="einstr_note_one_debtor"),
-            models.CheckConstraint(condition=_one("creditor_person", "creditor_entity"), name="einstr_note_one_creditor"),
-            models.CheckConstraint(condition=_one("holder_person", "holder_entity"), name="einstr_note_one_holder"),
+            models.CheckConstraint(condition=exactly_one("debtor_person", "debtor_entity"), name="einstr_note_one_debtor"),
+            models.CheckConstraint(condition=exactly_one("creditor_person", "creditor_entity"), name="einstr_note_one_creditor"),
+            models.CheckConstraint(condition=exactly_one("holder_person", "holder_entity"), name="einstr_note_one_holder"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="einstr_note_amount_positive"),
             models.CheckConstraint(
                 condition=Q(status__in=sorted(s.value for s in REGISTERED), instrument__isnull=False) | ~Q(status__in=sorted(s.value for s in REGISTERED)),
@@ -65,17 +62,7 @@ class PromissoryNote(models.Model):
     def __str__(self):
         return self.number
 
-    @property
-    def debtor(self):
-        return self.debtor_person or self.debtor_entity
-
-    @property
-    def creditor(self):
-        return self.creditor_person or self.creditor_entity
-
-    @property
-    def holder(self):
-        return self.holder_person or self.holder_entity
+    debtor, creditor, holder = Party("debtor"), Party("creditor"), Party("holder")
 
     @property
     def guarantor(self):
@@ -122,18 +109,12 @@ class NoteEndorsement(models.Model):
         verbose_name = _("endorsement")
         verbose_name_plural = _("endorsements")
         constraints = [
-            models.CheckConstraint(condition=_one("from_person", "from_entity"), name="einstr_endorsement_one_from"),
-            models.CheckConstraint(condition=_one("to_person", "to_entity"), name="einstr_endorsement_one_to"),
+            models.CheckConstraint(condition=exactly_one("from_person", "from_entity"), name="einstr_endorsement_one_from"),
+            models.CheckConstraint(condition=exactly_one("to_person", "to_entity"), name="einstr_endorsement_one_to"),
             models.UniqueConstraint(fields=["note"], condition=Q(state="pending"), name="einstr_one_pending_endorsement"),
         ]
 
     def __str__(self):
         return f"{self.note.number}: {self.from_party} → {self.to_party}"
 
-    @property
-    def from_party(self):
-        return self.from_person or self.from_entity
-
-    @property
-    def to_party(self):
-        return self.to_person or self.to_entity
+    from_party, to_party = Party("from"), Party("to")

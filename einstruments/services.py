@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
+from najiz.casefile.workflow import Workflow
 from najiz.common import clock
 from najiz.registries import services as registries
 
 from . import rules
 from .models import NoteEndorsement, PromissoryNote
 from .selectors import roles
-from .states import Status, TransitionError, can_move
+from .states import MACHINE, Status
 
 INSTRUMENT_KIND = "promissory_note"
 ISSUER = "Najiz — e-promissory note / ناجز — سند لأمر إلكتروني"
@@ -32,19 +33,11 @@ def _refuse(reason) -> None:
         raise NoteRefused(reason)
 
 
-def locked(note_id: int) -> PromissoryNote:
-    return PromissoryNote.objects.select_for_update().get(pk=note_id)
-
-
-def transition(note: PromissoryNote, to: str, *, actor=Actor.SYSTEM, user=None, params=None, kind=None) -> PromissoryNote:
-    """The one place a note changes state. The caller holds the row lock."""
-    if not can_move(note.status, to):
-        raise TransitionError(note.status, to)
-    note.status = to
-    note.status_changed_at = clock.now()
-    note.save()
-    casefile.record_event(note, kind or f"einstruments.{to}", actor=actor, user=user, params={"number": note.number, **(params or {})})
-    return note
+WORKFLOW = Workflow(MACHINE, PromissoryNote, event_params=lambda note: {"number": note.number})
+locked = WORKFLOW.locked
+# The one place a note changes state (the caller holds the row lock); `changed`: the other fields
+# the caller set.
+transition = WORKFLOW.move
 
 
 def _set(prefix: str, subject) -> dict:
@@ -125,7 +118,7 @@ def confirm_by_debtor(note: PromissoryNote, *, user, acting_entity=None) -> Prom
     if confirmer.pk != note.issued_by_id:
         raise NoteRefused(_("The confirmation came from another ID."))
     note.debtor_confirmed_at = clock.now()
-    transition(note, Status.AWAITING_ACCEPTANCE, actor=Actor.PERSON, user=user)
+    transition(note, Status.AWAITING_ACCEPTANCE, actor=Actor.PERSON, user=user, changed=["debtor_confirmed_at"])
     from .alerts import ask_for_acceptance
 
     ask_for_acceptance(note)
@@ -174,7 +167,7 @@ def _register(note: PromissoryNote) -> None:
         amount=note.amount, issue_date=clock.today(), due_date=note.due_date, ref=note.number,
     )
     note.registered_at = clock.now()
-    transition(note, Status.ACTIVE)
+    transition(note, Status.ACTIVE, changed=["instrument", "registered_at"])
 
 
 # --- payment --------------------------------------------------------------------------------
@@ -330,7 +323,8 @@ def file_enforcement(note: PromissoryNote, *, user, acting_entity, iban: str):
     request = enforcement.submit(request, user=user)
     note.enforcement_number = request.number
     _close_invoice(note)
-    transition(note, Status.UNDER_ENFORCEMENT, actor=Actor.PERSON, user=user, params={"request": request.number})
+    transition(note, Status.UNDER_ENFORCEMENT, actor=Actor.PERSON, user=user, params={"request": request.number},
+               changed=["enforcement_number"])
     return request
 
 

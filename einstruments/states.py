@@ -1,13 +1,15 @@
-"""The e-promissory note's states and the moves allowed between them.
+"""The e-promissory note's states and the moves allowed between them; the diagram is
+docs/states.md, drawn from this table (make docs).
 
-awaiting_confirmation ─→ awaiting_acceptance ─┬→ active ─┬→ paid
-   (debtor, Nafath)       (creditor, guarantor)│          ├→ under_enforcement ─┬→ executed
-                                               └→ declined │                     └→ active (request rejected or withdrawn)
-issuer may cancel before the note is active                └→ (endorsed: stays active, new holder)
+The debtor confirms through Nafath, the creditor (and the guarantor) accept; the issuer may cancel
+before the note is active; an endorsed note stays active with its new holder; a note under
+enforcement is active again when the request is rejected or withdrawn.
 """
 
 from django.db import models
 from django.utils.translation import pgettext_lazy
+
+from najiz.casefile.workflow import Machine
 
 
 class Status(models.TextChoices):
@@ -32,6 +34,9 @@ ALLOWED: dict[str, frozenset] = {
     S.DECLINED: frozenset(),
     S.CANCELLED: frozenset(),
 }
+MACHINE = Machine("einstruments", Status, ALLOWED)
+can_move = MACHINE.can_move
+
 # Registered in the instruments registry (an execution instrument exists).
 REGISTERED = frozenset({S.ACTIVE, S.PAID, S.UNDER_ENFORCEMENT, S.EXECUTED})
 PENDING = frozenset({S.AWAITING_CONFIRMATION, S.AWAITING_ACCEPTANCE})
@@ -46,13 +51,3 @@ TONES = {
     S.DECLINED: "neutral",
     S.CANCELLED: "neutral",
 }
-
-
-class TransitionError(Exception):
-    def __init__(self, current, target):
-        super().__init__(f"{current} → {target} is not allowed")
-        self.current, self.target = current, target
-
-
-def can_move(current: str, target: str) -> bool:
-    return target in ALLOWED.get(current, frozenset())

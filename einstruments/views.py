@@ -8,12 +8,11 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from najiz.casefile import selectors as casefile
-from najiz.common import pdf
+from najiz.common import pdf, screens
 from najiz.registries import services as registries
 
 from . import documents, rules, selectors, services
@@ -127,20 +126,12 @@ def _detail_context(request, note, **extra) -> dict:
     return context
 
 
-@never_cache
-@login_required
-@require_GET
-def detail(request, number):
-    note = selectors.note_for(request, number)
-    return render(request, "einstruments/detail.html", _detail_context(request, note))
+detail = screens.case_page(selectors.note_for, "einstruments/detail.html", _detail_context)
 
 
-@never_cache
-@login_required
-@require_GET
-def confirmation(request, number):
+@screens.case_screen(selectors.note_for)
+def confirmation(request, note):
     """Polled by the note page while the debtor confirms in Nafath (htmx, every 2 s)."""
-    note = selectors.note_for(request, number)
     if "issuer" not in selectors.roles(note, request.user, _acting(request)):
         raise Http404
     context = _confirmation_context(request, note)

@@ -3,47 +3,49 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from najiz.accounts.services import users_for_party
 from najiz.registries import services as registries
 from notifications import kinds, services as notifications
 
-kinds.register(
-    "enforcement.rejected",
-    subject=_("Enforcement request {number} rejected"),
-    body=_("Your enforcement request {number} did not pass the automatic audit. Open it to see the reasons."),
-)
-kinds.register(
-    "enforcement.order_issued",
-    subject=_("Execution order on request {number}"),
-    body=_(
-        "An execution order (Art. 34) was issued against you on enforcement request {number} for {amount} SAR. "
-        "Pay within {days} days of this notification, or the enforcement measures of Art. 46 apply."
+KINDS = {
+    "enforcement.rejected": (
+        _("Enforcement request {number} rejected"),
+        _("Your enforcement request {number} did not pass the automatic audit. Open it to see the reasons."),
     ),
-)
-kinds.register(
-    "enforcement.order_issued_creditor",
-    subject=_("Execution order issued on request {number}"),
-    body=_("The execution order on your request {number} was issued and the debtor notified."),
-)
-kinds.register(
-    "enforcement.deadline_near",
-    subject=_("Payment period ends soon on request {number}"),
-    body=_("The payment period on enforcement request {number} ends on {deadline}. Outstanding: {amount} SAR."),
-)
-kinds.register(
-    "enforcement.measures_applied",
-    subject=_("Enforcement measures applied on request {number}"),
-    body=_("The payment period lapsed; the measures of Art. 46 were applied on request {number}."),
-)
-kinds.register(
-    "enforcement.money_received",
-    subject=_("Money received on request {number}"),
-    body=_("{amount} SAR was collected on enforcement request {number}."),
-)
-kinds.register(
-    "enforcement.closed",
-    subject=_("Enforcement request {number} closed"),
-    body=_("Enforcement request {number} was closed."),
-)
+    "enforcement.order_issued": (
+        _("Execution order on request {number}"),
+        _(
+            "An execution order (Art. 34) was issued against you on enforcement request {number} for {amount} SAR. "
+            "Pay within {days} days of this notification, or the enforcement measures of Art. 46 apply."
+        ),
+    ),
+    "enforcement.order_issued_creditor": (
+        _("Execution order issued on request {number}"),
+        _("The execution order on your request {number} was issued and the debtor notified."),
+    ),
+    "enforcement.deadline_near": (
+        _("Payment period ends soon on request {number}"),
+        _("The payment period on enforcement request {number} ends on {deadline}. Outstanding: {amount} SAR."),
+    ),
+    "enforcement.measures_applied": (
+        _("Enforcement measures applied on request {number}"),
+        _("The payment period lapsed; the measures of Art. 46 were applied on request {number}."),
+    ),
+    "enforcement.money_received": (
+        _("Money received on request {number}"),
+        _("{amount} SAR was collected on enforcement request {number}."),
+    ),
+    "enforcement.closed": (
+        _("Enforcement request {number} closed"),
+        _("Enforcement request {number} was closed."),
+    ),
+}
+
+
+def register_kinds() -> None:
+    """Called from EnforcementConfig.ready()."""
+    for kind, (subject, body) in KINDS.items():
+        kinds.register(kind, subject=subject, body=body)
 
 
 def _params(request, **extra):
@@ -54,24 +56,25 @@ def _url(request):
     return reverse("enforcement:detail", args=[request.number])
 
 
-def users_for_party(party) -> list:
-    """The portal users who receive a party's notices: the person, or an entity's representatives."""
-    from najiz.accounts.services import user_for_person
+def creditor_users(request) -> list:
+    """Who hears of a request on the creditor's side: the filer of a personal request; for an
+    entity's request, its filer only while they still represent the entity, else the entity's
+    current representatives (a former representative learns nothing more of the case)."""
+    if request.creditor_entity_id is None:
+        return [request.filed_by]
+    if registries.represents(request.filed_by.national_id, request.creditor_entity):
+        return [request.filed_by]
+    return users_for_party(request.creditor_entity)
 
-    if party is None:
-        return []
-    if hasattr(party, "cr_number"):
-        return [user_for_person(p) for p in registries.representatives_of(party)]
-    return [user_for_person(party)]
 
-
-def creditor_notice(request, kind, **extra):
-    """The notice that tells the filer of a request about it (see notifications.notify_many)."""
-    return notifications.Notice(request.filed_by, kind, params=_params(request, **extra), url=_url(request), case=request)
+def creditor_notices(request, kind, **extra) -> list:
+    """The notices that tell the creditor's side of a request about it (see notifications.notify_many)."""
+    params, url = _params(request, **extra), _url(request)
+    return [notifications.Notice(user, kind, params=params, url=url, case=request) for user in creditor_users(request)]
 
 
 def alert_creditor(request, kind, **extra):
-    notifications.notify_many([creditor_notice(request, kind, **extra)])
+    notifications.notify_many(creditor_notices(request, kind, **extra))
 
 
 def debtor_notices(request, debtors, kind, users=None, **extra) -> list:

@@ -7,4 +7,6 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("Virtual enforcement court")
 
     def ready(self):
-        from . import events, receivers  # noqa: F401  (timeline texts, payment receivers)
+        from . import alerts, events, receivers  # noqa: F401  (timeline texts, payment receivers)
+
+        alerts.register_kinds()

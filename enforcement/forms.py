@@ -1,62 +1,31 @@
-"""The request filing form (طلب تنفيذ). The same validators serve live validation and submission.
-
-Nothing here tells a person more than they may know: an instrument is described only to its
-creditor (or a representative of the creditor entity); otherwise it is "not found". A debtor's
-name is shown only when the number is a debtor on such an instrument.
-"""
-
-import re
-import unicodedata
+"""The request filing form (طلب تنفيذ). The same validators serve live validation and submission;
+they are the checks of validators.py, which the business API runs too."""
 
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from najiz.common.identifiers import is_valid_national_id, is_valid_saudi_iban, normalize_digits, normalize_iban
+from najiz.common.identifiers import normalize_digits, normalize_iban
 from najiz.common.money import AmountField, parse_amount
-from najiz.registries import services as registries
 
-MAX_DEBTORS = 10
+from . import validators
+from .validators import MAX_DEBTORS, MAX_LENGTHS, printable, split_ids
+
 LIVE_FIELDS = ("instrument_number", "debtor_ids", "amount", "iban")
-CR_RE = re.compile(r"^\d{10}$")
-
-
-def split_ids(value) -> list[str]:
-    """Ids typed separated by commas, spaces or new lines (Arabic comma too), in order, once each."""
-    text = str(value or "").translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"))
-    seen = []
-    for part in re.split(r"[\s,،;؛]+", text):
-        if part and part not in seen:
-            seen.append(part)
-    return seen
-
-
-def printable(value) -> str:
-    """The text without control characters (NUL and the like), which no registry number contains."""
-    return "".join(char for char in str(value or "") if unicodedata.category(char)[0] != "C")
-
-
-def is_id_or_cr(value: str) -> bool:
-    """A national id / iqama (with its check digit) or a 10-digit commercial registration number."""
-    return is_valid_national_id(value) or bool(CR_RE.fullmatch(value))
-
-
-def _same_party(a, b) -> bool:
-    return a is not None and b is not None and type(a) is type(b) and a.pk == b.pk
 
 
 class FilingForm(forms.Form):
     instrument_number = forms.CharField(
-        label=_("Execution instrument number"), max_length=30,
+        label=_("Execution instrument number"), max_length=MAX_LENGTHS["instrument_number"],
         help_text=_("The number of the judgment, cheque, promissory note or other execution instrument."),
     )
     debtor_ids = forms.CharField(
-        label=_("Debtor ID or CR number"), max_length=200,
+        label=_("Debtor ID or CR number"), max_length=MAX_LENGTHS["debtor_ids"],
         help_text=_("One or more national IDs, iqama or commercial registration numbers, separated by commas or spaces."),
     )
     amount = AmountField(label=_("Amount claimed (SAR)"))
     iban = forms.CharField(
-        label=_("Your IBAN for disbursement"), max_length=40,
+        label=_("Your IBAN for disbursement"), max_length=MAX_LENGTHS["iban"],
         help_text=_("Saudi IBAN of an account held by the creditor: 24 characters starting with SA."),
     )
 
@@ -88,73 +57,27 @@ class FilingForm(forms.Form):
     def creditor(self):
         return self.acting_entity or self.person
 
-    def _is_party(self, instrument) -> bool:
-        """The person is the instrument's creditor, or represents the creditor entity."""
-        creditor = registries.instrument_creditor(instrument)
-        if _same_party(creditor, self.creditor) or _same_party(creditor, self.person):
-            return True
-        return self.person is not None and hasattr(creditor, "cr_number") and registries.represents(self.person, creditor)
-
-    # --- fields -----------------------------------------------------------------------------
+    # --- fields (validators.py) --------------------------------------------------------------
 
     def clean_instrument_number(self):
-        number = normalize_digits(self.cleaned_data["instrument_number"])
-        instrument = registries.instrument(number)
-        if instrument is None or not self._is_party(instrument):
-            raise forms.ValidationError(_("No execution instrument with this number was found for you."), code="not_found")
-        self.instrument = instrument
-        if not _same_party(registries.instrument_creditor(instrument), self.creditor):
-            raise forms.ValidationError(
-                _("The creditor on this instrument is %(creditor)s: switch to acting as them to file it."),
-                code="act_as_creditor", params={"creditor": registries.instrument_creditor(instrument).display_name},
-            )
-        return instrument.number
+        self.instrument = validators.instrument(self.cleaned_data["instrument_number"], creditor=self.creditor, person=self.person)
+        validators.acting_as_creditor(self.instrument, creditor=self.creditor)
+        return self.instrument.number
 
     def clean_debtor_ids(self):
-        ids = split_ids(self.cleaned_data["debtor_ids"])
-        if not ids:
-            raise forms.ValidationError(_("Enter at least one debtor."), code="required")
-        if len(ids) > MAX_DEBTORS:
-            raise forms.ValidationError(_("Enter at most %(max)d debtors."), code="too_many", params={"max": MAX_DEBTORS})
-        bad = [value for value in ids if not is_id_or_cr(value)]
-        if bad:
-            raise forms.ValidationError(
-                _("Not a valid national ID, iqama or CR number: %(ids)s"), code="invalid_id", params={"ids": "، ".join(bad)[:120]},
-            )
-        if self.instrument is not None:
-            on_instrument = {self._key(d): d for d in registries.instrument_debtors(self.instrument)}
-            missing = [value for value in ids if value not in on_instrument]
-            if missing:
-                raise forms.ValidationError(
-                    _("Not a debtor on this instrument: %(ids)s"), code="not_debtor", params={"ids": "، ".join(missing)},
-                )
-            self.debtor_names = [(value, on_instrument[value].display_name) for value in ids]
+        ids, self.debtor_names = validators.debtor_ids(self.cleaned_data["debtor_ids"], instrument=self.instrument)
         return ids
 
-    @staticmethod
-    def _key(party) -> str:
-        return getattr(party, "cr_number", None) or party.national_id
-
     def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        if self.instrument is not None and amount > self.instrument.amount:
-            raise forms.ValidationError(
-                _("The amount is more than the instrument's amount."), code="above_instrument",
-            )
-        return amount
+        return validators.amount(self.cleaned_data["amount"], instrument=self.instrument)
 
     def clean_iban(self):
-        iban = normalize_iban(self.cleaned_data["iban"])
-        if not is_valid_saudi_iban(iban):
-            raise forms.ValidationError(_("Enter a valid Saudi IBAN: 24 characters starting with SA."), code="invalid_iban")
-        account = registries.account(iban)
-        self.bank_name = str(account.bank) if account is not None else ""
+        iban, self.bank_name = validators.iban(self.cleaned_data["iban"])
         return iban
 
     def clean(self):
         cleaned = super().clean()
-        if self.creditor is None:
-            raise forms.ValidationError(_("Your record was not found in the civil registry, so you cannot file a request."), code="no_person")
+        validators.has_creditor(self.creditor)
         return cleaned
 
     # --- drafts -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ never share one), reads the registries once for the whole batch and writes its r
 Within the batch the requests move one after another in id order, so each step sees exactly
 what it would see in a transaction of its own (the other requests on an instrument, the
 circuits' loads). A request submitted while a batch is asked for and not yet started sends no
-task of its own (see _AskedFor); requests idle longer than STALLED_AFTER are the stalled sweep's.
+task of its own (see dispatch); requests idle longer than STALLED_AFTER are the stalled sweep's.
 """
 
 import logging
@@ -19,17 +19,15 @@ from django.db import OperationalError, transaction
 from django.db.models import Count
 
 from najiz.casefile import services as casefile
-from najiz.casefile.models import Actor
-from najiz.casefile.rules import result
+from najiz.casefile.rules import failed, result
 from najiz.common import clock
 from najiz.common.bulk import update_rows
 
-from . import rules
+from . import dispatch, rules
 from .audit import AuditFacts
-from .services import rules_failed
+from .services import WORKFLOW
 from .models import Circuit, EnforcementRequest, ExecutionOrder
-from .signals import StatusMove, request_status_changed
-from .states import OPEN, Status, TransitionError, can_move
+from .states import OPEN, Status
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +126,8 @@ class Batch:
         self.requests = requests
         self.facts = AuditFacts(requests) if any(r.status == Status.SUBMITTED for r in requests) else None
         self.loads = CircuitLoads() if any(r.status in STEPS for r in requests) else None
-        self.decisions, self.events, self.moves, self.notices = [], [], [], []
+        self.stage = WORKFLOW.stage()  # the moves, written at the end
+        self.decisions, self.notices = [], []
         self.orders = []  # (request, order, debtors) waiting for their notices
 
     # --- recording ---
@@ -143,13 +142,7 @@ class Batch:
 
     def move(self, request, to, *, decision=None, params=None):
         """transition() for a request of the batch: checked now, written at the flush."""
-        if not can_move(request.status, to):
-            raise TransitionError(request.status, to)
-        request.status = to
-        request.status_changed_at = clock.now()
-        self.events.append(casefile.new_event(request, f"enforcement.{to}", actor=Actor.SYSTEM, decision=decision,
-                                              params=params or {}))
-        self.moves.append(StatusMove.of(request))
+        self.stage.move(request, to, decision=decision, params=params)
         if self.facts is not None:
             self.facts.moved(request)
 
@@ -158,16 +151,16 @@ class Batch:
     def audit(self, request):
         inputs = self.facts.inputs_for(request)
         results = rules.run_audit(inputs)
-        outcome = Status.REJECTED if rules_failed(results) else Status.ACCEPTED
+        outcome = Status.REJECTED if failed(results) else Status.ACCEPTED
         supervising, _, _ = self.loads.choose(request)  # whose judges review this audit
         decision = self.decide(request, "audit", checks=results, outcome=outcome, inputs=inputs,
                                amount=request.amount_claimed, circuit=supervising)
         self.move(request, Status.AUDITED, decision=decision)
         self.move(request, outcome, decision=decision)
         if outcome == Status.REJECTED:
-            from .alerts import creditor_notice
+            from .alerts import creditor_notices
 
-            self.notices.append(creditor_notice(request, "enforcement.rejected"))
+            self.notices.extend(creditor_notices(request, "enforcement.rejected"))
 
     def refer(self, request):
         circuit, inputs, reason = self.loads.choose(request)
@@ -194,7 +187,7 @@ class Batch:
         from notifications.services import notify_many
         from payments import services as payments
 
-        from .alerts import creditor_notice, debtor_notices, reached
+        from .alerts import creditor_notices, debtor_notices, reached
 
         if not self.orders:
             if self.notices:
@@ -218,7 +211,8 @@ class Batch:
         ])
         debtor_sets = [debtor_notices(request, debtors, "enforcement.order_issued", users)
                        for request, _o, debtors in self.orders]
-        creditors = [creditor_notice(request, "enforcement.order_issued_creditor") for request, _o, _d in self.orders]
+        creditors = [notice for request, _o, _d in self.orders
+                     for notice in creditor_notices(request, "enforcement.order_issued_creditor")]
         made = iter(notify_many(self.notices + [n for notices in debtor_sets for n in notices] + creditors)[len(self.notices):])
         for (request, order, _debtors), notices in zip(self.orders, debtor_sets):
             channels = reached([next(made) for _notice in notices])
@@ -240,10 +234,7 @@ class Batch:
             if request.status == Status.REFERRED:
                 self.order(request)
         self.issue_orders()
-        casefile.save_all(decisions=self.decisions, events=self.events)
-        update_rows(self.requests, ["status", "status_changed_at", "circuit", "notified_at", "deadline"])
-        if self.moves:
-            request_status_changed.send(sender=EnforcementRequest, moves=self.moves)
+        self.stage.flush(self.requests, changed=["circuit", "notified_at", "deadline"], decisions=self.decisions)
 
 
 class BatchFailed(Exception):
@@ -282,7 +273,7 @@ def advance_batch(request_id: int | None = None, *, alone: bool = False) -> list
     with transaction.atomic():
         requests = _lock_batch(request_id, 0 if alone else settings.ENFORCEMENT_BATCH_SIZE)
         if len(requests) >= settings.ENFORCEMENT_BATCH_SIZE:
-            _ask_for_next_batch()
+            dispatch.ask_for_next_batch()
         try:
             if requests:
                 Batch(requests).run()
@@ -293,18 +284,6 @@ def advance_batch(request_id: int | None = None, *, alone: bool = False) -> list
     return [r.pk for r in requests]
 
 
-def _ask_for_next_batch() -> None:
-    """More requests may wait than one batch takes: ask for the next one now, so that another
-    worker takes it (skipping the rows this batch holds) while this one runs. Tasks run
-    in-process would run inside this batch's transaction: they wait for its commit."""
-    from celery import current_app
-
-    if current_app.conf.task_always_eager:
-        transaction.on_commit(lambda: ask_for_batch(None))
-    else:
-        ask_for_batch(None)
-
-
 def advance(request_id: int | None) -> str:
     """Push a request (and a batch of others waiting) through every automatic step it can take;
     its status after ("" when no request is named).
@@ -312,7 +291,7 @@ def advance(request_id: int | None) -> str:
     Should a batch fail for anything but the database, its requests are taken one by one, so
     one request's fault holds up no other; the named request's own fault is raised. A full batch
     asks for the next as soon as it has its rows, so another worker takes that one meanwhile."""
-    _asked_for.clear()
+    dispatch.batch_started()
     try:
         advance_batch(request_id)
     except BatchFailed as failed:
@@ -329,65 +308,3 @@ def advance(request_id: int | None) -> str:
     if request_id is None:
         return ""
     return EnforcementRequest.objects.values_list("status", flat=True).get(pk=request_id)
-
-
-class _AskedFor:
-    """A flag on the broker's Redis: a batch was asked for and no worker has started it yet.
-
-    While it is up, a newly submitted request needs no task of its own: the batch asked for
-    takes every request freshly waiting when it starts. A worker lowers the flag before it
-    looks for requests, so a request committed after that raises it again and sends a task.
-    The flag lapses after ASKED_FOR_TTL seconds, so a lost task delays requests that long at
-    most (and the stalled sweep remains the safety net). Without Redis (in-process tasks,
-    tests) every request sends its task."""
-
-    KEY = "najiz:enforcement:batch-asked-for"
-    TTL = 2
-
-    def __init__(self):
-        self._clients = {}
-
-    def _client(self):
-        from celery import current_app
-
-        if current_app.conf.task_always_eager:
-            return None
-        url = current_app.conf.broker_url or ""
-        if not url.startswith(("redis://", "rediss://")):
-            return None
-        if url not in self._clients:
-            import redis
-
-            self._clients[url] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-        return self._clients[url]
-
-    def raise_(self) -> bool:
-        """True if this caller raised the flag (and so must send the task)."""
-        client = self._client()
-        if client is None:
-            return True
-        try:
-            return bool(client.set(self.KEY, 1, nx=True, ex=self.TTL))
-        except Exception:  # noqa: BLE001 - Redis unreachable: send the task (enqueue copes with that too)
-            return True
-
-    def clear(self) -> None:
-        client = self._client()
-        if client is not None:
-            try:
-                client.delete(self.KEY)
-            except Exception:  # noqa: BLE001 - the flag lapses by itself
-                logger.warning("could not lower the enforcement batch flag")
-
-
-_asked_for = _AskedFor()
-
-
-def ask_for_batch(request_id: int | None) -> None:
-    """Have a worker run a batch (naming `request_id`), unless one is asked for already."""
-    from najiz.common.tasks import enqueue
-
-    from .tasks import advance as advance_task
-
-    if _asked_for.raise_():
-        enqueue(advance_task, request_id)

@@ -6,15 +6,22 @@ its debtors (their portal account or national id, or the debtor entity they act 
 entity's request gives no access of one's own. Everyone else gets 404, whether it exists or not.
 """
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Greatest
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from najiz.accounts.parties import is_party, party_filter
+from najiz.casefile.models import Decision
+from najiz.common import clock
 from najiz.common.money import ZERO, MoneyField
 
-from .models import EnforcementRequest, Measure, RequestDebtor
-from .states import OPEN, PublicStatus, Status
+from .models import Circuit, EnforcementRequest, ExecutionOrder, Measure, RequestDebtor
+from .states import AUTOMATIC, OPEN, PublicStatus, Status
 
 _LIST_DEBTORS = Prefetch("debtors", queryset=RequestDebtor.objects.select_related("person", "entity").order_by("id"))
 
@@ -222,3 +229,167 @@ def report_rows(queryset: QuerySet, *, limit: int = 500) -> list:
         queryset.exclude(status=Status.DRAFT).select_related("instrument", "creditor_person", "creditor_entity")
         .annotate(owed=_outstanding_expression()).order_by("-submitted_at", "-id")[:limit]
     )
+
+
+# --- what the sweeps send again ----------------------------------------------------------------
+
+
+def stalled_ids(*, limit: int) -> list[int]:
+    """Requests left in an automatic state longer than STALLED_AFTER, the longest idle first."""
+    cutoff = clock.now() - settings.STALLED_AFTER
+    return list(
+        EnforcementRequest.objects.filter(status__in=AUTOMATIC, status_changed_at__lt=cutoff)
+        .order_by("status_changed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def due_steps(now) -> dict[str, QuerySet]:
+    """The ids of the orders whose next step is due at `now`, by step (each read when sliced):
+    the newspaper notice, the alert that the deadline is near, the Art. 46 measures. Suspended
+    requests are in another state and are never due."""
+    orders = EnforcementRequest.objects.filter(status=Status.ORDER_ISSUED)
+    due = {
+        "publish_notice": orders.filter(notified_at__isnull=True, order__issued_at__lte=now - settings.ENFORCEMENT_NOTICE_AFTER),
+        "alert_deadline_near": orders.filter(deadline__gt=now, deadline__lte=now + settings.ENFORCEMENT_DEADLINE_ALERT,
+                                             deadline_alerted_at__isnull=True),
+        "apply_measures": orders.filter(deadline__lte=now),
+    }
+    return {step: queryset.order_by("deadline", "pk").values_list("pk", flat=True) for step, queryset in due.items()}
+
+
+# --- for other apps: the linkage's report and webhooks, the judges' supervision -----------------
+
+
+def creditor_entity_id(request_id: int) -> int | None:
+    """The entity the request was filed for (None for a person's own, or no such request)."""
+    return EnforcementRequest.objects.filter(pk=request_id).values_list("creditor_entity_id", flat=True).first()
+
+
+def submitted_by(user, acting_entity, *, status="", date_from=None, date_to=None, debtor="", amount_min=None,
+                 amount_max=None) -> QuerySet:
+    """The submitted requests of the creditor side (filed_by), filtered. Dates are calendar days
+    in Riyadh, both ends included, on the submission date; `debtor` is a debtor's id number."""
+    queryset = filed_by(user, acting_entity, status=status or "").exclude(status=Status.DRAFT)
+    if date_from:
+        queryset = queryset.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(submitted_at__date__lte=date_to)
+    if debtor:
+        queryset = queryset.filter(pk__in=RequestDebtor.objects.filter(id_number=debtor).values("request_id"))
+    if amount_min is not None:
+        queryset = queryset.filter(amount_claimed__gte=amount_min)
+    if amount_max is not None:
+        queryset = queryset.filter(amount_claimed__lte=amount_max)
+    return queryset
+
+
+def money_totals(queryset: QuerySet) -> dict:
+    """How many requests, and the sums of their amounts (what is still owed only where it is), in one query."""
+    row = queryset.order_by().aggregate(
+        n=Count("pk"),
+        sum_claimed=Coalesce(Sum("amount_claimed"), _ZERO),
+        sum_collected=Coalesce(Sum("collected"), _ZERO),
+        sum_disbursed=Coalesce(Sum("disbursed"), _ZERO),
+        sum_paid_outside=Coalesce(Sum("paid_outside"), _ZERO),
+        sum_outstanding=Coalesce(Sum(_outstanding_expression(), filter=Q(status__in=_OWED)), _ZERO),
+    )
+    return {"count": row["n"], **{key.removeprefix("sum_"): value for key, value in row.items() if key.startswith("sum_")}}
+
+
+def by_month(queryset: QuerySet, *, limit: int = 24) -> list[dict]:
+    """Requests, amount claimed and collected per month of submission (Riyadh), oldest first."""
+    rows = (
+        queryset.order_by()
+        .annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_default_timezone()))
+        .values("month")
+        .annotate(n=Count("pk"), sum_claimed=Coalesce(Sum("amount_claimed"), _ZERO), sum_collected=Coalesce(Sum("collected"), _ZERO))
+        .order_by("-month")[:limit]
+    )
+    return [
+        {"month": row["month"], "count": row["n"], "claimed": row["sum_claimed"], "collected": row["sum_collected"]}
+        for row in reversed(list(rows))
+    ]
+
+
+EXPORT_FIELDS = (
+    "number", "status", "submitted_at", "instrument_number", "amount_claimed", "collected", "disbursed", "paid_outside",
+    "circuit__code",
+)
+
+
+def export_rows(queryset: QuerySet, *, chunk_size: int = 2000):
+    """(EXPORT_FIELDS values, debtor ids) per request, streamed from a server-side cursor in chunks:
+    the memory used stays the same however many requests there are."""
+    rows = queryset.prefetch_related(None).order_by("-submitted_at", "-id").values_list("pk", *EXPORT_FIELDS)
+    batch = []
+    for row in rows.iterator(chunk_size=chunk_size):
+        batch.append(row)
+        if len(batch) >= chunk_size:
+            yield from _with_debtors(batch)
+            batch = []
+    if batch:
+        yield from _with_debtors(batch)
+
+
+def _with_debtors(batch):
+    debtors: dict[int, list[str]] = {}
+    rows = RequestDebtor.objects.filter(request_id__in=[row[0] for row in batch]).order_by("id")
+    for request_id, id_number in rows.values_list("request_id", "id_number"):
+        debtors.setdefault(request_id, []).append(id_number)
+    for row in batch:
+        yield row[1:], debtors.get(row[0], [])
+
+
+def circuit_ids_judged_by(user) -> list[int]:
+    """The circuits the judge is assigned to."""
+    return list(Circuit.objects.filter(judges=user).values_list("pk", flat=True))
+
+
+def circuits(ids) -> list[Circuit]:
+    return list(Circuit.objects.filter(pk__in=ids).order_by("code")) if ids else []
+
+
+def _requests_of_circuits(circuit_ids) -> QuerySet:
+    """Requests of the circuits: referred to them, or audited under their supervision."""
+    audited = Decision.objects.filter(
+        circuit_id__in=circuit_ids, case_type=ContentType.objects.get_for_model(EnforcementRequest)
+    ).values("case_id")
+    return EnforcementRequest.objects.filter(Q(circuit_id__in=circuit_ids) | Q(pk__in=audited))
+
+
+def circuit_figures(circuit_ids) -> dict:
+    """The circuits' requests by state, the average time from submission to order, and the amounts
+    claimed and collected on the requests enforced (three queries)."""
+    requests = _requests_of_circuits(circuit_ids)
+    by_state = dict(requests.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    average = ExecutionOrder.objects.filter(request__in=requests.values("pk"), request__submitted_at__isnull=False).aggregate(
+        avg=Avg(F("issued_at") - F("request__submitted_at"))
+    )["avg"]
+    money = MoneyField()
+    zero = Value(ZERO, output_field=money)
+    enforced = requests.filter(order__isnull=False, withdrawn=False)
+    totals = enforced.aggregate(
+        claimed=Coalesce(Sum("amount_claimed"), zero),
+        collected=Coalesce(Sum(F("collected") + F("paid_outside"), output_field=money), zero),
+    )
+    return {
+        "by_state": [(Status(s).label, by_state[s]) for s in Status.values if by_state.get(s)],
+        "total": sum(by_state.values()),
+        "average_to_order": average if isinstance(average, timedelta) or average is None else timedelta(seconds=average),
+        "claimed": totals["claimed"],
+        "collected": totals["collected"],
+    }
+
+
+def measures_of(request: EnforcementRequest) -> list[Measure]:
+    """The request's measures, in the order they were applied, with their debtors."""
+    return list(request.measures.select_related("debtor__person", "debtor__entity").order_by("applied_at", "id"))
+
+
+def measure_of(request: EnforcementRequest, measure_id) -> Measure | None:
+    return Measure.objects.filter(request=request, pk=measure_id).first()
+
+
+def in_force(measure: Measure) -> bool:
+    return measure.status == Measure.State.APPLIED

@@ -8,6 +8,8 @@ from django.db import transaction
 
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
+from najiz.casefile.rules import failed
+from najiz.casefile.workflow import TransitionError, Workflow
 from najiz.common import clock
 from najiz.common.money import ZERO, to_sar
 from najiz.registries import services as registries
@@ -15,43 +17,26 @@ from najiz.registries import services as registries
 from . import rules
 from .audit import gather_audit_inputs
 from .models import Collection, EnforcementRequest, ExecutionOrder, Measure, MeasureKind, RequestDebtor
-from .states import OPEN, Status, TransitionError, can_move
+from .signals import StatusMove, request_status_changed
+from .states import MACHINE, OPEN, Status
 
 
-def locked(request_id: int) -> EnforcementRequest:
-    return EnforcementRequest.objects.select_for_update().get(pk=request_id)
+def _announce_moves(moves: list[StatusMove]) -> None:
+    """Tell listeners inside the transaction of the moves: what they record (a webhook event, a
+    note's status) commits with them, in the order the row locks give the moves, or not at all."""
+    request_status_changed.send(sender=EnforcementRequest, moves=moves)
 
 
-def transition(request: EnforcementRequest, to: str, *, actor=Actor.SYSTEM, user=None, decision=None, params=None,
-               changed=None):
-    """The one place a request changes state. The caller holds the row lock. `changed`: the
-    other fields the caller set, if it knows them (else every field is saved)."""
-    if not can_move(request.status, to):
-        raise TransitionError(request.status, to)
-    if to == Status.SUSPENDED:
-        request.status_before_suspension = request.status
-    request.status = to
-    request.status_changed_at = clock.now()
-    if to == Status.CLOSED:
-        request.closed_at = request.status_changed_at
-    moved = ["status", "status_changed_at", "status_before_suspension", "closed_at"]
-    request.save(update_fields=None if changed is None else [*moved, *changed])
-    casefile.record_event(request, f"enforcement.{to}", actor=actor, user=user, decision=decision, params=params or {})
-    _announce_status(request)
-    return request
-
-
-def _announce_status(request: EnforcementRequest) -> None:
-    """Tell listeners inside the transaction of the move: what they record (a webhook event, a
-    note's status) commits with it, in the order the row lock gives the moves, or not at all."""
-    from .signals import StatusMove, request_status_changed
-
-    request_status_changed.send(sender=EnforcementRequest, moves=[StatusMove.of(request)])
+WORKFLOW = Workflow(MACHINE, EnforcementRequest, snapshot=StatusMove.of, announce=_announce_moves)
+locked = WORKFLOW.locked
+# The one place a request changes state (the caller holds the row lock); `changed`: the other
+# fields the caller set.
+transition = WORKFLOW.move
 
 
 def enqueue_advance(request: EnforcementRequest):
     """Once committed, have the request's automatic steps run (in a batch, see pipeline)."""
-    from .pipeline import ask_for_batch
+    from .dispatch import ask_for_batch
 
     transaction.on_commit(lambda: ask_for_batch(request.pk))
 
@@ -105,10 +90,6 @@ def submit(request: EnforcementRequest, *, user) -> EnforcementRequest:
 
 
 # --- automatic steps (enforcement.pipeline runs them, in batches) -------------------------
-
-
-def rules_failed(results) -> bool:
-    return any(r.passed is False for r in results)
 
 
 def advance(request_id: int) -> str:
@@ -187,7 +168,7 @@ def apply_measures(request_id: int) -> str:
         request = locked(request_id)
         inputs = gather_measure_inputs(request)
         checks = rules.run_measures(inputs)
-        if request.status != Status.ORDER_ISSUED or rules_failed(checks):
+        if request.status != Status.ORDER_ISSUED or failed(checks):
             return request.status
         decision = casefile.record_decision(
             request, "measures", rules=checks, outcome="measures_applied", inputs=inputs,
@@ -389,7 +370,7 @@ def withdraw(request, *, user) -> EnforcementRequest:
     if invoice is not None:
         payments.cancel_invoice_remainder(invoice)
     request.withdrawn = True
-    transition(request, Status.WITHDRAWN, actor=Actor.PERSON, user=user)
+    transition(request, Status.WITHDRAWN, actor=Actor.PERSON, user=user, changed=["withdrawn"])
     transition(request, Status.CLOSED)
     return request
 
@@ -459,7 +440,7 @@ def rerun_audit(request, *, judge, reason: str) -> EnforcementRequest:
     _judge_event(request, "enforcement.audit_rerun", judge, reason)
     inputs = gather_audit_inputs(request)
     results = rules.run_audit(inputs)
-    outcome = Status.REJECTED if rules_failed(results) else Status.ACCEPTED
+    outcome = Status.REJECTED if failed(results) else Status.ACCEPTED
     decision = casefile.record_decision(
         request, "audit", rules=results, outcome=outcome, inputs=inputs, rules_version=rules.RULES_VERSION,
         amount=request.amount_claimed, circuit=request.circuit or choose_circuit(request)[0],
@@ -483,12 +464,7 @@ def resume(request, *, judge, reason: str) -> EnforcementRequest:
     request = locked(request.pk)
     if request.status != Status.SUSPENDED:
         raise TransitionError(request.status, "resume")
-    request.status = request.status_before_suspension
-    request.status_before_suspension = ""
-    request.status_changed_at = clock.now()
-    request.save(update_fields=["status", "status_before_suspension", "status_changed_at"])
-    _judge_event(request, "enforcement.resumed", judge, reason)
-    _announce_status(request)
+    WORKFLOW.back(request, kind="enforcement.resumed", actor=Actor.JUDGE, user=judge, params={"reason": reason})
     enqueue_advance(request)
     return request
 
@@ -513,9 +489,6 @@ def end_request(request, *, judge, reason: str) -> EnforcementRequest:
     invoice = payment_selectors.open_invoice_for(request)
     if invoice is not None:
         payments.cancel_invoice_remainder(invoice)
-    _judge_event(request, "enforcement.ended_by_judge", judge, reason)
-    request.status = Status.CLOSED
-    request.status_changed_at = request.closed_at = clock.now()
-    request.save(update_fields=["status", "status_changed_at", "closed_at"])
-    _announce_status(request)
+    transition(request, Status.CLOSED, actor=Actor.JUDGE, user=judge, params={"reason": reason},
+               kind="enforcement.ended_by_judge", forced=True)
     return request

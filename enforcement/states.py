@@ -1,13 +1,10 @@
-"""The enforcement request's states and the moves allowed between them (docs/design.md §6).
-
-draft → submitted → audited ─┬→ rejected
-                             └→ accepted → referred → order_issued ─┬→ settled → closed
-                                                                    └→ measures_applied → settled → closed
-any open state → withdrawn → closed;   any open state ⇄ suspended (judge)
-"""
+"""The enforcement request's states and the moves allowed between them (docs/design.md §6); the
+diagram is docs/states.md, drawn from this table (make docs)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+from najiz.casefile.workflow import Machine, TransitionError  # noqa: F401 - callers import it with the states
 
 
 class Status(models.TextChoices):
@@ -48,15 +45,13 @@ ALLOWED: dict[str, frozenset] = {
 for _open in OPEN:
     ALLOWED[_open] = ALLOWED[_open] | {S.WITHDRAWN, S.SUSPENDED}
 
-
-class TransitionError(Exception):
-    def __init__(self, current, target):
-        super().__init__(f"{current} → {target} is not allowed")
-        self.current, self.target = current, target
-
-
-def can_move(current: str, target: str) -> bool:
-    return target in ALLOWED.get(current, frozenset())
+MACHINE = Machine(
+    "enforcement", Status, ALLOWED,
+    stamps={S.CLOSED: "closed_at"},
+    returns={S.SUSPENDED: "status_before_suspension"},  # a judge resumes it
+    forced={state: frozenset({S.CLOSED}) for state in OPEN | {S.SUSPENDED}},  # a judge ends it
+)
+can_move = MACHINE.can_move
 
 
 # What parties see, in the ministry's own words (معلومات تنفيذ).

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from najiz.casefile.rules import failed, message_for
 from najiz.casefile.selectors import decisions_of, timeline as case_timeline
+from najiz.common import screens
 from najiz.common.pdf import pdf_response, render_pdf
 from najiz.registries import services as registries
 
@@ -78,13 +79,8 @@ def draft(request, pk):
 @login_required
 @require_POST
 def validate(request, field):
-    """Live validation of one field: its feedback (error or what was found) as a fragment."""
-    if field not in LIVE_FIELDS:
-        raise Http404
-    form = _form(request, request.POST)
-    form.is_valid()
-    context = {"form": form, "field": form[field], "name": field, "typed": bool(str(request.POST.get(field, "")).strip())}
-    return render(request, "enforcement/_feedback.html", context)
+    template = "enforcement/_feedback.html"
+    return screens.field_feedback(request, field, live_fields=LIVE_FIELDS, form_for=_form, template=template)
 
 
 # --- lists ----------------------------------------------------------------------------------
@@ -188,26 +184,14 @@ def _detail_context(request, enforcement_request, *, forms=None, action_error=""
     return context
 
 
-@login_required
-@require_GET
-@never_cache
-def detail(request, number):
-    enforcement_request = selectors.request_for(request, number)
-    return render(request, "enforcement/detail.html", _detail_context(request, enforcement_request))
+detail = screens.case_page(selectors.request_for, "enforcement/detail.html", _detail_context)
 
 
-@login_required
-@require_GET
-@never_cache
-def timeline(request, number):
-    """The timeline fragment; it keeps polling while the automation runs. When a poll finds the
-    automation done, the page reloads once so its amounts and sections are current too."""
-    enforcement_request = selectors.request_for(request, number)
+@screens.case_screen(selectors.request_for)
+def timeline(request, enforcement_request):
+    """The timeline fragment; it keeps polling while the automation runs (screens.poll)."""
     context = _timeline_context(enforcement_request)
-    response = render(request, "enforcement/_timeline.html", context)
-    if request.htmx and not context["running"]:
-        response["HX-Refresh"] = "true"
-    return response
+    return screens.poll(request, "enforcement/_timeline.html", context, running=context["running"])
 
 
 # --- the creditor's actions -----------------------------------------------------------------

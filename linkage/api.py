@@ -10,6 +10,7 @@ Errors are RFC 9457 problem details; `Accept-Language: en` or `ar` picks their l
 import functools
 from datetime import date
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -154,7 +155,7 @@ def file_request(request, payload: FilingIn, idempotency_key: str | None = Heade
     """The same checks as the portal's form, then the automatic audit, referral and order run as for
     any request. With an `Idempotency-Key` header, retrying the same call returns the request the first
     call filed (header `Idempotent-Replayed: true`), never a second one."""
-    from enforcement.forms import FilingForm
+    from enforcement import validators
 
     principal = _principal(request)
     key = (idempotency_key or "").strip()
@@ -169,16 +170,18 @@ def file_request(request, payload: FilingIn, idempotency_key: str | None = Heade
         person = registries.person(principal.user.national_id)
         data = {
             "instrument_number": payload.instrument_number, "debtor_ids": " ".join(payload.debtor_ids),
-            "amount": str(payload.amount), "iban": payload.iban,
+            "amount": payload.amount, "iban": payload.iban,
         }
-        form = FilingForm(data, user=principal.user, person=person, acting_entity=principal.entity)
-        if not form.is_valid():
+        try:
+            cleaned = validators.filing(data, person=person, acting_entity=principal.entity)
+        except ValidationError as invalid:
             errors = [
-                {"field": None if name == "__all__" else name, "in": "body", "code": error.code or "invalid", "message": message}
-                for name, items in form.errors.as_data().items() for error in items for message in error.messages
+                {"field": None if name == NON_FIELD_ERRORS else name, "in": "body", "code": error.code or "invalid",
+                 "message": message}
+                for name, items in invalid.error_dict.items() for error in items for message in error.messages
             ]
-            raise ApiProblem(422, "validation", _("The request has invalid fields."), errors=errors)
-        filed, created = services.file_request(user=principal.user, entity=principal.entity, cleaned=form.cleaned_data,
+            raise ApiProblem(422, "validation", _("The request has invalid fields."), errors=errors) from None
+        filed, created = services.file_request(user=principal.user, entity=principal.entity, cleaned=cleaned,
                                                idempotency_key=key, print_=print_)
     except services.IdempotencyConflict:
         raise ApiProblem(422, "idempotency-key-reused",

@@ -143,7 +143,7 @@ def earlier_filing(*, scope: str, key: str, print_: str):
 
 
 def file_request(*, user, entity, cleaned: dict, idempotency_key: str = "", print_: str = ""):
-    """File and submit a request already validated by the filing form; returns (request, created).
+    """File and submit a request already checked (enforcement.validators.filing); returns (request, created).
 
     With an idempotency key the key is claimed in the same transaction: a concurrent duplicate
     waits on the unique index, then finds the request the first one filed."""
@@ -291,10 +291,10 @@ def _iso(at) -> str:
 
 def queue_status_event(*, request_id: int, number: str, status: str, at) -> list[int]:
     """One delivery per active endpoint of the creditor entity; the sending goes out on commit."""
-    from enforcement.models import EnforcementRequest
+    from enforcement.selectors import creditor_entity_id
     from enforcement.signals import StatusMove
 
-    entity_id = EnforcementRequest.objects.filter(pk=request_id).values_list("creditor_entity_id", flat=True).first()
+    entity_id = creditor_entity_id(request_id)
     return queue_status_events([StatusMove(request_id, number, status, at, entity_id)])
 
 

@@ -1,15 +1,21 @@
 """The registry of notification kinds: what each kind says, in every language of the portal.
 
-Apps register their kinds once, in their AppConfig.ready():
+Apps register their kinds once, from their AppConfig.ready(), never on import: each keeps a
+table of its kinds in alerts.py and a register_kinds() that ready() calls:
 
     from django.utils.translation import gettext_lazy as _
     from notifications import kinds
 
-    kinds.register(
-        "enforcement.order_issued",
-        subject=_("Execution order on request {number}"),
-        body=_("An execution order was issued against you for {amount}. Pay within five days."),
-    )
+    KINDS = {
+        "enforcement.order_issued": (
+            _("Execution order on request {number}"),
+            _("An execution order was issued against you for {amount}. Pay within five days."),
+        ),
+    }
+
+    def register_kinds() -> None:
+        for kind, (subject, body) in KINDS.items():
+            kinds.register(kind, subject=subject, body=body)
 
 A notification is rendered in Arabic and English when it is created and the texts are stored:
 what was sent stays on record even if the wording of the kind changes later. A parameter may be

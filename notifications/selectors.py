@@ -23,11 +23,6 @@ def notifications_of(user, *, page=1, per_page: int | None = None) -> Page:
     return Paginator(queryset, per_page or conf.per_page()).get_page(page)
 
 
-def notification_of(user, notification_id) -> Notification:
-    """One of `user`'s notifications (Notification.DoesNotExist if it is someone else's)."""
-    return Notification.objects.get(pk=notification_id, recipient=user)
-
-
 def notifications_of_case(case, *, recipient=None) -> QuerySet:
     queryset = Notification.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk)
     if recipient is not None:

@@ -2,18 +2,9 @@
 
 from django.contrib import admin
 
+from najiz.common.admin import ReadOnlyAdmin
+
 from .models import Disbursement, GatewaySession, Invoice, LedgerAccount, LedgerEntry, LedgerTransaction, Payment
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LedgerEntryInline(admin.TabularInline):

@@ -22,9 +22,8 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
-from najiz.common.money import checked_amount
 
-from . import callbacks, conf
+from . import callbacks, conf, services
 from .models import FINAL_STATES, GatewaySession, Invoice, PaymentMethod, SessionState
 
 logger = logging.getLogger(__name__)
@@ -63,7 +62,7 @@ def failure_message(session: GatewaySession) -> str:
 
 def check_amount(invoice: Invoice, amount) -> Decimal:
     """The amount a checkout may take for an invoice, or ValidationError."""
-    amount = checked_amount(amount, signed=True)
+    amount = services.to_money(amount)
     if not invoice.is_payable:
         raise ValidationError(_("This invoice can no longer be paid."), code="not_payable")
     if amount <= 0:
@@ -143,9 +142,10 @@ def choose_method(token: str, method: str) -> GatewaySession:
 
 
 @transaction.atomic
-def submit_card(token: str, *, number: str, cvv: str) -> GatewaySession:
+def submit_card(token: str, *, number: str) -> GatewaySession:
     """A valid card at the simulated issuer: the declined test card fails, the timeout test card
-    times out, any other card is approved and an OTP is 'sent' (shown on the simulator)."""
+    times out, any other card is approved and an OTP is 'sent' (shown on the simulator). The card
+    form checks the expiry and CVV; the simulated issuer decides by the number alone."""
     session = _locked(token)
     _require(session, SessionState.STARTED, PaymentMethod.MADA)
     session.card_last4 = number[-4:]

@@ -113,10 +113,7 @@ def choose_method(request, token):
 @simulator_only
 @require_POST
 def card(request, token):
-    def action(session, data):
-        return gateway.submit_card(session.token, number=data["number"], cvv=data["cvv"])
-
-    return _step(request, token, CardForm, action)
+    return _step(request, token, CardForm, lambda s, data: gateway.submit_card(s.token, number=data["number"]))
 
 
 @simulator_only

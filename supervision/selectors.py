@@ -6,20 +6,15 @@ a 404, whether it exists or not. Every selector runs a fixed number of queries.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from enforcement.models import Circuit, EnforcementRequest, ExecutionOrder
-from enforcement.states import Status
+from enforcement import selectors as enforcement
 from najiz.accounts.models import JUDGES_GROUP, NOTARIES_GROUP
 from najiz.casefile.models import Decision, ReviewState
 from najiz.casefile.selectors import decisions_of, timeline
-from najiz.common.money import ZERO, MoneyField
 
 CONVEYANCE_APP = "conveyance"
 
@@ -44,7 +39,7 @@ def supervisor(user) -> Supervisor:
         return Supervisor(user)
     groups = set(user.groups.filter(name__in=[JUDGES_GROUP, NOTARIES_GROUP]).values_list("name", flat=True))
     is_judge = JUDGES_GROUP in groups
-    circuit_ids = list(Circuit.objects.filter(judges=user).values_list("pk", flat=True)) if is_judge else []
+    circuit_ids = enforcement.circuit_ids_judged_by(user) if is_judge else []
     return Supervisor(user, circuit_ids, is_judge, NOTARIES_GROUP in groups)
 
 
@@ -131,7 +126,7 @@ def decision_file(decision: Decision) -> dict:
         "is_enforcement": is_enforcement(decision),
     }
     if file["is_enforcement"]:
-        file["measures"] = list(case.measures.select_related("debtor__person", "debtor__entity").order_by("applied_at", "id"))
+        file["measures"] = enforcement.measures_of(case)
     return file
 
 
@@ -139,43 +134,21 @@ def decision_file(decision: Decision) -> dict:
 
 
 def circuits_of(sup: Supervisor) -> list:
-    return list(Circuit.objects.filter(pk__in=sup.circuit_ids).order_by("code")) if sup.circuit_ids else []
-
-
-def _requests_of(circuit_ids) -> QuerySet:
-    """Requests of the circuits: referred to them, or audited under their supervision."""
-    audited = Decision.objects.filter(
-        circuit_id__in=circuit_ids, case_type=ContentType.objects.get_for_model(EnforcementRequest)
-    ).values("case_id")
-    return EnforcementRequest.objects.filter(Q(circuit_id__in=circuit_ids) | Q(pk__in=audited))
+    return enforcement.circuits(sup.circuit_ids)
 
 
 def statistics(circuit_ids) -> dict:
-    requests = _requests_of(circuit_ids)
-    by_state = dict(requests.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    average = ExecutionOrder.objects.filter(request__in=requests.values("pk"), request__submitted_at__isnull=False).aggregate(
-        avg=Avg(F("issued_at") - F("request__submitted_at"))
-    )["avg"]
-    money = MoneyField()
-    zero = Value(ZERO, output_field=money)
-    enforced = requests.filter(order__isnull=False, withdrawn=False)
-    totals = enforced.aggregate(
-        claimed=Coalesce(Sum("amount_claimed"), zero),
-        collected=Coalesce(Sum(F("collected") + F("paid_outside"), output_field=money), zero),
-    )
+    """The circuits' figures (enforcement's), the rules their judges overrode, and the collection rate."""
+    figures = enforcement.circuit_figures(circuit_ids)
     overrides: dict[str, int] = {}
     overridden = Decision.objects.filter(circuit_id__in=circuit_ids, review_state=ReviewState.OVERRIDDEN)
     for rules in overridden.values_list("rules", flat=True):
         failed_ids = [r["id"] for r in rules if r.get("passed") is False] or ["—"]
         for rule_id in failed_ids:
             overrides[rule_id] = overrides.get(rule_id, 0) + 1
-    rate = (totals["collected"] / totals["claimed"] * 100).quantize(Decimal("0.1")) if totals["claimed"] else None
+    rate = (figures["collected"] / figures["claimed"] * 100).quantize(Decimal("0.1")) if figures["claimed"] else None
     return {
-        "by_state": [(Status(s).label, by_state[s]) for s in Status.values if by_state.get(s)],
-        "total": sum(by_state.values()),
-        "average_to_order": average if isinstance(average, timedelta) or average is None else timedelta(seconds=average),
+        **figures,
         "overrides": sorted(overrides.items(), key=lambda item: (-item[1], item[0])),
-        "claimed": totals["claimed"],
-        "collected": totals["collected"],
         "collection_rate": rate,
     }

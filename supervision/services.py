@@ -5,8 +5,7 @@ event on the case's timeline with the judge and the reason."""
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from enforcement import services as enforcement
-from enforcement.models import Measure
+from enforcement import selectors as enforcement_selectors, services as enforcement
 from enforcement.states import Status
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor, Decision, ReviewState
@@ -86,12 +85,12 @@ def casefile_decisions(case):
 
 
 @transaction.atomic
-def lift_measure(decision: Decision, *, judge, reason: str, measure_id, note: str = "") -> Measure:
+def lift_measure(decision: Decision, *, judge, reason: str, measure_id, note: str = ""):
     request = _request(decision)
-    measure = Measure.objects.filter(request=request, pk=measure_id).first()
+    measure = enforcement_selectors.measure_of(request, measure_id)
     if measure is None:
         raise SupervisionError(_("No such measure on this request."))
-    if measure.status != Measure.State.APPLIED:
+    if not enforcement_selectors.in_force(measure):
         raise SupervisionError(_("This measure has already been lifted."))
     measure = enforcement.lift_measure_by_judge(measure, judge=judge, reason=reason)
     _note(decision, judge, note)

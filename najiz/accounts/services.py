@@ -218,6 +218,17 @@ def user_for_person(person) -> User:
     return users_for_persons([person])[person.national_id]
 
 
+def users_for_party(party) -> list[User]:
+    """The portal accounts that receive a party's notices: the person's own, or an entity's
+    representatives' (none for no party)."""
+    from najiz.registries import services as registries
+
+    if party is None:
+        return []
+    persons = registries.representatives_of(party) if hasattr(party, "cr_number") else [party]
+    return [user_for_person(person) for person in persons]
+
+
 def _refresh_from_registry(user: User, person) -> list[str]:
     changed = []
     for field in ("name_ar", "name_en"):

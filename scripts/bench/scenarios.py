@@ -61,7 +61,7 @@ def build_drafts(n: int):
     from enforcement.models import EnforcementRequest, RequestDebtor
     from najiz.accounts.services import user_for_person
     from najiz.registries import models as reg
-from tests.factories import registries as factories
+    from tests.factories import registries as factories
 
     ensure_circuits()
     creditor = factories.PersonFactory(city="riyadh")

@@ -61,6 +61,17 @@ def test_a_rejected_request_shows_why(client, case, django_capture_on_commit_cal
     assert iban_rule["message_en"] in english
 
 
+def test_the_request_pages_are_read_only_and_never_cached(client, case, issued):
+    for url in urls(issued):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"], url
+    client.force_login(case.user)
+    for url in urls(issued):
+        response = client.get(url)
+        assert response.status_code == 200 and "no-cache" in response["Cache-Control"], url
+        assert client.post(url).status_code == 405, url
+
+
 def test_the_timeline_polls_only_while_the_automation_runs(client, case):
     draft = services.save_draft(
         user=case.user, acting_entity=None, instrument_number=case.instrument.number,

@@ -5,7 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openapi_spec_validator import validate
 
 from enforcement.models import EnforcementRequest
@@ -146,6 +146,27 @@ def test_form_checks_come_back_per_field_in_the_callers_language(ent, api_for):
     assert {e["field"]: e["message"] for e in arabic["errors"]}["iban"] not in ("", fields["iban"])
     assert arabic["title"] == "في الطلب حقول غير صحيحة."
     assert not EnforcementRequest.objects.exists()
+
+
+@pytest.mark.parametrize("overrides", [
+    {"instrument_number": "  "}, {"instrument_number": "9" * 35}, {"instrument_number": "X-1"}, {"debtor_ids": []},
+    {"debtor_ids": ["123", "1234567890"]}, {"amount": "0.00"}, {"amount": "999999.00"}, {"iban": "SA00"},
+    {"instrument_number": "X-1", "debtor_ids": ["1234567890"], "iban": ""},
+])
+def test_filing_errors_are_the_forms_word_for_word(ent, api_for, overrides):
+    from enforcement.forms import FilingForm
+    from najiz.registries import services as registries
+
+    body = filing(ent, **overrides)
+    response = api_for(ent).post("/requests", body, headers={"Accept-Language": "en"})
+    from_api = [(e["field"], e["code"], e["message"]) for e in problem(response, 422)["errors"]]
+    with translation.override("en"):
+        form = FilingForm({**body, "debtor_ids": " ".join(body["debtor_ids"])}, user=ent.user,
+                          person=registries.person(ent.user.national_id), acting_entity=ent.entity)
+        assert not form.is_valid()
+        from_form = [(None if name == "__all__" else name, error.code or "invalid", message)
+                     for name, items in form.errors.as_data().items() for error in items for message in error.messages]
+    assert from_api == from_form
 
 
 @pytest.mark.parametrize("raw", ["", "null", "{}", '{"debtor_ids": "x"}', '{"amount": 1e999}', "\x00", '{"amount": [1]}',

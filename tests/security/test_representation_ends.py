@@ -273,3 +273,16 @@ def test_a_persons_own_cases_are_reached_while_acting_for_themselves(ent, case, 
     assert client.get(reverse("enforcement:detail", args=[against.number])).status_code == 200  # E is its debtor
     assert client.post(reverse("enforcement:act", args=[against.number, "withdraw"]), {"withdraw-confirm": "on"}).status_code == 404
     assert client.get(reverse("conveyance:detail", args=[ent.conveyance.number])).status_code == 200  # E buys
+
+
+def test_once_the_representation_ends_the_entitys_notices_go_to_those_who_represent_it(ent, django_capture_on_commit_callbacks):
+    """A former representative learns nothing more of the entity's cases, not even by notice."""
+    from notifications.models import Notification
+    from payments import services as payments
+
+    remove_representation(ent)
+    before = set(Notification.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.record_gateway_payment(ent.invoice, "REP-ENDS-2", Decimal("200.00"), "mada")
+    told = Notification.objects.exclude(pk__in=before).filter(kind="enforcement.money_received", case_id=ent.filed.pk)
+    assert sorted(told.values_list("recipient__national_id", flat=True)) == [ent.colleague.national_id]

@@ -1,0 +1,135 @@
+"""The real-estate registry: title deeds, their owners' shares, mortgages and seizures."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from najiz.common import clock
+from najiz.common.money import ZERO, MoneyField
+
+from ..cities import City, city_label
+from .base import SHARE
+from .civil import Person
+
+
+class PropertyType(models.TextChoices):
+    LAND = "land", _("Land")
+    VILLA = "villa", _("Villa")
+    APARTMENT = "apartment", _("Apartment")
+    BUILDING = "building", _("Residential building")
+    COMMERCIAL = "commercial", _("Commercial property")
+    FARM = "farm", _("Farm")
+
+
+class Deed(models.Model):
+    """A title deed (صك) in the real-estate registry."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("deed status", "Active")
+        SUSPENDED = "suspended", pgettext_lazy("deed status", "Suspended")  # locked by an open conveyance
+        CLOSED = "closed", pgettext_lazy("deed status", "Closed")
+
+    number = models.CharField(_("deed number"), max_length=20, unique=True)
+    is_electronic = models.BooleanField(_("electronic deed"), default=True)
+    is_updated = models.BooleanField(_("updated"), default=True, help_text=_("Recorded in the updated real-estate registry."))
+    property_type = models.CharField(_("property type"), max_length=12, choices=PropertyType.choices, default=PropertyType.LAND)
+    city = models.CharField(_("city"), max_length=30, choices=City.choices, default=City.RIYADH, db_index=True)
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    plan_number = models.CharField(_("plan number"), max_length=30, blank=True)
+    plot_number = models.CharField(_("plot number"), max_length=30, blank=True)
+    area = models.DecimalField(_("area (m²)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    value_of_record = MoneyField(_("value of record"), default=ZERO)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    suspended_ref = models.CharField(_("suspended by"), max_length=64, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces", verbose_name=_("replaced by")
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=clock.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("deed")
+        verbose_name_plural = _("deeds")
+        constraints = [
+            models.CheckConstraint(condition=Q(area__gt=0), name="registries_deed_area_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="suspended") | ~Q(suspended_ref=""), name="registries_deed_suspension_has_ref"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def owners(self) -> list[Person]:
+        return [row.person for row in self.owner_rows.all()]
+
+    def shares(self) -> list[tuple[Person, Decimal]]:
+        return [(row.person, row.share) for row in self.owner_rows.all()]
+
+    def share_of(self, person) -> Decimal:
+        return sum((row.share for row in self.owner_rows.all() if row.person_id == getattr(person, "pk", None)), Decimal(0))
+
+    @property
+    def shares_total(self) -> Decimal:
+        return sum((row.share for row in self.owner_rows.all()), Decimal(0))
+
+    @property
+    def city_label(self) -> str:
+        return city_label(self.city)
+
+
+class DeedOwner(models.Model):
+    deed = models.ForeignKey(Deed, on_delete=models.CASCADE, related_name="owner_rows", verbose_name=_("deed"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="deed_shares", verbose_name=_("owner"))
+    share = models.DecimalField(_("share"), **SHARE, help_text=_("Fraction of the property, e.g. 0.5 for half."))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("deed owner")
+        verbose_name_plural = _("deed owners")
+        constraints = [
+            models.UniqueConstraint(fields=["deed", "person"], name="registries_owner_once_per_deed"),
+            models.CheckConstraint(condition=Q(share__gt=0, share__lte=1), name="registries_owner_share_fraction"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.share}"
+
+
+class Encumbrance(models.Model):
+    """A mortgage or a seizure registered on a deed."""
+
+    class Kind(models.TextChoices):
+        MORTGAGE = "mortgage", pgettext_lazy("encumbrance", "Mortgage")
+        SEIZURE = "seizure", pgettext_lazy("encumbrance", "Seizure")
+
+    deed = models.ForeignKey(Deed, on_delete=models.PROTECT, related_name="encumbrances", verbose_name=_("deed"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    by_whom = models.CharField(_("placed by"), max_length=200)
+    ref = models.CharField(_("reference"), max_length=64)
+    active = models.BooleanField(_("active"), default=True)
+    placed_at = models.DateTimeField(_("placed at"), default=clock.now)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["placed_at", "id"]
+        verbose_name = _("encumbrance")
+        verbose_name_plural = _("encumbrances")
+        constraints = [models.UniqueConstraint(fields=["deed", "kind", "ref"], name="registries_encumbrance_once_per_ref")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.deed} ({self.ref})"

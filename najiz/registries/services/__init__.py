@@ -1,0 +1,143 @@
+"""The only way other apps reach the registries (docs/design.md §4), a module per registry.
+
+Look-ups (`person`, `entity`, `instrument`, `account`, `deed`, `poa`, `heirs_deed`, ...) accept
+any input and answer None for what is malformed or unknown. Commands take a `ref` (the case
+number) and are idempotent on (operation, ref, target): the first call acts and records its
+result in RegistryOperation; a repeat with the same ref and target does nothing and returns the
+recorded result. Each command is one transaction; rows whose balances or state change are
+locked (`select_for_update`), accounts always in IBAN order.
+
+Because a ref can act once per operation and target, an operation undone (a ban lifted, a deed
+released) and needed again for the same case is given a new ref, e.g. "EN-2025-000123/2".
+"""
+
+from ..cities import CAPITAL, City, city_label
+from .banks import (
+    COURT_TRUST_BANK,
+    COURT_TRUST_IBAN,
+    account,
+    account_holder,
+    accounts_by_iban,
+    accounts_of,
+    court_trust_account,
+    credit,
+    debit,
+    freeze,
+    frozen_by,
+    seize_frozen,
+    unfreeze,
+)
+from .base import (
+    BankError,
+    DeedError,
+    InsufficientFunds,
+    RegistryError,
+    UnknownSubject,
+    subject_key,
+)
+from .civil import person
+from .commercial import entities_represented_by, entity, representatives_of, represents
+from .inheritance import heirs_deed, heirs_deeds_of
+from .instruments import (
+    endorse_instrument,
+    endorsement_chain,
+    instrument,
+    instrument_creditor,
+    instrument_debtors,
+    instrument_key,
+    instruments,
+    mark_instrument_executed,
+    register_instrument,
+)
+from .powers_of_attorney import poa
+from .real_estate import (
+    SHARE_QUANTUM,
+    active_encumbrances,
+    deed,
+    deeds_of,
+    lift_mortgage,
+    lift_seizure,
+    normalise_shares,
+    place_mortgage,
+    place_seizure,
+    release_deed,
+    suspend_deed,
+    transfer,
+)
+from .restrictions import (
+    active_restrictions,
+    ban_travel,
+    bar_dealings,
+    clear_default,
+    lift_dealings_bar,
+    lift_travel_ban,
+    report_default,
+    resume_poa_issuing,
+    stop_poa_issuing,
+)
+
+CAPITAL_CITY = CAPITAL
+
+__all__ = [
+    "CAPITAL",
+    "CAPITAL_CITY",
+    "COURT_TRUST_BANK",
+    "COURT_TRUST_IBAN",
+    "SHARE_QUANTUM",
+    "BankError",
+    "City",
+    "DeedError",
+    "InsufficientFunds",
+    "RegistryError",
+    "UnknownSubject",
+    "account",
+    "account_holder",
+    "accounts_by_iban",
+    "accounts_of",
+    "active_encumbrances",
+    "active_restrictions",
+    "ban_travel",
+    "bar_dealings",
+    "city_label",
+    "clear_default",
+    "court_trust_account",
+    "credit",
+    "debit",
+    "deed",
+    "deeds_of",
+    "endorse_instrument",
+    "endorsement_chain",
+    "entities_represented_by",
+    "entity",
+    "freeze",
+    "frozen_by",
+    "heirs_deed",
+    "heirs_deeds_of",
+    "instrument",
+    "instrument_creditor",
+    "instrument_debtors",
+    "instrument_key",
+    "instruments",
+    "lift_dealings_bar",
+    "lift_mortgage",
+    "lift_seizure",
+    "lift_travel_ban",
+    "mark_instrument_executed",
+    "normalise_shares",
+    "person",
+    "place_mortgage",
+    "place_seizure",
+    "poa",
+    "register_instrument",
+    "release_deed",
+    "report_default",
+    "representatives_of",
+    "represents",
+    "resume_poa_issuing",
+    "seize_frozen",
+    "stop_poa_issuing",
+    "subject_key",
+    "suspend_deed",
+    "transfer",
+    "unfreeze",
+]

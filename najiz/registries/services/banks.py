@@ -1,0 +1,199 @@
+"""The banks: accounts, freezes, seizures to the court trust account, credits and debits."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from najiz.common import clock
+from najiz.common.identifiers import is_valid_saudi_iban, normalize_iban
+
+from ..models import ZERO, Account, AccountHold, AccountMovement, Bank, Entity, Person
+from .base import (
+    BankError,
+    InsufficientFunds,
+    UnknownSubject,
+    _claim,
+    _done,
+    _money,
+    _subject_filter,
+    _text,
+)
+from .commercial import _as_subject
+
+COURT_TRUST_IBAN = "SA0910000000000000000001"  # make_saudi_iban("10", "1")
+COURT_TRUST_BANK = ("10", "البنك الأهلي السعودي", "Saudi National Bank")
+
+
+def account(iban) -> Account | None:
+    text = _text(iban, 24).upper()
+    if not is_valid_saudi_iban(text):
+        return None
+    return Account.objects.select_related("bank", "person", "entity").filter(iban=text).first()
+
+
+def accounts_by_iban(ibans) -> dict[str, Account]:
+    """The accounts with these IBANs (invalid ones ignored), keyed by IBAN, in one query."""
+    texts = {text for text in (_text(iban, 24).upper() for iban in ibans) if is_valid_saudi_iban(text)}
+    if not texts:
+        return {}
+    return {a.iban: a for a in Account.objects.select_related("bank", "person", "entity").filter(iban__in=texts)}
+
+
+def account_holder(account: Account) -> Person | Entity | None:
+    """Who holds the account (None for the court trust account)."""
+    return account.holder
+
+
+def accounts_of(holder) -> list[Account]:
+    """The open accounts of a person or an entity."""
+    try:
+        subject = _as_subject(holder)
+    except UnknownSubject:
+        return []
+    return list(
+        Account.objects.select_related("bank").filter(status=Account.Status.ACTIVE, **_subject_filter(subject)).order_by("iban")
+    )
+
+
+def court_trust_account() -> Account:
+    """The enforcement court's trust account, which receives seized funds (created when missing)."""
+    found = Account.objects.filter(is_court_trust=True).first()
+    if found:
+        return found
+    code, name_ar, name_en = COURT_TRUST_BANK
+    bank, _created = Bank.objects.get_or_create(code=code, defaults={"name_ar": name_ar, "name_en": name_en})
+    trust, _created = Account.objects.get_or_create(iban=COURT_TRUST_IBAN, defaults={"bank": bank, "is_court_trust": True})
+    return trust
+
+
+def _locked_accounts(*ibans: str) -> dict[str, Account]:
+    """Lock the accounts in IBAN order (a fixed order, so two operations cannot deadlock)."""
+    wanted = sorted({normalize_iban(iban) for iban in ibans})
+    rows = {row.iban: row for row in Account.objects.select_for_update().filter(iban__in=wanted).order_by("iban")}
+    for iban in wanted:
+        if iban not in rows:
+            raise BankError(f"Unknown account: {iban}")
+        if not rows[iban].is_open:
+            raise BankError(f"Closed account: {iban}")
+    return rows
+
+
+def _locked_account(iban) -> Account:
+    text = normalize_iban(iban)
+    if not is_valid_saudi_iban(text):
+        raise BankError(f"Not a valid Saudi IBAN: {iban!r}")
+    return _locked_accounts(text)[text]
+
+
+def _account_target(account: Account) -> str:
+    return f"account:{account.iban}"
+
+
+def _move(account: Account, kind: str, amount: Decimal, ref: str) -> None:
+    AccountMovement.objects.create(account=account, kind=kind, amount=amount, balance_after=account.balance, ref=ref)
+
+
+@transaction.atomic
+def freeze(iban, amount, ref) -> Decimal:
+    """Freeze up to `amount` of the available balance for `ref`; returns what was frozen."""
+    wanted = _money(amount)
+    acct = _locked_account(iban)
+    op, first = _claim("freeze", ref, _account_target(acct))
+    if not first:
+        return Decimal(op.result["amount"])
+    held = min(wanted, acct.available)
+    AccountHold.objects.create(account=acct, ref=op.ref, amount=held)
+    acct.frozen += held
+    acct.save(update_fields=["frozen"])
+    _done(op, amount=str(held))
+    return held
+
+
+@transaction.atomic
+def unfreeze(iban, ref) -> Decimal:
+    """Release what `ref` froze on the account; returns the amount released (0 if nothing)."""
+    acct = _locked_account(iban)
+    op, first = _claim("unfreeze", ref, _account_target(acct))
+    if not first:
+        return Decimal(op.result["amount"])
+    released = ZERO
+    hold = AccountHold.objects.filter(account=acct, ref=op.ref, status=AccountHold.Status.ACTIVE).first()
+    if hold:
+        released = hold.amount
+        hold.status, hold.closed_at = AccountHold.Status.RELEASED, clock.now()
+        hold.save(update_fields=["status", "closed_at"])
+        acct.frozen -= released
+        acct.save(update_fields=["frozen"])
+    _done(op, amount=str(released))
+    return released
+
+
+@transaction.atomic
+def seize_frozen(iban, ref) -> Decimal:
+    """Move what `ref` froze on the account to the court trust account; returns the amount."""
+    trust_iban = court_trust_account().iban
+    text = normalize_iban(iban)
+    if not is_valid_saudi_iban(text):
+        raise BankError(f"Not a valid Saudi IBAN: {iban!r}")
+    if text == trust_iban:
+        raise BankError("Cannot seize from the court trust account.")
+    rows = _locked_accounts(text, trust_iban)
+    acct, trust = rows[text], rows[trust_iban]
+    op, first = _claim("seize_frozen", ref, _account_target(acct))
+    if not first:
+        return Decimal(op.result["amount"])
+    seized = ZERO
+    hold = AccountHold.objects.filter(account=acct, ref=op.ref, status=AccountHold.Status.ACTIVE).first()
+    if hold:
+        seized = hold.amount
+        hold.status, hold.closed_at = AccountHold.Status.SEIZED, clock.now()
+        hold.save(update_fields=["status", "closed_at"])
+        acct.frozen -= seized
+        acct.balance -= seized
+        acct.save(update_fields=["frozen", "balance"])
+        trust.balance += seized
+        trust.save(update_fields=["balance"])
+        _move(acct, AccountMovement.Kind.SEIZURE, -seized, op.ref)
+        _move(trust, AccountMovement.Kind.SEIZED_IN, seized, op.ref)
+    _done(op, amount=str(seized))
+    return seized
+
+
+@transaction.atomic
+def credit(iban, amount, ref) -> Account:
+    """Pay money into an account. BankError when the IBAN is unknown, closed or invalid."""
+    value = _money(amount)
+    if value <= 0:
+        raise BankError("A credit must be positive.")
+    acct = _locked_account(iban)
+    op, first = _claim("credit", ref, _account_target(acct))
+    if first:
+        acct.balance += value
+        acct.save(update_fields=["balance"])
+        _move(acct, AccountMovement.Kind.CREDIT, value, op.ref)
+        _done(op, amount=str(value))
+    return acct
+
+
+@transaction.atomic
+def debit(iban, amount, ref) -> Account:
+    """Take money out of an account's available (unfrozen) balance; InsufficientFunds if short."""
+    value = _money(amount)
+    if value <= 0:
+        raise BankError("A debit must be positive.")
+    acct = _locked_account(iban)
+    op, first = _claim("debit", ref, _account_target(acct))
+    if first:
+        if acct.available < value:
+            raise InsufficientFunds(f"Available {acct.available}, asked {value}.")
+        acct.balance -= value
+        acct.save(update_fields=["balance"])
+        _move(acct, AccountMovement.Kind.DEBIT, -value, op.ref)
+        _done(op, amount=str(value))
+    return acct
+
+
+def frozen_by(iban, ref) -> Decimal:
+    """What `ref` currently holds frozen on the account (0 if nothing)."""
+    hold = AccountHold.objects.filter(account__iban=normalize_iban(iban), ref=str(ref), status=AccountHold.Status.ACTIVE).first()
+    return hold.amount if hold else ZERO

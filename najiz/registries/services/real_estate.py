@@ -1,0 +1,206 @@
+"""The real-estate registry: deeds, their owners, mortgages and seizures, suspension and transfer."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+
+from najiz.common import clock
+from najiz.common.identifiers import normalize_digits
+
+from ..models import Deed, DeedOwner, Encumbrance, NumberSequence, Person
+from .base import DeedError, _claim, _done, _text
+from .civil import _as_person
+
+SHARE_QUANTUM = Decimal("0.000001")
+
+
+def _deeds():
+    return Deed.objects.prefetch_related("owner_rows__person")
+
+
+def deed(number) -> Deed | None:
+    text = _text(number, 20)
+    if not text:
+        return None
+    return _deeds().filter(number=text).first()
+
+
+def deeds_of(person) -> list[Deed]:
+    """Deeds in which the person holds a share and that are not closed (active or suspended)."""
+    owner = _as_person(person)
+    if owner is None:
+        return []
+    return list(_deeds().filter(owner_rows__person=owner).exclude(status=Deed.Status.CLOSED).order_by("number").distinct())
+
+
+def _locked_deed(deed) -> Deed:
+    number = deed.number if isinstance(deed, Deed) else normalize_digits(deed)
+    found = Deed.objects.select_for_update().filter(number=number).first()
+    if found is None:
+        raise DeedError(f"Unknown deed: {number}")
+    return found
+
+
+def _target(deed: Deed) -> str:
+    return f"deed:{deed.number}"
+
+
+def _encumber(deed, kind: str, by: str, ref) -> Encumbrance:
+    locked = _locked_deed(deed)
+    op, first = _claim(f"place_{kind}", ref, _target(locked))
+    if not first:
+        return Encumbrance.objects.get(pk=op.result["encumbrance_id"])
+    if locked.is_closed:
+        raise DeedError(f"Deed {locked.number} is closed.")
+    row = Encumbrance.objects.create(deed=locked, kind=kind, by_whom=str(by), ref=op.ref)
+    _done(op, encumbrance_id=row.pk)
+    return row
+
+
+def _lift(deed, kind: str, ref) -> Encumbrance | None:
+    locked = _locked_deed(deed)
+    op, first = _claim(f"lift_{kind}", ref, _target(locked))
+    if not first:
+        found = op.result.get("encumbrance_id")
+        return Encumbrance.objects.get(pk=found) if found else None
+    row = Encumbrance.objects.filter(deed=locked, kind=kind, ref=op.ref, active=True).first()
+    if row:
+        row.active, row.lifted_at = False, clock.now()
+        row.save(update_fields=["active", "lifted_at"])
+    _done(op, encumbrance_id=row.pk if row else None)
+    return row
+
+
+@transaction.atomic
+def place_seizure(deed, *, by, ref) -> Encumbrance:
+    return _encumber(deed, Encumbrance.Kind.SEIZURE, by, ref)
+
+
+@transaction.atomic
+def lift_seizure(deed, ref) -> Encumbrance | None:
+    return _lift(deed, Encumbrance.Kind.SEIZURE, ref)
+
+
+@transaction.atomic
+def place_mortgage(deed, *, by, ref) -> Encumbrance:
+    return _encumber(deed, Encumbrance.Kind.MORTGAGE, by, ref)
+
+
+@transaction.atomic
+def lift_mortgage(deed, ref) -> Encumbrance | None:
+    return _lift(deed, Encumbrance.Kind.MORTGAGE, ref)
+
+
+def active_encumbrances(deed) -> list[Encumbrance]:
+    number = deed.number if isinstance(deed, Deed) else normalize_digits(deed)
+    return list(Encumbrance.objects.filter(deed__number=number, active=True).order_by("placed_at", "id"))
+
+
+@transaction.atomic
+def suspend_deed(deed, ref) -> Deed:
+    """Lock the deed for the transaction `ref` (a conveyance); DeedError if closed or held by another."""
+    locked = _locked_deed(deed)
+    op, first = _claim("suspend_deed", ref, _target(locked))
+    if not first:
+        return locked
+    if locked.is_closed:
+        raise DeedError(f"Deed {locked.number} is closed.")
+    if locked.status == Deed.Status.SUSPENDED and locked.suspended_ref != op.ref:
+        raise DeedError(f"Deed {locked.number} is held by {locked.suspended_ref}.")
+    locked.status, locked.suspended_ref = Deed.Status.SUSPENDED, op.ref
+    locked.save(update_fields=["status", "suspended_ref"])
+    _done(op, status=locked.status)
+    return locked
+
+
+@transaction.atomic
+def release_deed(deed, ref) -> Deed:
+    """Unlock the deed if `ref` suspended it; otherwise leave it as it is."""
+    locked = _locked_deed(deed)
+    op, first = _claim("release_deed", ref, _target(locked))
+    if first and locked.status == Deed.Status.SUSPENDED and locked.suspended_ref == op.ref:
+        locked.status, locked.suspended_ref = Deed.Status.ACTIVE, ""
+        locked.save(update_fields=["status", "suspended_ref"])
+    if first:
+        _done(op, status=locked.status)
+    return locked
+
+
+def normalise_shares(owners) -> list[tuple[Person, Decimal]]:
+    """Check (person, share) pairs: distinct known persons, shares > 0 summing to 1.
+
+    Shares are fractions kept to six decimals; a rounding remainder of at most one millionth per
+    owner (thirds, sixths...) goes to the last owner so the total is exactly 1.
+    """
+    pairs = []
+    for who, share in owners:
+        if isinstance(share, float):
+            raise TypeError("Shares are Decimal, never float.")
+        found = _as_person(who)
+        if found is None:
+            raise DeedError(f"Unknown person: {who!r}")
+        pairs.append((found, Decimal(str(share)).quantize(SHARE_QUANTUM, rounding=ROUND_HALF_UP)))
+    if not pairs:
+        raise DeedError("A deed needs at least one owner.")
+    if len({who.pk for who, _share in pairs}) != len(pairs):
+        raise DeedError("An owner is listed twice.")
+    if any(share <= 0 for _who, share in pairs):
+        raise DeedError("Every share must be positive.")
+    gap = Decimal(1) - sum(share for _who, share in pairs)
+    if abs(gap) > SHARE_QUANTUM * len(pairs):
+        raise DeedError(f"Shares must add up to 1 (off by {gap}).")
+    last_person, last_share = pairs[-1]
+    pairs[-1] = (last_person, last_share + gap)
+    return pairs
+
+
+def _next_deed_number() -> str:
+    """A new 12-digit electronic deed number: 4 followed by the registry's next serial."""
+    counter, _created = NumberSequence.objects.get_or_create(name="deed")
+    counter = NumberSequence.objects.select_for_update().get(pk=counter.pk)
+    while True:
+        counter.last += 1
+        number = f"4{counter.last:011d}"
+        if not Deed.objects.filter(number=number).exists():
+            break
+    counter.save(update_fields=["last"])
+    return number
+
+
+@transaction.atomic
+def transfer(deed, to_owners, ref) -> Deed:
+    """Close the deed and issue a new one to `to_owners` [(person, share)], same property data.
+
+    Refused (DeedError) if the deed is closed, held by another ref, or under a mortgage or seizure.
+    A repeat with the same ref returns the deed issued the first time.
+    """
+    old = _locked_deed(deed)
+    op, first = _claim("transfer", ref, _target(old))
+    if not first:
+        return _deeds().get(pk=op.result["deed_id"])
+    owners = normalise_shares(to_owners)
+    if old.is_closed:
+        raise DeedError(f"Deed {old.number} is closed.")
+    if old.status == Deed.Status.SUSPENDED and old.suspended_ref != op.ref:
+        raise DeedError(f"Deed {old.number} is held by {old.suspended_ref}.")
+    if old.encumbrances.filter(active=True).exists():
+        raise DeedError(f"Deed {old.number} is mortgaged or seized.")
+    now = clock.now()
+    new = Deed.objects.create(
+        number=_next_deed_number(),
+        is_electronic=True,
+        is_updated=True,
+        property_type=old.property_type,
+        city=old.city,
+        district=old.district,
+        plan_number=old.plan_number,
+        plot_number=old.plot_number,
+        area=old.area,
+        value_of_record=old.value_of_record,
+        issued_at=now,
+    )
+    DeedOwner.objects.bulk_create(DeedOwner(deed=new, person=who, share=share) for who, share in owners)
+    old.status, old.suspended_ref, old.replaced_by, old.closed_at = Deed.Status.CLOSED, "", new, now
+    old.save(update_fields=["status", "suspended_ref", "replaced_by", "closed_at"])
+    _done(op, deed=new.number, deed_id=new.pk)
+    return _deeds().get(pk=new.pk)

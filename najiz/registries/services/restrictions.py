@@ -1,0 +1,86 @@
+"""The restriction registries: travel bans, stops on issuing powers of attorney, bars on dealings, credit reports."""
+
+import inspect
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple
+
+from django.db import transaction
+
+from najiz.common import clock
+
+from ..models import CreditReport, DealingBan, PoaIssuingStop, TravelBan
+from .base import UnknownSubject, _claim, _done, _money, _subject_filter, subject_key
+from .commercial import _as_subject
+
+
+class Registry(NamedTuple):
+    """A restriction registry: its model and the names of its two commands, which are also their operations."""
+
+    model: type
+    place: str
+    lift: str
+    details: tuple[tuple[str, Callable], ...] = ()  # (field, parser) the place command takes between subject and ref
+
+
+# Keyed by the registry's list in active_restrictions. Each row makes two commands of this module,
+# `<place>(subject, *details, ref)` and `<lift>(subject, ref)`, each one transaction.
+REGISTRIES = {
+    "travel": Registry(TravelBan, "ban_travel", "lift_travel_ban"),
+    "poa_issuing": Registry(PoaIssuingStop, "stop_poa_issuing", "resume_poa_issuing"),
+    "dealings": Registry(DealingBan, "bar_dealings", "lift_dealings_bar"),
+    "credit": Registry(CreditReport, "report_default", "clear_default", details=(("amount", _money),)),
+}
+
+
+def _restrict(registry: Registry, subject, ref, **details):
+    fields = {field: parse(details[field]) for field, parse in registry.details}
+    who = _as_subject(subject)
+    op, first = _claim(registry.place, ref, subject_key(who))
+    if not first:
+        return registry.model.objects.get(pk=op.result["id"])
+    row = registry.model.objects.create(ref=op.ref, **_subject_filter(who), **fields)
+    _done(op, id=row.pk)
+    return row
+
+
+def _unrestrict(registry: Registry, subject, ref):
+    who = _as_subject(subject)
+    op, first = _claim(registry.lift, ref, subject_key(who))
+    if not first:
+        found = op.result.get("id")
+        return registry.model.objects.get(pk=found) if found else None
+    row = registry.model.objects.select_for_update().filter(ref=op.ref, active=True, **_subject_filter(who)).first()
+    if row:
+        row.active, row.lifted_at = False, clock.now()
+        row.save(update_fields=["active", "lifted_at"])
+    _done(op, id=row.pk if row else None)
+    return row
+
+
+def _command(name: str, parameters: list[str], act: Callable) -> Callable:
+    """`act` as a command called `name`, in one transaction, taking `parameters` as a function defined with them."""
+    signature = inspect.Signature([inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in parameters])
+
+    def command(*args, **kwargs):
+        return act(**signature.bind(*args, **kwargs).arguments)
+
+    command.__name__ = command.__qualname__ = name
+    command.__signature__ = signature
+    return transaction.atomic(command)
+
+
+for _registry in REGISTRIES.values():
+    _details = [field for field, _parse in _registry.details]
+    globals()[_registry.place] = _command(_registry.place, ["subject", *_details, "ref"], partial(_restrict, _registry))
+    globals()[_registry.lift] = _command(_registry.lift, ["subject", "ref"], partial(_unrestrict, _registry))
+
+
+def active_restrictions(subject) -> dict[str, list]:
+    """The subject's restrictions in force, by registry: travel, poa_issuing, dealings, credit."""
+    try:
+        who = _as_subject(subject)
+    except UnknownSubject:
+        return {key: [] for key in REGISTRIES}
+    where = {"active": True, **_subject_filter(who)}
+    return {key: list(registry.model.objects.filter(**where)) for key, registry in REGISTRIES.items()}
