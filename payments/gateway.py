@@ -22,8 +22,9 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
+from najiz.common.money import checked_amount
 
-from . import callbacks, conf, services
+from . import callbacks, conf
 from .models import FINAL_STATES, GatewaySession, Invoice, PaymentMethod, SessionState
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def failure_message(session: GatewaySession) -> str:
 
 def check_amount(invoice: Invoice, amount) -> Decimal:
     """The amount a checkout may take for an invoice, or ValidationError."""
-    amount = services.to_money(amount)
+    amount = checked_amount(amount, signed=True)
     if not invoice.is_payable:
         raise ValidationError(_("This invoice can no longer be paid."), code="not_payable")
     if amount <= 0:
