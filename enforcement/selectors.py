@@ -224,3 +224,29 @@ def report_rows(queryset: QuerySet, *, limit: int = 500) -> list:
         queryset.exclude(status=Status.DRAFT).select_related("instrument", "creditor_person", "creditor_entity")
         .annotate(owed=_outstanding_expression()).order_by("-submitted_at", "-id")[:limit]
     )
+
+
+def operational_figures(*, since, idle_before) -> dict:
+    """For the operators (operations app): filing → order latency of the orders issued since
+    `since`, and the requests left in an automatic state since before `idle_before`.
+
+    Both read indexes: a request whose order was issued since `since` has moved since then, so
+    status_changed_at (indexed) narrows the rows before the join to the order.
+    """
+    from django.db.models import F
+
+    from najiz.common.figures import latencies
+
+    from .states import AUTOMATIC
+
+    ordered = EnforcementRequest.objects.filter(
+        status_changed_at__gte=since, order__issued_at__gte=since, submitted_at__isnull=False,
+    )
+    return {
+        "filing_to_order": latencies(ordered, F("order__issued_at") - F("submitted_at")),
+        "stranded": EnforcementRequest.objects.filter(status__in=AUTOMATIC, status_changed_at__lt=idle_before).count(),
+        # Requests set aside after failing their automatic step: None until the pipeline keeps
+        # such a quarantine; then their count here (and out of "stranded"), and the metric and
+        # the operations page show it.
+        "quarantined": None,
+    }

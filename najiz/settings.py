@@ -5,6 +5,7 @@ var/; with no REDIS_URL Celery runs tasks in-process. DJANGO_ENV=production turn
 deployment hardening that `manage.py check --deploy` asks for.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "linkage",
     "einstruments",
     "demo",
+    "operations",
     "enforcement",
     "conveyance",
     "payments",
@@ -236,6 +238,22 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # on a developer's own machine or in a test. Production never honours it, and `manage.py check`
 # fails there with it on (linkage.E001).
 LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
+
+# --- Operations: metrics --------------------------------------------------------------------
+# /metrics (operations/access.py) answers only a scraper that sends `Authorization: Bearer
+# METRICS_TOKEN` and/or calls from METRICS_ALLOWED_NETWORKS (CIDR, by najiz.common.addresses;
+# IPv6 clients count as their /64). Each one set must hold; with neither set, /metrics is a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network (CIDR).") from None
+# The step latencies cover the steps completed this far back; a request idle in an automatic
+# state longer than METRICS_STRANDED_AFTER counts as stranded.
+METRICS_WINDOW = timedelta(minutes=env.int("METRICS_WINDOW_MINUTES", default=15))
+METRICS_STRANDED_AFTER = timedelta(seconds=env.int("METRICS_STRANDED_AFTER_SECONDS", default=60))
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
