@@ -67,3 +67,23 @@ def deed_for_owner(user, number):
     if deed is None or person is None or not deed.share_of(person):
         raise Http404
     return deed
+
+
+def operational_figures(*, since, idle_before) -> dict:
+    """For the operators (operations app): payment → new deed latency of the deeds issued since
+    `since`, and the conveyances left in an automatic state since before `idle_before`. Both
+    narrow on status_changed_at (indexed): a conveyance given its deed since `since` has moved since."""
+    from django.db.models import F
+
+    from najiz.common.figures import latencies
+
+    from .states import AUTOMATIC
+
+    transferred = Conveyance.objects.filter(
+        status_changed_at__gte=since, new_deed__issued_at__gte=since, paid_at__isnull=False,
+    )
+    return {
+        "payment_to_deed": latencies(transferred, F("new_deed__issued_at") - F("paid_at")),
+        "stranded": Conveyance.objects.filter(status__in=AUTOMATIC, status_changed_at__lt=idle_before).count(),
+        "quarantined": None,  # as enforcement's: None until failing conveyances are set aside
+    }

@@ -393,3 +393,25 @@ def measure_of(request: EnforcementRequest, measure_id) -> Measure | None:
 
 def in_force(measure: Measure) -> bool:
     return measure.status == Measure.State.APPLIED
+
+
+def operational_figures(*, since, idle_before) -> dict:
+    """For the operators (operations app): filing → order latency of the orders issued since
+    `since`, and the requests left in an automatic state since before `idle_before`.
+
+    Both read indexes: a request whose order was issued since `since` has moved since then, so
+    status_changed_at (indexed) narrows the rows before the join to the order.
+    """
+    from najiz.common.figures import latencies
+
+    ordered = EnforcementRequest.objects.filter(
+        status_changed_at__gte=since, order__issued_at__gte=since, submitted_at__isnull=False,
+    )
+    return {
+        "filing_to_order": latencies(ordered, F("order__issued_at") - F("submitted_at")),
+        "stranded": EnforcementRequest.objects.filter(status__in=AUTOMATIC, status_changed_at__lt=idle_before).count(),
+        # Requests set aside after failing their automatic step: None until the pipeline keeps
+        # such a quarantine; then their count here (and out of "stranded"), and the metric and
+        # the operations page show it.
+        "quarantined": None,
+    }

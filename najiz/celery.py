@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "najiz.settings")
 
@@ -18,3 +19,11 @@ def schedule_sweeps(sender, **kwargs):
 
     for name in SWEEPS:
         sender.conf.beat_schedule[name] = {"task": name, "schedule": settings.SWEEP_INTERVAL_SECONDS}
+
+
+@worker_process_init.connect
+def warm_pdf(**kwargs):
+    """Each worker process renders a tiny PDF before its first task (najiz.common.pdf)."""
+    from najiz.common.pdf import warm_on_start
+
+    warm_on_start()

@@ -5,6 +5,7 @@ var/; with no REDIS_URL Celery runs tasks in-process. DJANGO_ENV=production turn
 deployment hardening that `manage.py check --deploy` asks for.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "linkage",
     "einstruments",
     "demo",
+    "operations",
     "enforcement",
     "conveyance",
     "payments",
@@ -191,6 +193,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "queue_order_stra
 # A web request never waits long on a broker that is down: the sweeps resend what was not sent.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A pool process that is not up within this time is killed; its start includes the PDF warm-up
+# (PDF_WARM_ON_START: 1-2 s alone, several seconds when every process starts at once on a busy
+# machine), so Celery's 4 s would kill them.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}  # filled by najiz.sweeps.SWEEPS in najiz/celery.py
 SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=30)
@@ -236,6 +242,25 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # on a developer's own machine or in a test. Production never honours it, and `manage.py check`
 # fails there with it on (linkage.E001).
 LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("LINKAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
+
+# --- Operations: metrics and PDF warm-up ----------------------------------------------------
+# /metrics (operations/access.py) answers only a scraper that sends `Authorization: Bearer
+# METRICS_TOKEN` and/or calls from METRICS_ALLOWED_NETWORKS (CIDR, by najiz.common.addresses;
+# IPv6 clients count as their /64). Each one set must hold; with neither set, /metrics is a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network (CIDR).") from None
+# The step latencies cover the steps completed this far back; a request idle in an automatic
+# state longer than METRICS_STRANDED_AFTER counts as stranded.
+METRICS_WINDOW = timedelta(minutes=env.int("METRICS_WINDOW_MINUTES", default=15))
+METRICS_STRANDED_AFTER = timedelta(seconds=env.int("METRICS_STRANDED_AFTER_SECONDS", default=60))
+# Render one tiny PDF when a web or worker process starts (najiz.common.pdf.warm_up), so the first
+# document a person asks for does not pay WeasyPrint's start-up (over a second).
+PDF_WARM_ON_START = env.bool("PDF_WARM_ON_START", default=not TESTING)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(

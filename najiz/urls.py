@@ -6,10 +6,12 @@ from django.views.i18n import JavaScriptCatalog
 
 from najiz.common import views as common_views
 from linkage.api import api
+from operations import views as operations_views
 
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("metrics", operations_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("najiz.accounts.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("linkage/", include("linkage.urls")),
     path("supervision/", include("supervision.urls")),
+    path("operations/", include("operations.urls")),
     path("payments/", include("payments.urls")),
     path("notifications/", include("notifications.urls")),
     # Staff sign in through the throttled staff login, never Django's own admin form.

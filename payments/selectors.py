@@ -46,3 +46,32 @@ def payments_for(purpose) -> QuerySet:
 
 def disbursements_for(purpose) -> QuerySet:
     return Disbursement.objects.filter(**_of(purpose))
+
+
+def operational_figures(*, since) -> dict:
+    """For the operators (operations app): payment → disbursement latency of the payouts done
+    since `since`, and the disbursements that failed for good (each waits for a person).
+
+    A payout starts at the newest payment of its purpose received before it was requested;
+    one with no payment before it (money seized from the debtor's account) starts when requested.
+    The rows are found through the ledger transaction's indexed time, the payment through the
+    invoice's purpose index.
+    """
+    from django.db.models import F, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from najiz.common.figures import latencies
+
+    from .models import DisbursementKind, DisbursementStatus
+
+    paid = Payment.objects.filter(
+        invoice__purpose_type=OuterRef("purpose_type"), invoice__purpose_id=OuterRef("purpose_id"),
+        received_at__lte=OuterRef("requested_at"),
+    ).order_by("-received_at").values("received_at")[:1]
+    done = Disbursement.objects.filter(
+        ledger_transaction__at__gte=since, status=DisbursementStatus.DONE, kind=DisbursementKind.PAYOUT,
+    )
+    return {
+        "payment_to_disbursement": latencies(done, F("done_at") - Coalesce(Subquery(paid), F("requested_at"))),
+        "disbursements_failed": Disbursement.objects.filter(status=DisbursementStatus.FAILED).count(),
+    }

@@ -9,7 +9,7 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parent.parent
 APP_DIRS = [
     "najiz/accounts", "najiz/registries", "najiz/casefile", "najiz/common",
-    "supervision", "linkage", "einstruments", "demo",
+    "supervision", "linkage", "einstruments", "demo", "operations",
     "enforcement", "conveyance", "payments", "notifications",
 ]
 DJANGO_ADMIN = [sys.executable, "-P", "-m", "django"]  # -P: an app's selectors.py must not shadow the stdlib module

@@ -14,12 +14,19 @@ the server fetch a URL.
 WeasyPrint holds on to memory over many renders: heavy PDF work belongs in Celery workers run
 with `--max-tasks-per-child`. The font set-up is cached per thread (it is costly to build and
 not meant to be shared between threads); nothing else is kept between calls.
+
+A process's first document pays WeasyPrint's start-up (its imports, fontconfig, Pango, the font
+faces: over a second). `warm_on_start()` pays it when a process starts instead: gunicorn's
+post_worker_init (gunicorn.conf.py), Celery's worker_process_init (najiz/celery.py) and
+runserver (CommonConfig.ready), with PDF_WARM_ON_START on (the default outside the tests).
 """
 
 import atexit
 import base64
+import logging
 import re
 import threading
+import time
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -32,6 +39,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils._os import safe_join
+
+logger = logging.getLogger(__name__)
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 FONT_FACES = [
@@ -154,6 +163,38 @@ def render_pdf(template_name: str, context: dict | None = None, *, request=None,
         context = {**(context or {}), "pdf_lang": translation.get_language(), "pdf_rtl": translation.get_language_bidi()}
         html = render_to_string(template_name, context, request=request)
     return render_pdf_html(html)
+
+
+WARM_UP_TEMPLATE = "common/pdf/warm_up.html"
+
+
+def warm_up() -> bytes:
+    """Render a one-page document with the portal's fonts (both scripts, both weights) and
+    base stylesheet, in this thread; the process's later documents start warm."""
+    return render_pdf(WARM_UP_TEMPLATE, lang="ar")
+
+
+def warm_on_start() -> bool:
+    """warm_up() if PDF_WARM_ON_START is on; a failure is logged, never raised (a process that
+    cannot warm up still serves, its first document is only slower)."""
+    if not getattr(settings, "PDF_WARM_ON_START", False):
+        return False
+    started = time.perf_counter()
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 - never stop a process from starting
+        logger.warning("PDF warm-up failed; the first document will be slow", exc_info=True)
+        return False
+    logger.info("PDF warm-up done in %.2f s", time.perf_counter() - started)
+    return True
+
+
+def runserver_serving(argv, environ) -> bool:
+    """True in the process of `manage.py runserver` that serves requests (the autoreloader's
+    child, or the only process with --noreload); false for every other command."""
+    if len(argv) < 2 or argv[1] != "runserver":
+        return False
+    return environ.get("RUN_MAIN") == "true" or "--noreload" in argv
 
 
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\"*:<>?|;]+')

@@ -25,6 +25,7 @@ EXPECTED = {
     # -- public and accounts --
     "": (200, 200, 200, 200, 200, 200, 200),
     "healthz": (200, 200, 200, 200, 200, 200, 200),
+    "metrics": (404, 404, 404, 404, 404, 404, 404),  # only the operators' scraper (tests/operations)
     "i18n/setlang/": (302, 302, 302, 302, 302, 302, 302),  # GET just goes back; the switch is a POST
     "jsi18n/": (200, 200, 200, 200, 200, 200, 200),
     "accounts/login/": (200, 302, 302, 302, 302, 302, 302),
@@ -94,6 +95,8 @@ EXPECTED = {
     "supervision/decisions/<int:pk>/": (302, 302, 302, 302, 302, 200, 404),
     "supervision/decisions/<int:pk>/replay/": (302, 302, 302, 302, 302, 200, 404),
     "supervision/decisions/<int:pk>/<slug:action>/": (405, 405, 405, 405, 405, 405, 405),
+    # -- operations (staff) --
+    "operations/": (302, 404, 404, 404, 404, 200, 200),
     # -- payments and the (simulated) gateway --
     "payments/": (302, 200, 200, 200, 200, 200, 200),
     "payments/invoices/<bill:bill_number>/": (302, 404, 200, 404, 404, 404, 404),
