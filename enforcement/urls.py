@@ -10,6 +10,7 @@ urlpatterns = [
     path("against-me/", views.against_me, name="against_me"),
     path("new/", views.new, name="new"),
     path("new/validate/<slug:field>/", views.validate, name="validate"),
+    path("new/check/", views.check, name="check"),
     path("drafts/<int:pk>/", views.draft, name="draft"),
     path("requests/<case:number>/", views.detail, name="detail"),
     path("requests/<case:number>/timeline/", views.timeline, name="timeline"),
