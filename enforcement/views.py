@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from najiz.casefile.rules import failed, message_for
 from najiz.casefile.selectors import decisions_of, timeline as case_timeline
 from najiz.common import screens
+from najiz.common.identifiers import normalize_iban
 from najiz.common.pdf import pdf_response, render_pdf
 from najiz.registries import services as registries
 
@@ -50,8 +51,15 @@ def _precheck(request, values) -> dict:
     return {"blockers": blockers, "count": len(blockers), "by_field": precheck.by_field(blockers)}
 
 
+def _pickers(form) -> dict:
+    return {
+        "instrument_choices": selectors.claimable_instruments(form.creditor),
+        "accounts": selectors.own_accounts(form.creditor),
+    }
+
+
 def _page(request, form, draft, *, status=200, confirm=False):
-    context = {"form": form, "draft": draft, "confirm": confirm}
+    context = {"form": form, "draft": draft, "confirm": confirm, **_pickers(form)}
     if form.is_bound or draft is not None:
         context["precheck"] = _precheck(request, form.data if form.is_bound else form.initial)
     return render(request, "enforcement/new.html", context, status=status)
@@ -111,6 +119,47 @@ def check(request):
     """The pre-check of the whole form as typed: the blocker count for the submit button, and each
     field's blockers swapped in beside it (htmx out-of-band)."""
     return render(request, "enforcement/_precheck.html", {"precheck": _precheck(request, request.POST)})
+
+
+@login_required
+@require_GET
+def instrument_choices(request):
+    """The instrument picker's rows matching the search (only the creditor's own instruments)."""
+    form = _form(request)
+    rows = selectors.claimable_instruments(form.creditor, search=request.GET.get("q", ""))
+    return render(request, "enforcement/_instrument_choices.html", {"rows": rows})
+
+
+def _debtor_key(party) -> str:
+    return getattr(party, "cr_number", None) or party.national_id
+
+
+@login_required
+@require_POST
+def pick(request):
+    """A choice from a picker fills in the form as typed so far: an instrument its number, its
+    debtors and what remains claimable; an account its IBAN. A number that is not the creditor's
+    changes nothing and reads as not found."""
+    creditor = _form(request).creditor
+    values = {name: request.POST.get(name, "") for name in LIVE_FIELDS}
+    picked, error = "", ""
+    if "instrument" in request.POST:
+        picked, row = "instrument", selectors.claimable_instrument(creditor, request.POST["instrument"])
+        if row is None:
+            error = _("No execution instrument with this number was found for you.")
+        else:
+            values.update(instrument_number=row["instrument"].number, amount=str(row["remaining"]),
+                          debtor_ids=" ".join(_debtor_key(debtor) for debtor in row["debtors"]))
+    elif "account" in request.POST:
+        picked, iban = "account", normalize_iban(request.POST["account"])
+        if iban in {account["iban"] for account in selectors.own_accounts(creditor)}:
+            values["iban"] = iban
+        else:
+            error = _("None of your accounts has this IBAN.")
+    form = _form(request, initial=values)
+    context = {"form": form, "precheck": _precheck(request, values), "picked": picked, "pick_error": error, "oob": True,
+               **_pickers(form)}
+    return render(request, "enforcement/_steps.html", context)
 
 
 # --- lists ----------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from .instruments import (
     instrument_debtors,
     instrument_key,
     instruments,
+    instruments_of_creditor,
     mark_instrument_executed,
     register_instrument,
 )
