@@ -37,7 +37,7 @@ from .base import (
 )
 from .civil import person
 from .commercial import entities_represented_by, entity, representatives_of, represents
-from .inheritance import heirs_deed, heirs_deeds_of
+from .inheritance import heirs_deed, heirs_deeds_naming, heirs_deeds_of
 from .instruments import (
     endorse_instrument,
     endorsement_chain,
@@ -50,7 +50,7 @@ from .instruments import (
     mark_instrument_executed,
     register_instrument,
 )
-from .powers_of_attorney import poa
+from .powers_of_attorney import poa, poas_held_by
 from .real_estate import (
     SHARE_QUANTUM,
     active_encumbrances,
