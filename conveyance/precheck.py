@@ -76,7 +76,9 @@ class Draft:
         self.poa_number = poa_number
         self.price = price
         sellers = seller_side(deed, heirs_deed) if deed is not None else []
-        self.consents = _Consents(SimpleNamespace(person=person, role=role, share=share) for person, role, share in sellers)
+        self.consents = _Consents(
+            SimpleNamespace(person=person, role=role, share=share) for person, role, share in sellers
+        )
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ class FieldErrorOut(Schema):
 class RuleOut(Schema):
     id: str = Field(..., description="The audit rule, e.g. instrument_valid, iban_held_by_creditor.")
     field: str = Field(..., description="The body's field the rule speaks of.")
-    passed: bool | None = Field(..., description="null when the rule could not apply (e.g. the instrument was not found).")
+    passed: bool | None = Field(
+        ..., description="null when the rule could not apply (e.g. the instrument was not found)."
+    )
     message: str = Field(..., description="The rule's own words, in the caller's language.")
 
 
@@ -33,7 +35,9 @@ class CheckOut(Schema):
 
     ok: bool = Field(..., description="No error and no blocker: the audit would accept the request as things stand.")
     blockers: int = Field(..., description="How many audit rules would fail.")
-    errors: list[FieldErrorOut] = Field(..., description="The form's checks that fail; filing would be refused with 422.")
+    errors: list[FieldErrorOut] = Field(
+        ..., description="The form's checks that fail; filing would be refused with 422."
+    )
     rules: list[RuleOut]
 
 

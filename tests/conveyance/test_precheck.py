@@ -56,8 +56,13 @@ def test_the_mortgaged_deed_is_flagged_by_the_deed(client, seeded):
 
 
 def test_a_power_of_attorney_that_does_not_name_transfer_is_flagged(client, seeded):
-    html = check(signed_in(client, demo.FAHD), capacity="agent", deed_number=demo.DEED_SHARED, poa_number=demo.POA_LITIGATION,
-                 buyer_id=demo.MOHAMED)
+    html = check(
+        signed_in(client, demo.FAHD),
+        capacity="agent",
+        deed_number=demo.DEED_SHARED,
+        poa_number=demo.POA_LITIGATION,
+        buyer_id=demo.MOHAMED,
+    )
     assert "does not name the transfer of ownership" in blockers_of(html, "poa_number")
 
 
@@ -78,8 +83,13 @@ def test_another_persons_deed_reads_as_not_found_and_reveals_nothing(client, see
 
 
 def test_another_persons_power_of_attorney_reads_as_not_found(client, seeded):
-    html = check(signed_in(client, demo.ABDULLAH), capacity="agent", deed_number=demo.DEED_SHARED, poa_number=demo.POA_LITIGATION,
-                 buyer_id=demo.MOHAMED)
+    html = check(
+        signed_in(client, demo.ABDULLAH),
+        capacity="agent",
+        deed_number=demo.DEED_SHARED,
+        poa_number=demo.POA_LITIGATION,
+        buyer_id=demo.MOHAMED,
+    )
     assert "does not name" not in html
 
 
@@ -93,7 +103,13 @@ def test_junk_gets_an_answer_never_a_500(client, seeded, junk):
 
 def test_filing_with_blockers_asks_for_confirmation_then_files(client, seeded, django_capture_on_commit_callbacks):
     signed_in(client, demo.ABDULLAH)
-    data = {"capacity": "owner", "deed_number": demo.DEED_VILLA, "buyer_id": demo.RAJESH, "price": "900000", "payment_method": "mada"}
+    data = {
+        "capacity": "owner",
+        "deed_number": demo.DEED_VILLA,
+        "buyer_id": demo.RAJESH,
+        "price": "900000",
+        "payment_method": "mada",
+    }
     asked = client.post(NEW, data)
     html = asked.content.decode()
     assert asked.status_code == 200 and "data-confirm-blockers" in html and "iqama has expired." in html

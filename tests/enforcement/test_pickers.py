@@ -33,9 +33,17 @@ def value_of(html, name) -> str:
     return value.group(1) if value else ""
 
 
-def test_the_form_lists_the_creditors_instruments_with_what_remains(creditor_client, case, django_capture_on_commit_callbacks):
-    earlier = services.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number,
-                                  debtor_ids=[case.debtor.national_id], amount=Decimal("3000.00"), iban=case.account.iban)
+def test_the_form_lists_the_creditors_instruments_with_what_remains(
+    creditor_client, case, django_capture_on_commit_callbacks
+):
+    earlier = services.save_draft(
+        user=case.user,
+        acting_entity=None,
+        instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id],
+        amount=Decimal("3000.00"),
+        iban=case.account.iban,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(earlier, user=case.user)
     someone_elses = factories.InstrumentFactory(amount=Decimal("777.00"))
@@ -59,7 +67,10 @@ def test_the_instruments_are_searchable_by_number_and_debtor(creditor_client, ca
 @pytest.mark.parametrize("junk", ["x" * 1000, "\x01\x1f", "'; drop table --", "%", "١٢٣"])
 def test_a_junk_search_finds_nothing_never_a_500(creditor_client, case, junk):
     response = creditor_client.get(CHOICES, {"q": junk})
-    assert response.status_code == 200 and "No instrument on which you are the creditor matches." in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "No instrument on which you are the creditor matches." in response.content.decode()
+    )
 
 
 def test_a_representative_acting_for_an_entity_sees_the_entitys_instruments(client, case):
@@ -76,9 +87,17 @@ def test_a_representative_acting_for_an_entity_sees_the_entitys_instruments(clie
     assert case.account.iban[-4:] + "</span>" not in html
 
 
-def test_choosing_an_instrument_fills_in_its_debtors_and_what_remains(creditor_client, case, django_capture_on_commit_callbacks):
-    earlier = services.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number,
-                                  debtor_ids=[case.debtor.national_id], amount=Decimal("3000.00"), iban=case.account.iban)
+def test_choosing_an_instrument_fills_in_its_debtors_and_what_remains(
+    creditor_client, case, django_capture_on_commit_callbacks
+):
+    earlier = services.save_draft(
+        user=case.user,
+        acting_entity=None,
+        instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id],
+        amount=Decimal("3000.00"),
+        iban=case.account.iban,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(earlier, user=case.user)
     html = creditor_client.post(PICK, {"instrument": case.instrument.number, "iban": "SA12"}).content.decode()
@@ -91,7 +110,9 @@ def test_choosing_an_instrument_fills_in_its_debtors_and_what_remains(creditor_c
 
 def test_choosing_another_persons_instrument_reads_as_not_found(creditor_client, case):
     someone_elses = factories.InstrumentFactory(amount=Decimal("777.00"))
-    html = creditor_client.post(PICK, {"instrument": someone_elses.number, "instrument_number": "typed"}).content.decode()
+    html = creditor_client.post(
+        PICK, {"instrument": someone_elses.number, "instrument_number": "typed"}
+    ).content.decode()
     assert "No execution instrument with this number was found for you." in html
     assert value_of(html, "instrument_number") == "typed"
     assert "777" not in html and someone_elses.debtors[0].name_en not in html
@@ -100,7 +121,10 @@ def test_choosing_another_persons_instrument_reads_as_not_found(creditor_client,
 def test_the_creditors_accounts_are_offered_masked_and_choosing_one_fills_in_the_iban(creditor_client, case):
     html = creditor_client.get(NEW).content.decode()
     picker = html.split('data-picker="accounts"')[1].split("</div>")[0]
-    assert str(case.account.bank) in picker and f"{case.account.iban[:4]} •••• •••• •••• •••• {case.account.iban[-4:]}" in picker
+    assert (
+        str(case.account.bank) in picker
+        and f"{case.account.iban[:4]} •••• •••• •••• •••• {case.account.iban[-4:]}" in picker
+    )
     assert case.debtor_account.iban[-4:] not in picker
     picked = creditor_client.post(PICK, {"account": case.account.iban}).content.decode()
     assert value_of(picked, "iban") == case.account.iban

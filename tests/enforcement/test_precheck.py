@@ -67,7 +67,9 @@ def test_an_iban_with_a_valid_checksum_held_by_someone_else_is_flagged(creditor_
     assert "The IBAN is not held by the creditor." in blockers_of(html, "iban")
     assert count_of(html) == 1
     # the live check no longer names the other person's bank
-    feedback = creditor_client.post(reverse("enforcement:validate", args=["iban"]), form_data(case, iban=case.debtor_account.iban))
+    feedback = creditor_client.post(
+        reverse("enforcement:validate", args=["iban"]), form_data(case, iban=case.debtor_account.iban)
+    )
     assert str(case.debtor_account.bank) not in feedback.content.decode()
 
 
@@ -77,7 +79,9 @@ def test_an_iban_with_a_valid_checksum_held_by_someone_else_is_flagged(creditor_
     ({"kind": "ordinary_contract"}, "This kind of document is not an execution instrument."),
     ({"due_date": "future"}, "The debt is not due yet"),
 ])
-def test_each_instrument_blocker_is_shown_by_the_instrument_field_in_the_rules_words(creditor_client, case, change, rule_words):
+def test_each_instrument_blocker_is_shown_by_the_instrument_field_in_the_rules_words(
+    creditor_client, case, change, rule_words
+):
     if change.get("due_date") == "future":
         change = {"due_date": clock.today() + timedelta(days=10)}
     for name, value in change.items():
@@ -102,9 +106,17 @@ def test_the_cancelled_demo_cheque_is_flagged_while_typing(client, db, circuits)
     assert count_of(html) == 1
 
 
-def test_an_amount_above_what_remains_after_an_earlier_request_is_flagged(creditor_client, case, django_capture_on_commit_callbacks):
-    earlier = services.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number,
-                                  debtor_ids=[case.debtor.national_id], amount=Decimal("6000.00"), iban=case.account.iban)
+def test_an_amount_above_what_remains_after_an_earlier_request_is_flagged(
+    creditor_client, case, django_capture_on_commit_callbacks
+):
+    earlier = services.save_draft(
+        user=case.user,
+        acting_entity=None,
+        instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id],
+        amount=Decimal("6000.00"),
+        iban=case.account.iban,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(earlier, user=case.user)
     html = check(creditor_client, form_data(case, amount="3000.00"))
@@ -119,11 +131,19 @@ def test_only_the_fields_typed_are_checked(creditor_client, case):
     assert "blocker-list" not in blockers_of(html, "debtor_ids")
 
 
-def test_another_persons_instrument_reads_as_not_found_and_reveals_nothing(client, case, django_capture_on_commit_callbacks):
+def test_another_persons_instrument_reads_as_not_found_and_reveals_nothing(
+    client, case, django_capture_on_commit_callbacks
+):
     case.instrument.status = "cancelled"
     case.instrument.save()
-    earlier = services.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number,
-                                  debtor_ids=[case.debtor.national_id], amount=Decimal("6000.00"), iban=case.account.iban)
+    earlier = services.save_draft(
+        user=case.user,
+        acting_entity=None,
+        instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id],
+        amount=Decimal("6000.00"),
+        iban=case.account.iban,
+    )
     services.submit(earlier, user=case.user)
     stranger = factories.PersonFactory()
     factories.AccountFactory(person=stranger)
@@ -170,7 +190,9 @@ def test_submitting_with_blockers_asks_for_confirmation_naming_them(creditor_cli
     assert not EnforcementRequest.objects.exists()
 
 
-def test_the_filer_may_still_file_and_the_audit_agrees_with_the_precheck(creditor_client, case, django_capture_on_commit_callbacks):
+def test_the_filer_may_still_file_and_the_audit_agrees_with_the_precheck(
+    creditor_client, case, django_capture_on_commit_callbacks
+):
     data = {**form_data(case, iban=case.debtor_account.iban), "action": "submit", "confirm_blockers": "1"}
     with django_capture_on_commit_callbacks(execute=True):
         response = creditor_client.post(NEW, data)

@@ -27,7 +27,11 @@ def failing(result) -> dict:
 def test_a_sound_filing_passes_every_rule_and_nothing_is_filed(ent, api_for):
     result = check(api_for(ent), filing(ent))
     assert result["ok"] is True and result["blockers"] == 0 and result["errors"] == []
-    assert {rule["id"] for rule in result["rules"]} >= {"instrument_exists", "iban_held_by_creditor", "amount_within_remaining"}
+    assert {rule["id"] for rule in result["rules"]} >= {
+        "instrument_exists",
+        "iban_held_by_creditor",
+        "amount_within_remaining",
+    }
     assert not EnforcementRequest.objects.exists()
 
 
@@ -55,7 +59,9 @@ def test_each_instrument_blocker_is_reported_in_the_rules_words(ent, api_for, ch
     assert [r["field"] for r in result["rules"] if r["id"] == rule] == ["instrument_number"]
 
 
-def test_an_amount_above_what_remains_and_an_open_request_are_blockers(ent, api_for, django_capture_on_commit_callbacks):
+def test_an_amount_above_what_remains_and_an_open_request_are_blockers(
+    ent, api_for, django_capture_on_commit_callbacks
+):
     api = api_for(ent)
     with django_capture_on_commit_callbacks(execute=True):
         assert api.post("/requests", filing(ent)).status_code == 201  # 5000 of 8000 claimed
@@ -65,7 +71,9 @@ def test_an_amount_above_what_remains_and_an_open_request_are_blockers(ent, api_
     assert EnforcementRequest.objects.count() == 1
 
 
-def test_another_entitys_instrument_reads_as_not_found_and_reveals_nothing(ent, other, api_for, django_capture_on_commit_callbacks):
+def test_another_entitys_instrument_reads_as_not_found_and_reveals_nothing(
+    ent, other, api_for, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         number = api_for(other).post("/requests", filing(other)).json()["number"]
     other.instrument.status = "cancelled"
