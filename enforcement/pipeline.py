@@ -25,8 +25,8 @@ from najiz.common.bulk import update_rows
 
 from . import dispatch, rules
 from .audit import AuditFacts
-from .services import WORKFLOW
 from .models import Circuit, EnforcementRequest, ExecutionOrder
+from .services import WORKFLOW
 from .states import OPEN, Status
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class CircuitLoads:
         if seconds:
             try:
                 cached = cache.get_many(keys.values())
-            except Exception:  # noqa: BLE001 - no cache: count
+            except Exception:
                 cached = {}
             if len(cached) == len(keys):
                 return {pk: cached[key] for pk, key in keys.items()}
@@ -75,7 +75,7 @@ class CircuitLoads:
         if seconds:
             try:
                 cache.set_many({key: counted.get(pk, 0) for pk, key in keys.items()}, seconds)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.warning("could not keep the circuits' loads in the cache")
         return counted
 
@@ -85,7 +85,7 @@ class CircuitLoads:
                 cache.incr(self.KEY.format(pk), count)
             except ValueError:  # lapsed meanwhile: the next count includes these
                 pass
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.warning("could not add referrals to circuit %s's load in the cache", pk)
 
     def least_loaded(self, city: str) -> list[Circuit]:
@@ -102,7 +102,11 @@ class CircuitLoads:
             return None, {"debtor_city": city, "loads": {}}, None
         circuit = candidates[0]
         fallback = circuit.city != city
-        inputs = {"debtor_city": city, "loads": {c.code: c.open_load for c in candidates}, "fallback_to_capital": fallback}
+        inputs = {
+            "debtor_city": city,
+            "loads": {c.code: c.open_load for c in candidates},
+            "fallback_to_capital": fallback,
+        }
         reason = (
             result("circuit_city", True, rules.REFERRAL_FALLBACK, city=city or "-")
             if fallback
@@ -204,17 +208,19 @@ class Batch:
         update_rows(changed_debtors, ["user"])
         ExecutionOrder.objects.bulk_create([order for _r, order, _d in self.orders])
         payments.create_invoices([
-            dict(purpose=request, payer=debtors[0].party, payer_user=debtors[0].user, amount=order.amount,
-                 allow_partial=True, description_ar=f"طلب التنفيذ {request.number}",
-                 description_en=f"Enforcement request {request.number}")
+            {"purpose": request, "payer": debtors[0].party, "payer_user": debtors[0].user, "amount": order.amount,
+                 "allow_partial": True, "description_ar": f"طلب التنفيذ {request.number}",
+                 "description_en": f"Enforcement request {request.number}"}
             for request, order, debtors in self.orders
         ])
         debtor_sets = [debtor_notices(request, debtors, "enforcement.order_issued", users)
                        for request, _o, debtors in self.orders]
         creditors = [notice for request, _o, _d in self.orders
                      for notice in creditor_notices(request, "enforcement.order_issued_creditor")]
-        made = iter(notify_many(self.notices + [n for notices in debtor_sets for n in notices] + creditors)[len(self.notices):])
-        for (request, order, _debtors), notices in zip(self.orders, debtor_sets):
+        made = iter(
+            notify_many(self.notices + [n for notices in debtor_sets for n in notices] + creditors)[len(self.notices) :]
+        )
+        for (request, order, _debtors), notices in zip(self.orders, debtor_sets, strict=True):
             channels = reached([next(made) for _notice in notices])
             inputs = {"amount": str(order.amount), "period_days": period.days, "channels": channels}
             checks = [result("order_art34", True, rules.ORDER_ART34, days=period.days)]
@@ -253,7 +259,9 @@ def _lock_batch(request_id: int | None, size: int) -> list[EnforcementRequest]:
     if request_id is not None:
         ids = list(waiting.filter(pk=request_id).select_for_update(skip_locked=True).values_list("pk", flat=True))
     if size > len(ids):
-        fresh = waiting.filter(status_changed_at__gte=clock.now() - settings.STALLED_AFTER, status_changed_at__lte=clock.now())
+        fresh = waiting.filter(
+            status_changed_at__gte=clock.now() - settings.STALLED_AFTER, status_changed_at__lte=clock.now()
+        )
         ids += list(
             fresh.exclude(pk__in=ids).select_for_update(skip_locked=True).order_by("pk")
             .values_list("pk", flat=True)[: size - len(ids)]

@@ -85,7 +85,9 @@ def install(api) -> None:
             return response(request, status=400, code="malformed-body", title=_("The request body is not valid JSON."))
         if exc.status_code == 403:
             return response(request, status=403, code="forbidden", title=_("You may not do this."))
-        return response(request, status=exc.status_code, code="http-error", title=_("The request could not be handled."))
+        return response(
+            request, status=exc.status_code, code="http-error", title=_("The request could not be handled.")
+        )
 
     @in_language
     def on_not_found(request, exc):
@@ -100,7 +102,9 @@ def install(api) -> None:
     @in_language
     def on_error(request, exc):
         logger.exception("API error on %s", request.path, exc_info=exc)
-        return response(request, status=500, code="server-error", title=_("Something went wrong on our side. Try again later."))
+        return response(
+            request, status=500, code="server-error", title=_("Something went wrong on our side. Try again later.")
+        )
 
     api.add_exception_handler(Exception, on_error)
     api.add_exception_handler(SuspiciousOperation, on_suspicious)

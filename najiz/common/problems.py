@@ -43,7 +43,9 @@ def response(request, *, status: int, code: str, title, detail="", errors=None, 
     }
     if errors:
         body["errors"] = [{**error, "message": str(error["message"])} for error in errors]
-    http = HttpResponse(json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False), status=status, content_type=CONTENT_TYPE)
+    http = HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
+    )
     http["Content-Language"] = translation.get_language() or "ar"
     for name, value in (headers or {}).items():
         http[name] = value

@@ -25,7 +25,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,8 +51,8 @@ class Config:
     timeout: float = 900.0        # longest wait for any scenario to finish
 
 
-QUICK = dict(pipeline=30, rate=10.0, latency_seconds=2.0, conveyances=4, conveyance_rate=4.0, rows=20_000,
-             creditor_rows=500, samples=5, pdf_samples=2, floor_cases=30, timeout=120.0)
+QUICK = {"pipeline": 30, "rate": 10.0, "latency_seconds": 2.0, "conveyances": 4, "conveyance_rate": 4.0, "rows": 20_000,
+             "creditor_rows": 500, "samples": 5, "pdf_samples": 2, "floor_cases": 30, "timeout": 120.0}
 
 
 def log(message: str) -> None:
@@ -109,8 +109,11 @@ def ensure_template(cfg: Config, fresh: bool) -> tuple[str, bool]:
     log(f"building template {name}: migrate")
     _run([sys.executable, "manage.py", "migrate", "--noinput"], child_env(building), "migrate")
     log(f"  migrated in {time.perf_counter() - started:.1f}s; seeding {cfg.rows:,} requests")
-    out = _run([sys.executable, "-m", "scripts.bench.seed", "--total", str(cfg.rows), "--creditor", str(cfg.creditor_rows)],
-               child_env(building), "seed")
+    out = _run(
+        [sys.executable, "-m", "scripts.bench.seed", "--total", str(cfg.rows), "--creditor", str(cfg.creditor_rows)],
+        child_env(building),
+        "seed",
+    )
     log(out.rstrip())
     with pg_admin() as conn:
         conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
@@ -129,13 +132,13 @@ def recreate(database: str, template: str) -> float:
 def check_services() -> None:
     try:
         pg_admin().close()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise SystemExit(f"PostgreSQL is not reachable at {PG_URL}: {error}") from None
     import redis
 
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise SystemExit(f"Redis is not reachable at {REDIS_URL}: {error}") from None
 
 
@@ -159,15 +162,15 @@ def table(rows) -> str:
         floor_unit = f" {r['unit']}" if r["unit"] and not isinstance(r["floor"], str) and r["floor"] is not None else ""
         body.append([r["scenario"], r["figure"], _fmt(r["value"]) + unit, _fmt(r["floor"]) + floor_unit,
                      r["target"] or "-", verdict, str(r["n"])])
-    widths = [max(len(x) for x in col) for col in zip(head, *body)]
+    widths = [max(len(x) for x in col) for col in zip(head, *body, strict=True)]
     line = "+".join("-" * (w + 2) for w in widths)
-    fmt = lambda cells: " | ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731
+    fmt = lambda cells: " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
     return "\n".join([fmt(head), line, *(fmt(b) for b in body)])
 
 
 def write_json(payload: dict) -> Path:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = OUT_DIR / f"{stamp}.json"
     text = json.dumps(payload, indent=2, default=str, ensure_ascii=False)
     path.write_text(text)
@@ -216,7 +219,9 @@ def main(argv=None) -> int:
 
     purge(REDIS_URL)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    worker = Worker(f"{PG_URL}/{args.database}", REDIS_URL, concurrency=cfg.concurrency, log_path=OUT_DIR / "worker.log")
+    worker = Worker(
+        f"{PG_URL}/{args.database}", REDIS_URL, concurrency=cfg.concurrency, log_path=OUT_DIR / "worker.log"
+    )
     try:
         log(f"worker ready in {worker.start():.1f}s")
         outcome = scenarios.run_all(cfg, REDIS_URL, log)
@@ -226,7 +231,7 @@ def main(argv=None) -> int:
     from django.db import connection
 
     payload = {
-        "at": datetime.now(timezone.utc).isoformat(), "sizes": dataclasses.asdict(cfg), "quick": args.quick,
+        "at": datetime.now(UTC).isoformat(), "sizes": dataclasses.asdict(cfg), "quick": args.quick,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "postgres": connection.cursor().connection.info.server_version, "database": args.database,
         "template": template, "template_built": built, "total_seconds": round(time.perf_counter() - began, 1),

@@ -50,7 +50,7 @@ def test_full_flow_signs_the_person_in(client, phone, person):
 
     app = phone.get(reverse("nafath:simulator"), {"national_id": person.national_id})
     assert app.status_code == 200
-    choices = [c for c in app.context["challenges"] if c["challenge"].pk == challenge.pk][0]["choices"]
+    choices = next(c for c in app.context["challenges"] if c["challenge"].pk == challenge.pk)["choices"]
     assert len(set(choices)) == 3 and challenge.number in choices
     for number in choices:
         assert f'name="number" value="{number}"' in app.content.decode()
@@ -403,8 +403,17 @@ def test_status_without_a_request_sends_back_to_the_start(client):
 # --- next -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("evil", ["https://evil.example/", "//evil.example/x", "http://evil.example", "javascript:alert(1)",
-                                  "\\\\evil.example", "https:/evil.example"])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "http://evil.example",
+        "javascript:alert(1)",
+        "\\\\evil.example",
+        "https:/evil.example",
+    ],
+)
 def test_next_cannot_redirect_off_site(client, phone, person, evil):
     start(client, person.national_id, next_url=evil)
     challenge = latest_challenge(person.national_id)

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 
 from enforcement import services
 from enforcement.models import EnforcementRequest
-from tests.factories.accounts import StaffUserFactory
 from najiz.accounts.models import JUDGES_GROUP, NOTARIES_GROUP
+from tests.factories.accounts import StaffUserFactory
 
 
 def make_judge(*circuits_):
@@ -46,8 +46,8 @@ def file_request(case, django_capture_on_commit_callbacks):
     """File and submit a request for the case (overrides: iban, amount, ...); runs the automation."""
 
     def _file(**overrides):
-        fields = dict(instrument_number=case.instrument.number, debtor_ids=[case.debtor.national_id],
-                      amount=Decimal("5000.00"), iban=case.account.iban)
+        fields = {"instrument_number": case.instrument.number, "debtor_ids": [case.debtor.national_id],
+                      "amount": Decimal("5000.00"), "iban": case.account.iban}
         fields.update(overrides)
         request = services.save_draft(user=case.user, acting_entity=None, **fields)
         with django_capture_on_commit_callbacks(execute=True):
