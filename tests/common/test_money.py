@@ -269,3 +269,11 @@ def test_amount_schema_type_takes_strings_only_and_documents_the_pattern():
         assert raised.value.errors()[0]["type"] == "amount"
     schema = adapter.json_schema()
     assert schema["type"] == "string" and re.fullmatch(schema["pattern"].strip("^$"), "1,250.50")
+
+
+def test_a_database_sum_reads_as_sar():
+    from najiz.common.money import summed
+
+    assert summed(None) == Decimal("0.00")
+    assert str(summed(0.1 + 0.2)) == "0.30"  # SQLite's float sum of two decimals
+    assert str(summed(Decimal("1234.5"))) == "1234.50"
