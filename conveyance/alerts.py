@@ -25,7 +25,9 @@ KINDS = {
     ),
     "conveyance.offer": (
         _("Offer to buy the property of deed {deed}"),
-        _("You are offered the property of deed {deed} for {price} SAR (conveyance {number}). Accept or decline within {hours} hours."),
+        _(
+            "You are offered the property of deed {deed} for {price} SAR (conveyance {number}). Accept or decline within {hours} hours."
+        ),
     ),
     "conveyance.declined": (
         _("The buyer declined conveyance {number}"),
@@ -45,7 +47,9 @@ KINDS = {
     ),
     "conveyance.refunded": (
         _("Conveyance {number} rejected and the payment refunded"),
-        _("Conveyance {number} of deed {deed} no longer meets the conditions at the transfer; the payment is refunded to the buyer."),
+        _(
+            "Conveyance {number} of deed {deed} no longer meets the conditions at the transfer; the payment is refunded to the buyer."
+        ),
     ),
     "conveyance.new_deed": (
         _("Your new deed {new_deed}"),
@@ -53,7 +57,9 @@ KINDS = {
     ),
     "conveyance.transferred": (
         _("Deed {deed} transferred"),
-        _("Conveyance {number}: deed {deed} was transferred to the buyer (new deed {new_deed}); your share of the price is paid to your account."),
+        _(
+            "Conveyance {number}: deed {deed} was transferred to the buyer (new deed {new_deed}); your share of the price is paid to your account."
+        ),
     ),
     "conveyance.completed": (
         _("Conveyance {number} completed"),
@@ -76,22 +82,28 @@ def register_kinds() -> None:
         kinds.register(kind, subject=subject, body=body)
 
 
-messages.register({
-    "conveyance.submitted": _("The seller filed conveyance {number} of deed {deed}."),
-    "conveyance.checked": _("The eligibility checks were run."),
-    "conveyance.rejected": _("The conveyance was rejected."),
-    "conveyance.awaiting_consents": _("The checks passed; the deed is suspended for this conveyance and the co-owners' consent is requested."),
-    "conveyance.consent_accepted": _("The co-owner or heir with ID {id} consented."),
-    "conveyance.consent_refused": _("The co-owner or heir with ID {id} refused."),
-    "conveyance.awaiting_buyer": _("The offer was sent to the buyer."),
-    "conveyance.declined": _("The buyer declined the offer."),
-    "conveyance.expired": _("The conveyance expired without an answer or payment in time."),
-    "conveyance.awaiting_payment": _("The buyer accepted; SADAD bill {bill} was issued for the full price."),
-    "conveyance.paid": _("The buyer paid {amount} SAR into the conveyance's escrow."),
-    "conveyance.transferred": _("The deed was transferred; new deed {deed} was issued to the buyer and the proceeds are paid to the sellers."),
-    "conveyance.completed": _("The proceeds were paid to the sellers; the conveyance is completed."),
-    "conveyance.cancelled": _("The seller cancelled the conveyance."),
-})
+messages.register(
+    {
+        "conveyance.submitted": _("The seller filed conveyance {number} of deed {deed}."),
+        "conveyance.checked": _("The eligibility checks were run."),
+        "conveyance.rejected": _("The conveyance was rejected."),
+        "conveyance.awaiting_consents": _(
+            "The checks passed; the deed is suspended for this conveyance and the co-owners' consent is requested."
+        ),
+        "conveyance.consent_accepted": _("The co-owner or heir with ID {id} consented."),
+        "conveyance.consent_refused": _("The co-owner or heir with ID {id} refused."),
+        "conveyance.awaiting_buyer": _("The offer was sent to the buyer."),
+        "conveyance.declined": _("The buyer declined the offer."),
+        "conveyance.expired": _("The conveyance expired without an answer or payment in time."),
+        "conveyance.awaiting_payment": _("The buyer accepted; SADAD bill {bill} was issued for the full price."),
+        "conveyance.paid": _("The buyer paid {amount} SAR into the conveyance's escrow."),
+        "conveyance.transferred": _(
+            "The deed was transferred; new deed {deed} was issued to the buyer and the proceeds are paid to the sellers."
+        ),
+        "conveyance.completed": _("The proceeds were paid to the sellers; the conveyance is completed."),
+        "conveyance.cancelled": _("The seller cancelled the conveyance."),
+    }
+)
 
 
 def _params(conveyance, **extra) -> dict:

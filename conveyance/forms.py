@@ -29,8 +29,12 @@ def max_price() -> Decimal:
 
 
 class ConveyanceForm(forms.Form):
-    capacity = forms.ChoiceField(label=_("You sell as"), choices=Capacity.choices, initial=Capacity.OWNER, widget=forms.RadioSelect)
-    deed_number = forms.CharField(label=_("Deed number"), max_length=20, help_text=_("The number of the electronic deed of the property."))
+    capacity = forms.ChoiceField(
+        label=_("You sell as"), choices=Capacity.choices, initial=Capacity.OWNER, widget=forms.RadioSelect
+    )
+    deed_number = forms.CharField(
+        label=_("Deed number"), max_length=20, help_text=_("The number of the electronic deed of the property.")
+    )
     heirs_deed_number = forms.CharField(
         label=_("Heirs deed number"), max_length=20, required=False,
         help_text=_("Only when selling as an heir: the deed of inheritance limitation of the deceased owner."),
@@ -44,7 +48,9 @@ class ConveyanceForm(forms.Form):
         label=_("Price (SAR)"), min_value=Decimal("0"),
         error_messages={"invalid": _("Enter the price in riyals, e.g. 850000.00.")},
     )
-    payment_method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices, initial=PaymentMethod.MADA, widget=forms.RadioSelect)
+    payment_method = forms.ChoiceField(
+        label=_("Payment method"), choices=PaymentMethod.choices, initial=PaymentMethod.MADA, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args, user, acting_entity=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +128,9 @@ class ConveyanceForm(forms.Form):
             raise forms.ValidationError(_("Enter the power of attorney number."), code="required")
         found = registries.poa(number)
         if found is None or self.person is None or found.agent_id != self.person.pk:
-            raise forms.ValidationError(_("No power of attorney with this number names you as the agent."), code="not_found")
+            raise forms.ValidationError(
+                _("No power of attorney with this number names you as the agent."), code="not_found"
+            )
         self.poa = found
         return found.number
 
@@ -130,7 +138,8 @@ class ConveyanceForm(forms.Form):
         value = self._number("buyer_id")
         if CR_RE.fullmatch(value) and not is_valid_national_id(value) and registries.entity(value):
             raise forms.ValidationError(
-                _("Electronic conveyance is for individuals only: a company or establishment cannot be the buyer."), code="entity"
+                _("Electronic conveyance is for individuals only: a company or establishment cannot be the buyer."),
+                code="entity",
             )
         if not is_valid_national_id(value):
             raise forms.ValidationError(_("Enter a valid national ID or iqama number (10 digits)."), code="invalid")

@@ -24,18 +24,26 @@ class Conveyance(models.Model):
     capacity = models.CharField(_("filed as"), max_length=10, choices=Capacity.choices, default=Capacity.OWNER)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conveyances_filed")
     filer = models.ForeignKey("registries.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("filer"))
-    deed = models.ForeignKey("registries.Deed", on_delete=models.PROTECT, related_name="conveyances", verbose_name=_("deed"))
+    deed = models.ForeignKey(
+        "registries.Deed", on_delete=models.PROTECT, related_name="conveyances", verbose_name=_("deed")
+    )
     heirs_deed_number = models.CharField(_("heirs deed number"), max_length=20, blank=True)
     poa_number = models.CharField(_("power of attorney number"), max_length=20, blank=True)
     buyer_id_number = models.CharField(_("buyer ID"), max_length=10)
     buyer = models.ForeignKey("registries.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    buyer_entity = models.ForeignKey("registries.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    buyer_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conveyances_bought")
+    buyer_entity = models.ForeignKey(
+        "registries.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    buyer_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conveyances_bought"
+    )
     buyer_answer = models.CharField(_("buyer's answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
     buyer_answered_at = models.DateTimeField(null=True, blank=True)
     buyer_iban = models.CharField(_("buyer's IBAN"), max_length=34, blank=True)
     price = MoneyField(_("price"))
-    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.MADA)
+    payment_method = models.CharField(
+        _("payment method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.MADA
+    )
     invoice = models.ForeignKey("payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     new_deed = models.ForeignKey("registries.Deed", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     deed_suspended = models.BooleanField(default=False)
@@ -89,7 +97,9 @@ class Consent(models.Model):
 
     conveyance = models.ForeignKey(Conveyance, on_delete=models.CASCADE, related_name="consents")
     person = models.ForeignKey("registries.Person", on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conveyance_consents")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conveyance_consents"
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     share = models.DecimalField(_("share"), **SHARE)
     iban = models.CharField(_("IBAN for the proceeds"), max_length=34, blank=True)

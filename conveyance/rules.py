@@ -54,7 +54,9 @@ def deed_electronic(inputs) -> RuleResult:
         return result("deed_electronic", None, NO_DEED)
     if deed["is_electronic"]:
         return result("deed_electronic", True, _("The deed is electronic."))
-    return result("deed_electronic", False, _("The deed is a paper deed: electronic conveyance needs an electronic deed."))
+    return result(
+        "deed_electronic", False, _("The deed is a paper deed: electronic conveyance needs an electronic deed.")
+    )
 
 
 def deed_updated(inputs) -> RuleResult:
@@ -63,7 +65,9 @@ def deed_updated(inputs) -> RuleResult:
         return result("deed_updated", None, NO_DEED)
     if deed["is_updated"]:
         return result("deed_updated", True, _("The deed is updated in the real-estate registry."))
-    return result("deed_updated", False, _("The deed is not updated: it must be updated before an electronic conveyance."))
+    return result(
+        "deed_updated", False, _("The deed is not updated: it must be updated before an electronic conveyance.")
+    )
 
 
 def deed_active(inputs) -> RuleResult:
@@ -150,7 +154,9 @@ def filer_entitled(inputs) -> RuleResult:
     if poa["agent"] != filer:
         return result("filer_entitled", False, _("The filer is not the agent named in the power of attorney."))
     if poa["principal"] not in _owner_ids(inputs):
-        return result("filer_entitled", False, _("The principal of the power of attorney is not an owner of this deed."))
+        return result(
+            "filer_entitled", False, _("The principal of the power of attorney is not an owner of this deed.")
+        )
     return result("filer_entitled", True, _("The filer is the agent of an owner of the deed."))
 
 
@@ -186,7 +192,9 @@ def poa_in_force(inputs) -> RuleResult:
     today = date.fromisoformat(inputs["today"])
     if poa["revoked"]:
         return result("poa_in_force", False, _("The power of attorney has been revoked."))
-    if date.fromisoformat(poa["valid_from"]) > today or (poa["valid_to"] and date.fromisoformat(poa["valid_to"]) < today):
+    if date.fromisoformat(poa["valid_from"]) > today or (
+        poa["valid_to"] and date.fromisoformat(poa["valid_to"]) < today
+    ):
         return result("poa_in_force", False, _("The power of attorney is not in force (expired or not yet valid)."))
     return result("poa_in_force", True, _("The power of attorney is in force."))
 
@@ -197,7 +205,9 @@ def poa_names_transfer(inputs) -> RuleResult:
         return result("poa_names_transfer", None, skipped)
     if "transfer_ownership" in poa["scopes"]:
         return result("poa_names_transfer", True, _("The power of attorney names the transfer of ownership."))
-    return result("poa_names_transfer", False, _("The power of attorney does not name the transfer of ownership explicitly."))
+    return result(
+        "poa_names_transfer", False, _("The power of attorney does not name the transfer of ownership explicitly.")
+    )
 
 
 def sellers_valid(inputs) -> RuleResult:
@@ -226,7 +236,11 @@ def buyer_individual(inputs) -> RuleResult:
     if kind == "person":
         return result("buyer_individual", True, _("The buyer is an individual."))
     if kind == "entity":
-        return result("buyer_individual", False, _("The buyer is a legal person (company or establishment): electronic conveyance is for individuals only."))
+        return result(
+            "buyer_individual",
+            False,
+            _("The buyer is a legal person (company or establishment): electronic conveyance is for individuals only."),
+        )
     return result("buyer_individual", False, _("The buyer is not found in the civil registry."))
 
 
@@ -271,7 +285,9 @@ def buyer_not_seller(inputs) -> RuleResult:
 def no_other_open_conveyance(inputs) -> RuleResult:
     others = inputs["other_open_conveyances"]
     if inputs["conveyance"].get("deeds", 1) == 1 and not others:
-        return result("no_other_open_conveyance", True, _("One deed in this conveyance and no other open conveyance on it."))
+        return result(
+            "no_other_open_conveyance", True, _("One deed in this conveyance and no other open conveyance on it.")
+        )
     return result(
         "no_other_open_conveyance", False, _("Another conveyance is open on this deed (%(numbers)s)."),
         numbers=", ".join(others),

@@ -16,7 +16,9 @@ from .models import Consent, Conveyance
 
 
 def _base():
-    return Conveyance.objects.exclude(number__isnull=True).select_related("deed", "filer", "buyer", "buyer_entity", "new_deed")
+    return Conveyance.objects.exclude(number__isnull=True).select_related(
+        "deed", "filer", "buyer", "buyer_entity", "new_deed"
+    )
 
 
 def _seller(user, acting_entity) -> Q:

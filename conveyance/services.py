@@ -87,7 +87,9 @@ def file(*, user, capacity, deed_number, buyer_id, price, payment_method=Payment
     checks. Refused (ConveyanceError) while acting for an entity, for an unknown deed, or when
     another conveyance is open on the deed (the partial unique index decides under a race)."""
     if acting_entity is not None:
-        raise ConveyanceError(_("Electronic conveyance is for individuals only: switch to acting for yourself."), "entity")
+        raise ConveyanceError(
+            _("Electronic conveyance is for individuals only: switch to acting for yourself."), "entity"
+        )
     if capacity not in Capacity.values:
         raise ConveyanceError(_("Choose in what capacity you sell."), "capacity")
     filer = registries.person(user.national_id)
@@ -232,7 +234,9 @@ def settle(conveyance: Conveyance) -> bool:
                 conveyance, iban, part, ref=f"{conveyance.number}/payout/{consent.person.national_id}",
                 beneficiary=consent.person.name_ar,
             )
-            payouts.append({"id": consent.person.national_id, "share": str(consent.share), "amount": str(part), "iban": iban})
+            payouts.append(
+                {"id": consent.person.national_id, "share": str(consent.share), "amount": str(part), "iban": iban}
+            )
     inputs["payouts"] = payouts
     inputs["new_deed"] = new_deed.number
     decision = casefile.record_decision(
@@ -303,7 +307,9 @@ def answer_consent(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
     consent.answered_at = clock.now()
     consent.save(update_fields=["answer", "answered_at"])
     params = {"number": conveyance.number, "id": consent.person.national_id}
-    casefile.record_event(conveyance, f"conveyance.consent_{consent.answer}", actor=Actor.PERSON, user=user, params=params)
+    casefile.record_event(
+        conveyance, f"conveyance.consent_{consent.answer}", actor=Actor.PERSON, user=user, params=params
+    )
     if not accept:
         reason = result("all_consented", False, rules.CONSENT_REFUSED, id=consent.person.national_id)
         decision = casefile.record_decision(
@@ -411,8 +417,13 @@ def payment_received(conveyance_id: int) -> Conveyance:
         amount = payments.held_for(conveyance)
         reason = result("paid_in_full", True, rules.PAYMENT_RECEIVED, amount=f"{amount:,.2f}")
         decision = casefile.record_decision(
-            conveyance, "payment", rules=[reason], outcome=Status.PAID, inputs={"bill": invoice.bill_number, "held": str(amount)},
-            rules_version=rules.RULES_VERSION, amount=amount,
+            conveyance,
+            "payment",
+            rules=[reason],
+            outcome=Status.PAID,
+            inputs={"bill": invoice.bill_number, "held": str(amount)},
+            rules_version=rules.RULES_VERSION,
+            amount=amount,
         )
         transition(conveyance, Status.PAID, decision=decision, params={"amount": f"{amount:,.2f}"}, changed=["paid_at"])
         alerts.tell(conveyance, "conveyance.paid", alerts.seller_users(conveyance))

@@ -29,7 +29,9 @@ class Status(models.TextChoices):
 
 S = Status
 # A conveyance in one of these holds its deed: no second conveyance may be opened on it.
-OPEN = frozenset({S.SUBMITTED, S.CHECKED, S.AWAITING_CONSENTS, S.AWAITING_BUYER, S.AWAITING_PAYMENT, S.PAID, S.TRANSFERRED})
+OPEN = frozenset(
+    {S.SUBMITTED, S.CHECKED, S.AWAITING_CONSENTS, S.AWAITING_BUYER, S.AWAITING_PAYMENT, S.PAID, S.TRANSFERRED}
+)
 # States the automation moves on from by itself; a conveyance idle in one is "stalled".
 AUTOMATIC = frozenset({S.SUBMITTED, S.CHECKED, S.PAID, S.TRANSFERRED})
 # States a person must answer in, within CONVEYANCE_OFFER_TTL.

@@ -60,9 +60,15 @@ def new(request):
             data = form.cleaned_data
             try:
                 conveyance = services.file(
-                    user=request.user, acting_entity=request.acting_entity, capacity=data["capacity"],
-                    deed_number=data["deed_number"], heirs_deed_number=data["heirs_deed_number"], poa_number=data["poa_number"],
-                    buyer_id=data["buyer_id"], price=data["price"], payment_method=data["payment_method"],
+                    user=request.user,
+                    acting_entity=request.acting_entity,
+                    capacity=data["capacity"],
+                    deed_number=data["deed_number"],
+                    heirs_deed_number=data["heirs_deed_number"],
+                    poa_number=data["poa_number"],
+                    buyer_id=data["buyer_id"],
+                    price=data["price"],
+                    payment_method=data["payment_method"],
                 )
             except services.ConveyanceError as refused:
                 form.add_error(None, str(refused.message))
@@ -127,7 +133,9 @@ def detail(request, conveyance):
         "is_filer": conveyance.filed_by_id == user.pk,
         "is_buyer": is_buyer,
         "consents": conveyance.consents.select_related("person").order_by("id"),
-        "my_consent": selectors.pending_consent(user, conveyance) if conveyance.status == Status.AWAITING_CONSENTS else None,
+        "my_consent": selectors.pending_consent(user, conveyance)
+        if conveyance.status == Status.AWAITING_CONSENTS
+        else None,
         "can_cancel": conveyance.filed_by_id == user.pk and conveyance.status in CANCELLABLE,
         "reasons": _reasons(conveyance),
         "invoice": conveyance.invoice if is_buyer and conveyance.status == Status.AWAITING_PAYMENT else None,
@@ -162,8 +170,12 @@ def consent(request, number):
     if mine is None or conveyance.status != Status.AWAITING_CONSENTS:
         return redirect("conveyance:detail", number=conveyance.number)
     if request.method == "POST":
-        return _answer(request, conveyance, services.answer_consent,
-                       {True: _("You consented to the conveyance."), False: _("You refused the conveyance; it was stopped.")})
+        return _answer(
+            request,
+            conveyance,
+            services.answer_consent,
+            {True: _("You consented to the conveyance."), False: _("You refused the conveyance; it was stopped.")},
+        )
     return render(request, "conveyance/consent.html", {"cv": conveyance, "consent": mine, "badge": badge(conveyance),
                                                        "encumbrances": registries.active_encumbrances(conveyance.deed)})
 

@@ -11,13 +11,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy as _, pgettext_lazy
 
 from najiz.common import clock
 from najiz.common.identifiers import make_saudi_iban, with_check_digit
-
 from najiz.registries.models import (
     Account,
     Bank,

@@ -23,4 +23,10 @@ messages.register(
     }
 )
 # Back to active after a request was rejected or withdrawn.
-messages.register({"einstruments.active_again": _("Enforcement request {request} ended without collection; the note is active again.")})
+messages.register(
+    {
+        "einstruments.active_again": _(
+            "Enforcement request {request} ended without collection; the note is active again."
+        )
+    }
+)

@@ -17,7 +17,7 @@ CR_RE = re.compile(r"^\d{10}$")
 def _clean_number(value) -> str:
     try:
         return normalize_digits(value or "")[:20]
-    except Exception:  # noqa: BLE001 - junk input is simply "not found"
+    except Exception:
         return ""
 
 
@@ -85,8 +85,11 @@ class IssueNoteForm(forms.Form):
 
 class EndorseForm(forms.Form):
     new_holder_id = forms.CharField(
-        label=_("New holder's ID or CR number"), max_length=20,
-        help_text=_("The national ID, iqama or commercial registration number of the person or entity you transfer the note to."),
+        label=_("New holder's ID or CR number"),
+        max_length=20,
+        help_text=_(
+            "The national ID, iqama or commercial registration number of the person or entity you transfer the note to."
+        ),
     )
 
     def clean_new_holder_id(self):

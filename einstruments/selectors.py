@@ -21,7 +21,9 @@ from .states import Status
 
 def _me(field: str, user, acting_entity) -> Q:
     """`field` (a person/entity pair without its suffix) stands for the signed-in party."""
-    return party_filter(acting_entity, entity=f"{field}_entity", mine=Q(**{f"{field}_person__national_id": user.national_id}))
+    return party_filter(
+        acting_entity, entity=f"{field}_entity", mine=Q(**{f"{field}_person__national_id": user.national_id})
+    )
 
 
 def _issuer(user, acting_entity) -> Q:
@@ -44,7 +46,9 @@ def _in_chain(user, acting_entity) -> Q:
 def visible_to(user, acting_entity=None) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         return PromissoryNote.objects.none()
-    mine = _me("debtor", user, acting_entity) | _me("creditor", user, acting_entity) | _me("holder", user, acting_entity)
+    mine = (
+        _me("debtor", user, acting_entity) | _me("creditor", user, acting_entity) | _me("holder", user, acting_entity)
+    )
     mine |= _issuer(user, acting_entity)
     if acting_entity is None:
         mine |= Q(guarantor_person__national_id=user.national_id)
@@ -91,7 +95,9 @@ def waiting_for_me(user, acting_entity=None) -> dict:
     notes = _notes().filter(status=Status.AWAITING_ACCEPTANCE)
     to_accept = notes.filter(_me("creditor", user, acting_entity), creditor_accepted_at__isnull=True)
     if acting_entity is None:
-        to_accept = to_accept | notes.filter(guarantor_person__national_id=user.national_id, guarantor_accepted_at__isnull=True)
+        to_accept = to_accept | notes.filter(
+            guarantor_person__national_id=user.national_id, guarantor_accepted_at__isnull=True
+        )
     endorsements = NoteEndorsement.objects.filter(_me("to", user, acting_entity), state=NoteEndorsement.State.PENDING)
     return {"notes": list(to_accept.distinct()), "endorsements": list(endorsements.select_related("note"))}
 
@@ -121,7 +127,9 @@ def roles(note, user, acting_entity=None) -> set[str]:
 
 
 def pending_endorsement(note) -> NoteEndorsement | None:
-    return note.endorsements.filter(state=NoteEndorsement.State.PENDING).select_related("to_person", "to_entity").first()
+    return (
+        note.endorsements.filter(state=NoteEndorsement.State.PENDING).select_related("to_person", "to_entity").first()
+    )
 
 
 def endorsements_of(note) -> list:

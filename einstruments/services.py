@@ -154,7 +154,9 @@ def answer(note: PromissoryNote, *, user, acting_entity, accept: bool) -> Promis
         return transition(note, Status.DECLINED, actor=Actor.PERSON, user=user, params={"by": role})
     setattr(note, f"{role}_accepted_at", clock.now())
     note.save(update_fields=[f"{role}_accepted_at"])
-    casefile.record_event(note, f"einstruments.accepted_by_{role}", actor=Actor.PERSON, user=user, params={"number": note.number})
+    casefile.record_event(
+        note, f"einstruments.accepted_by_{role}", actor=Actor.PERSON, user=user, params={"number": note.number}
+    )
     if note.creditor_accepted_at and not note.awaiting_guarantor:
         _register(note)
     return note
@@ -186,8 +188,12 @@ def request_payment(note: PromissoryNote, *, user, acting_entity):
     if invoice is not None:
         return invoice
     return payments.create_invoice(
-        purpose=note, payer=note.debtor, payer_user=note.issued_by if note.debtor_person_id else None, amount=note.amount,
-        description_ar=f"سند لأمر {note.number}", description_en=f"Promissory note {note.number}",
+        purpose=note,
+        payer=note.debtor,
+        payer_user=note.issued_by if note.debtor_person_id else None,
+        amount=note.amount,
+        description_ar=f"سند لأمر {note.number}",
+        description_en=f"Promissory note {note.number}",
     )
 
 
@@ -206,7 +212,9 @@ def _pay_holder(note: PromissoryNote) -> None:
     if not accounts:
         casefile.record_event(note, "einstruments.payout_waiting", params={"number": note.number})
         return
-    payments.request_disbursement(note, accounts[0].iban, note.amount, ref=f"{note.number}/payout", beneficiary=str(note.holder))
+    payments.request_disbursement(
+        note, accounts[0].iban, note.amount, ref=f"{note.number}/payout", beneficiary=str(note.holder)
+    )
 
 
 @transaction.atomic
@@ -266,7 +274,9 @@ def answer_endorsement(note: PromissoryNote, *, user, acting_entity, accept: boo
     if not accept:
         row.state = NoteEndorsement.State.DECLINED
         row.save(update_fields=["state", "decided_at"])
-        casefile.record_event(note, "einstruments.endorsement_declined", actor=Actor.PERSON, user=user, params={"number": note.number})
+        casefile.record_event(
+            note, "einstruments.endorsement_declined", actor=Actor.PERSON, user=user, params={"number": note.number}
+        )
         return row
     _refuse(rules.is_active(note))
     if row.from_party != note.holder:
@@ -339,7 +349,9 @@ def follow_enforcement_moves(moves) -> None:
     numbers = {move.number for move in moves}
     if not numbers:
         return
-    followed = set(PromissoryNote.objects.filter(enforcement_number__in=numbers).values_list("enforcement_number", flat=True))
+    followed = set(
+        PromissoryNote.objects.filter(enforcement_number__in=numbers).values_list("enforcement_number", flat=True)
+    )
     for move in moves:
         if move.number in followed:
             follow_enforcement(move.number, move.status)

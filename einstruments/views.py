@@ -194,7 +194,9 @@ def answer(request, number):
 @login_required
 @require_POST
 def cancel(request, number):
-    return _note_action(request, number, lambda note: services.cancel_note(note, user=request.user, acting_entity=_acting(request)))
+    return _note_action(
+        request, number, lambda note: services.cancel_note(note, user=request.user, acting_entity=_acting(request))
+    )
 
 
 @login_required
@@ -225,12 +227,16 @@ def endorse(request, number):
     form = EndorseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.endorse(note, user=request.user, acting_entity=_acting(request), new_holder=form.cleaned_data["new_holder_id"])
+            services.endorse(
+                note, user=request.user, acting_entity=_acting(request), new_holder=form.cleaned_data["new_holder_id"]
+            )
         except services.NoteRefused as refusal:
             form.add_error("new_holder_id", refusal.message)
         else:
             return _back(note)
-    return render(request, "einstruments/endorse.html", {"note": note, "form": form, "refusal": rules.can_endorse(note)})
+    return render(
+        request, "einstruments/endorse.html", {"note": note, "form": form, "refusal": rules.can_endorse(note)}
+    )
 
 
 @login_required
@@ -243,7 +249,9 @@ def answer_endorsement(request, number):
 @require_POST
 def withdraw_endorsement(request, number):
     return _note_action(
-        request, number, lambda note: services.cancel_endorsement(note, user=request.user, acting_entity=_acting(request))
+        request,
+        number,
+        lambda note: services.cancel_endorsement(note, user=request.user, acting_entity=_acting(request)),
     )
 
 
@@ -266,8 +274,16 @@ def enforce(request, number):
             form.add_error(None, error.message)
         else:
             return redirect("enforcement:detail", enforcement_request.number)
-    context = {"note": note, "form": form, "refusal": refusal, "instrument": registries.instrument(note.number), "ibans": ibans}
-    return render(request, "einstruments/enforce.html", context, status=200 if request.method == "GET" or refusal is None else 400)
+    context = {
+        "note": note,
+        "form": form,
+        "refusal": refusal,
+        "instrument": registries.instrument(note.number),
+        "ibans": ibans,
+    }
+    return render(
+        request, "einstruments/enforce.html", context, status=200 if request.method == "GET" or refusal is None else 400
+    )
 
 
 @login_required
@@ -283,7 +299,11 @@ def note_pdf(request, number):
 def verify(request, number):
     """Public: is this electronic instrument registered and valid? Nothing about its parties or amount."""
     text = selectors.clean_number(number)
-    note = PromissoryNote.objects.filter(number=text, instrument__isnull=False).select_related("instrument").first() if text else None
+    note = (
+        PromissoryNote.objects.filter(number=text, instrument__isnull=False).select_related("instrument").first()
+        if text
+        else None
+    )
     instrument = note.instrument if note else None
     code = request.GET.get("code", "")[:40]
     context = {

@@ -98,7 +98,9 @@ def reached(made) -> list[str]:
     channels = set()
     for notification in made:
         for delivery in notification.created_deliveries:
-            if delivery.status == "skipped" or (delivery.channel == "in_app" and notification.recipient.last_login is None):
+            if delivery.status == "skipped" or (
+                delivery.channel == "in_app" and notification.recipient.last_login is None
+            ):
                 continue
             channels.add(delivery.channel)
     return sorted(channels)

@@ -58,7 +58,12 @@ class AuditFacts:
         for pk, number, instrument_number, status, withdrawn, amount in rows:
             self.on_instrument.setdefault(instrument_number, {})[pk] = [number, status, withdrawn, amount]
         for r in requests:  # the batch's own rows as locked now
-            self.on_instrument.setdefault(r.instrument_number, {})[r.pk] = [r.number, r.status, r.withdrawn, r.amount_claimed]
+            self.on_instrument.setdefault(r.instrument_number, {})[r.pk] = [
+                r.number,
+                r.status,
+                r.withdrawn,
+                r.amount_claimed,
+            ]
         self.today = clock.today().isoformat()
 
     def moved(self, request: EnforcementRequest) -> None:
@@ -99,7 +104,11 @@ class AuditFacts:
             "claimed_before": str(self.claimed_before(request)),
             "other_open_requests": self.other_open_requests(request),
             "today": self.today,
-            "iban": {"value": iban, "valid": valid, "holder": party(registries.account_holder(account)) if account else None},
+            "iban": {
+                "value": iban,
+                "valid": valid,
+                "holder": party(registries.account_holder(account)) if account else None,
+            },
         }
 
 

@@ -69,9 +69,13 @@ def bar_chart(items, *, title: str, description: str = "", rtl: bool = False, pr
     top = max((Decimal(value) for _, value, _, _ in items), default=Decimal(0))
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 2 * PADDING
     chart = Chart(
-        id=f"{prefix}-{next(_ids)}", title=str(title), width=WIDTH, height=max(len(items), 1) * ROW_HEIGHT + 2 * PADDING,
+        id=f"{prefix}-{next(_ids)}",
+        title=str(title),
+        width=WIDTH,
+        height=max(len(items), 1) * ROW_HEIGHT + 2 * PADDING,
         description=str(description) or "; ".join(f"{label}: {display}" for label, _, display, _ in items),
-        empty=top <= 0, direction="rtl" if rtl else "ltr",
+        empty=top <= 0,
+        direction="rtl" if rtl else "ltr",
     )
     chart.axis_bottom = _n(chart.height - 4)
     start = PADDING + LABEL_WIDTH  # where bars begin, counted from the reading start

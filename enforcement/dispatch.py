@@ -51,7 +51,7 @@ class _AskedFor:
             return True
         try:
             return bool(client.set(self.KEY, 1, nx=True, ex=self.TTL))
-        except Exception:  # noqa: BLE001 - Redis unreachable: send the task (enqueue copes with that too)
+        except Exception:
             return True
 
     def clear(self) -> None:
@@ -59,7 +59,7 @@ class _AskedFor:
         if client is not None:
             try:
                 client.delete(self.KEY)
-            except Exception:  # noqa: BLE001 - the flag lapses by itself
+            except Exception:
                 logger.warning("could not lower the enforcement batch flag")
 
 

@@ -11,9 +11,15 @@ messages.register(
         "enforcement.accepted": _("The request was accepted for enforcement."),
         "enforcement.rejected": _("The request was rejected; see the reasons."),
         "enforcement.referred": _("Referred automatically to enforcement circuit {circuit}."),
-        "enforcement.order_issued": _("Execution order {order} issued (Art. 34) and the debtor notified electronically."),
-        "enforcement.notice_published": _("The order was published in a newspaper notice; its cost ({cost} SAR) was added to the claim."),
-        "enforcement.measures_applied": _("The payment period lapsed: the enforcement measures of Art. 46 were applied."),
+        "enforcement.order_issued": _(
+            "Execution order {order} issued (Art. 34) and the debtor notified electronically."
+        ),
+        "enforcement.notice_published": _(
+            "The order was published in a newspaper notice; its cost ({cost} SAR) was added to the claim."
+        ),
+        "enforcement.measures_applied": _(
+            "The payment period lapsed: the enforcement measures of Art. 46 were applied."
+        ),
         "enforcement.collected": _("{amount} SAR collected."),
         "enforcement.disbursed": _("{amount} SAR paid to the creditor's account."),
         "enforcement.refunded": _("{amount} SAR paid beyond the claim refunded to the debtor."),

@@ -20,8 +20,11 @@ class FilingForm(forms.Form):
         help_text=_("The number of the judgment, cheque, promissory note or other execution instrument."),
     )
     debtor_ids = forms.CharField(
-        label=_("Debtor ID or CR number"), max_length=MAX_LENGTHS["debtor_ids"],
-        help_text=_("One or more national IDs, iqama or commercial registration numbers, separated by commas or spaces."),
+        label=_("Debtor ID or CR number"),
+        max_length=MAX_LENGTHS["debtor_ids"],
+        help_text=_(
+            "One or more national IDs, iqama or commercial registration numbers, separated by commas or spaces."
+        ),
     )
     amount = AmountField(label=_("Amount claimed (SAR)"))
     iban = forms.CharField(
@@ -48,7 +51,9 @@ class FilingForm(forms.Form):
             })
         self.fields["instrument_number"].widget.attrs.update({"dir": "ltr", "inputmode": "text"})
         self.fields["debtor_ids"].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
-        self.fields["amount"].widget = forms.TextInput(attrs={**self.fields["amount"].widget.attrs, "dir": "ltr", "inputmode": "decimal"})
+        self.fields["amount"].widget = forms.TextInput(
+            attrs={**self.fields["amount"].widget.attrs, "dir": "ltr", "inputmode": "decimal"}
+        )
         self.fields["iban"].widget.attrs.update({"dir": "ltr", "placeholder": "SA00 0000 0000 0000 0000 0000"})
 
     # --- who files --------------------------------------------------------------------------
@@ -60,7 +65,9 @@ class FilingForm(forms.Form):
     # --- fields (validators.py) --------------------------------------------------------------
 
     def clean_instrument_number(self):
-        self.instrument = validators.instrument(self.cleaned_data["instrument_number"], creditor=self.creditor, person=self.person)
+        self.instrument = validators.instrument(
+            self.cleaned_data["instrument_number"], creditor=self.creditor, person=self.person
+        )
         validators.acting_as_creditor(self.instrument, creditor=self.creditor)
         return self.instrument.number
 

@@ -20,7 +20,9 @@ class Circuit(models.Model):
     court_ar = models.CharField(_("court (Arabic)"), max_length=200)
     court_en = models.CharField(_("court (English)"), max_length=200)
     city = models.CharField(_("city"), max_length=60, db_index=True)
-    judges = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="circuits", verbose_name=_("judges"))
+    judges = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="circuits", verbose_name=_("judges")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -39,11 +41,19 @@ class EnforcementRequest(models.Model):
     number = models.CharField(_("request number"), max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     status_before_suspension = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enforcement_requests")
-    creditor_person = models.ForeignKey("registries.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    creditor_entity = models.ForeignKey("registries.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enforcement_requests"
+    )
+    creditor_person = models.ForeignKey(
+        "registries.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    creditor_entity = models.ForeignKey(
+        "registries.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     instrument_number = models.CharField(_("instrument number"), max_length=40, blank=True)
-    instrument = models.ForeignKey("registries.Instrument", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    instrument = models.ForeignKey(
+        "registries.Instrument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     amount_claimed = MoneyField(_("amount claimed"), default=ZERO)
     creditor_iban = models.CharField(_("creditor IBAN"), max_length=34, blank=True)
     circuit = models.ForeignKey(Circuit, null=True, blank=True, on_delete=models.PROTECT, related_name="requests")
@@ -68,7 +78,10 @@ class EnforcementRequest(models.Model):
                 name="request_one_creditor_kind",
                 condition=~(Q(creditor_person__isnull=False) & Q(creditor_entity__isnull=False)),
             ),
-            models.CheckConstraint(name="request_amounts_not_negative", condition=Q(amount_claimed__gte=0, collected__gte=0, disbursed__gte=0)),
+            models.CheckConstraint(
+                name="request_amounts_not_negative",
+                condition=Q(amount_claimed__gte=0, collected__gte=0, disbursed__gte=0),
+            ),
         ]
         indexes = [
             models.Index(fields=["filed_by", "status"]),
@@ -81,11 +94,15 @@ class EnforcementRequest(models.Model):
             # the dashboard's figures of a filer or of a creditor entity (selectors._stats), read from
             # the index alone
             models.Index(
-                fields=["filed_by", "status"], condition=Q(creditor_entity__isnull=True), name="request_filed_figures",
+                fields=["filed_by", "status"],
+                condition=Q(creditor_entity__isnull=True),
+                name="request_filed_figures",
                 include=["withdrawn", "amount_claimed", "collected", "disbursed", "paid_outside"],
             ),
             models.Index(
-                fields=["creditor_entity", "status"], condition=Q(creditor_entity__isnull=False), name="request_entity_figures",
+                fields=["creditor_entity", "status"],
+                condition=Q(creditor_entity__isnull=False),
+                name="request_entity_figures",
                 include=["withdrawn", "amount_claimed", "collected", "disbursed", "paid_outside"],
             ),
         ]
@@ -115,7 +132,9 @@ class RequestDebtor(models.Model):
     id_number = models.CharField(_("debtor ID / CR number"), max_length=10)
     person = models.ForeignKey("registries.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     entity = models.ForeignKey("registries.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["request", "id_number"], name="debtor_once_per_request")]

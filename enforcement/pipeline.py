@@ -29,8 +29,8 @@ from najiz.common.bulk import update_rows
 
 from . import dispatch, quarantine, rules
 from .audit import AuditFacts
-from .services import WORKFLOW
 from .models import Circuit, EnforcementRequest, ExecutionOrder, StepFailure
+from .services import WORKFLOW
 from .states import OPEN, Status
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class CircuitLoads:
         if seconds:
             try:
                 cached = cache.get_many(keys.values())
-            except Exception:  # noqa: BLE001 - no cache: count
+            except Exception:
                 cached = {}
             if len(cached) == len(keys):
                 return {pk: cached[key] for pk, key in keys.items()}
@@ -80,7 +80,7 @@ class CircuitLoads:
         if seconds:
             try:
                 cache.set_many({key: counted.get(pk, 0) for pk, key in keys.items()}, seconds)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.warning("could not keep the circuits' loads in the cache")
         return counted
 
@@ -90,7 +90,7 @@ class CircuitLoads:
                 cache.incr(self.KEY.format(pk), count)
             except ValueError:  # lapsed meanwhile: the next count includes these
                 pass
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.warning("could not add referrals to circuit %s's load in the cache", pk)
 
     def least_loaded(self, city: str) -> list[Circuit]:
@@ -107,7 +107,11 @@ class CircuitLoads:
             return None, {"debtor_city": city, "loads": {}}, None
         circuit = candidates[0]
         fallback = circuit.city != city
-        inputs = {"debtor_city": city, "loads": {c.code: c.open_load for c in candidates}, "fallback_to_capital": fallback}
+        inputs = {
+            "debtor_city": city,
+            "loads": {c.code: c.open_load for c in candidates},
+            "fallback_to_capital": fallback,
+        }
         reason = (
             result("circuit_city", True, rules.REFERRAL_FALLBACK, city=city or "-")
             if fallback
@@ -237,7 +241,9 @@ class Batch:
                        for request, _o, debtors in self.orders]
         creditors = [notice for request, _o, _d in self.orders
                      for notice in creditor_notices(request, "enforcement.order_issued_creditor")]
-        made = iter(notify_many(self.notices + [n for notices in debtor_sets for n in notices] + creditors)[len(self.notices):])
+        made = iter(
+            notify_many(self.notices + [n for notices in debtor_sets for n in notices] + creditors)[len(self.notices) :]
+        )
         for (request, order, _debtors), notices in zip(self.orders, debtor_sets):
             channels = reached([next(made) for _notice in notices])
             inputs = {"amount": str(order.amount), "period_days": period.days, "channels": channels}
@@ -279,7 +285,7 @@ class Batch:
                 self._steps(request)
         except OperationalError:  # the database's fault, not the request's: the whole batch is retried
             raise
-        except Exception as error:  # noqa: BLE001 - any fault of the request's own data
+        except Exception as error:
             decisions, notices, orders, stage, referrals, fields = mark
             del self.decisions[decisions:], self.notices[notices:], self.orders[orders:]
             self.stage.undo(stage)
@@ -334,7 +340,7 @@ def _run(requests: list[EnforcementRequest]) -> list:
             batch.run()
     except OperationalError:
         raise
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         if len(requests) == 1:
             step = batch.step.get(requests[0].pk, "") if batch else ""
             return [quarantine.Failure(requests[0], step, error)]

@@ -163,10 +163,16 @@ def run_audit(inputs) -> list[RuleResult]:
 
 
 # Reasons recorded by the referral and order steps.
-REFERRAL_BY_CITY = _("Referred to circuit %(circuit)s in the debtor's city, which has the fewest open requests (%(load)s).")
-REFERRAL_FALLBACK = _("No circuit sits in the debtor's city (%(city)s); referred to the capital's least-loaded circuit.")
+REFERRAL_BY_CITY = _(
+    "Referred to circuit %(circuit)s in the debtor's city, which has the fewest open requests (%(load)s)."
+)
+REFERRAL_FALLBACK = _(
+    "No circuit sits in the debtor's city (%(city)s); referred to the capital's least-loaded circuit."
+)
 ORDER_ART34 = _("Execution order issued under Art. 34: pay within %(days)s days of notification.")
-STEP_FAILED = _("The automatic steps failed %(failures)s times on this request's data and stopped; a judge must look at it and have them run again.")
+STEP_FAILED = _(
+    "The automatic steps failed %(failures)s times on this request's data and stopped; a judge must look at it and have them run again."
+)
 
 
 # --- Art. 46: when the measures apply -----------------------------------------------------
@@ -180,7 +186,12 @@ def period_lapsed(inputs) -> RuleResult:
 
 def debt_outstanding(inputs) -> RuleResult:
     if to_sar(inputs["outstanding"]) > 0:
-        return result("debt_outstanding", True, _("The debt is unpaid (%(amount)s SAR outstanding)."), amount=inputs["outstanding"])
+        return result(
+            "debt_outstanding",
+            True,
+            _("The debt is unpaid (%(amount)s SAR outstanding)."),
+            amount=inputs["outstanding"],
+        )
     return result("debt_outstanding", False, _("Nothing is outstanding."))
 
 

@@ -66,7 +66,9 @@ def _with_status(queryset: QuerySet, status: str) -> QuerySet:
 
 
 def _for_list(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("instrument", "circuit", "creditor_person", "creditor_entity").prefetch_related(_LIST_DEBTORS)
+    return queryset.select_related("instrument", "circuit", "creditor_person", "creditor_entity").prefetch_related(
+        _LIST_DEBTORS
+    )
 
 
 def filed_by(user, acting_entity=None, *, status: str = "") -> QuerySet:
@@ -91,13 +93,17 @@ def visible_to(user, acting_entity=None) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         return EnforcementRequest.objects.none()
     filed = _filed_filter(user, acting_entity)
-    return EnforcementRequest.objects.filter(filed | Q(pk__in=_against_ids(user, acting_entity))).exclude(status=Status.DRAFT)
+    return EnforcementRequest.objects.filter(filed | Q(pk__in=_against_ids(user, acting_entity))).exclude(
+        status=Status.DRAFT
+    )
 
 
 def request_for(http_request, number: str) -> EnforcementRequest:
     """The request with this number if the signed-in person may see it; 404 otherwise."""
     queryset = visible_to(http_request.user, getattr(http_request, "acting_entity", None))
-    return get_object_or_404(queryset.select_related("instrument", "circuit", "creditor_person", "creditor_entity"), number=number)
+    return get_object_or_404(
+        queryset.select_related("instrument", "circuit", "creditor_person", "creditor_entity"), number=number
+    )
 
 
 def draft_for(http_request, pk: int) -> EnforcementRequest:
@@ -136,12 +142,19 @@ def _counts_by_public_status(status: str, n: int, n_withdrawn: int, n_nothing_co
     sorts them: an enforcing state by whether anything was collected, a closed one by whether it
     was withdrawn; every other state has a single public status (a draft none)."""
     if status in _ENFORCING:
-        return [(PublicStatus.UNDER_ENFORCEMENT, n_nothing_collected), (PublicStatus.PARTIALLY_EXECUTED, n - n_nothing_collected)]
+        return [
+            (PublicStatus.UNDER_ENFORCEMENT, n_nothing_collected),
+            (PublicStatus.PARTIALLY_EXECUTED, n - n_nothing_collected),
+        ]
     if status == Status.CLOSED:
         return [(PublicStatus.EXECUTED, n - n_withdrawn), (PublicStatus.WITHDRAWN, n_withdrawn)]
     single = {
-        Status.SUBMITTED: PublicStatus.NEW, Status.AUDITED: PublicStatus.NEW, Status.SETTLED: PublicStatus.EXECUTED,
-        Status.REJECTED: PublicStatus.REJECTED, Status.WITHDRAWN: PublicStatus.WITHDRAWN, Status.SUSPENDED: PublicStatus.SUSPENDED,
+        Status.SUBMITTED: PublicStatus.NEW,
+        Status.AUDITED: PublicStatus.NEW,
+        Status.SETTLED: PublicStatus.EXECUTED,
+        Status.REJECTED: PublicStatus.REJECTED,
+        Status.WITHDRAWN: PublicStatus.WITHDRAWN,
+        Status.SUSPENDED: PublicStatus.SUSPENDED,
     }
     return [(single[status], n)] if status in single else []
 
@@ -163,7 +176,14 @@ def _stats(queryset: QuerySet) -> dict:
             paid_outside_=Sum("paid_outside"), outstanding=Sum(_outstanding_expression()),
         )
     )
-    totals = {"claimed": ZERO, "collected": ZERO, "disbursed": ZERO, "paid_outside": ZERO, "outstanding": ZERO, "total": 0}
+    totals = {
+        "claimed": ZERO,
+        "collected": ZERO,
+        "disbursed": ZERO,
+        "paid_outside": ZERO,
+        "outstanding": ZERO,
+        "total": 0,
+    }
     counts = dict.fromkeys(_STATS_ORDER, 0)
     for group in groups:
         totals["total"] += group["n"]
@@ -173,7 +193,9 @@ def _stats(queryset: QuerySet) -> dict:
         totals["paid_outside"] += group["paid_outside_"]
         if group["status"] in _OWED:
             totals["outstanding"] += group["outstanding"]
-        for code, count in _counts_by_public_status(group["status"], group["n"], group["n_withdrawn"], group["n_nothing_collected"]):
+        for code, count in _counts_by_public_status(
+            group["status"], group["n"], group["n_withdrawn"], group["n_nothing_collected"]
+        ):
             if code in counts:
                 counts[code] += count
     totals["by_status"] = [(PublicStatus(code), counts[code]) for code in _STATS_ORDER]
@@ -275,9 +297,12 @@ def due_steps(now) -> dict[str, QuerySet]:
     requests are in another state and are never due."""
     orders = EnforcementRequest.objects.filter(status=Status.ORDER_ISSUED)
     due = {
-        "publish_notice": orders.filter(notified_at__isnull=True, order__issued_at__lte=now - settings.ENFORCEMENT_NOTICE_AFTER),
-        "alert_deadline_near": orders.filter(deadline__gt=now, deadline__lte=now + settings.ENFORCEMENT_DEADLINE_ALERT,
-                                             deadline_alerted_at__isnull=True),
+        "publish_notice": orders.filter(
+            notified_at__isnull=True, order__issued_at__lte=now - settings.ENFORCEMENT_NOTICE_AFTER
+        ),
+        "alert_deadline_near": orders.filter(
+            deadline__gt=now, deadline__lte=now + settings.ENFORCEMENT_DEADLINE_ALERT, deadline_alerted_at__isnull=True
+        ),
         "apply_measures": orders.filter(deadline__lte=now),
     }
     return {step: queryset.order_by("deadline", "pk").values_list("pk", flat=True) for step, queryset in due.items()}
@@ -319,7 +344,10 @@ def money_totals(queryset: QuerySet) -> dict:
         sum_paid_outside=Coalesce(Sum("paid_outside"), _ZERO),
         sum_outstanding=Coalesce(Sum(_outstanding_expression(), filter=Q(status__in=_OWED)), _ZERO),
     )
-    return {"count": row["n"], **{key.removeprefix("sum_"): value for key, value in row.items() if key.startswith("sum_")}}
+    return {
+        "count": row["n"],
+        **{key.removeprefix("sum_"): value for key, value in row.items() if key.startswith("sum_")},
+    }
 
 
 def by_month(queryset: QuerySet, *, limit: int = 24) -> list[dict]:
@@ -328,7 +356,11 @@ def by_month(queryset: QuerySet, *, limit: int = 24) -> list[dict]:
         queryset.order_by()
         .annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_default_timezone()))
         .values("month")
-        .annotate(n=Count("pk"), sum_claimed=Coalesce(Sum("amount_claimed"), _ZERO), sum_collected=Coalesce(Sum("collected"), _ZERO))
+        .annotate(
+            n=Count("pk"),
+            sum_claimed=Coalesce(Sum("amount_claimed"), _ZERO),
+            sum_collected=Coalesce(Sum("collected"), _ZERO),
+        )
         .order_by("-month")[:limit]
     )
     return [
@@ -388,9 +420,9 @@ def circuit_figures(circuit_ids) -> dict:
     claimed and collected on the requests enforced (three queries)."""
     requests = _requests_of_circuits(circuit_ids)
     by_state = dict(requests.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    average = ExecutionOrder.objects.filter(request__in=requests.values("pk"), request__submitted_at__isnull=False).aggregate(
-        avg=Avg(F("issued_at") - F("request__submitted_at"))
-    )["avg"]
+    average = ExecutionOrder.objects.filter(
+        request__in=requests.values("pk"), request__submitted_at__isnull=False
+    ).aggregate(avg=Avg(F("issued_at") - F("request__submitted_at")))["avg"]
     money = MoneyField()
     zero = Value(ZERO, output_field=money)
     enforced = requests.filter(order__isnull=False, withdrawn=False)
@@ -401,7 +433,9 @@ def circuit_figures(circuit_ids) -> dict:
     return {
         "by_state": [(Status(s).label, by_state[s]) for s in Status.values if by_state.get(s)],
         "total": sum(by_state.values()),
-        "average_to_order": average if isinstance(average, timedelta) or average is None else timedelta(seconds=average),
+        "average_to_order": average
+        if isinstance(average, timedelta) or average is None
+        else timedelta(seconds=average),
         "claimed": totals["claimed"],
         "collected": totals["collected"],
     }

@@ -72,7 +72,9 @@ def save_draft(*, user, acting_entity, instrument_number="", debtor_ids=(), amou
     request.save()
     request.debtors.exclude(id_number__in=list(debtor_ids)).delete()
     for id_number in debtor_ids:
-        RequestDebtor.objects.update_or_create(request=request, id_number=id_number, defaults=_resolve_debtor(id_number))
+        RequestDebtor.objects.update_or_create(
+            request=request, id_number=id_number, defaults=_resolve_debtor(id_number)
+        )
     return request
 
 
@@ -141,7 +143,9 @@ def _seize_balances(request, debtor, assets, decision) -> None:
         _measure(request, debtor, MeasureKind.FREEZE_BALANCE, target=account["iban"], amount=frozen, decision=decision)
         seized = payments.seize_to_trust(request, account["iban"], ref=request.number)
         if seized > 0:
-            _measure(request, debtor, MeasureKind.SEIZE_BALANCE, target=account["iban"], amount=seized, decision=decision)
+            _measure(
+                request, debtor, MeasureKind.SEIZE_BALANCE, target=account["iban"], amount=seized, decision=decision
+            )
             _collect(request, Collection.Source.SEIZURE, f"seizure/{account['iban']}", seized)
 
 
@@ -199,7 +203,9 @@ def _collect(request, source, ref, amount) -> bool:
     Only what the claim still needs is counted: money beyond it (a payment that raced a seizure)
     is the debtor's, refunded at closure, and never collected."""
     amount = min(amount, request.outstanding)
-    collection, created = Collection.objects.get_or_create(request=request, ref=ref, defaults={"source": source, "amount": amount})
+    collection, created = Collection.objects.get_or_create(
+        request=request, ref=ref, defaults={"source": source, "amount": amount}
+    )
     if not created:
         return False
     if amount > 0:
@@ -231,7 +237,9 @@ def _pay_creditor(request) -> None:
     amount = min(payments.available_for_disbursement(request), owed)
     if amount > 0:
         ref = f"{request.number}/payout/{disbursements_for(request).count() + 1}"
-        payments.request_disbursement(request, request.creditor_iban, amount, ref=ref, beneficiary=str(request.creditor))
+        payments.request_disbursement(
+            request, request.creditor_iban, amount, ref=ref, beneficiary=str(request.creditor)
+        )
 
 
 @transaction.atomic
@@ -292,7 +300,9 @@ def lift_measure(measure: Measure, *, actor=Actor.SYSTEM, user=None) -> Measure:
 
 
 def lift_all_measures(request, **who) -> None:
-    for measure in request.measures.filter(status=Measure.State.APPLIED).select_related("debtor__person", "debtor__entity"):
+    for measure in request.measures.filter(status=Measure.State.APPLIED).select_related(
+        "debtor__person", "debtor__entity"
+    ):
         lift_measure(measure, **who)
 
 
@@ -337,7 +347,9 @@ def certify_paid_outside(request, *, user, amount: Decimal) -> EnforcementReques
     amount = min(amount, request.outstanding)
     request.paid_outside += amount
     request.save(update_fields=["paid_outside"])
-    casefile.record_event(request, "enforcement.paid_outside", actor=Actor.PERSON, user=user, params={"amount": str(amount)})
+    casefile.record_event(
+        request, "enforcement.paid_outside", actor=Actor.PERSON, user=user, params={"amount": str(amount)}
+    )
     settle_if_covered(request)
     return request
 
@@ -409,7 +421,9 @@ def alert_deadline_near(request_id: int) -> bool:
 
         from .alerts import notify_debtors
 
-        notify_debtors(request, "enforcement.deadline_near", deadline=date_format(localtime(request.deadline), "Y-m-d H:i"))
+        notify_debtors(
+            request, "enforcement.deadline_near", deadline=date_format(localtime(request.deadline), "Y-m-d H:i")
+        )
         return True
 
 
@@ -417,7 +431,9 @@ def alert_deadline_near(request_id: int) -> bool:
 
 
 def _judge_event(request, kind, judge, reason, decision=None, **params):
-    casefile.record_event(request, kind, actor=Actor.JUDGE, user=judge, decision=decision, params={"reason": reason, **params})
+    casefile.record_event(
+        request, kind, actor=Actor.JUDGE, user=judge, decision=decision, params={"reason": reason, **params}
+    )
 
 
 @transaction.atomic

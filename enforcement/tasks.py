@@ -41,7 +41,9 @@ def publish_notice(request_id: int) -> bool:
     return services.publish_notice(request_id)
 
 
-@shared_task(name="enforcement.alert_deadline_near", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
+@shared_task(
+    name="enforcement.alert_deadline_near", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True
+)
 def alert_deadline_near(request_id: int) -> bool:
     return services.alert_deadline_near(request_id)
 

@@ -93,14 +93,18 @@ def debtor_ids(value, *, instrument=None) -> tuple[list[str], list[tuple[str, st
     bad = [value for value in ids if not is_id_or_cr(value)]
     if bad:
         raise ValidationError(
-            _("Not a valid national ID, iqama or CR number: %(ids)s"), code="invalid_id", params={"ids": "، ".join(bad)[:120]},
+            _("Not a valid national ID, iqama or CR number: %(ids)s"),
+            code="invalid_id",
+            params={"ids": "، ".join(bad)[:120]},
         )
     if instrument is None:
         return ids, []
     on_instrument = {_key(debtor): debtor for debtor in registries.instrument_debtors(instrument)}
     missing = [value for value in ids if value not in on_instrument]
     if missing:
-        raise ValidationError(_("Not a debtor on this instrument: %(ids)s"), code="not_debtor", params={"ids": "، ".join(missing)})
+        raise ValidationError(
+            _("Not a debtor on this instrument: %(ids)s"), code="not_debtor", params={"ids": "، ".join(missing)}
+        )
     return ids, [(value, on_instrument[value].display_name) for value in ids]
 
 
@@ -122,7 +126,9 @@ def iban(value) -> tuple[str, str]:
 
 def has_creditor(creditor) -> None:
     if creditor is None:
-        raise ValidationError(_("Your record was not found in the civil registry, so you cannot file a request."), code="no_person")
+        raise ValidationError(
+            _("Your record was not found in the civil registry, so you cannot file a request."), code="no_person"
+        )
 
 
 # --- a whole filing, as the API sends it ---------------------------------------------------------

@@ -47,14 +47,21 @@ def _file(request, draft=None):
         if request.POST.get("action") == "draft":
             if form.creditor is None:
                 return render(request, "enforcement/new.html", {"form": form, "draft": draft}, status=400)
-            saved = services.save_draft(user=request.user, acting_entity=request.acting_entity, request=draft, **form.draft_values())
+            saved = services.save_draft(
+                user=request.user, acting_entity=request.acting_entity, request=draft, **form.draft_values()
+            )
             messages.success(request, _("Your draft was saved."))
             return redirect("enforcement:draft", pk=saved.pk)
         if valid:
             data = form.cleaned_data
             saved = services.save_draft(
-                user=request.user, acting_entity=request.acting_entity, request=draft,
-                instrument_number=data["instrument_number"], debtor_ids=data["debtor_ids"], amount=data["amount"], iban=data["iban"],
+                user=request.user,
+                acting_entity=request.acting_entity,
+                request=draft,
+                instrument_number=data["instrument_number"],
+                debtor_ids=data["debtor_ids"],
+                amount=data["amount"],
+                iban=data["iban"],
             )
             submitted = services.submit(saved, user=request.user)
             messages.success(request, _("Your request %(number)s was submitted.") % {"number": submitted.number})
@@ -94,7 +101,9 @@ def _status_filter(request) -> str:
 def _list(request, queryset, template, status, *, drafts_hidden=False):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"request": item, "badge": badge(item), "debtors": list(item.debtors.all())} for item in page.object_list]
-    statuses = [(value, label) for value, label in PublicStatus.choices if not (value == PublicStatus.DRAFT and drafts_hidden)]
+    statuses = [
+        (value, label) for value, label in PublicStatus.choices if not (value == PublicStatus.DRAFT and drafts_hidden)
+    ]
     return render(request, template, {"page_obj": page, "rows": rows, "status": status, "statuses": statuses})
 
 
@@ -102,14 +111,22 @@ def _list(request, queryset, template, status, *, drafts_hidden=False):
 @require_GET
 def request_list(request):
     status = _status_filter(request)
-    return _list(request, selectors.filed_by(request.user, request.acting_entity, status=status), "enforcement/list.html", status)
+    return _list(
+        request, selectors.filed_by(request.user, request.acting_entity, status=status), "enforcement/list.html", status
+    )
 
 
 @login_required
 @require_GET
 def against_me(request):
     status = _status_filter(request)
-    return _list(request, selectors.against(request.user, request.acting_entity, status=status), "enforcement/against_me.html", status, drafts_hidden=True)
+    return _list(
+        request,
+        selectors.against(request.user, request.acting_entity, status=status),
+        "enforcement/against_me.html",
+        status,
+        drafts_hidden=True,
+    )
 
 
 # --- request file ---------------------------------------------------------------------------
@@ -207,7 +224,10 @@ CERTIFIABLE = (Status.ORDER_ISSUED, Status.MEASURES_APPLIED)
 
 ACTIONS = {
     "withdraw": (WithdrawForm, lambda req, user, data: services.withdraw(req, user=user)),
-    "certify": (CertifyPaidForm, lambda req, user, data: services.certify_paid_outside(req, user=user, amount=data["amount"])),
+    "certify": (
+        CertifyPaidForm,
+        lambda req, user, data: services.certify_paid_outside(req, user=user, amount=data["amount"]),
+    ),
     "reduce": (ReduceClaimForm, lambda req, user, data: services.reduce_claim(req, user=user, amount=data["amount"])),
 }
 
@@ -219,7 +239,9 @@ DONE = {
 
 NOT_NOW = {
     "withdraw": _lazy("The request cannot be withdrawn in its current state (%(status)s)."),
-    "certify": _lazy("A payment can be certified only after the execution order is issued and while the request is open (now: %(status)s)."),
+    "certify": _lazy(
+        "A payment can be certified only after the execution order is issued and while the request is open (now: %(status)s)."
+    ),
     "reduce": _lazy("The amount claimed cannot be changed in the request's current state (%(status)s)."),
 }
 
@@ -239,7 +261,12 @@ def act(request, number, action):
     def refused():
         status = PublicStatus(enforcement_request.public_status).label
         error = NOT_NOW[action] % {"status": status}
-        return render(request, "enforcement/detail.html", _detail_context(request, enforcement_request, action_error=error), status=409)
+        return render(
+            request,
+            "enforcement/detail.html",
+            _detail_context(request, enforcement_request, action_error=error),
+            status=409,
+        )
 
     if not _creditor_actions(enforcement_request)[action]:
         return refused()

@@ -25,9 +25,14 @@ from . import problems, selectors, services
 from .auth import BrowserSession, EntityToken
 from .problems import ApiProblem, api_language
 from .schemas import (
-    ConveyanceOut, FilingIn, InvoiceOut, PaymentOut, Problem, RequestDetail, RequestPage,
+    ConveyanceOut,
+    FilingIn,
+    InvoiceOut,
+    PaymentOut,
+    Problem,
+    RequestDetail,
+    RequestPage,
 )
-
 
 
 class ObjectBodyParser(Parser):
@@ -115,16 +120,29 @@ def _detail(req) -> dict:
         reasons = [str(message_for(rule)) for rule in failed(audit.rules)] if audit else []
     return {
         **_summary(req),
-        "debtor_details": [{"id_number": d.id_number, "name": getattr(d.party, "display_name", "") if d.party else ""} for d in debtors],
-        "order": None if order is None else {
-            "number": order.number, "amount": order.amount, "period_days": order.period_days,
-            "issued_at": order.issued_at, "published_at": order.published_at,
+        "debtor_details": [
+            {"id_number": d.id_number, "name": getattr(d.party, "display_name", "") if d.party else ""} for d in debtors
+        ],
+        "order": None
+        if order is None
+        else {
+            "number": order.number,
+            "amount": order.amount,
+            "period_days": order.period_days,
+            "issued_at": order.issued_at,
+            "published_at": order.published_at,
         },
         "measures": [
             {
-                "kind": m.kind, "kind_label": str(m.get_kind_display()), "debtor": m.debtor.id_number, "target": m.target,
-                "amount": m.amount, "status": m.status,
-                "status_label": str(m.get_status_display()), "applied_at": m.applied_at, "lifted_at": m.lifted_at,
+                "kind": m.kind,
+                "kind_label": str(m.get_kind_display()),
+                "debtor": m.debtor.id_number,
+                "target": m.target,
+                "amount": m.amount,
+                "status": m.status,
+                "status_label": str(m.get_status_display()),
+                "applied_at": m.applied_at,
+                "lifted_at": m.lifted_at,
             }
             for m in req.measures.select_related("debtor")
         ],
@@ -148,10 +166,17 @@ def _request_or_404(request, number: str):
 # --- requests -------------------------------------------------------------------------------
 
 
-@api.post("/requests", response={201: RequestDetail, 413: Problem, **ERRORS}, operation_id="file_request", tags=["requests"],
-          summary="File an enforcement request")
+@api.post(
+    "/requests",
+    response={201: RequestDetail, 413: Problem, **ERRORS},
+    operation_id="file_request",
+    tags=["requests"],
+    summary="File an enforcement request",
+)
 @in_caller_language
-def file_request(request, payload: FilingIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200)):
+def file_request(
+    request, payload: FilingIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200)
+):
     """The same checks as the portal's form, then the automatic audit, referral and order run as for
     any request. With an `Idempotency-Key` header, retrying the same call returns the request the first
     call filed (header `Idempotent-Replayed: true`), never a second one."""
@@ -206,11 +231,17 @@ def _replayed(request, filed):
 @in_caller_language
 def list_requests(
     request,
-    status: str | None = Query(None, description="Public status: new, under_enforcement, partially_executed, executed, rejected, withdrawn, suspended."),
-    submitted_from: date | None = Query(None), submitted_to: date | None = Query(None),
+    status: str | None = Query(
+        None,
+        description="Public status: new, under_enforcement, partially_executed, executed, rejected, withdrawn, suspended.",
+    ),
+    submitted_from: date | None = Query(None),
+    submitted_to: date | None = Query(None),
     debtor: str | None = Query(None, max_length=10, description="National ID, iqama or CR number of a debtor."),
-    amount_min: Amount | None = Query(None), amount_max: Amount | None = Query(None),
-    page: int = Query(1, ge=1, le=100000), page_size: int = Query(50, ge=1, le=200),
+    amount_min: Amount | None = Query(None),
+    amount_max: Amount | None = Query(None),
+    page: int = Query(1, ge=1, le=100000),
+    page_size: int = Query(50, ge=1, le=200),
 ):
     from enforcement.states import PublicStatus
 
@@ -245,8 +276,14 @@ def list_invoices(request, number: str):
     found = _request_or_404(request, number)
     return [
         {
-            "bill_number": i.bill_number, "status": i.status, "status_label": str(i.get_status_display()), "amount": i.amount,
-            "paid": i.paid, "outstanding": i.outstanding, "created_at": i.created_at, "expires_at": i.expires_at,
+            "bill_number": i.bill_number,
+            "status": i.status,
+            "status_label": str(i.get_status_display()),
+            "amount": i.amount,
+            "paid": i.paid,
+            "outstanding": i.outstanding,
+            "created_at": i.created_at,
+            "expires_at": i.expires_at,
             "closed_at": i.closed_at,
         }
         for i in invoices_for(found).order_by("created_at", "id")
@@ -262,8 +299,13 @@ def list_payments(request, number: str):
     found = _request_or_404(request, number)
     return [
         {
-            "receipt_number": p.receipt_number, "bill_number": p.invoice.bill_number, "method": p.method, "amount": p.amount,
-            "applied_amount": p.applied_amount, "refunded_amount": p.refunded_amount, "received_at": p.received_at,
+            "receipt_number": p.receipt_number,
+            "bill_number": p.invoice.bill_number,
+            "method": p.method,
+            "amount": p.amount,
+            "applied_amount": p.applied_amount,
+            "refunded_amount": p.refunded_amount,
+            "received_at": p.received_at,
         }
         for p in payments_for(found).order_by("received_at", "id")
     ]
@@ -278,8 +320,14 @@ def list_payments(request, number: str):
 def get_conveyance(request, number: str):
     conveyance = selectors.conveyance_for(_principal(request), number)
     return {
-        "number": conveyance.number, "status": conveyance.status, "status_label": str(conveyance.get_status_display()),
-        "kind": conveyance.kind, "deed_number": conveyance.deed.number, "price": conveyance.price,
-        "buyer_answer": conveyance.buyer_answer, "submitted_at": conveyance.submitted_at, "completed_at": conveyance.completed_at,
+        "number": conveyance.number,
+        "status": conveyance.status,
+        "status_label": str(conveyance.get_status_display()),
+        "kind": conveyance.kind,
+        "deed_number": conveyance.deed.number,
+        "price": conveyance.price,
+        "buyer_answer": conveyance.buyer_answer,
+        "submitted_at": conveyance.submitted_at,
+        "completed_at": conveyance.completed_at,
         "new_deed_number": conveyance.new_deed.number if conveyance.new_deed_id else None,
     }

@@ -30,8 +30,13 @@ class EntityToken(HttpBearer):
                              headers={"WWW-Authenticate": 'Bearer realm="najiz", error="invalid_token"'})
         wait = services.rate_limited(found)
         if wait:
-            raise ApiProblem(429, "rate-limited", _("This token made too many requests. Try again in %(seconds)d seconds."),
-                             params={"seconds": wait}, headers={"Retry-After": str(wait)})
+            raise ApiProblem(
+                429,
+                "rate-limited",
+                _("This token made too many requests. Try again in %(seconds)d seconds."),
+                params={"seconds": wait},
+                headers={"Retry-After": str(wait)},
+            )
         return Principal(user=found.created_by, entity=found.entity, token=found)
 
 

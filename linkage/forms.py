@@ -23,14 +23,23 @@ class WebhookForm(forms.Form):
         try:
             return services.check_webhook_url(url)
         except services.UnsafeWebhookURL:
-            raise forms.ValidationError(_("Enter an https address reachable from the internet."), code="unsafe") from None
+            raise forms.ValidationError(
+                _("Enter an https address reachable from the internet."), code="unsafe"
+            ) from None
 
 
 class ReportFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All"))] + [(v, l) for v, l in PublicStatus.choices if v != PublicStatus.DRAFT])
-    date_from = forms.DateField(label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "input"}))
-    date_to = forms.DateField(label=_("Submitted to"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "input"}))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + [(v, l) for v, l in PublicStatus.choices if v != PublicStatus.DRAFT],
+    )
+    date_from = forms.DateField(
+        label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "input"})
+    )
+    date_to = forms.DateField(
+        label=_("Submitted to"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "input"})
+    )
     debtor = forms.CharField(label=_("Debtor ID or CR number"), required=False, max_length=10,
                              widget=forms.TextInput(attrs={"class": "input", "dir": "ltr", "inputmode": "numeric"}))
     amount_min = AmountField(label=_("Amount from (SAR)"), required=False, min_value=Decimal("0"))
@@ -40,14 +49,24 @@ class ReportFilterForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
             self.add_error("date_to", forms.ValidationError(_("The end date is before the start date."), code="order"))
-        if cleaned.get("amount_min") is not None and cleaned.get("amount_max") is not None and cleaned["amount_min"] > cleaned["amount_max"]:
-            self.add_error("amount_max", forms.ValidationError(_("The upper amount is below the lower amount."), code="order"))
+        if (
+            cleaned.get("amount_min") is not None
+            and cleaned.get("amount_max") is not None
+            and cleaned["amount_min"] > cleaned["amount_max"]
+        ):
+            self.add_error(
+                "amount_max", forms.ValidationError(_("The upper amount is below the lower amount."), code="order")
+            )
         return cleaned
 
     def filters(self) -> dict:
         """The valid filters (an invalid one is left out, so the page still shows something)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return {
-            "status": data.get("status") or "", "date_from": data.get("date_from"), "date_to": data.get("date_to"),
-            "debtor": (data.get("debtor") or "").strip(), "amount_min": data.get("amount_min"), "amount_max": data.get("amount_max"),
+            "status": data.get("status") or "",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "debtor": (data.get("debtor") or "").strip(),
+            "amount_min": data.get("amount_min"),
+            "amount_max": data.get("amount_max"),
         }

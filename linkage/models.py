@@ -17,8 +17,12 @@ class ApiToken(models.Model):
     The token acts as its entity; requests it files are filed by the representative who made it.
     """
 
-    entity = models.ForeignKey("registries.Entity", on_delete=models.PROTECT, related_name="+", verbose_name=_("entity"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    entity = models.ForeignKey(
+        "registries.Entity", on_delete=models.PROTECT, related_name="+", verbose_name=_("entity")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     name = models.CharField(_("name"), max_length=80)
     prefix = models.CharField(_("token prefix"), max_length=16, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
@@ -26,7 +30,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=clock.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -60,7 +66,9 @@ class IdempotencyKey(models.Model):
 class WebhookEndpoint(models.Model):
     """A URL of the entity's system that receives its requests' status changes, signed with HMAC."""
 
-    entity = models.ForeignKey("registries.Entity", on_delete=models.PROTECT, related_name="+", verbose_name=_("entity"))
+    entity = models.ForeignKey(
+        "registries.Entity", on_delete=models.PROTECT, related_name="+", verbose_name=_("entity")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     url = models.URLField(_("URL"), max_length=500)
     secret = models.CharField(max_length=80)  # needed in clear to sign; shown to the entity once
@@ -123,7 +131,9 @@ class WebhookDelivery(models.Model):
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         constraints = [
-            models.UniqueConstraint(fields=["endpoint", "request", "request_status", "occurred_at"], name="webhook_event_once"),
+            models.UniqueConstraint(
+                fields=["endpoint", "request", "request_status", "occurred_at"], name="webhook_event_once"
+            ),
         ]
         indexes = [models.Index(fields=["endpoint", "request", "state", "occurred_at"])]
 

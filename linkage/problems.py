@@ -56,7 +56,9 @@ def response(request, *, status: int, code: str, title, detail="", errors=None, 
     }
     if errors:
         body["errors"] = [{**error, "message": str(error["message"])} for error in errors]
-    http = HttpResponse(json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False), status=status, content_type=CONTENT_TYPE)
+    http = HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
+    )
     http["Content-Language"] = translation.get_language() or "ar"
     for name, value in (headers or {}).items():
         http[name] = value
@@ -128,7 +130,9 @@ def install(api) -> None:
             return response(request, status=400, code="malformed-body", title=_("The request body is not valid JSON."))
         if exc.status_code == 403:
             return response(request, status=403, code="forbidden", title=_("You may not do this."))
-        return response(request, status=exc.status_code, code="http-error", title=_("The request could not be handled."))
+        return response(
+            request, status=exc.status_code, code="http-error", title=_("The request could not be handled.")
+        )
 
     @in_language
     def on_not_found(request, exc):
@@ -143,7 +147,9 @@ def install(api) -> None:
     @in_language
     def on_error(request, exc):
         logger.exception("API error on %s", request.path, exc_info=exc)
-        return response(request, status=500, code="server-error", title=_("Something went wrong on our side. Try again later."))
+        return response(
+            request, status=500, code="server-error", title=_("Something went wrong on our side. Try again later.")
+        )
 
     api.add_exception_handler(Exception, on_error)
     api.add_exception_handler(SuspiciousOperation, on_suspicious)

@@ -10,7 +10,9 @@ from najiz.common.identifiers import as_case_number
 from .models import ApiToken, WebhookDelivery, WebhookEndpoint
 
 
-def requests_of(user, entity, *, status="", date_from=None, date_to=None, debtor="", amount_min=None, amount_max=None) -> QuerySet:
+def requests_of(
+    user, entity, *, status="", date_from=None, date_to=None, debtor="", amount_min=None, amount_max=None
+) -> QuerySet:
     """The submitted requests filed by the entity (or by the person for themselves), filtered.
     Dates are calendar days in Riyadh, both ends included, on the submission date."""
     return enforcement.submitted_by(user, entity, status=status, date_from=date_from, date_to=date_to, debtor=debtor,
@@ -50,7 +52,9 @@ def webhooks_of(entity) -> QuerySet:
 
 def deliveries_of(entity, *, limit: int = 100) -> list:
     return list(
-        WebhookDelivery.objects.filter(endpoint__entity=entity).select_related("endpoint").order_by("-created_at", "-id")[:limit]
+        WebhookDelivery.objects.filter(endpoint__entity=entity)
+        .select_related("endpoint")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 

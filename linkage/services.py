@@ -61,7 +61,11 @@ def token_for_secret(secret: str) -> ApiToken | None:
     """The active token with this secret whose creator still represents its entity, or None."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    token = ApiToken.objects.select_related("entity", "created_by").filter(digest=digest(secret), revoked_at__isnull=True).first()
+    token = (
+        ApiToken.objects.select_related("entity", "created_by")
+        .filter(digest=digest(secret), revoked_at__isnull=True)
+        .first()
+    )
     if token is None:
         return None
     person = registries.person(token.created_by.national_id)
@@ -109,7 +113,9 @@ def rate_limited(token: ApiToken) -> int:
             used = _count_in_cache(f"linkage:rate:{token.pk}:{window}")
         except Exception as error:  # whatever the cache backend raises when it cannot be reached
             _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
-            logger.warning("cache unreachable, API rate limits counted in this process for %ss: %s", CACHE_RETRY_SECONDS, error)
+            logger.warning(
+                "cache unreachable, API rate limits counted in this process for %ss: %s", CACHE_RETRY_SECONDS, error
+            )
     if used is None:
         used = _count_in_process(token.pk, window)
     if used > token.rate_limit:
@@ -272,7 +278,9 @@ def check_webhook_url(url: str) -> str:
 
 @transaction.atomic
 def register_webhook(*, entity, user, url: str) -> WebhookEndpoint:
-    return WebhookEndpoint.objects.create(entity=entity, created_by=user, url=check_webhook_url(url), secret=secrets.token_hex(32))
+    return WebhookEndpoint.objects.create(
+        entity=entity, created_by=user, url=check_webhook_url(url), secret=secrets.token_hex(32)
+    )
 
 
 @transaction.atomic
@@ -389,8 +397,12 @@ def _failure_of(code: int) -> str:
 
 def _failure_class(error: Exception) -> str:
     for kind, failure in (
-        (UnsafeWebhookURL, Failure.NOT_ALLOWED), (WebhookHostNotFound, Failure.NOT_FOUND), (ssl.SSLError, Failure.TLS),
-        (TimeoutError, Failure.TIMED_OUT), (ConnectionRefusedError, Failure.REFUSED), (http.client.HTTPException, Failure.INVALID),
+        (UnsafeWebhookURL, Failure.NOT_ALLOWED),
+        (WebhookHostNotFound, Failure.NOT_FOUND),
+        (ssl.SSLError, Failure.TLS),
+        (TimeoutError, Failure.TIMED_OUT),
+        (ConnectionRefusedError, Failure.REFUSED),
+        (http.client.HTTPException, Failure.INVALID),
     ):
         if isinstance(error, kind):
             return failure
@@ -442,8 +454,11 @@ def deliver_next(endpoint_id: int, request_id: int) -> float | None:
         if endpoint is None:
             return None
         delivery = (
-            WebhookDelivery.objects.filter(endpoint=endpoint, request_id=request_id, state=WebhookDelivery.State.PENDING)
-            .order_by("occurred_at", "id").first()
+            WebhookDelivery.objects.filter(
+                endpoint=endpoint, request_id=request_id, state=WebhookDelivery.State.PENDING
+            )
+            .order_by("occurred_at", "id")
+            .first()
         )
         if delivery is None or not endpoint.active:
             return None

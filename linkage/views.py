@@ -45,10 +45,17 @@ def tokens(request):
     secret = None
     if request.method == "POST":
         if form.is_valid():
-            _token, secret = services.create_token(entity=request.acting_entity, user=request.user, name=form.cleaned_data["name"])
+            _token, secret = services.create_token(
+                entity=request.acting_entity, user=request.user, name=form.cleaned_data["name"]
+            )
             form = TokenForm()
         else:
-            return render(request, "linkage/tokens.html", {"form": form, "tokens": selectors.tokens_of(request.acting_entity)}, status=400)
+            return render(
+                request,
+                "linkage/tokens.html",
+                {"form": form, "tokens": selectors.tokens_of(request.acting_entity)},
+                status=400,
+            )
     context = {"form": form, "secret": secret, "tokens": selectors.tokens_of(request.acting_entity)}
     return render(request, "linkage/tokens.html", context)
 
@@ -74,7 +81,9 @@ def webhooks(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            created = services.register_webhook(entity=request.acting_entity, user=request.user, url=form.cleaned_data["url"])
+            created = services.register_webhook(
+                entity=request.acting_entity, user=request.user, url=form.cleaned_data["url"]
+            )
             form = WebhookForm()
         else:
             status = 400
@@ -110,11 +119,18 @@ def month_chart(months: list[dict]) -> dict:
     bars = []
     for index, row in enumerate(months):
         bar_height = max(round(row["count"] / top * (height - 30)), 2 if row["count"] else 0)
-        bars.append({
-            "x": index * (bar_width + gap) + gap, "y": height - 20 - bar_height, "height": bar_height, "width": bar_width,
-            "label": timezone.localtime(row["month"]).strftime("%Y-%m") if row["month"] else "", "count": row["count"],
-            "label_x": index * (bar_width + gap) + gap + bar_width // 2, "label_y": height - 6,
-        })
+        bars.append(
+            {
+                "x": index * (bar_width + gap) + gap,
+                "y": height - 20 - bar_height,
+                "height": bar_height,
+                "width": bar_width,
+                "label": timezone.localtime(row["month"]).strftime("%Y-%m") if row["month"] else "",
+                "count": row["count"],
+                "label_x": index * (bar_width + gap) + gap + bar_width // 2,
+                "label_y": height - 6,
+            }
+        )
     return {"bars": bars, "width": max(len(bars) * (bar_width + gap) + gap, 200), "height": height}
 
 
@@ -150,17 +166,45 @@ def csv_lines(queryset):
 
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(CSV_HEADER)
-    for (number, status, submitted_at, instrument, claimed, collected, disbursed, paid_outside, circuit), debtors in selectors.export_rows(queryset):
+    for (
+        number,
+        status,
+        submitted_at,
+        instrument,
+        claimed,
+        collected,
+        disbursed,
+        paid_outside,
+        circuit,
+    ), debtors in selectors.export_rows(queryset):
         outstanding = max(claimed - collected - paid_outside, 0) if status in _OWED else 0
-        yield writer.writerow([
-            number, status, str(public_status(status, collected=collected + paid_outside)),
-            timezone.localtime(submitted_at).isoformat() if submitted_at else "", instrument, " ".join(debtors),
-            f"{claimed:.2f}", f"{collected:.2f}", f"{disbursed:.2f}", f"{paid_outside:.2f}", f"{outstanding:.2f}", circuit or "",
-        ])
+        yield writer.writerow(
+            [
+                number,
+                status,
+                str(public_status(status, collected=collected + paid_outside)),
+                timezone.localtime(submitted_at).isoformat() if submitted_at else "",
+                instrument,
+                " ".join(debtors),
+                f"{claimed:.2f}",
+                f"{collected:.2f}",
+                f"{disbursed:.2f}",
+                f"{paid_outside:.2f}",
+                f"{outstanding:.2f}",
+                circuit or "",
+            ]
+        )
 
 
-_OWED = (Status.SUBMITTED, Status.AUDITED, Status.ACCEPTED, Status.REFERRED, Status.ORDER_ISSUED, Status.MEASURES_APPLIED,
-         Status.SUSPENDED)
+_OWED = (
+    Status.SUBMITTED,
+    Status.AUDITED,
+    Status.ACCEPTED,
+    Status.REFERRED,
+    Status.ORDER_ISSUED,
+    Status.MEASURES_APPLIED,
+    Status.SUSPENDED,
+)
 
 
 @entity_required

@@ -10,9 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from kombu import Queue
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -140,7 +140,9 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default
 SESSION_IDLE_WARNING = timedelta(minutes=2)
 SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=12))
 if not (SESSION_IDLE_WARNING < SESSION_IDLE_TIMEOUT <= SESSION_MAX_AGE <= timedelta(hours=12)):
-    raise ImproperlyConfigured("SESSION_MAX_HOURS must be at most 12, and SESSION_IDLE_MINUTES more than 2 and no longer.")
+    raise ImproperlyConfigured(
+        "SESSION_MAX_HOURS must be at most 12, and SESSION_IDLE_MINUTES more than 2 and no longer."
+    )
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 
 # --- I18n -----------------------------------------------------------------------------------
@@ -271,7 +273,9 @@ PDF_WARM_ON_START = env.bool("PDF_WARM_ON_START", default=not TESTING)
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

@@ -4,8 +4,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
-from najiz.common import views as common_views
 from linkage.api import api
+from najiz.common import views as common_views
 from operations import views as operations_views
 
 urlpatterns = [
@@ -27,7 +27,9 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("notifications/", include("notifications.urls")),
     # Staff sign in through the throttled staff login, never Django's own admin form.
-    path("admin/login/", RedirectView.as_view(pattern_name="accounts:staff_login", query_string=True), name="admin_login"),
+    path(
+        "admin/login/", RedirectView.as_view(pattern_name="accounts:staff_login", query_string=True), name="admin_login"
+    ),
     path("admin/", admin.site.urls),
 ]
 if settings.NAFATH_SIMULATOR:

@@ -14,8 +14,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
 
 from najiz.common import clock
 
@@ -41,7 +40,9 @@ class Notification(models.Model):
     subject_en = models.CharField(_("subject (English)"), max_length=255)
     body_ar = models.TextField(_("text (Arabic)"), blank=True)
     body_en = models.TextField(_("text (English)"), blank=True)
-    url = models.CharField(_("link"), max_length=500, blank=True, help_text=_("Path of the page the notification is about."))
+    url = models.CharField(
+        _("link"), max_length=500, blank=True, help_text=_("Path of the page the notification is about.")
+    )
     case_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     case_id = models.PositiveBigIntegerField(null=True, blank=True)
     case = GenericForeignKey("case_type", "case_id")
@@ -54,7 +55,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"),
-            models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx"),
+            models.Index(
+                fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx"
+            ),
             models.Index(fields=["case_type", "case_id"], name="notification_case_idx"),
         ]
         triggers = [
@@ -122,7 +125,9 @@ class Delivery(models.Model):
     OPEN = (Status.PENDING, Status.FAILED)
     PROOF_FIELDS = ("notification_id", "channel", "status", "address", "delivered_at", "provider_ref")
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notification"))
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notification")
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     # The registered mobile / e-mail when the notification was created: where it was (to be) sent.
@@ -150,7 +155,9 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["next_attempt_at"], condition=models.Q(status__in=["pending", "failed"]), name="delivery_due_idx"
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "failed"]),
+                name="delivery_due_idx",
             ),
         ]
         triggers = [

@@ -26,8 +26,15 @@ from .channels import Channel, get_channel
 from .models import Delivery, Notification
 
 __all__ = [
-    "Notice", "notify", "notify_many", "attempt_delivery", "attempt_deliveries", "requeue_undelivered", "retry_delay",
-    "mark_read", "mark_all_read",
+    "Notice",
+    "attempt_deliveries",
+    "attempt_delivery",
+    "mark_all_read",
+    "mark_read",
+    "notify",
+    "notify_many",
+    "requeue_undelivered",
+    "retry_delay",
 ]
 
 logger = logging.getLogger("notifications")
@@ -36,7 +43,15 @@ logger = logging.getLogger("notifications")
 DUE_TOLERANCE = timedelta(seconds=5)
 
 # What an attempt records on its delivery.
-OUTCOME_FIELDS = ["status", "attempts", "last_attempt_at", "next_attempt_at", "last_error", "delivered_at", "provider_ref"]
+OUTCOME_FIELDS = [
+    "status",
+    "attempts",
+    "last_attempt_at",
+    "next_attempt_at",
+    "last_error",
+    "delivered_at",
+    "provider_ref",
+]
 
 
 class _Backends(dict):
@@ -93,7 +108,9 @@ class Notice:
     channels: Sequence[str] | None = None
 
 
-def notify(recipient, kind: str, *, params: dict | None = None, url: str = "", case=None, channels=None) -> Notification:
+def notify(
+    recipient, kind: str, *, params: dict | None = None, url: str = "", case=None, channels=None
+) -> Notification:
     """Notify `recipient` of `kind` on every configured channel (or those of `channels` that are).
 
     The texts are rendered now in Arabic and English. The in-app delivery is made at once; SMS and
@@ -311,7 +328,9 @@ def requeue_undelivered(*, limit: int | None = None) -> int:
 def mark_read(user, notification_id: int) -> Notification:
     """Mark one of `user`'s notifications read (Notification.DoesNotExist if it is not theirs)."""
     with transaction.atomic():
-        Notification.objects.filter(pk=notification_id, recipient=user, read_at__isnull=True).update(read_at=clock.now())
+        Notification.objects.filter(pk=notification_id, recipient=user, read_at__isnull=True).update(
+            read_at=clock.now()
+        )
         return Notification.objects.get(pk=notification_id, recipient=user)
 
 

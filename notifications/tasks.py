@@ -8,7 +8,6 @@ from najiz.common import clock
 from . import services
 from .models import Delivery
 
-
 # The database itself unreachable: try again later (a channel's failures are handled by the services).
 DATABASE_RETRIES = dict(
     autoretry_for=(OperationalError, InterfaceError),

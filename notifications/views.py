@@ -5,9 +5,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
-from najiz.common.redirects import safe_next
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from najiz.common.redirects import safe_next
 
 from . import selectors, services
 from .models import Notification

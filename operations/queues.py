@@ -49,7 +49,7 @@ def queue_depths() -> QueueDepths | None:
             lengths = pipe.execute()
         finally:
             client.close()
-    except Exception:  # noqa: BLE001 - any broker failure is a figure ("down"), never a failed scrape
+    except Exception:
         logger.warning("queue depths: the broker's Redis did not answer", exc_info=True)
         return QueueDepths(up=False, depths={})
     per_queue = len(PRIORITY_STEPS) + 1

@@ -81,8 +81,12 @@ def page(request):
         "steps": _step_rows(snap),
         "window_minutes": int(snap.window.total_seconds() // 60),
         "stranded_seconds": int(snap.stranded_after.total_seconds()),
-        "stranded": [{"service": service, "name": SERVICE_NAMES[service], "count": n} for service, n in snap.stranded.items()],
-        "quarantined": [{"service": service, "name": SERVICE_NAMES[service], "count": n} for service, n in snap.quarantined.items()],
+        "stranded": [
+            {"service": service, "name": SERVICE_NAMES[service], "count": n} for service, n in snap.stranded.items()
+        ],
+        "quarantined": [
+            {"service": service, "name": SERVICE_NAMES[service], "count": n} for service, n in snap.quarantined.items()
+        ],
         "queues": sorted(snap.queues.depths.items()) if snap.queues else [],
     }
     template = "operations/_figures.html" if request.htmx else "operations/page.html"

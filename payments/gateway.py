@@ -193,7 +193,9 @@ def pay_sadad(token: str, *, bill_number: str, outcome: str) -> GatewaySession:
         session = _locked(token)
         _require(session, SessionState.STARTED, PaymentMethod.SADAD)
         if bill_number != session.invoice.bill_number:
-            raise StepError(_("No bill with this number is waiting for this payment. Check the number."), status_code=400)
+            raise StepError(
+                _("No bill with this number is waiting for this payment. Check the number."), status_code=400
+            )
         if outcome == SadadOutcome.DECLINE:
             _finish(session, SessionState.FAILED, "sadad_declined")
         elif outcome == SadadOutcome.TIMEOUT:
@@ -254,7 +256,11 @@ def sweep(batch_size: int = 200) -> dict:
         return {"timed_out": 0, "resent": 0}
     now = clock.now()
     timed_out = 0
-    for token in GatewaySession.objects.exclude(state__in=FINAL_STATES).filter(expires_at__lte=now).values_list("token", flat=True)[:batch_size]:
+    for token in (
+        GatewaySession.objects.exclude(state__in=FINAL_STATES)
+        .filter(expires_at__lte=now)
+        .values_list("token", flat=True)[:batch_size]
+    ):
         with transaction.atomic():
             timed_out += _locked(token).state == SessionState.TIMED_OUT
     resent = 0

@@ -90,7 +90,9 @@ def session_page(request, token):
 def _step(request, token, form_class, action):
     session = _session_or_404(token)
     if _form_class(session) is not form_class:
-        message = _("This payment session has already ended.") if session.is_final else _("This step is not available now.")
+        message = (
+            _("This payment session has already ended.") if session.is_final else _("This step is not available now.")
+        )
         return _page(request, session, error=message, status=409)
     form = form_class(request.POST)
     if not form.is_valid():
@@ -126,7 +128,10 @@ def otp(request, token):
 @require_POST
 def sadad(request, token):
     return _step(
-        request, token, SadadForm, lambda s, data: gateway.pay_sadad(s.token, bill_number=data["bill_number"], outcome=data["outcome"])
+        request,
+        token,
+        SadadForm,
+        lambda s, data: gateway.pay_sadad(s.token, bill_number=data["bill_number"], outcome=data["outcome"]),
     )
 
 

@@ -15,8 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
 
 from najiz.common import clock
 from najiz.common.money import ZERO, MoneyField
@@ -102,7 +101,9 @@ class LedgerTransaction(AppendOnlyModel):
         indexes = [models.Index(fields=["purpose_type", "purpose_id"])]
         # One movement is never posted twice: every poster uses a reference unique to it.
         constraints = [models.UniqueConstraint(fields=["kind", "ref"], name="ledger_transaction_once_per_ref")]
-        triggers = [pgtrigger.Protect(name="ledger_transaction_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = [
+            pgtrigger.Protect(name="ledger_transaction_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.ref}"
@@ -179,7 +180,9 @@ class Invoice(models.Model):
     )
     amount = MoneyField(_("amount"))
     paid = MoneyField(_("paid"), default=ZERO)
-    status = models.CharField(_("status"), max_length=12, choices=InvoiceStatus.choices, default=InvoiceStatus.UNPAID, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=InvoiceStatus.choices, default=InvoiceStatus.UNPAID, db_index=True
+    )
     allow_partial = models.BooleanField(_("partial payments allowed"), default=False)
     purpose_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     purpose_id = models.PositiveBigIntegerField()
@@ -199,7 +202,9 @@ class Invoice(models.Model):
         indexes = [models.Index(fields=["purpose_type", "purpose_id"])]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
-            models.CheckConstraint(condition=Q(paid__gte=0) & Q(paid__lte=F("amount")), name="invoice_paid_within_amount"),
+            models.CheckConstraint(
+                condition=Q(paid__gte=0) & Q(paid__lte=F("amount")), name="invoice_paid_within_amount"
+            ),
         ]
 
     def __str__(self):
@@ -273,7 +278,9 @@ class Payment(AppendOnlyModel):
         verbose_name_plural = _("payments")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
-            models.CheckConstraint(condition=Q(amount=F("applied_amount") + F("refunded_amount")), name="payment_amount_split"),
+            models.CheckConstraint(
+                condition=Q(amount=F("applied_amount") + F("refunded_amount")), name="payment_amount_split"
+            ),
         ]
         triggers = [pgtrigger.Protect(name="payment_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
@@ -316,7 +323,9 @@ class GatewaySession(models.Model):
     otp_failures = models.PositiveSmallIntegerField(default=0)
     card_last4 = models.CharField(max_length=4, blank=True)
     failure_reason = models.CharField(max_length=30, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -368,7 +377,13 @@ class Disbursement(models.Model):
     beneficiary = models.CharField(_("beneficiary"), max_length=200, blank=True)
     amount = MoneyField(_("amount"))
     holding_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="disbursements")
-    status = models.CharField(_("status"), max_length=10, choices=DisbursementStatus.choices, default=DisbursementStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DisbursementStatus.choices,
+        default=DisbursementStatus.PENDING,
+        db_index=True,
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=clock.now)
@@ -383,7 +398,9 @@ class Disbursement(models.Model):
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
         constraints = [
-            models.UniqueConstraint(fields=["purpose_type", "purpose_id", "ref"], name="disbursement_ref_unique_per_purpose"),
+            models.UniqueConstraint(
+                fields=["purpose_type", "purpose_id", "ref"], name="disbursement_ref_unique_per_purpose"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive"),
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(ledger_transaction__isnull=False, done_at__isnull=False),

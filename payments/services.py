@@ -92,7 +92,9 @@ def _purpose_fields(purpose) -> dict:
 
 
 @transaction.atomic
-def post_transaction(kind: str, ref: str, entries: Iterable[tuple[str, Decimal]], *, memo: str = "", purpose=None) -> LedgerTransaction:
+def post_transaction(
+    kind: str, ref: str, entries: Iterable[tuple[str, Decimal]], *, memo: str = "", purpose=None
+) -> LedgerTransaction:
     """Post one double-entry transaction: `entries` are (account code, signed amount); zero
     amounts are dropped; at least two remain and they sum to zero, or LedgerImbalance."""
     lines = []
@@ -106,7 +108,9 @@ def post_transaction(kind: str, ref: str, entries: Iterable[tuple[str, Decimal]]
         raise LedgerImbalance(f"entries do not sum to zero: {lines}")
     if kind not in TransactionKind.values:
         raise ValueError(f"unknown ledger transaction kind {kind!r}")
-    txn = LedgerTransaction.objects.create(kind=kind, ref=ref, memo=memo[:255], at=clock.now(), **_purpose_fields(purpose))
+    txn = LedgerTransaction.objects.create(
+        kind=kind, ref=ref, memo=memo[:255], at=clock.now(), **_purpose_fields(purpose)
+    )
     LedgerEntry.objects.bulk_create(
         [LedgerEntry(transaction=txn, account=ledger_account(code), amount=amount) for code, amount in lines]
     )
@@ -331,7 +335,9 @@ def expire_invoices(batch_size: int = 500) -> int:
     """Mark open invoices past their expiry as expired; returns how many. Idempotent."""
     count = 0
     ids = list(
-        Invoice.objects.filter(status__in=OPEN_STATUSES, expires_at__lte=clock.now()).values_list("pk", flat=True)[:batch_size]
+        Invoice.objects.filter(status__in=OPEN_STATUSES, expires_at__lte=clock.now()).values_list("pk", flat=True)[
+            :batch_size
+        ]
     )
     for pk in ids:
         with transaction.atomic():
@@ -389,7 +395,11 @@ def record_gateway_payment(invoice, txn_id: str, amount, method: str) -> tuple[P
             txn = post_transaction(
                 TransactionKind.PAYMENT,
                 txn_id,
-                [(LedgerAccount.COURT_TRUST, amount), (invoice.holding_account.code, -applied), (LedgerAccount.REFUNDS, -excess)],
+                [
+                    (LedgerAccount.COURT_TRUST, amount),
+                    (invoice.holding_account.code, -applied),
+                    (LedgerAccount.REFUNDS, -excess),
+                ],
                 memo=f"{method} bill {invoice.bill_number}",
                 purpose=invoice.purpose,
             )
@@ -477,7 +487,9 @@ def seize_to_trust(purpose, iban: str, *, ref: str) -> Decimal:
 
 
 @transaction.atomic
-def request_disbursement(purpose, iban: str, amount, *, ref: str, kind: str = DisbursementKind.PAYOUT, beneficiary: str = "") -> Disbursement:
+def request_disbursement(
+    purpose, iban: str, amount, *, ref: str, kind: str = DisbursementKind.PAYOUT, beneficiary: str = ""
+) -> Disbursement:
     """Pay `amount` of what the court holds for `purpose` to `iban`; executed by the task
     `payments.execute_disbursement` after commit. Idempotent on (purpose, ref)."""
     amount = checked_amount(amount, signed=True)
@@ -494,7 +506,9 @@ def request_disbursement(purpose, iban: str, amount, *, ref: str, kind: str = Di
             raise ValidationError(_("This disbursement reference is already used."), code="ref_used")
         return existing
     if amount > held_for(purpose) - _pending_disbursements(holding):
-        raise ValidationError(_("The court does not hold enough for this case to pay that amount."), code="insufficient")
+        raise ValidationError(
+            _("The court does not hold enough for this case to pay that amount."), code="insufficient"
+        )
     disbursement = Disbursement.objects.create(
         purpose_type=purpose_type,
         purpose_id=purpose.pk,
@@ -546,9 +560,14 @@ def execute_disbursement(disbursement_id: int) -> Disbursement:
                 for iban, move in sorted(moves, key=lambda pair: pair[0]):  # accounts locked in IBAN order
                     move(iban, disbursement.amount, disbursement.bank_ref)
                 txn = post_transaction(
-                    TransactionKind.DISBURSEMENT if disbursement.kind == DisbursementKind.PAYOUT else TransactionKind.REFUND,
+                    TransactionKind.DISBURSEMENT
+                    if disbursement.kind == DisbursementKind.PAYOUT
+                    else TransactionKind.REFUND,
                     disbursement.bank_ref,
-                    [(disbursement.holding_account.code, disbursement.amount), (LedgerAccount.COURT_TRUST, -disbursement.amount)],
+                    [
+                        (disbursement.holding_account.code, disbursement.amount),
+                        (LedgerAccount.COURT_TRUST, -disbursement.amount),
+                    ],
                     memo=f"{disbursement.kind} to {disbursement.iban}",
                     purpose=disbursement.purpose,
                 )

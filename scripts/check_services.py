@@ -37,7 +37,10 @@ def main() -> int:
     for problem in problems:
         print(f"make test: {problem}", file=sys.stderr)
     if problems:
-        print("Start the services (bash .ci/run does it) or point DATABASE_URL / REDIS_URL at running ones.", file=sys.stderr)
+        print(
+            "Start the services (bash .ci/run does it) or point DATABASE_URL / REDIS_URL at running ones.",
+            file=sys.stderr,
+        )
     return 1 if problems else 0
 
 

@@ -21,7 +21,12 @@ def run(args, cwd):
 
 
 def main():
-    ignore = [f"--ignore={d}/*" for d in APP_DIRS] + ["--ignore=.venv/*", "--ignore=var/*", "--ignore=tests/*", "--ignore=static/vendor/*"]
+    ignore = [f"--ignore={d}/*" for d in APP_DIRS] + [
+        "--ignore=.venv/*",
+        "--ignore=var/*",
+        "--ignore=tests/*",
+        "--ignore=static/vendor/*",
+    ]
     (BASE / "locale").mkdir(exist_ok=True)
     run(["makemessages", "-l", "ar", "--no-obsolete", *ignore], BASE)
     for app in APP_DIRS:

@@ -15,10 +15,18 @@ def bar_chart(rows: list[tuple[str, int]], *, title: str, rtl: bool = True, widt
         y = gap + index * (bar_height + gap)
         length = max(round(span * value / top), 2)
         if rtl:
-            label_x, anchor, bar_x, value_x, value_anchor = width - 8, "end", width - label_width - length, width - label_width - length - 6, "end"
+            label_x, anchor, bar_x, value_x, value_anchor = (
+                width - 8,
+                "end",
+                width - label_width - length,
+                width - label_width - length - 6,
+                "end",
+            )
         else:
             label_x, anchor, bar_x, value_x, value_anchor = 8, "start", label_width, label_width + length + 6, "start"
-        bars.append((label_x, y + 16, anchor, label, bar_x, y, length, bar_height, value_x, y + 16, value_anchor, value))
+        bars.append(
+            (label_x, y + 16, anchor, label, bar_x, y, length, bar_height, value_x, y + 16, value_anchor, value)
+        )
     body = format_html_join(
         "",
         '<g class="chart-bar"><text x="{}" y="{}" text-anchor="{}" font-size="13" fill="#1f2933">{}</text>'

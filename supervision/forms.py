@@ -27,7 +27,11 @@ class QueueFilterForm(forms.Form):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date is before the start date."))
-        if data.get("amount_min") is not None and data.get("amount_max") is not None and data["amount_min"] > data["amount_max"]:
+        if (
+            data.get("amount_min") is not None
+            and data.get("amount_max") is not None
+            and data["amount_min"] > data["amount_max"]
+        ):
             self.add_error("amount_max", _("The upper amount is below the lower amount."))
         return data
 

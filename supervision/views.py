@@ -110,10 +110,17 @@ def _decision_context(decision, form=None, action="", error=None) -> dict:
         "step": step_label(decision.step),
         "outcome": outcome_label(decision.outcome),
         "rules": rules,
-        "history": [{"decision": d, "step": step_label(d.step), "outcome": outcome_label(d.outcome)} for d in file["decisions"]],
+        "history": [
+            {"decision": d, "step": step_label(d.step), "outcome": outcome_label(d.outcome)} for d in file["decisions"]
+        ],
         "action_forms": [
-            {"name": name, "label": ACTION_LABELS[name], "danger": name in DANGEROUS, "open": name == action,
-             "form": form if (form is not None and name == action) else ReasonForm(auto_id=f"{name}-%s")}
+            {
+                "name": name,
+                "label": ACTION_LABELS[name],
+                "danger": name in DANGEROUS,
+                "open": name == action,
+                "form": form if (form is not None and name == action) else ReasonForm(auto_id=f"{name}-%s"),
+            }
             for name in _actions(decision, file)
         ],
         "applied_measures": [m for m in file["measures"] if m.status == "applied"],
@@ -156,12 +163,21 @@ def act(request, sup, pk, action):
     if action == "lift" and not form.cleaned_data["measure"]:
         raise Http404
     try:
-        service(decision, judge=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"], **extra)
+        service(
+            decision, judge=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"], **extra
+        )
     except TransitionError:
         error = _("This action is not possible in the request's current state.")
-        return render(request, "supervision/decision.html", _decision_context(decision, form, action, error), status=409)
+        return render(
+            request, "supervision/decision.html", _decision_context(decision, form, action, error), status=409
+        )
     except services.SupervisionError as refusal:
-        return render(request, "supervision/decision.html", _decision_context(decision, form, action, str(refusal.message)), status=409)
+        return render(
+            request,
+            "supervision/decision.html",
+            _decision_context(decision, form, action, str(refusal.message)),
+            status=409,
+        )
     messages.success(request, str(ACTION_DONE[action]))
     return redirect("supervision:decision", pk=decision.pk)
 

@@ -55,8 +55,14 @@ def circuits(db):
     from enforcement.models import Circuit
 
     return {
-        code: Circuit.objects.create(code=code, name_ar=f"دائرة {code}", name_en=f"Circuit {code}", court_ar="محكمة التنفيذ",
-                                     court_en="Enforcement Court", city=city)
+        code: Circuit.objects.create(
+            code=code,
+            name_ar=f"دائرة {code}",
+            name_en=f"Circuit {code}",
+            court_ar="محكمة التنفيذ",
+            court_en="Enforcement Court",
+            city=city,
+        )
         for code, city in [("riyadh-1", "riyadh"), ("riyadh-2", "riyadh"), ("jeddah-1", "jeddah")]
     }
 

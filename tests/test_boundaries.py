@@ -33,7 +33,12 @@ def test_the_scan_finds_every_way_of_importing_models_or_forms():
     assert internals_imported("def f():\n    import conveyance.models as m") == {"conveyance"}
     assert internals_imported("from einstruments import models") == {"einstruments"}
     assert internals_imported("def f():\n    from enforcement.forms import FilingForm") == {"enforcement"}
-    assert internals_imported("from enforcement import selectors\nfrom enforcement.states import Status\nfrom .models import X") == set()
+    assert (
+        internals_imported(
+            "from enforcement import selectors\nfrom enforcement.states import Status\nfrom .models import X"
+        )
+        == set()
+    )
 
 
 @pytest.mark.parametrize("app", ["supervision", "linkage"])

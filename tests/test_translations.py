@@ -26,4 +26,6 @@ def test_catalogue_is_complete_and_compiled(po_path):
     for entry in po.translated_entries():
         if entry.msgid_plural:
             continue
-        assert compiled.get((entry.msgctxt, entry.msgid)) == entry.msgstr, f"stale .mo for {entry.msgid!r}: run make messages"
+        assert compiled.get((entry.msgctxt, entry.msgid)) == entry.msgstr, (
+            f"stale .mo for {entry.msgid!r}: run make messages"
+        )

@@ -33,16 +33,37 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["national_id", "usable_password", "password1", "password2", "is_staff"]}),
+        (
+            None,
+            {"classes": ["wide"], "fields": ["national_id", "usable_password", "password1", "password2", "is_staff"]},
+        ),
     ]
 
 
 @admin.register(NafathChallenge)
 class NafathChallengeAdmin(admin.ModelAdmin):
-    list_display = ["national_id", "client_address", "number", "status", "created_at", "expires_at", "decided_at", "used_at"]
+    list_display = [
+        "national_id",
+        "client_address",
+        "number",
+        "status",
+        "created_at",
+        "expires_at",
+        "decided_at",
+        "used_at",
+    ]
     list_filter = ["status"]
     search_fields = ["national_id", "client_address"]
-    readonly_fields = ["national_id", "client_address", "number", "status", "created_at", "expires_at", "decided_at", "used_at"]
+    readonly_fields = [
+        "national_id",
+        "client_address",
+        "number",
+        "status",
+        "created_at",
+        "expires_at",
+        "decided_at",
+        "used_at",
+    ]
     exclude = ["token"]
 
     def has_add_permission(self, request):

@@ -3,8 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth import authenticate
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from najiz.common.identifiers import is_valid_national_id, normalize_digits
 
@@ -36,7 +35,9 @@ class NationalIdField(forms.CharField):
         kwargs.setdefault("label", _("National ID / iqama number"))
         kwargs.setdefault(
             "widget",
-            forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username", "dir": "ltr", "spellcheck": "false"}),
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "username", "dir": "ltr", "spellcheck": "false"}
+            ),
         )
         super().__init__(strip=True, **kwargs)
 

@@ -35,12 +35,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     people sign in through the Nafath-style flow, judges and staff with a password.
     """
 
-    national_id = models.CharField(_("national ID / iqama"), max_length=10, unique=True, validators=[validate_national_id])
+    national_id = models.CharField(
+        _("national ID / iqama"), max_length=10, unique=True, validators=[validate_national_id]
+    )
     name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("mobile"), max_length=20, blank=True)
-    language = models.CharField(_("preferred language"), max_length=5, choices=[("ar", "العربية"), ("en", "English")], default="ar")
+    language = models.CharField(
+        _("preferred language"), max_length=5, choices=[("ar", "العربية"), ("en", "English")], default="ar"
+    )
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

@@ -10,13 +10,12 @@ extend the session either; the warning offers to.
 """
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY, user_logged_in
-from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import SESSION_KEY, logout as auth_logout, user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
@@ -34,7 +33,7 @@ IDLE, MAX_AGE = "idle", "max_age"
 
 
 def _moment(value) -> datetime | None:
-    return datetime.fromtimestamp(value, tz=timezone.utc) if isinstance(value, (int, float)) else None
+    return datetime.fromtimestamp(value, tz=UTC) if isinstance(value, (int, float)) else None
 
 
 def is_activity(request) -> bool:

@@ -1,8 +1,7 @@
 import math
 
 from django.conf import settings
-from django.contrib.auth import login as auth_login
-from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import login as auth_login, logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect
@@ -72,7 +71,9 @@ def login(request):
             request.session[sessions.NAFATH_CHALLENGE] = challenge.token
             request.session[sessions.NAFATH_NEXT] = next_url
             return redirect("accounts:nafath_wait")
-    return _sign_in_page(request, "accounts/login.html", {"form": form, "next": next_url or ""}, locked_until=locked_until)
+    return _sign_in_page(
+        request, "accounts/login.html", {"form": form, "next": next_url or ""}, locked_until=locked_until
+    )
 
 
 def _forget_challenge(request):
@@ -199,7 +200,9 @@ def session_extend(request):
     session_expiry.record_activity(request.session, clock.now(), force=True)
     if request.htmx:
         return render(request, SESSION_WARNING)
-    return redirect(_next_from(request) or safe_next(request, request.headers.get("referer")) or settings.LOGIN_REDIRECT_URL)
+    return redirect(
+        _next_from(request) or safe_next(request, request.headers.get("referer")) or settings.LOGIN_REDIRECT_URL
+    )
 
 
 # --- acting as an entity --------------------------------------------------------------------
@@ -210,9 +213,15 @@ def session_extend(request):
 def act_as(request):
     """Act for an entity the person represents (field `entity`: CR number), or for themselves."""
     form = ActAsForm(request.POST)
-    back = _next_from(request) or safe_next(request, request.headers.get("referer")) or reverse(settings.LOGIN_REDIRECT_URL)
+    back = (
+        _next_from(request)
+        or safe_next(request, request.headers.get("referer"))
+        or reverse(settings.LOGIN_REDIRECT_URL)
+    )
     if not form.is_valid():
-        return render(request, "accounts/act_as_refused.html", {"message": _("Choose an entity from the list.")}, status=400)
+        return render(
+            request, "accounts/act_as_refused.html", {"message": _("Choose an entity from the list.")}, status=400
+        )
     cr_number = form.cleaned_data["entity"]
     if not cr_number:
         request.session.pop(sessions.ACTING_AS, None)
@@ -220,12 +229,16 @@ def act_as(request):
     entity = services.entity_by_cr(cr_number)
     if entity is None:
         return render(
-            request, "accounts/act_as_refused.html", {"message": _("No entity with this commercial registration number was found.")},
+            request,
+            "accounts/act_as_refused.html",
+            {"message": _("No entity with this commercial registration number was found.")},
             status=404,
         )
     if not services.may_act_for(services.person_of(request.user), entity):
         return render(
-            request, "accounts/act_as_refused.html", {"message": _("You are not registered as a representative of this entity.")},
+            request,
+            "accounts/act_as_refused.html",
+            {"message": _("You are not registered as a representative of this entity.")},
             status=403,
         )
     request.session[sessions.ACTING_AS] = entity.cr_number
@@ -258,7 +271,11 @@ def nafath_simulator(request):
     if form.is_valid():
         national_id = form.cleaned_data["national_id"]
         challenges = [
-            {"challenge": challenge, "choices": services.number_choices(challenge), "seconds_left": services.seconds_left(challenge)}
+            {
+                "challenge": challenge,
+                "choices": services.number_choices(challenge),
+                "seconds_left": services.seconds_left(challenge),
+            }
             for challenge in selectors.waiting_challenges_for(national_id)
         ]
         answered_id = request.GET.get("answered", "")

@@ -27,4 +27,4 @@ def known_kinds() -> set[str]:
     return set(_MESSAGES)
 
 
-__all__ = ["register", "render", "known_kinds", "_"]
+__all__ = ["_", "known_kinds", "register", "render"]

@@ -42,10 +42,16 @@ class Decision(models.Model):
     rules_version = models.CharField(_("rules version"), max_length=20)
     outcome = models.CharField(_("outcome"), max_length=50)
     amount = MoneyField(_("amount"), null=True, blank=True)
-    circuit = models.ForeignKey("enforcement.Circuit", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
+    circuit = models.ForeignKey(
+        "enforcement.Circuit", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
     at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
-    review_state = models.CharField(_("review"), max_length=12, choices=ReviewState.choices, default=ReviewState.PENDING, db_index=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    review_state = models.CharField(
+        _("review"), max_length=12, choices=ReviewState.choices, default=ReviewState.PENDING, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     review_reason = models.TextField(_("review reason"), blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
@@ -94,7 +100,9 @@ class Event(models.Model):
     case = GenericForeignKey("case_type", "case_id")
     kind = models.CharField(_("kind"), max_length=60)
     actor = models.CharField(_("actor"), max_length=10, choices=Actor.choices, default=Actor.SYSTEM)
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     params = models.JSONField(default=dict, blank=True)
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     public = models.BooleanField(default=True, help_text=_("Shown to the parties on their timeline."))

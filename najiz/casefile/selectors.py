@@ -11,4 +11,6 @@ def timeline(case, *, public_only: bool = True):
 
 
 def decisions_of(case):
-    return Decision.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk).order_by("at", "id")
+    return Decision.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk).order_by(
+        "at", "id"
+    )

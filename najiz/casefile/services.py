@@ -16,10 +16,18 @@ def _case_fields(case) -> dict:
     return {"case_type": ContentType.objects.get_for_model(case), "case_id": case.pk}
 
 
-def new_event(case, kind: str, *, actor: str = Actor.SYSTEM, user=None, params=None, decision=None, public=True) -> Event:
+def new_event(
+    case, kind: str, *, actor: str = Actor.SYSTEM, user=None, params=None, decision=None, public=True
+) -> Event:
     """An event not yet saved (see save_all), dated now."""
     return Event(
-        **_case_fields(case), kind=kind, actor=actor, actor_user=user, params=params or {}, decision=decision, public=public,
+        **_case_fields(case),
+        kind=kind,
+        actor=actor,
+        actor_user=user,
+        params=params or {},
+        decision=decision,
+        public=public,
         at=clock.now(),
     )
 

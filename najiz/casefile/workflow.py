@@ -45,7 +45,7 @@ class Machine:
         return target in self.moves.get(current, frozenset())
 
     def check(self, current: str, target: str, *, forced: bool = False) -> None:
-        if not (self.can_move(current, target) or forced and target in self.forced.get(current, frozenset())):
+        if not (self.can_move(current, target) or (forced and target in self.forced.get(current, frozenset()))):
             raise TransitionError(current, target)
 
     @property

@@ -63,7 +63,10 @@ def insert_rows(objs) -> list:
             obj.pk = pk
         rows = [[field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objs]
         columns = ", ".join(qn(field.column) for field in fields)
-        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
     for obj in objs:

@@ -6,7 +6,10 @@ from django.core.checks import Error, Tags, register
 
 SIMULATORS = {
     "NAFATH_SIMULATOR": ("najiz.E001", "the Nafath simulator (/nafath/) lets anyone sign in as anyone"),
-    "PAYMENT_GATEWAY_SIMULATOR": ("najiz.E002", "the payment gateway simulator (/gateway/) records payments no bank made"),
+    "PAYMENT_GATEWAY_SIMULATOR": (
+        "najiz.E002",
+        "the payment gateway simulator (/gateway/) records payments no bank made",
+    ),
 }
 ADAPTERS = {"simulator", "http", ""}
 
@@ -16,7 +19,11 @@ def no_simulator_in_production(app_configs=None, **kwargs):
     if getattr(settings, "DJANGO_ENV", "") != "production":
         return []
     return [
-        Error(f"{name} is on with DJANGO_ENV=production: {harm}.", hint=f"Unset {name} (it defaults to off in production).", id=code)
+        Error(
+            f"{name} is on with DJANGO_ENV=production: {harm}.",
+            hint=f"Unset {name} (it defaults to off in production).",
+            id=code,
+        )
         for name, (code, harm) in SIMULATORS.items()
         if getattr(settings, name, False)
     ]
@@ -26,8 +33,16 @@ def no_simulator_in_production(app_configs=None, **kwargs):
 def payment_gateway_configured(app_configs=None, **kwargs):
     adapter = getattr(settings, "PAYMENT_GATEWAY", "")
     if adapter not in ADAPTERS:
-        return [Error(f"PAYMENT_GATEWAY={adapter!r} names no gateway adapter.", hint='Use "simulator", "http" or leave it empty.', id="najiz.E003")]
-    if adapter == "http" and not (getattr(settings, "PAYMENT_GATEWAY_URL", "") and getattr(settings, "GATEWAY_SECRET", "")):
+        return [
+            Error(
+                f"PAYMENT_GATEWAY={adapter!r} names no gateway adapter.",
+                hint='Use "simulator", "http" or leave it empty.',
+                id="najiz.E003",
+            )
+        ]
+    if adapter == "http" and not (
+        getattr(settings, "PAYMENT_GATEWAY_URL", "") and getattr(settings, "GATEWAY_SECRET", "")
+    ):
         return [Error("PAYMENT_GATEWAY=http needs PAYMENT_GATEWAY_URL and GATEWAY_SECRET.",
                       hint="Without them the invoice page offers no online payment.", id="najiz.E004")]
     if adapter == "simulator" and not getattr(settings, "PAYMENT_GATEWAY_SIMULATOR", False):

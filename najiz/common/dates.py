@@ -9,8 +9,7 @@ back to the Gregorian date instead of raising, so a template never breaks on an 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.utils import dates as django_dates
-from django.utils import timezone, translation
+from django.utils import dates as django_dates, timezone, translation
 from django.utils.translation import pgettext, pgettext_lazy
 from hijridate import Gregorian, Hijri
 
@@ -110,7 +109,11 @@ def format_hijri(value, lang=None, *, with_time=False, fallback=True) -> str:
             return format_gregorian(value, lang, with_time=with_time)
         raise
     with translation.override(_lang(lang)):
-        text = pgettext("Hijri date", "%(day)s %(month)s %(year)s AH") % {"day": day, "month": HIJRI_MONTHS[month], "year": year}
+        text = pgettext("Hijri date", "%(day)s %(month)s %(year)s AH") % {
+            "day": day,
+            "month": HIJRI_MONTHS[month],
+            "year": year,
+        }
         if with_time and isinstance(value, datetime):
             text = pgettext("date and time", "%(date)s, %(time)s") % {"date": text, "time": _time(value)}
     return text

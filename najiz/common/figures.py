@@ -46,7 +46,9 @@ def _seconds(value) -> float:
 def latencies(queryset: QuerySet, latency, buckets=LATENCY_BUCKETS) -> Latencies:
     """Aggregate the `latency` expression (a duration) over the queryset's rows."""
     rows = queryset.annotate(_latency=ExpressionWrapper(latency, output_field=DurationField()))
-    aggregates = {f"le_{i}": Count("pk", filter=Q(_latency__lte=timedelta(seconds=bound))) for i, bound in enumerate(buckets)}
+    aggregates = {
+        f"le_{i}": Count("pk", filter=Q(_latency__lte=timedelta(seconds=bound))) for i, bound in enumerate(buckets)
+    }
     figures = rows.aggregate(_count=Count("pk"), _total=Sum("_latency"), _max=Max("_latency"), **aggregates)
     return Latencies(
         count=figures["_count"],

@@ -93,7 +93,9 @@ class InputGuardMiddleware:
         if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
             return self.refuse(request, 414, "uri-too-long", _("The query string is too long."))
         if _has_nul(request):
-            return self.refuse(request, 400, "nul-character", _("The request contains a NUL character, which no field accepts."))
+            return self.refuse(
+                request, 400, "nul-character", _("The request contains a NUL character, which no field accepts.")
+            )
         return self.get_response(request)
 
     def refuse(self, request, status: int, code: str, title):

@@ -19,8 +19,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy as _, pgettext
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -116,7 +115,9 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("max_digits", MAX_DIGITS)
         kwargs.setdefault("decimal_places", DECIMAL_PLACES)
         super().__init__(min_value=min_value, max_value=max_value, localize=False, **kwargs)
-        self.widget = forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal", "autocomplete": "off", "class": "input"})
+        self.widget = forms.TextInput(
+            attrs={"dir": "ltr", "inputmode": "decimal", "autocomplete": "off", "class": "input"}
+        )
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -201,7 +202,7 @@ def split_by_shares(amount, shares) -> list[Decimal]:
     return [(Decimal(sign * part) / 100).quantize(HALALA) for part in parts]
 
 
-def MoneyField(*args, **kwargs) -> models.DecimalField:  # noqa: N802 - reads like a field class
+def MoneyField(*args, **kwargs) -> models.DecimalField:
     """A DecimalField for SAR amounts (14 digits, 2 places).
 
     A plain DecimalField comes back, so migrations do not depend on this module.

@@ -160,7 +160,11 @@ def render_pdf(template_name: str, context: dict | None = None, *, request=None,
         lang = getattr(request, "LANGUAGE_CODE", None)
     lang = lang or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(lang):
-        context = {**(context or {}), "pdf_lang": translation.get_language(), "pdf_rtl": translation.get_language_bidi()}
+        context = {
+            **(context or {}),
+            "pdf_lang": translation.get_language(),
+            "pdf_rtl": translation.get_language_bidi(),
+        }
         html = render_to_string(template_name, context, request=request)
     return render_pdf_html(html)
 
@@ -182,7 +186,7 @@ def warm_on_start() -> bool:
     started = time.perf_counter()
     try:
         warm_up()
-    except Exception:  # noqa: BLE001 - never stop a process from starting
+    except Exception:
         logger.warning("PDF warm-up failed; the first document will be slow", exc_info=True)
         return False
     logger.info("PDF warm-up done in %.2f s", time.perf_counter() - started)

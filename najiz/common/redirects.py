@@ -12,7 +12,9 @@ def safe_next(request, candidate) -> str | None:
     """
     if not candidate or not isinstance(candidate, str):
         return None
-    if not url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return None
     parts = urlsplit(candidate)
     if parts.netloc or candidate.startswith("/"):

@@ -93,7 +93,16 @@ class AccountAdmin(admin.ModelAdmin):
 
 @admin.register(models.Deed)
 class DeedAdmin(admin.ModelAdmin):
-    list_display = ["number", "property_type", "city", "district", "is_electronic", "is_updated", "status", "value_of_record"]
+    list_display = [
+        "number",
+        "property_type",
+        "city",
+        "district",
+        "is_electronic",
+        "is_updated",
+        "status",
+        "value_of_record",
+    ]
     list_filter = ["status", "is_electronic", "is_updated", "property_type", "city"]
     search_fields = ["number", "district", "plot_number", "owner_rows__person__national_id"]
     raw_id_fields = ["replaced_by"]

@@ -92,8 +92,16 @@ class Floor:
             vary.add((texts or nums or uuids or cols)[0])
         insert_cols = [c for c in columns if c != "id"]
         row = dict(zip(columns, template)) if template else None
-        info = {"shadow": shadow, "types": types, "lengths": lengths, "vary": vary, "insert_cols": insert_cols,
-                "template": row, "seed_id": None, "touch": next((c for c in insert_cols if c not in vary), insert_cols[0])}
+        info = {
+            "shadow": shadow,
+            "types": types,
+            "lengths": lengths,
+            "vary": vary,
+            "insert_cols": insert_cols,
+            "template": row,
+            "seed_id": None,
+            "touch": next((c for c in insert_cols if c not in vary), insert_cols[0]),
+        }
         if row is not None:
             info["seed_id"] = conn.execute(self._insert_sql(info), self._values(info)).fetchone()[0]
         return info

@@ -25,7 +25,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,8 +109,11 @@ def ensure_template(cfg: Config, fresh: bool) -> tuple[str, bool]:
     log(f"building template {name}: migrate")
     _run([sys.executable, "manage.py", "migrate", "--noinput"], child_env(building), "migrate")
     log(f"  migrated in {time.perf_counter() - started:.1f}s; seeding {cfg.rows:,} requests")
-    out = _run([sys.executable, "-m", "scripts.bench.seed", "--total", str(cfg.rows), "--creditor", str(cfg.creditor_rows)],
-               child_env(building), "seed")
+    out = _run(
+        [sys.executable, "-m", "scripts.bench.seed", "--total", str(cfg.rows), "--creditor", str(cfg.creditor_rows)],
+        child_env(building),
+        "seed",
+    )
     log(out.rstrip())
     with pg_admin() as conn:
         conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
@@ -129,13 +132,13 @@ def recreate(database: str, template: str) -> float:
 def check_services() -> None:
     try:
         pg_admin().close()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise SystemExit(f"PostgreSQL is not reachable at {PG_URL}: {error}") from None
     import redis
 
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise SystemExit(f"Redis is not reachable at {REDIS_URL}: {error}") from None
 
 
@@ -167,7 +170,7 @@ def table(rows) -> str:
 
 def write_json(payload: dict) -> Path:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = OUT_DIR / f"{stamp}.json"
     text = json.dumps(payload, indent=2, default=str, ensure_ascii=False)
     path.write_text(text)
@@ -216,7 +219,9 @@ def main(argv=None) -> int:
 
     purge(REDIS_URL)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    worker = Worker(f"{PG_URL}/{args.database}", REDIS_URL, concurrency=cfg.concurrency, log_path=OUT_DIR / "worker.log")
+    worker = Worker(
+        f"{PG_URL}/{args.database}", REDIS_URL, concurrency=cfg.concurrency, log_path=OUT_DIR / "worker.log"
+    )
     try:
         log(f"worker ready in {worker.start():.1f}s")
         outcome = scenarios.run_all(cfg, REDIS_URL, log)
@@ -226,7 +231,7 @@ def main(argv=None) -> int:
     from django.db import connection
 
     payload = {
-        "at": datetime.now(timezone.utc).isoformat(), "sizes": dataclasses.asdict(cfg), "quick": args.quick,
+        "at": datetime.now(UTC).isoformat(), "sizes": dataclasses.asdict(cfg), "quick": args.quick,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "postgres": connection.cursor().connection.info.server_version, "database": args.database,
         "template": template, "template_built": built, "total_seconds": round(time.perf_counter() - began, 1),

@@ -75,7 +75,9 @@ def build_drafts(n: int):
         [factories.InstrumentFactory.build(creditor_person=creditor, amount=Decimal("10000.00")) for _ in range(n)],
         batch_size=1000)
     reg.InstrumentDebtor.objects.bulk_create(
-        [reg.InstrumentDebtor(instrument=i, person=d, entity=None) for i, d in zip(instruments, debtors)], batch_size=1000)
+        [reg.InstrumentDebtor(instrument=i, person=d, entity=None) for i, d in zip(instruments, debtors)],
+        batch_size=1000,
+    )
     drafts = EnforcementRequest.objects.bulk_create(
         [EnforcementRequest(filed_by=user, creditor_person=creditor, instrument_number=i.number, instrument=i,
                             amount_claimed=Decimal("5000.00"), creditor_iban=account.iban) for i in instruments],
@@ -94,7 +96,9 @@ def _wait_requests(ids, timeout: float, *, done=("order_issued", "rejected")) ->
         if finished >= len(ids) or time.monotonic() > deadline:
             break
         time.sleep(POLL)
-    rows = EnforcementRequest.objects.filter(pk__in=ids).values_list("pk", "status", "submitted_at", "status_changed_at")
+    rows = EnforcementRequest.objects.filter(pk__in=ids).values_list(
+        "pk", "status", "submitted_at", "status_changed_at"
+    )
     return {pk: (status, sub, changed) for pk, status, sub, changed in rows}
 
 
@@ -142,7 +146,9 @@ def pipeline(cfg, redis_url, log):
             others[status] = others.get(status, 0) + 1
     elapsed = (max(issued) - t0).total_seconds() if issued else None
     rate = len(issued) / elapsed if elapsed else None
-    log(f"      {len(issued)}/{n} order_issued in {elapsed if elapsed is None else round(elapsed, 2)}s; others {others}")
+    log(
+        f"      {len(issued)}/{n} order_issued in {elapsed if elapsed is None else round(elapsed, 2)}s; others {others}"
+    )
     wait_drained(redis_url, timeout=cfg.timeout)
     wait_stats_flushed()
     shape = per_case(before, _stats(), n)
@@ -214,13 +220,26 @@ def pipeline_poisoned(cfg, redis_url, log, clean_rate):
         f"set aside {set_aside}/{len(poisoned)}; others {others}")
     wait_drained(redis_url, timeout=cfg.timeout)
     target = 0.85 * clean_rate if clean_rate else None
-    return [row("a-poison", "(a') pipeline throughput, 1 % poisoned", f"{len(clean)} clean of {n} filed at once -> order_issued",
-                "requests/s", round(rate, 1) if rate else None, None,
-                f">= 85 % of (a): {target:.1f}" if target else ">= 85 % of (a)",
-                bool(rate and target and rate >= target and not others and set_aside == len(poisoned)), len(clean),
-                clean_run=clean_rate, ratio_to_clean=round(rate / clean_rate, 3) if rate and clean_rate else None,
-                poisoned=len(poisoned), set_aside=set_aside, not_issued=others, seconds_to_all=elapsed,
-                floor_note="the clean run (a) is the comparison")]
+    return [
+        row(
+            "a-poison",
+            "(a') pipeline throughput, 1 % poisoned",
+            f"{len(clean)} clean of {n} filed at once -> order_issued",
+            "requests/s",
+            round(rate, 1) if rate else None,
+            None,
+            f">= 85 % of (a): {target:.1f}" if target else ">= 85 % of (a)",
+            bool(rate and target and rate >= target and not others and set_aside == len(poisoned)),
+            len(clean),
+            clean_run=clean_rate,
+            ratio_to_clean=round(rate / clean_rate, 3) if rate and clean_rate else None,
+            poisoned=len(poisoned),
+            set_aside=set_aside,
+            not_issued=others,
+            seconds_to_all=elapsed,
+            floor_note="the clean run (a) is the comparison",
+        )
+    ]
 
 
 # --- (b) filing -> order latency at a steady rate -------------------------------------------
@@ -250,12 +269,34 @@ def latency(cfg, redis_url, log, floor_single):
     log(f"      p50 {_ms(p50)} ms, p95 {_ms(p95)} ms over {len(samples)} (offered {offered:.1f}/s)")
     wait_drained(redis_url, timeout=cfg.timeout)
     return [
-        row("b50", "(b) filing -> order latency", f"p50 at {cfg.rate:g} req/s", "ms", _ms(p50), _ms(floor_single["p50"]),
-            "", None, len(samples), offered_rate=round(offered, 2), max_submit_lag_ms=_ms(max(lag)), not_issued=missing,
-            floor_note="bare SQL writes of one request's pipeline, one txn"),
-        row("b95", "(b) filing -> order latency", f"p95 at {cfg.rate:g} req/s", "ms", _ms(p95), _ms(floor_single["p95"]),
-            "<= 1000", bool(p95 is not None and p95 <= 1.0 and not missing), len(samples), offered_rate=round(offered, 2),
-            not_issued=missing),
+        row(
+            "b50",
+            "(b) filing -> order latency",
+            f"p50 at {cfg.rate:g} req/s",
+            "ms",
+            _ms(p50),
+            _ms(floor_single["p50"]),
+            "",
+            None,
+            len(samples),
+            offered_rate=round(offered, 2),
+            max_submit_lag_ms=_ms(max(lag)),
+            not_issued=missing,
+            floor_note="bare SQL writes of one request's pipeline, one txn",
+        ),
+        row(
+            "b95",
+            "(b) filing -> order latency",
+            f"p95 at {cfg.rate:g} req/s",
+            "ms",
+            _ms(p95),
+            _ms(floor_single["p95"]),
+            "<= 1000",
+            bool(p95 is not None and p95 <= 1.0 and not missing),
+            len(samples),
+            offered_rate=round(offered, 2),
+            not_issued=missing,
+        ),
     ]
 
 
@@ -273,8 +314,8 @@ def conveyance(cfg, redis_url, log):
     from conveyance.models import Conveyance
     from najiz.accounts.services import user_for_person
     from najiz.common import clock
-    from tests.factories import registries as factories
     from payments import services as payments
+    from tests.factories import registries as factories
 
     k = cfg.conveyances
     log(f"  (c) preparing {k} conveyances up to awaiting_payment")
@@ -291,7 +332,9 @@ def conveyance(cfg, redis_url, log):
         cases.append((c.pk, buyer_user))
     ids = [pk for pk, _u in cases]
     deadline = time.monotonic() + cfg.timeout
-    while time.monotonic() < deadline and any(s not in ("awaiting_buyer", "rejected") for s in _conveyance_statuses(ids).values()):
+    while time.monotonic() < deadline and any(
+        s not in ("awaiting_buyer", "rejected") for s in _conveyance_statuses(ids).values()
+    ):
         time.sleep(POLL)
     for pk, buyer_user in cases:
         services.answer_offer(Conveyance.objects.get(pk=pk), user=buyer_user, accept=True)
@@ -311,7 +354,9 @@ def conveyance(cfg, redis_url, log):
     deadline = time.monotonic() + cfg.timeout
     while time.monotonic() < deadline and Conveyance.objects.filter(pk__in=ids, new_deed__isnull=True).exists():
         time.sleep(POLL)
-    issued = dict(Conveyance.objects.filter(pk__in=ids, new_deed__isnull=False).values_list("pk", "new_deed__issued_at"))
+    issued = dict(
+        Conveyance.objects.filter(pk__in=ids, new_deed__isnull=False).values_list("pk", "new_deed__issued_at")
+    )
     samples = [(issued[pk] - started[pk]).total_seconds() for pk in ids if pk in issued]
     wait_drained(redis_url, timeout=cfg.timeout)
     deadline = time.monotonic() + 30
@@ -331,11 +376,32 @@ def conveyance(cfg, redis_url, log):
     writes = {t: {"inserts": i, "updates": u} for t, (i, u) in shape.items()}
     note = "bare SQL writes of payment -> completed (payouts included), one txn"
     return [
-        row("c50", "(c) conveyance payment -> new deed", f"p50 at {cfg.conveyance_rate:g} payments/s", "ms", _ms(p50),
-            _ms(floor_single["p50"]), "", None, len(samples), completed=completed, floor_note=note),
-        row("c95", "(c) conveyance payment -> new deed", f"p95 at {cfg.conveyance_rate:g} payments/s", "ms", _ms(p95),
-            _ms(floor_single["p95"]), "<= 2000", bool(p95 is not None and p95 <= 2.0 and len(samples) == k), len(samples),
-            floor_run=floor_single, rows_written_per_conveyance=writes),
+        row(
+            "c50",
+            "(c) conveyance payment -> new deed",
+            f"p50 at {cfg.conveyance_rate:g} payments/s",
+            "ms",
+            _ms(p50),
+            _ms(floor_single["p50"]),
+            "",
+            None,
+            len(samples),
+            completed=completed,
+            floor_note=note,
+        ),
+        row(
+            "c95",
+            "(c) conveyance payment -> new deed",
+            f"p95 at {cfg.conveyance_rate:g} payments/s",
+            "ms",
+            _ms(p95),
+            _ms(floor_single["p95"]),
+            "<= 2000",
+            bool(p95 is not None and p95 <= 2.0 and len(samples) == k),
+            len(samples),
+            floor_run=floor_single,
+            rows_written_per_conveyance=writes,
+        ),
     ]
 
 
@@ -378,12 +444,26 @@ def dashboard(cfg, log):
         p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
         nq = max(queries)
         log(f"  (d) {name}: p50 {_ms(p50)} ms, p95 {_ms(p95)} ms, {nq} queries")
-        rows.append(row(f"d-{name}", f"(d) {name}", "in-process server time p50 / p95; SQL queries", "ms",
-                        f"{_ms(p50)} / {_ms(p95)}; {nq} q", f"{_ms(percentile(sql_times, 0.5))} / {_ms(percentile(sql_times, 0.95))} SQL",
-                        "<= 100 ms p95, <= 15 q", bool(p95 <= 0.1 and nq <= 15), cfg.samples,
-                        p50_ms=_ms(p50), p95_ms=_ms(p95), queries=nq, rows_in_db=total, creditor_rows=mine,
-                        floor_note="time of the page's own SQL (same calls)",
-                        slowest_sql=[{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:600]} for q in slowest]))
+        rows.append(
+            row(
+                f"d-{name}",
+                f"(d) {name}",
+                "in-process server time p50 / p95; SQL queries",
+                "ms",
+                f"{_ms(p50)} / {_ms(p95)}; {nq} q",
+                f"{_ms(percentile(sql_times, 0.5))} / {_ms(percentile(sql_times, 0.95))} SQL",
+                "<= 100 ms p95, <= 15 q",
+                bool(p95 <= 0.1 and nq <= 15),
+                cfg.samples,
+                p50_ms=_ms(p50),
+                p95_ms=_ms(p95),
+                queries=nq,
+                rows_in_db=total,
+                creditor_rows=mine,
+                floor_note="time of the page's own SQL (same calls)",
+                slowest_sql=[{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:600]} for q in slowest],
+            )
+        )
     return rows
 
 
@@ -421,11 +501,22 @@ def order_pdf(cfg, log, user):
         floor_times.append(time.perf_counter() - started)
     p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
     log(f"  (e) order PDF: cold {_ms(cold)} ms, p50 {_ms(p50)} ms, p95 {_ms(p95)} ms")
-    return [row("e", "(e) execution-order PDF", "view render p50 / p95 (first)", "ms",
-                f"{_ms(p50)} / {_ms(p95)} ({_ms(cold)})",
-                f"{_ms(percentile(floor_times, 0.5))} / {_ms(percentile(floor_times, 0.95))}", "", None, cfg.pdf_samples,
-                bytes=len(response.content), cold_ms=_ms(cold),
-                floor_note="one-line Arabic page through the same WeasyPrint set-up and fonts")]
+    return [
+        row(
+            "e",
+            "(e) execution-order PDF",
+            "view render p50 / p95 (first)",
+            "ms",
+            f"{_ms(p50)} / {_ms(p95)} ({_ms(cold)})",
+            f"{_ms(percentile(floor_times, 0.5))} / {_ms(percentile(floor_times, 0.95))}",
+            "",
+            None,
+            cfg.pdf_samples,
+            bytes=len(response.content),
+            cold_ms=_ms(cold),
+            floor_note="one-line Arabic page through the same WeasyPrint set-up and fonts",
+        )
+    ]
 
 
 # --- diagnostics: the queries the pipeline runs per request, timed at this database's size ---
@@ -440,11 +531,15 @@ def diagnostics(log) -> dict:
     out = {}
     checks = {
         "audit: other requests on the instrument (instrument_number)": lambda: list(
-            EnforcementRequest.objects.filter(instrument_number="T-00000001", status__in=OPEN | {Status.SUSPENDED})
-            .values_list("number", flat=True)),
+            EnforcementRequest.objects.filter(
+                instrument_number="T-00000001", status__in=OPEN | {Status.SUSPENDED}
+            ).values_list("number", flat=True)
+        ),
         "referral: open load of the circuits of a city": lambda: list(
-            Circuit.objects.filter(city="riyadh").annotate(open_load=Count("requests", filter=Q(requests__status__in=OPEN)))
-            .values_list("code", "open_load")),
+            Circuit.objects.filter(city="riyadh")
+            .annotate(open_load=Count("requests", filter=Q(requests__status__in=OPEN)))
+            .values_list("code", "open_load")
+        ),
     }
     for name, fn in checks.items():
         fn()

@@ -19,7 +19,9 @@ def queues() -> list[str]:
 
 
 def worker_env(database_url: str, redis_url: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("NAJIZ_TESTING", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("NAJIZ_TESTING", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER")
+    }
     env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false", DEBUG="false",
                DJANGO_SETTINGS_MODULE="najiz.settings", LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
     return env
@@ -38,9 +40,27 @@ class Worker:
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         celery = str(CELERY) if CELERY.exists() else os.path.join(os.path.dirname(sys.executable), "celery")
         self.process = subprocess.Popen(
-            [celery, "-A", "najiz", "worker", "-c", str(self.concurrency), "--pool", "prefork", "-Q", ",".join(queues()),
-             "--loglevel=WARNING", "-n", self.name, "--without-mingle", "--without-gossip"],
-            cwd=ROOT, env=worker_env(self.database_url, self.redis_url), stdout=out, stderr=subprocess.STDOUT,
+            [
+                celery,
+                "-A",
+                "najiz",
+                "worker",
+                "-c",
+                str(self.concurrency),
+                "--pool",
+                "prefork",
+                "-Q",
+                ",".join(queues()),
+                "--loglevel=WARNING",
+                "-n",
+                self.name,
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=worker_env(self.database_url, self.redis_url),
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         from najiz.celery import app

@@ -7,8 +7,8 @@ from django.utils.translation import gettext
 
 from najiz.accounts import sessions
 from najiz.accounts.context_processors import acting_as
-from tests.factories.accounts import StaffUserFactory, UserFactory
 from najiz.accounts.middleware import ActingAsMiddleware
+from tests.factories.accounts import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

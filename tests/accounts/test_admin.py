@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories.accounts import StaffUserFactory, UserFactory
 from najiz.accounts.models import User
 from najiz.accounts.services import start_nafath_login
+from tests.factories.accounts import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

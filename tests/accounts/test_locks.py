@@ -1,12 +1,12 @@
 """The lock rule, as a pure function of the most recent failure times."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from najiz.accounts.services import locked_until_from
 
-T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 LOCKOUT = timedelta(minutes=15)
 
 

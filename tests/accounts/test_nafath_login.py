@@ -403,8 +403,17 @@ def test_status_without_a_request_sends_back_to_the_start(client):
 # --- next -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("evil", ["https://evil.example/", "//evil.example/x", "http://evil.example", "javascript:alert(1)",
-                                  "\\\\evil.example", "https:/evil.example"])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "http://evil.example",
+        "javascript:alert(1)",
+        "\\\\evil.example",
+        "https:/evil.example",
+    ],
+)
 def test_next_cannot_redirect_off_site(client, phone, person, evil):
     start(client, person.national_id, next_url=evil)
     challenge = latest_challenge(person.national_id)

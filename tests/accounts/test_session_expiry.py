@@ -33,7 +33,9 @@ def test_the_defaults():
 
 def test_the_cookie_lasts_no_longer_than_the_session(client):
     judge = StaffUserFactory()
-    response = client.post(reverse("accounts:staff_login"), {"national_id": judge.national_id, "password": STAFF_PASSWORD})
+    response = client.post(
+        reverse("accounts:staff_login"), {"national_id": judge.national_id, "password": STAFF_PASSWORD}
+    )
     assert response.status_code == 302
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert 0 < int(cookie["max-age"]) <= 12 * 3600
@@ -50,7 +52,10 @@ def test_an_idle_session_ends(client, travel):
         assert response.status_code == 302 and response["Location"] == f"{reverse('accounts:login')}?next={PAGE}"
         assert not signed_in(client)
         login = client.get(response["Location"]).content.decode()
-    assert escape(gettext("You were signed out because there was no activity for a while. Sign in again to continue.")) in login
+    assert (
+        escape(gettext("You were signed out because there was no activity for a while. Sign in again to continue."))
+        in login
+    )
 
 
 def keep_active(client, travel, until):
@@ -70,7 +75,10 @@ def test_a_session_ends_after_twelve_hours_however_active(client, travel):
         assert client.get(PAGE).status_code == 302
         assert not signed_in(client)
         login = client.get(reverse("accounts:login")).content.decode()
-    assert escape(gettext("You were signed out because your session reached its time limit. Sign in again to continue.")) in login
+    assert (
+        escape(gettext("You were signed out because your session reached its time limit. Sign in again to continue."))
+        in login
+    )
 
 
 def test_background_polls_do_not_keep_the_session(client, travel):
@@ -142,7 +150,10 @@ def test_the_warning_shows_two_minutes_before_and_staying_signed_in_extends(clie
     with travel(IDLE - SECOND):
         stay = client.post(reverse("accounts:session_extend"), **HX)
         assert stay.status_code == 200
-        assert f'data-ends-in="{int(IDLE.total_seconds())}"' in stay.content.decode() and " hidden" in stay.content.decode()
+        assert (
+            f'data-ends-in="{int(IDLE.total_seconds())}"' in stay.content.decode()
+            and " hidden" in stay.content.decode()
+        )
     with travel(IDLE - SECOND + IDLE - SECOND):
         assert client.get(PAGE).status_code == 200 and signed_in(client)
 
@@ -170,7 +181,14 @@ def test_near_the_twelve_hours_the_warning_offers_no_extension(client, travel):
     with travel(ends_soon):
         body = warning(client).content.decode()
     assert 'role="alert"' in body and reverse("accounts:session_extend") not in body
-    assert escape(gettext("Your session ends at %(time)s, when it reaches its time limit. Save your work: you will need to sign in again.").split("%")[0]) in body
+    assert (
+        escape(
+            gettext(
+                "Your session ends at %(time)s, when it reaches its time limit. Save your work: you will need to sign in again."
+            ).split("%")[0]
+        )
+        in body
+    )
 
 
 def test_signed_out_visitors_get_no_warning(client):

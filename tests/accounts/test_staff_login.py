@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from najiz.accounts import services
-from tests.factories.accounts import STAFF_PASSWORD, StaffUserFactory, UserFactory
 from najiz.accounts.forms import StaffLoginForm, lock_message
 from najiz.accounts.models import PasswordLoginFailure
 from najiz.common.identifiers import with_check_digit
+from tests.factories.accounts import STAFF_PASSWORD, StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

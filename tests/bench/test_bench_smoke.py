@@ -5,8 +5,19 @@ import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-TINY = dict(pipeline=6, rate=10.0, latency_seconds=0.5, conveyances=2, conveyance_rate=10.0, rows=2000, creditor_rows=100,
-            samples=2, pdf_samples=1, floor_cases=5, timeout=90.0)
+TINY = dict(
+    pipeline=6,
+    rate=10.0,
+    latency_seconds=0.5,
+    conveyances=2,
+    conveyance_rate=10.0,
+    rows=2000,
+    creditor_rows=100,
+    samples=2,
+    pdf_samples=1,
+    floor_cases=5,
+    timeout=90.0,
+)
 
 
 def _database_url(connection) -> str:
@@ -28,8 +39,11 @@ def test_every_bench_scenario_runs_at_tiny_sizes(settings):
     cfg = Config(**TINY)
     redis_url = settings.REDIS_URL
     with connection.cursor() as cursor:
-        seed.generate(cursor, seed.Sizes(total=cfg.rows, creditor=cfg.creditor_rows, against=10, persons=300, filers=10),
-                      log=lambda message: None)
+        seed.generate(
+            cursor,
+            seed.Sizes(total=cfg.rows, creditor=cfg.creditor_rows, against=10, persons=300, filers=10),
+            log=lambda message: None,
+        )
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     purge(redis_url)
@@ -72,7 +86,9 @@ def test_the_seeded_data_is_what_a_live_portal_holds(db):
     from scripts.bench import seed
 
     with connection.cursor() as cursor:
-        seed.generate(cursor, seed.Sizes(total=3000, creditor=100, against=10, persons=300, filers=10), log=lambda m: None)
+        seed.generate(
+            cursor, seed.Sizes(total=3000, creditor=100, against=10, persons=300, filers=10), log=lambda m: None
+        )
     ids = [*Person.objects.values_list("national_id", flat=True), *User.objects.values_list("national_id", flat=True),
            *RequestDebtor.objects.values_list("id_number", flat=True)]
     assert len(ids) > 3000 and all(is_valid_national_id(i) for i in ids)

@@ -1,8 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +20,19 @@ def case():
 
 
 def test_decision_keeps_every_rule_in_both_languages(case):
-    rules = [result("amount_positive", True, _("Amount is positive")), result("iban_valid", False, _("Enter a valid Saudi IBAN: 24 characters starting with SA."))]
-    decision = services.record_decision(case, "audit", rules=rules, outcome="rejected", inputs={"amount": "10.00"}, rules_version="1", amount=Decimal("10.00"))
+    rules = [
+        result("amount_positive", True, _("Amount is positive")),
+        result("iban_valid", False, _("Enter a valid Saudi IBAN: 24 characters starting with SA.")),
+    ]
+    decision = services.record_decision(
+        case,
+        "audit",
+        rules=rules,
+        outcome="rejected",
+        inputs={"amount": "10.00"},
+        rules_version="1",
+        amount=Decimal("10.00"),
+    )
     stored = Decision.objects.get(pk=decision.pk)
     assert [rule["id"] for rule in stored.rules] == ["amount_positive", "iban_valid"]
     assert not stored.passed

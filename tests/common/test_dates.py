@@ -2,8 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import translation
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from najiz.common import dates
 from najiz.common.dates import (

@@ -1,8 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from najiz.common import identifiers
 from najiz.common.identifiers import (
@@ -24,7 +23,9 @@ RESIDENT_ID = with_check_digit("212345678")
 IBAN = "SA0380000000608010167519"  # the registry's published Saudi example
 
 
-@pytest.mark.parametrize("value", [CITIZEN_ID, RESIDENT_ID, with_check_digit("109876543"), with_check_digit("200000000")])
+@pytest.mark.parametrize(
+    "value", [CITIZEN_ID, RESIDENT_ID, with_check_digit("109876543"), with_check_digit("200000000")]
+)
 def test_valid_ids(value):
     assert is_valid_national_id(value)
     validate_national_id(value)

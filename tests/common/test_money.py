@@ -9,14 +9,23 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
-from hypothesis import given
-from hypothesis import strategies as st
-from pydantic import TypeAdapter
-from pydantic import ValidationError as PydanticValidationError
+from hypothesis import given, strategies as st
+from pydantic import TypeAdapter, ValidationError as PydanticValidationError
 
 from najiz.common.money import (
-    DECIMAL_PLACES, LRM, MAX_AMOUNT, MAX_DIGITS, ZERO, Amount, AmountField, MoneyField, checked_amount, format_sar,
-    parse_amount, split_by_shares, to_sar,
+    DECIMAL_PLACES,
+    LRM,
+    MAX_AMOUNT,
+    MAX_DIGITS,
+    ZERO,
+    Amount,
+    AmountField,
+    MoneyField,
+    checked_amount,
+    format_sar,
+    parse_amount,
+    split_by_shares,
+    to_sar,
 )
 
 BASE = Path(__file__).resolve().parents[2]
@@ -106,14 +115,25 @@ def test_split_by_shares(amount, shares, expected):
     assert sum(parts) == to_sar(amount)
 
 
-@pytest.mark.parametrize(("shares", "error"), [([], ValueError), ([0, 0], ValueError), ([1, -1], ValueError), (["x"], ValueError), ([0.5, 0.5], TypeError)])
+@pytest.mark.parametrize(
+    ("shares", "error"),
+    [([], ValueError), ([0, 0], ValueError), ([1, -1], ValueError), (["x"], ValueError), ([0.5, 0.5], TypeError)],
+)
 def test_split_by_shares_refuses_bad_shares(shares, error):
     with pytest.raises(error):
         split_by_shares("100", shares)
 
 
-AMOUNTS = st.decimals(min_value=Decimal("-999999999999.99"), max_value=Decimal("999999999999.99"), places=2, allow_nan=False, allow_infinity=False)
-SHARES = st.lists(st.fractions(min_value=0, max_value=1000, max_denominator=97), min_size=1, max_size=12).filter(lambda shares: sum(shares) > 0)
+AMOUNTS = st.decimals(
+    min_value=Decimal("-999999999999.99"),
+    max_value=Decimal("999999999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
+)
+SHARES = st.lists(st.fractions(min_value=0, max_value=1000, max_denominator=97), min_size=1, max_size=12).filter(
+    lambda shares: sum(shares) > 0
+)
 
 
 @given(AMOUNTS, SHARES)
@@ -157,10 +177,18 @@ COPIES = re.compile(
 
 
 def test_no_app_parses_or_rounds_amounts_outside_the_kernel():
-    sources = [path for path in BASE.rglob("*.py")
-               if path.relative_to(BASE).parts[0] not in {".venv", "tests", "scripts", "var"} and "migrations" not in path.parts]
-    copies = [f"{path.relative_to(BASE)}: {found.group(0)}" for path in sources if path != BASE / "najiz/common/money.py"
-              for found in COPIES.finditer(path.read_text(encoding="utf-8"))]
+    sources = [
+        path
+        for path in BASE.rglob("*.py")
+        if path.relative_to(BASE).parts[0] not in {".venv", "tests", "scripts", "var"}
+        and "migrations" not in path.parts
+    ]
+    copies = [
+        f"{path.relative_to(BASE)}: {found.group(0)}"
+        for path in sources
+        if path != BASE / "najiz/common/money.py"
+        for found in COPIES.finditer(path.read_text(encoding="utf-8"))
+    ]
     assert len(sources) > 100
     assert copies == []
 
@@ -168,8 +196,15 @@ def test_no_app_parses_or_rounds_amounts_outside_the_kernel():
 # --- what people and clients type ----------------------------------------------------------
 
 TYPED = [
-    ("1500", "1500.00"), ("1500.5", "1500.50"), ("1500.50", "1500.50"), (" 1,250,000.75 ", "1250000.75"),
-    ("١٬٢٥٠٫٥", "1250.50"), ("۱۲۳۴", "1234.00"), ("0", "0.00"), ("0.01", "0.01"), ("999,999,999,999.99", "999999999999.99"),
+    ("1500", "1500.00"),
+    ("1500.5", "1500.50"),
+    ("1500.50", "1500.50"),
+    (" 1,250,000.75 ", "1250000.75"),
+    ("١٬٢٥٠٫٥", "1250.50"),
+    ("۱۲۳۴", "1234.00"),
+    ("0", "0.00"),
+    ("0.01", "0.01"),
+    ("999,999,999,999.99", "999999999999.99"),
 ]
 NOT_AMOUNTS = [
     "", " ", "1e3", "1E3", "1e-2", "NaN", "nan", "sNaN", "Infinity", "inf", "-5", "+5", "1,00", "12,34.5", "1,0000",
@@ -202,7 +237,9 @@ def test_parse_amount_signs_limits_and_non_text():
 
 
 def test_checked_amount_is_parse_amount_for_services():
-    assert checked_amount("1,500.5") == Decimal("1500.50") and checked_amount(Decimal("-2"), signed=True) == Decimal("-2.00")
+    assert checked_amount("1,500.5") == Decimal("1500.50") and checked_amount(Decimal("-2"), signed=True) == Decimal(
+        "-2.00"
+    )
     with pytest.raises(TypeError):
         checked_amount(1.5)
     for junk in ("1e3", "-5", Decimal("1.005"), None):

@@ -32,7 +32,12 @@ def test_the_warm_up_renders_a_document_with_the_portals_fonts(monkeypatch):
     if shutil.which("pdffonts"):
         fonts = subprocess.run(["pdffonts", "-"], input=document, capture_output=True, check=True).stdout.decode()
         names = {line.split()[0].split("+", 1)[-1] for line in fonts.splitlines()[2:] if line.strip()}
-        assert names == {"Najiz-Latin", "Najiz-Latin-Bold", "Najiz-Arabic", "Najiz-Arabic-Bold"}  # every face, no fallback
+        assert names == {
+            "Najiz-Latin",
+            "Najiz-Latin-Bold",
+            "Najiz-Arabic",
+            "Najiz-Arabic-Bold",
+        }  # every face, no fallback
 
 
 def test_warm_on_start_follows_the_setting(settings, calls):

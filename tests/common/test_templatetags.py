@@ -55,7 +55,10 @@ def test_both_dates_filter_and_tag():
     assert render("{{ d|both_dates }}", d=day) == expected
     assert render("{% both_dates d %}", d=day) == expected
     with translation.override("en"):
-        assert render("{{ d|both_dates }}", d=day) == '<time datetime="2024-03-11">1 Ramadan 1445 AH — 11 March 2024</time>'
+        assert (
+            render("{{ d|both_dates }}", d=day)
+            == '<time datetime="2024-03-11">1 Ramadan 1445 AH — 11 March 2024</time>'
+        )
 
 
 def test_both_dates_with_a_datetime():
@@ -63,7 +66,10 @@ def test_both_dates_with_a_datetime():
     assert render('{% both_dates d "time" %}', d=moment) == (
         '<time datetime="2024-03-11T00:30:00+03:00">1 رمضان 1445 هـ — 11 مارس 2024م، الساعة 00:30</time>'
     )
-    assert render("{{ d|both_dates }}", d=moment) == '<time datetime="2024-03-11T00:30:00+03:00">1 رمضان 1445 هـ — 11 مارس 2024م</time>'
+    assert (
+        render("{{ d|both_dates }}", d=moment)
+        == '<time datetime="2024-03-11T00:30:00+03:00">1 رمضان 1445 هـ — 11 مارس 2024م</time>'
+    )
 
 
 def test_both_dates_out_of_range_and_junk():

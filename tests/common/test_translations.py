@@ -31,5 +31,8 @@ def test_compiled_catalogue_is_current():
 
 def test_arabic_is_served():
     with translation.override("ar"):
-        assert gettext("Kingdom of Saudi Arabia — Ministry of Justice — Najiz") == "المملكة العربية السعودية — وزارة العدل — ناجز"
+        assert (
+            gettext("Kingdom of Saudi Arabia — Ministry of Justice — Najiz")
+            == "المملكة العربية السعودية — وزارة العدل — ناجز"
+        )
         assert gettext("Enter a valid Saudi IBAN: 24 characters starting with SA.").startswith("أدخل")

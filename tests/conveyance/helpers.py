@@ -17,7 +17,9 @@ def pay(conveyance, amount=None):
     from payments import services as payments
 
     conveyance = Conveyance.objects.get(pk=conveyance.pk)
-    payments.record_gateway_payment(conveyance.invoice, f"TXN-{uuid.uuid4().hex[:12]}", amount or conveyance.price, "mada")
+    payments.record_gateway_payment(
+        conveyance.invoice, f"TXN-{uuid.uuid4().hex[:12]}", amount or conveyance.price, "mada"
+    )
 
 
 def reload(conveyance):

@@ -8,11 +8,11 @@ import pytest
 from conveyance import services, tasks
 from conveyance.states import Status
 from najiz.casefile.selectors import decisions_of, timeline
-from tests.factories import registries as factories
 from najiz.registries import services as registries
 from notifications.models import Notification
 from payments import services as payments
 from payments.models import Disbursement
+from tests.factories import registries as factories
 
 from .helpers import failed_rules, file_sale, pay, reload
 
@@ -59,8 +59,13 @@ def test_a_sale_completes_and_issues_a_new_deed(sale, run):
 def test_heirs_conveyance_all_consent_splits_the_proceeds_by_shares(heirs_case, run):
     c = heirs_case
     conveyance = run(
-        services.file, user=c.users[0], capacity="heir", deed_number=c.deed.number, heirs_deed_number=c.heirs_deed.number,
-        buyer_id=c.buyer.national_id, price=Decimal("1000000.01"),
+        services.file,
+        user=c.users[0],
+        capacity="heir",
+        deed_number=c.deed.number,
+        heirs_deed_number=c.heirs_deed.number,
+        buyer_id=c.buyer.national_id,
+        price=Decimal("1000000.01"),
     )
     conveyance = reload(conveyance)
     assert conveyance.kind == "heirs" and conveyance.status == Status.AWAITING_CONSENTS
@@ -84,8 +89,13 @@ def test_heirs_conveyance_all_consent_splits_the_proceeds_by_shares(heirs_case, 
 def test_heirs_conveyance_stops_when_one_heir_refuses(heirs_case, run):
     c = heirs_case
     conveyance = run(
-        services.file, user=c.users[0], capacity="heir", deed_number=c.deed.number, heirs_deed_number=c.heirs_deed.number,
-        buyer_id=c.buyer.national_id, price=Decimal("900000"),
+        services.file,
+        user=c.users[0],
+        capacity="heir",
+        deed_number=c.deed.number,
+        heirs_deed_number=c.heirs_deed.number,
+        buyer_id=c.buyer.national_id,
+        price=Decimal("900000"),
     )
     run(services.answer_consent, reload(conveyance), user=c.users[1], accept=True)
     run(services.answer_consent, reload(conveyance), user=c.users[2], accept=False)

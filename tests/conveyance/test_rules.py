@@ -8,10 +8,10 @@ import pytest
 from conveyance import rules, services
 from conveyance.eligibility import gather_inputs
 from conveyance.states import Status
-from najiz.common import clock
-from tests.factories import registries as factories
-from najiz.registries import services as registries
 from najiz.accounts.services import user_for_person
+from najiz.common import clock
+from najiz.registries import services as registries
+from tests.factories import registries as factories
 
 from .helpers import failed_rules, file_sale, reload
 

@@ -9,8 +9,8 @@ from conveyance import deeds, services
 from conveyance.models import Conveyance
 from conveyance.states import Status
 from najiz.accounts.services import user_for_person
-from tests.factories import registries as factories
 from najiz.registries import services as registries
+from tests.factories import registries as factories
 
 from .helpers import file_sale, pay, reload
 
@@ -25,7 +25,9 @@ def run(django_capture_on_commit_callbacks):
 
 
 def test_my_deeds_lists_shares_encumbrances_and_pdf(client, sale):
-    mortgaged = factories.DeedFactory(owners=[(sale.seller, Decimal("0.5")), (factories.PersonFactory(), Decimal("0.5"))])
+    mortgaged = factories.DeedFactory(
+        owners=[(sale.seller, Decimal("0.5")), (factories.PersonFactory(), Decimal("0.5"))]
+    )
     registries.place_mortgage(mortgaged, by="مصرف الإنماء", ref="MTG-9")
     client.force_login(sale.seller_user)
     page = client.get(reverse("conveyance:deeds")).content.decode()
@@ -54,9 +56,17 @@ def test_live_validation_shows_the_buyer_name_and_errors(client, sale):
     price = client.post(reverse("conveyance:validate", args=["price"]), {"price": "5000000.01"}).content.decode()
     assert "5,000,000.00" in price
     for typed in ("1e5", "8.5E5", "850,00"):  # no exponent, no misplaced separator
-        assert "field-errors" in client.post(reverse("conveyance:validate", args=["price"]), {"price": typed}).content.decode()
-    assert "field-errors" not in client.post(reverse("conveyance:validate", args=["price"]), {"price": "850,000"}).content.decode()
-    deed = client.post(reverse("conveyance:validate", args=["deed_number"]), {"capacity": "owner", "deed_number": sale.deed.number})
+        assert (
+            "field-errors"
+            in client.post(reverse("conveyance:validate", args=["price"]), {"price": typed}).content.decode()
+        )
+    assert (
+        "field-errors"
+        not in client.post(reverse("conveyance:validate", args=["price"]), {"price": "850,000"}).content.decode()
+    )
+    deed = client.post(
+        reverse("conveyance:validate", args=["deed_number"]), {"capacity": "owner", "deed_number": sale.deed.number}
+    )
     assert "حي النرجس" in deed.content.decode()
     assert client.post(reverse("conveyance:validate", args=["nope"]), {}).status_code == 404
 
@@ -64,7 +74,9 @@ def test_live_validation_shows_the_buyer_name_and_errors(client, sale):
 def test_live_validation_hides_deeds_of_others(client, sale):
     stranger = user_for_person(factories.PersonFactory())
     client.force_login(stranger)
-    page = client.post(reverse("conveyance:validate", args=["deed_number"]), {"capacity": "owner", "deed_number": sale.deed.number})
+    page = client.post(
+        reverse("conveyance:validate", args=["deed_number"]), {"capacity": "owner", "deed_number": sale.deed.number}
+    )
     assert "حي النرجس" not in page.content.decode()
 
 
@@ -77,7 +89,9 @@ def test_filing_through_the_form(client, sale, django_capture_on_commit_callback
             "price": "750000", "payment_method": "mada",
         })
     conveyance = Conveyance.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("conveyance:detail", args=[conveyance.number])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "conveyance:detail", args=[conveyance.number]
+    )
     assert conveyance.status == Status.AWAITING_BUYER
     again = client.post(reverse("conveyance:new"), {
         "capacity": "owner", "deed_number": sale.deed.number, "buyer_id": sale.buyer.national_id,
@@ -89,7 +103,13 @@ def test_filing_through_the_form(client, sale, django_capture_on_commit_callback
 @pytest.mark.parametrize("junk", [{"price": "abc"}, {"price": "1e999"}, {"buyer_id": "\x00"}, {"capacity": "x"}, {}])
 def test_bad_input_never_500(client, sale, junk):
     client.force_login(sale.seller_user)
-    data = {"capacity": "owner", "deed_number": sale.deed.number, "buyer_id": sale.buyer.national_id, "price": "1", **junk}
+    data = {
+        "capacity": "owner",
+        "deed_number": sale.deed.number,
+        "buyer_id": sale.buyer.national_id,
+        "price": "1",
+        **junk,
+    }
     assert client.post(reverse("conveyance:new"), data).status_code == 400
 
 
@@ -121,8 +141,13 @@ def test_buyer_accepts_on_the_offer_screen_and_gets_the_pay_link(client, sale, r
 def test_consent_screen(client, heirs_case, run):
     c = heirs_case
     conveyance = run(
-        services.file, user=c.users[0], capacity="heir", deed_number=c.deed.number, heirs_deed_number=c.heirs_deed.number,
-        buyer_id=c.buyer.national_id, price=Decimal("900000"),
+        services.file,
+        user=c.users[0],
+        capacity="heir",
+        deed_number=c.deed.number,
+        heirs_deed_number=c.heirs_deed.number,
+        buyer_id=c.buyer.national_id,
+        price=Decimal("900000"),
     )
     client.force_login(c.users[1])
     page = client.get(reverse("conveyance:consent", args=[conveyance.number])).content.decode()
@@ -153,7 +178,9 @@ def test_verification_page_shows_the_old_deed_as_no_longer_current(client, sale,
     new_number = conveyance.new_deed.number
     old = client.get(reverse("verify:deed", args=[sale.deed.number])).content.decode()
     assert "لم يعد ساريًا" in old
-    new = client.get(reverse("verify:deed", args=[new_number]) + f"?code={deeds.verification_code(new_number)}").content.decode()
+    new = client.get(
+        reverse("verify:deed", args=[new_number]) + f"?code={deeds.verification_code(new_number)}"
+    ).content.decode()
     assert "صحيح وساري" in new and "رمز التحقق مطابق" in new
     assert sale.buyer.name_ar not in new and sale.buyer.national_id not in new  # nothing private
     assert sale.seller.name_ar not in old
@@ -172,11 +199,18 @@ def test_verification_page_shows_the_old_deed_as_no_longer_current(client, sale,
 
 def test_deed_pdf_carries_code_and_qr(sale):
     from django.template.loader import render_to_string
+
     from najiz.common import pdf
 
-    html = render_to_string("conveyance/pdf/deed.html", {
-        "deed": sale.deed, "owners": sale.deed.owner_rows.all(), "code": deeds.verification_code(sale.deed.number),
-        "verify_url": deeds.verification_url(sale.deed.number), "qr": pdf.qr_svg(deeds.verification_url(sale.deed.number)),
-    })
+    html = render_to_string(
+        "conveyance/pdf/deed.html",
+        {
+            "deed": sale.deed,
+            "owners": sale.deed.owner_rows.all(),
+            "code": deeds.verification_code(sale.deed.number),
+            "verify_url": deeds.verification_url(sale.deed.number),
+            "qr": pdf.qr_svg(deeds.verification_url(sale.deed.number)),
+        },
+    )
     assert deeds.verification_code(sale.deed.number) in html and "<svg" in html
     assert f"/verify/deed/{sale.deed.number}" in deeds.verification_url(sale.deed.number)

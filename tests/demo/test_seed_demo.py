@@ -5,10 +5,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from demo import data as demo
 from enforcement.models import Circuit
 from najiz.accounts.models import JUDGES_GROUP, NOTARIES_GROUP
 from najiz.common.identifiers import is_valid_national_id, is_valid_saudi_iban
-from demo import data as demo
 from najiz.registries import services
 from najiz.registries.models import (
     Account,
@@ -26,7 +26,18 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot():
-    models = [Person, Entity, Account, Deed, Encumbrance, Instrument, PowerOfAttorney, HeirsDeed, Circuit, get_user_model()]
+    models = [
+        Person,
+        Entity,
+        Account,
+        Deed,
+        Encumbrance,
+        Instrument,
+        PowerOfAttorney,
+        HeirsDeed,
+        Circuit,
+        get_user_model(),
+    ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
 

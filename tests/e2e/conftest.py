@@ -2,6 +2,7 @@
 
 import pytest
 
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_seller_files_buyer_accepts_pays_and_verifies_the_new_deed(page, live_server, login_as):
     from conveyance.models import Conveyance
     from najiz.accounts.services import user_for_person
-    from tests.factories.registries import AccountFactory, DeedFactory, PersonFactory
     from payments import conf
+    from tests.factories.registries import AccountFactory, DeedFactory, PersonFactory
 
     seller = PersonFactory()
     AccountFactory(person=seller, balance=Decimal("0.00"))

@@ -24,7 +24,9 @@ def parties():
                                court_en="Enforcement Court", city=city)
     creditor = factories.PersonFactory(city="riyadh")
     debtor = factories.PersonFactory(city="jeddah", email="debtor@example.sa", phone="0550000001")
-    instrument = factories.InstrumentFactory(creditor_person=creditor, debtors=[debtor], amount=Decimal("8000.00"), kind="cheque")
+    instrument = factories.InstrumentFactory(
+        creditor_person=creditor, debtors=[debtor], amount=Decimal("8000.00"), kind="cheque"
+    )
     account = factories.AccountFactory(person=creditor)
     factories.AccountFactory(person=debtor, balance=Decimal("100.00"))
 

@@ -51,8 +51,8 @@ def signed_in_page(browser, live_server, user):
 
 
 def test_issue_accept_and_enforce_in_one_step(page, live_server, login_as, browser, parties, travel):
-    from najiz.common import clock
     from einstruments.models import PromissoryNote
+    from najiz.common import clock
 
     # --- the debtor issues the note and confirms it in the Nafath app --------------------------
     login_as(parties.debtor_user)

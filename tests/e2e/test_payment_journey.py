@@ -10,10 +10,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_pay_an_invoice_by_mada_and_open_the_receipt(page, live_server, login_as):
-    from tests.factories.accounts import UserFactory
-    from tests.factories.registries import AccountFactory, InstrumentFactory, PersonFactory
     from payments import conf, services
     from payments.models import Invoice, InvoiceStatus, Payment
+    from tests.factories.accounts import UserFactory
+    from tests.factories.registries import AccountFactory, InstrumentFactory, PersonFactory
 
     person = PersonFactory()
     AccountFactory(person=person)

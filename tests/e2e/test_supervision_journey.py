@@ -17,13 +17,17 @@ def test_judge_reverses_a_rejection_and_the_creditor_sees_it_continue(page, live
 
     from enforcement import services
     from enforcement.models import EnforcementRequest
-    from tests.factories.accounts import STAFF_PASSWORD, StaffUserFactory
     from najiz.accounts.models import JUDGES_GROUP
     from najiz.registries import services as registries
+    from tests.factories.accounts import STAFF_PASSWORD, StaffUserFactory
 
     request = services.save_draft(
-        user=case.user, acting_entity=None, instrument_number=case.instrument.number, debtor_ids=[case.debtor.national_id],
-        amount=Decimal("5000.00"), iban=registries.accounts_of(case.debtor)[0].iban,  # not the creditor's: rejected
+        user=case.user,
+        acting_entity=None,
+        instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id],
+        amount=Decimal("5000.00"),
+        iban=registries.accounts_of(case.debtor)[0].iban,  # not the creditor's: rejected
     )
     services.submit(request, user=case.user)
     request = EnforcementRequest.objects.get(pk=request.pk)

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
+from einstruments import services
 from najiz.accounts import services as accounts
 from najiz.accounts.services import user_for_person
 from najiz.common import clock
-from einstruments import services
 from tests.factories import registries as factories
 
 
@@ -15,7 +15,7 @@ class Parties:
 
 
 @pytest.fixture
-def parties(db, circuits):  # noqa: F811
+def parties(db, circuits):
     p = Parties()
     p.debtor = factories.PersonFactory(city="jeddah", email="debtor@example.sa", phone="0550000001")
     p.creditor = factories.PersonFactory(city="riyadh")

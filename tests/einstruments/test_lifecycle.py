@@ -6,14 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from enforcement import services as enforcement
-from enforcement.models import EnforcementRequest
-from enforcement.states import Status as RequestStatus
-from najiz.accounts import services as accounts
 from einstruments import services
 from einstruments.models import PromissoryNote
 from einstruments.services import NoteRefused
 from einstruments.states import Status
+from enforcement import services as enforcement
+from enforcement.models import EnforcementRequest
+from enforcement.states import Status as RequestStatus
+from najiz.accounts import services as accounts
 from najiz.registries import services as registries
 from payments import selectors as payment_selectors, services as payments
 from payments.models import Disbursement
@@ -122,12 +122,19 @@ def test_a_paid_note_cannot_be_enforced(parties, travel, django_capture_on_commi
     assert note.status == Status.PAID
     with travel(timedelta(days=11)):
         with pytest.raises(NoteRefused):
-            services.file_enforcement(note, user=parties.creditor_user, acting_entity=None, iban=parties.creditor_account.iban)
+            services.file_enforcement(
+                note, user=parties.creditor_user, acting_entity=None, iban=parties.creditor_account.iban
+            )
         # nor through the ordinary filing form: the audit finds the instrument executed
         with django_capture_on_commit_callbacks(execute=True):
-            draft = enforcement.save_draft(user=parties.creditor_user, acting_entity=None, instrument_number=note.number,
-                                           debtor_ids=[parties.debtor.national_id], amount=note.amount,
-                                           iban=parties.creditor_account.iban)
+            draft = enforcement.save_draft(
+                user=parties.creditor_user,
+                acting_entity=None,
+                instrument_number=note.number,
+                debtor_ids=[parties.debtor.national_id],
+                amount=note.amount,
+                iban=parties.creditor_account.iban,
+            )
             request = enforcement.submit(draft, user=parties.creditor_user)
     request.refresh_from_db()
     assert request.status == RequestStatus.REJECTED
@@ -136,7 +143,9 @@ def test_a_paid_note_cannot_be_enforced(parties, travel, django_capture_on_commi
 def test_not_before_the_due_date(parties):
     note = active_note(parties, days=10)
     with pytest.raises(NoteRefused):
-        services.file_enforcement(note, user=parties.creditor_user, acting_entity=None, iban=parties.creditor_account.iban)
+        services.file_enforcement(
+            note, user=parties.creditor_user, acting_entity=None, iban=parties.creditor_account.iban
+        )
 
 
 def test_one_step_enforcement_reaches_the_order_and_locks_the_note(parties, travel, django_capture_on_commit_callbacks):
@@ -207,11 +216,18 @@ def test_endorsed_note_is_enforced_only_by_its_last_holder(parties, travel, djan
 
     with travel(timedelta(days=6)):
         with pytest.raises(NoteRefused):
-            services.file_enforcement(note, user=parties.creditor_user, acting_entity=None, iban=parties.creditor_account.iban)
+            services.file_enforcement(
+                note, user=parties.creditor_user, acting_entity=None, iban=parties.creditor_account.iban
+            )
         with django_capture_on_commit_callbacks(execute=True):  # the former holder through the ordinary form
-            draft = enforcement.save_draft(user=parties.creditor_user, acting_entity=None, instrument_number=note.number,
-                                           debtor_ids=[parties.debtor.national_id], amount=note.amount,
-                                           iban=parties.creditor_account.iban)
+            draft = enforcement.save_draft(
+                user=parties.creditor_user,
+                acting_entity=None,
+                instrument_number=note.number,
+                debtor_ids=[parties.debtor.national_id],
+                amount=note.amount,
+                iban=parties.creditor_account.iban,
+            )
             old = enforcement.submit(draft, user=parties.creditor_user)
         old.refresh_from_db()
         assert old.status == RequestStatus.REJECTED
@@ -220,7 +236,9 @@ def test_endorsed_note_is_enforced_only_by_its_last_holder(parties, travel, djan
                                                 iban=parties.endorsee_account.iban)
     request.refresh_from_db()
     assert request.status == RequestStatus.ORDER_ISSUED
-    assert EnforcementRequest.objects.filter(instrument_number=note.number, status=RequestStatus.ORDER_ISSUED).count() == 1
+    assert (
+        EnforcementRequest.objects.filter(instrument_number=note.number, status=RequestStatus.ORDER_ISSUED).count() == 1
+    )
 
 
 def test_declined_endorsement_keeps_the_holder(parties):

@@ -5,20 +5,31 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from einstruments.models import PromissoryNote
+from einstruments.states import Status
 from najiz.accounts import services as accounts
 from najiz.accounts.models import NafathChallenge
 from najiz.common import clock
-from einstruments.models import PromissoryNote
-from einstruments.states import Status
 
 from .conftest import active_note, issue
 
 pytestmark = pytest.mark.django_db
 
 NOTE_URLS = [
-    ("detail", "get"), ("confirmation", "get"), ("resend", "post"), ("answer", "post"), ("cancel", "post"), ("pay", "post"),
-    ("certify_paid", "post"), ("endorse", "get"), ("endorse", "post"), ("answer_endorsement", "post"),
-    ("withdraw_endorsement", "post"), ("enforce", "get"), ("enforce", "post"), ("pdf", "get"),
+    ("detail", "get"),
+    ("confirmation", "get"),
+    ("resend", "post"),
+    ("answer", "post"),
+    ("cancel", "post"),
+    ("pay", "post"),
+    ("certify_paid", "post"),
+    ("endorse", "get"),
+    ("endorse", "post"),
+    ("answer_endorsement", "post"),
+    ("withdraw_endorsement", "post"),
+    ("enforce", "get"),
+    ("enforce", "post"),
+    ("pdf", "get"),
 ]
 
 
@@ -49,9 +60,15 @@ def test_anonymous_is_sent_to_sign_in(client, parties):
 def test_issue_confirm_in_nafath_and_accept_over_http(client, parties):
     client.force_login(parties.debtor_user)
     due = clock.today() + timedelta(days=20)
-    response = client.post(reverse("einstruments:new"), {
-        "creditor_id": parties.creditor.national_id, "amount": "2500.50", "due_date": due.isoformat(), "place": "jeddah",
-    })
+    response = client.post(
+        reverse("einstruments:new"),
+        {
+            "creditor_id": parties.creditor.national_id,
+            "amount": "2500.50",
+            "due_date": due.isoformat(),
+            "place": "jeddah",
+        },
+    )
     note = PromissoryNote.objects.get(issued_by=parties.debtor_user)
     assert response.status_code == 302 and response["Location"] == reverse("einstruments:detail", args=[note.number])
     page = client.get(response["Location"])
@@ -133,10 +150,14 @@ def test_one_step_enforcement_over_http(client, parties, travel, django_capture_
         bad = client.post(reverse("einstruments:enforce", args=[note.number]), {"iban": "SA0000000000000000000000"})
         assert bad.status_code == 200
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("einstruments:enforce", args=[note.number]), {"iban": parties.creditor_account.iban})
+            response = client.post(
+                reverse("einstruments:enforce", args=[note.number]), {"iban": parties.creditor_account.iban}
+            )
     note.refresh_from_db()
     assert note.status == Status.UNDER_ENFORCEMENT
-    assert response.status_code == 302 and response["Location"] == reverse("enforcement:detail", args=[note.enforcement_number])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "enforcement:detail", args=[note.enforcement_number]
+    )
 
 
 def test_archive_tabs(client, parties):

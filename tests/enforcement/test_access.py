@@ -8,17 +8,23 @@ from django.urls import reverse
 from enforcement import services
 from enforcement.models import EnforcementRequest
 from najiz.accounts.services import user_for_person
-from tests.factories import registries as factories
 from payments import services as payments
 from payments.models import Invoice, Payment
+from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def filed(case, django_capture_on_commit_callbacks):
-    request = services.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number,
-                                  debtor_ids=[case.debtor.national_id], amount=Decimal("5000.00"), iban=case.account.iban)
+    request = services.save_draft(
+        user=case.user,
+        acting_entity=None,
+        instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id],
+        amount=Decimal("5000.00"),
+        iban=case.account.iban,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(request, user=case.user)
     invoice = Invoice.objects.get(purpose_id=request.pk)

@@ -11,10 +11,10 @@ from enforcement.models import EnforcementRequest, Measure
 from enforcement.states import Status, TransitionError
 from enforcement.tasks import sweep_deadlines
 from najiz.accounts import sessions
-from tests.factories.accounts import UserFactory
 from najiz.accounts.services import user_for_person
-from tests.factories import registries as factories
 from najiz.registries.models import TravelBan
+from tests.factories import registries as factories
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +135,9 @@ def test_reduce_not_below_what_was_collected(client, case, issued, django_captur
 
 
 @pytest.mark.parametrize("action,data", [("withdraw", {}), ("certify", {"amount": "10"}), ("reduce", {"amount": "10"})])
-def test_actions_on_a_closed_request_are_refused_with_409(client, case, issued, action, data, django_capture_on_commit_callbacks):
+def test_actions_on_a_closed_request_are_refused_with_409(
+    client, case, issued, action, data, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw(issued, user=case.user)
     client.force_login(case.user)
@@ -188,8 +190,14 @@ def test_the_creditor_entity_representative_acts_as_it(client, case, django_capt
     factories.RepresentationFactory(entity=entity, person=colleague)
     account = factories.EntityAccountFactory(entity=entity)
     instrument = factories.InstrumentFactory(creditor_person=None, creditor_entity=entity, debtors=[case.debtor])
-    request = file(case, django_capture_on_commit_callbacks, acting_entity=entity, instrument=instrument, amount="100.00",
-                   iban=account.iban)
+    request = file(
+        case,
+        django_capture_on_commit_callbacks,
+        acting_entity=entity,
+        instrument=instrument,
+        amount="100.00",
+        iban=account.iban,
+    )
     assert request.status == Status.ORDER_ISSUED
     colleague_user = user_for_person(colleague)
     client.force_login(colleague_user)

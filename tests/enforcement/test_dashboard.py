@@ -4,8 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from enforcement import selectors, services
@@ -14,10 +14,10 @@ from enforcement.models import EnforcementRequest, Measure, MeasureKind, Request
 from enforcement.states import OPEN, PublicStatus, Status
 from enforcement.tasks import sweep_deadlines
 from najiz.accounts import sessions
-from tests.factories.accounts import UserFactory
 from najiz.accounts.services import user_for_person
 from najiz.common import clock
 from tests.factories import registries as factories
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +133,14 @@ def test_the_entity_dashboard_counts_the_entity_requests_while_acting_as_it(clie
 def _population(case, count):
     other = factories.PersonFactory()
     for index in range(count):
-        make(case.user, case.creditor, case.debtor, status=[Status.ORDER_ISSUED, Status.CLOSED, Status.MEASURES_APPLIED][index % 3],
-             claimed="100.00", collected="10.00")
+        make(
+            case.user,
+            case.creditor,
+            case.debtor,
+            status=[Status.ORDER_ISSUED, Status.CLOSED, Status.MEASURES_APPLIED][index % 3],
+            claimed="100.00",
+            collected="10.00",
+        )
         make(UserFactory(), other, case.creditor, status=Status.MEASURES_APPLIED, claimed="100.00", measures=2,
              debtor_user=case.user)
 
@@ -187,7 +193,12 @@ def test_the_dashboard_follows_a_real_request(client, case, django_capture_on_co
 def test_the_figures_sort_every_state_as_the_status_filter_does(case):
     """Each request counts under the public status its list filter gives it, and the amounts add
     up row by row (outstanding only where something is still owed, never below zero)."""
-    amounts = [("100.00", "0.00", "0.00"), ("100.00", "30.00", "0.00"), ("100.00", "0.00", "45.50"), ("20.00", "25.00", "0.00")]
+    amounts = [
+        ("100.00", "0.00", "0.00"),
+        ("100.00", "30.00", "0.00"),
+        ("100.00", "0.00", "45.50"),
+        ("20.00", "25.00", "0.00"),
+    ]
     for status in Status:
         for withdrawn in (False, True):
             for claimed, collected, paid_outside in amounts:
@@ -198,7 +209,9 @@ def test_the_figures_sort_every_state_as_the_status_filter_does(case):
     for stats in (selectors.creditor_stats(case.user), selectors.debtor_stats(user_for_person(case.debtor))):
         assert stats["total"] == len(rows) == 11 * 2 * len(amounts)
         assert dict(stats["by_status"]) == {
-            code: EnforcementRequest.objects.filter(filed_by=case.user).filter(selectors.public_status_filter(code)).count()
+            code: EnforcementRequest.objects.filter(filed_by=case.user)
+            .filter(selectors.public_status_filter(code))
+            .count()
             for code, _ in stats["by_status"]
         }
         assert sum(count for _, count in stats["by_status"]) == len(rows)  # every state has a public status

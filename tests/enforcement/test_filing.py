@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
-from tests.factories.accounts import UserFactory
 from tests.factories import registries as factories
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,9 @@ def test_filing_page_needs_sign_in(client):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_a_sound_request_is_submitted_and_reaches_the_execution_order(creditor_client, case, django_capture_on_commit_callbacks):
+def test_a_sound_request_is_submitted_and_reaches_the_execution_order(
+    creditor_client, case, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = creditor_client.post(NEW, form_data(case))
     request = EnforcementRequest.objects.get(filed_by=case.user)
@@ -123,15 +125,34 @@ def test_bad_iban_is_an_error_and_a_good_one_is_confirmed(creditor_client, case)
 def test_debtor_ids_are_checked_and_named(creditor_client, case):
     invalid = validate(creditor_client, "debtor_ids", debtor_ids="12345, abc")
     assert "field-errors" in invalid.content.decode()
-    named = validate(creditor_client, "debtor_ids", instrument_number=case.instrument.number, debtor_ids=f" {case.debtor.national_id}, ")
+    named = validate(
+        creditor_client,
+        "debtor_ids",
+        instrument_number=case.instrument.number,
+        debtor_ids=f" {case.debtor.national_id}, ",
+    )
     html = named.content.decode()
     assert 'data-field-ok="debtors"' in html and case.debtor.name_ar in html
     stranger = factories.PersonFactory()
-    not_on_it = validate(creditor_client, "debtor_ids", instrument_number=case.instrument.number, debtor_ids=stranger.national_id)
+    not_on_it = validate(
+        creditor_client, "debtor_ids", instrument_number=case.instrument.number, debtor_ids=stranger.national_id
+    )
     assert "field-errors" in not_on_it.content.decode() and stranger.name_ar not in not_on_it.content.decode()
 
 
-JUNK = ["", " ", "٠١٢٣", "x" * 5000, "\x01\x1f", "1e999", "NaN", "Infinity", "SA" + "9" * 40, "'; drop table --", "١٢٣٤٥٫٥"]
+JUNK = [
+    "",
+    " ",
+    "٠١٢٣",
+    "x" * 5000,
+    "\x01\x1f",
+    "1e999",
+    "NaN",
+    "Infinity",
+    "SA" + "9" * 40,
+    "'; drop table --",
+    "١٢٣٤٥٫٥",
+]
 
 
 @pytest.mark.parametrize("field", ["instrument_number", "debtor_ids", "amount", "iban"])

@@ -9,9 +9,9 @@ from enforcement import services
 from enforcement.models import EnforcementRequest, Measure
 from enforcement.states import Status, TransitionError
 from enforcement.tasks import sweep_deadlines
-from tests.factories.accounts import UserFactory
 from najiz.registries import services as registries
 from najiz.registries.models import TravelBan
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from enforcement.models import EnforcementRequest, Measure, MeasureKind
 from enforcement.states import Status
 from enforcement.tasks import sweep_deadlines
 from najiz.registries import services as registries
-from tests.factories import registries as factories
 from najiz.registries.models import CreditReport, DealingBan, PoaIssuingStop, TravelBan
 from payments import services as payments
 from payments.models import Invoice, LedgerEntry
 from payments.selectors import disbursements_for
+from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db
 PERIOD = timedelta(days=6)
@@ -104,7 +104,9 @@ def test_paying_in_full_before_the_deadline_closes_without_measures(order, case,
     assert request.disbursed == Decimal("5000.00")
 
 
-def test_partial_payment_then_seizure_closes_exactly_at_the_claim(order, case, django_capture_on_commit_callbacks, travel):
+def test_partial_payment_then_seizure_closes_exactly_at_the_claim(
+    order, case, django_capture_on_commit_callbacks, travel
+):
     pay(order, "2500.00", django_capture_on_commit_callbacks)
     assert reload(order).status == Status.ORDER_ISSUED
     lapse(django_capture_on_commit_callbacks, travel)
@@ -171,7 +173,9 @@ def race_the_seizure(order, capture, travel):
             callback()
 
 
-def test_payment_racing_the_seizure_is_refunded_beyond_the_claim(order, case, django_capture_on_commit_callbacks, travel):
+def test_payment_racing_the_seizure_is_refunded_beyond_the_claim(
+    order, case, django_capture_on_commit_callbacks, travel
+):
     race_the_seizure(order, django_capture_on_commit_callbacks, travel)
     request = reload(order)
     assert request.status == Status.CLOSED
@@ -265,5 +269,7 @@ def test_debtor_is_alerted_once_when_the_deadline_nears(order, case, django_capt
     with travel(timedelta(days=4, hours=6)), django_capture_on_commit_callbacks(execute=True):
         sweep_deadlines()
         sweep_deadlines()
-    alerts = Notification.objects.filter(recipient__national_id=case.debtor.national_id, kind="enforcement.deadline_near")
+    alerts = Notification.objects.filter(
+        recipient__national_id=case.debtor.national_id, kind="enforcement.deadline_near"
+    )
     assert alerts.count() == 1

@@ -121,7 +121,9 @@ def test_every_status_change_is_announced_in_order(case, django_capture_on_commi
     assert seen == ["submitted", "audited", "accepted", "referred", "order_issued"]
 
 
-def test_circuit_loads_are_kept_in_the_cache_and_grow_with_each_referral(case, settings, django_capture_on_commit_callbacks):
+def test_circuit_loads_are_kept_in_the_cache_and_grow_with_each_referral(
+    case, settings, django_capture_on_commit_callbacks
+):
     from django.core.cache import cache
 
     from tests.factories import registries as factories
@@ -131,7 +133,9 @@ def test_circuit_loads_are_kept_in_the_cache_and_grow_with_each_referral(case, s
     chosen = []
     for _ in range(4):  # one batch each: the second sees the first's referral through the cache
         debtor = factories.PersonFactory(city="riyadh")
-        instrument = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[debtor], amount=Decimal("8000.00"))
+        instrument = factories.InstrumentFactory(
+            creditor_person=case.creditor, debtors=[debtor], amount=Decimal("8000.00")
+        )
         request = file(case, instrument=instrument.number, debtors=[debtor.national_id],
                        capture=django_capture_on_commit_callbacks)
         chosen.append(request.circuit.code)
@@ -146,16 +150,28 @@ def test_circuit_loads_are_kept_in_the_cache_and_grow_with_each_referral(case, s
     cache.clear()
 
 
-def test_a_full_batch_asks_for_the_next_and_every_request_is_done_once(case, settings, django_capture_on_commit_callbacks):
+def test_a_full_batch_asks_for_the_next_and_every_request_is_done_once(
+    case, settings, django_capture_on_commit_callbacks
+):
     from tests.factories import registries as factories
 
     settings.ENFORCEMENT_BATCH_SIZE = 2
     drafts = []
     for _ in range(5):
         debtor = factories.PersonFactory(city="jeddah")
-        instrument = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[debtor], amount=Decimal("8000.00"))
-        drafts.append(services.save_draft(user=case.user, acting_entity=None, instrument_number=instrument.number,
-                                          debtor_ids=[debtor.national_id], amount=Decimal("100.00"), iban=case.account.iban))
+        instrument = factories.InstrumentFactory(
+            creditor_person=case.creditor, debtors=[debtor], amount=Decimal("8000.00")
+        )
+        drafts.append(
+            services.save_draft(
+                user=case.user,
+                acting_entity=None,
+                instrument_number=instrument.number,
+                debtor_ids=[debtor.national_id],
+                amount=Decimal("100.00"),
+                iban=case.account.iban,
+            )
+        )
     with django_capture_on_commit_callbacks(execute=False):  # submitted, none of their tasks run
         for draft in drafts:
             services.submit(draft, user=case.user)

@@ -27,9 +27,19 @@ def submitted(case, n, capture):
     drafts = []
     for _ in range(n):
         debtor = factories.PersonFactory(city="jeddah")
-        instrument = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[debtor], amount=Decimal("8000.00"))
-        drafts.append(services.save_draft(user=case.user, acting_entity=None, instrument_number=instrument.number,
-                                          debtor_ids=[debtor.national_id], amount=Decimal("100.00"), iban=case.account.iban))
+        instrument = factories.InstrumentFactory(
+            creditor_person=case.creditor, debtors=[debtor], amount=Decimal("8000.00")
+        )
+        drafts.append(
+            services.save_draft(
+                user=case.user,
+                acting_entity=None,
+                instrument_number=instrument.number,
+                debtor_ids=[debtor.national_id],
+                amount=Decimal("100.00"),
+                iban=case.account.iban,
+            )
+        )
     with capture(execute=False):
         for draft in drafts:
             services.submit(draft, user=case.user)
@@ -143,7 +153,11 @@ def test_after_the_last_failure_allowed_a_judge_sees_it_and_the_creditor_sees_it
     failure = StepFailure.objects.get(request=bad)
     assert failure.failures == 5 and failure.retry_at is None
     decision = failure.decision
-    assert (decision.step, decision.outcome, decision.review_state) == ("set_aside", "needs_person", ReviewState.PENDING)
+    assert (decision.step, decision.outcome, decision.review_state) == (
+        "set_aside",
+        "needs_person",
+        ReviewState.PENDING,
+    )
     assert decision.circuit == circuits["riyadh-1"]  # not referred yet: the capital's
     assert decision.inputs["error"] == "django.core.exceptions.ValidationError" and decision.inputs["step"] == "order"
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from enforcement import services
 from enforcement.models import EnforcementRequest
-from tests.factories.accounts import UserFactory
 from najiz.accounts.services import user_for_person
 from payments import services as payments
 from payments.models import Invoice
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")

@@ -48,7 +48,11 @@ CASES = {
     "instrument_valid/executed": (("instrument", "status"), "executed", "instrument_valid"),
     "execution_instrument": (("instrument", "kind"), "ordinary_contract", "execution_instrument"),
     "creditor_matches": (("instrument", "creditor"), {"kind": "person", "id": "1000000024"}, "creditor_matches"),
-    "debtors_on_instrument": (("instrument", "debtors"), [{"kind": "person", "id": "1000000032"}], "debtors_on_instrument"),
+    "debtors_on_instrument": (
+        ("instrument", "debtors"),
+        [{"kind": "person", "id": "1000000032"}],
+        "debtors_on_instrument",
+    ),
     "debtors_exist": (("request", "debtors"), [{**DEBTOR, "in_registry": False}], "debtors_exist"),
     "amount_positive": (("request", "amount"), "0.00", "amount_positive"),
     "amount_within_remaining": (("claimed_before",), "4000.00", "amount_within_remaining"),

@@ -8,10 +8,10 @@ from django.urls import reverse
 from enforcement import services
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
-from tests.factories.accounts import UserFactory
 from najiz.accounts.services import user_for_person
 from najiz.casefile.selectors import decisions_of
 from tests.factories import registries as factories
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,10 @@ def file(case, capture, *, iban=None, amount="5000.00", instrument=None, debtor=
 
 
 def urls(request):
-    return [reverse("enforcement:detail", args=[request.number]), reverse("enforcement:timeline", args=[request.number])]
+    return [
+        reverse("enforcement:detail", args=[request.number]),
+        reverse("enforcement:timeline", args=[request.number]),
+    ]
 
 
 @pytest.fixture
@@ -57,7 +60,9 @@ def test_a_rejected_request_shows_why(client, case, django_capture_on_commit_cal
     iban_rule = next(rule for rule in audit.rules if rule["id"] == "iban_held_by_creditor")
     assert iban_rule["message_ar"] in html
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    english = client.get(reverse("enforcement:detail", args=[rejected.number]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = client.get(
+        reverse("enforcement:detail", args=[rejected.number]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert iban_rule["message_en"] in english
 
 
@@ -106,13 +111,20 @@ def test_the_debtor_sees_the_order_and_what_to_pay(client, case, issued):
 def test_strangers_and_other_debtors_get_404(client, case, issued, django_capture_on_commit_callbacks):
     stranger = UserFactory()
     other_debtor = factories.PersonFactory(city="riyadh")
-    other_instrument = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[other_debtor], amount=Decimal("500.00"))
-    other = file(case, django_capture_on_commit_callbacks, instrument=other_instrument, amount="100.00", debtor=other_debtor)
+    other_instrument = factories.InstrumentFactory(
+        creditor_person=case.creditor, debtors=[other_debtor], amount=Decimal("500.00")
+    )
+    other = file(
+        case, django_capture_on_commit_callbacks, instrument=other_instrument, amount="100.00", debtor=other_debtor
+    )
     assert other.status == Status.ORDER_ISSUED
     draft = services.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number)
     for user in (stranger, user_for_person(other_debtor)):
         client.force_login(user)
-        for url in urls(issued) + [reverse("enforcement:draft", args=[draft.pk]), reverse("enforcement:detail", args=["EN-1900-000001"])]:
+        for url in urls(issued) + [
+            reverse("enforcement:draft", args=[draft.pk]),
+            reverse("enforcement:detail", args=["EN-1900-000001"]),
+        ]:
             assert client.get(url).status_code == 404, url
         assert issued.number not in client.get(reverse("enforcement:list")).content.decode()
         assert issued.number not in client.get(reverse("enforcement:against_me")).content.decode()
@@ -120,7 +132,9 @@ def test_strangers_and_other_debtors_get_404(client, case, issued, django_captur
     assert client.get(urls(other)[0]).status_code == 200
 
 
-def test_the_creditor_entity_representatives_see_it_only_while_acting_as_it(client, case, django_capture_on_commit_callbacks):
+def test_the_creditor_entity_representatives_see_it_only_while_acting_as_it(
+    client, case, django_capture_on_commit_callbacks
+):
     from najiz.accounts import sessions
 
     entity = factories.EntityFactory()

@@ -2,9 +2,8 @@
 
 import factory
 
-from najiz.common.identifiers import with_check_digit
-
 from najiz.accounts.models import User
+from najiz.common.identifiers import with_check_digit
 
 STAFF_PASSWORD = "Najiz-Staff-2025!"
 

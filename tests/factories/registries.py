@@ -17,7 +17,6 @@ from factory.django import DjangoModelFactory
 
 from najiz.common import clock
 from najiz.common.identifiers import make_saudi_iban, with_check_digit
-
 from najiz.registries import models
 
 FIRST_NAMES = [
@@ -54,7 +53,9 @@ class PersonFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.sa")
 
     class Params:
-        deceased = factory.Trait(alive=False, date_of_death=factory.LazyFunction(lambda: clock.today() - timedelta(days=200)))
+        deceased = factory.Trait(
+            alive=False, date_of_death=factory.LazyFunction(lambda: clock.today() - timedelta(days=200))
+        )
 
 
 class ResidentFactory(PersonFactory):

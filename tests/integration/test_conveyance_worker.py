@@ -22,9 +22,9 @@ def test_a_conveyance_completes_in_seconds_through_the_worker(celery_worker):
     from conveyance import services
     from conveyance.models import Conveyance
     from najiz.accounts.services import user_for_person
-    from tests.factories import registries as factories
     from najiz.registries import services as registries
     from payments import services as payments
+    from tests.factories import registries as factories
 
     seller = factories.PersonFactory()
     seller_account = factories.AccountFactory(person=seller, balance=Decimal("0.00"))

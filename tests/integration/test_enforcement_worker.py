@@ -44,9 +44,19 @@ def test_a_request_the_worker_cannot_take_through_its_steps_is_set_aside_and_the
     drafts = []
     for _ in range(3):
         debtor = factories.PersonFactory(city="jeddah")
-        instrument = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[debtor], amount=Decimal("8000.00"))
-        drafts.append(services.save_draft(user=case.user, acting_entity=None, instrument_number=instrument.number,
-                                          debtor_ids=[debtor.national_id], amount=Decimal("100.00"), iban=case.account.iban))
+        instrument = factories.InstrumentFactory(
+            creditor_person=case.creditor, debtors=[debtor], amount=Decimal("8000.00")
+        )
+        drafts.append(
+            services.save_draft(
+                user=case.user,
+                acting_entity=None,
+                instrument_number=instrument.number,
+                debtor_ids=[debtor.national_id],
+                amount=Decimal("100.00"),
+                iban=case.account.iban,
+            )
+        )
     bad = drafts[1].debtors.get().person  # the registry's id fails its check digit: no account can be made
     Person.objects.filter(pk=bad.pk).update(national_id=bad.national_id[:-1] + str((int(bad.national_id[-1]) + 1) % 10))
     for draft in drafts:

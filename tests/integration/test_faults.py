@@ -34,8 +34,8 @@ from enforcement.tasks import sweep_stalled
 from najiz.casefile.models import Decision, Event
 from najiz.celery import app as celery_app
 from najiz.common import clock
-from tests.factories import registries as factories
 from payments.models import Invoice
+from tests.factories import registries as factories
 
 from .conftest import wait_for
 

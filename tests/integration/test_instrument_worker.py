@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from enforcement.models import EnforcementRequest
-from enforcement.states import Status
 from einstruments.models import PromissoryNote
 from einstruments.states import Status as NoteStatus
+from enforcement.models import EnforcementRequest
+from enforcement.states import Status
 from tests.einstruments.conftest import active_note, parties  # noqa: F401  (shared fixture)
 
 from .conftest import wait_for
@@ -21,7 +21,9 @@ def test_past_due_note_enforced_in_one_step_reaches_the_order(celery_worker, par
     note = active_note(parties, days=7)
     with travel(timedelta(days=8)):
         client.force_login(parties.creditor_user)  # signed in once the note is due: sessions last hours
-        response = client.post(reverse("einstruments:enforce", args=[note.number]), {"iban": parties.creditor_account.iban})
+        response = client.post(
+            reverse("einstruments:enforce", args=[note.number]), {"iban": parties.creditor_account.iban}
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
         note = PromissoryNote.objects.get(pk=note.pk)
         assert note.status == NoteStatus.UNDER_ENFORCEMENT

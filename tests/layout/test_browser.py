@@ -18,7 +18,9 @@ def open_page(chromium, live_server, transactional_db):
     contexts = []
 
     def _open(path="/", width=1280, locale="ar-SA"):
-        context = chromium.new_context(base_url=live_server.url, locale=locale, viewport={"width": width, "height": 800})
+        context = chromium.new_context(
+            base_url=live_server.url, locale=locale, viewport={"width": width, "height": 800}
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

@@ -126,7 +126,9 @@ def test_empty_timeline_says_so():
 
 @pytest.mark.parametrize("tone", ["info", "success", "warning", "danger", "neutral"])
 def test_status_badge_tones(tone):
-    assert render("status_badge.html", label="جديد", tone=tone).strip() == f'<span class="badge badge-{tone}">جديد</span>'
+    assert (
+        render("status_badge.html", label="جديد", tone=tone).strip() == f'<span class="badge badge-{tone}">جديد</span>'
+    )
 
 
 def test_status_badge_defaults_to_neutral():

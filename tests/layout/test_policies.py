@@ -19,7 +19,9 @@ PROJECT_CATALOGUE = BASE / "locale" / "ar" / "LC_MESSAGES" / "django.po"
 ALLOWED_URLS = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 
 EXTERNAL_URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9][\w.-]*\.[A-Za-z]{2,}[^\s"'<>)]*""")
-PROTOCOL_RELATIVE = re.compile(r"""(?:src|href|action|srcset|data|poster|formaction)\s*=\s*["']?\s*//|url\(\s*["']?\s*//|@import\s+["']//""", re.I)
+PROTOCOL_RELATIVE = re.compile(
+    r"""(?:src|href|action|srcset|data|poster|formaction)\s*=\s*["']?\s*//|url\(\s*["']?\s*//|@import\s+["']//""", re.I
+)
 TAG = re.compile(r"<[a-zA-Z][^<>]*>")
 INLINE_HANDLER = re.compile(r"""\s(?:on[a-z]+|hx-on[:\-][\w:\-]*|data-hx-on[:\-][\w:\-]*)\s*=""", re.I)
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>", re.I)

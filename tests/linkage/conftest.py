@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from najiz.accounts.services import user_for_person
 from linkage import services
+from najiz.accounts.services import user_for_person
 from tests.factories import registries as factories
 
 
@@ -21,25 +21,31 @@ def make_entity(amount=Decimal("8000.00")):
     factories.RepresentationFactory(entity=e.entity, person=e.rep)
     e.user = user_for_person(e.rep)
     e.debtor = factories.PersonFactory(city="jeddah", email="debtor@example.sa", phone="0550000001")
-    e.instrument = factories.InstrumentFactory(creditor_entity=e.entity, creditor_person=None, debtors=[e.debtor], amount=amount,
-                                               kind="cheque")
+    e.instrument = factories.InstrumentFactory(
+        creditor_entity=e.entity, creditor_person=None, debtors=[e.debtor], amount=amount, kind="cheque"
+    )
     e.account = factories.EntityAccountFactory(entity=e.entity)
     e.token, e.secret = services.create_token(entity=e.entity, user=e.user, name="ERP")
     return e
 
 
 @pytest.fixture
-def ent(db, circuits):  # noqa: F811
+def ent(db, circuits):
     return make_entity()
 
 
 @pytest.fixture
-def other(db, circuits):  # noqa: F811
+def other(db, circuits):
     return make_entity()
 
 
 def filing(e, **overrides):
-    body = {"instrument_number": e.instrument.number, "debtor_ids": [e.debtor.national_id], "amount": "5000.00", "iban": e.account.iban}
+    body = {
+        "instrument_number": e.instrument.number,
+        "debtor_ids": [e.debtor.national_id],
+        "amount": "5000.00",
+        "iban": e.account.iban,
+    }
     body.update(overrides)
     return body
 

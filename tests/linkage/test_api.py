@@ -10,12 +10,12 @@ from openapi_spec_validator import validate
 
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
-from najiz.casefile.selectors import decisions_of
-from najiz.common import clock
-from najiz.common.money import AMOUNT_PATTERN
 from linkage import services
 from linkage.api import api as ninja_api
 from linkage.models import ApiToken, IdempotencyKey
+from najiz.casefile.selectors import decisions_of
+from najiz.common import clock
+from najiz.common.money import AMOUNT_PATTERN
 
 from .conftest import Api, filing
 
@@ -52,9 +52,24 @@ def test_schema_is_valid_openapi_and_lists_every_operation(client):
 
 def test_schema_documents_every_amount_as_the_kernels_amount():
     schemas = ninja_api.get_openapi_schema()["components"]["schemas"]
-    amounts = {(name, field): prop for name, shape in schemas.items() for field, prop in shape.get("properties", {}).items()
-               if field in {"amount", "amount_claimed", "collected", "disbursed", "paid_outside", "outstanding", "paid",
-                            "applied_amount", "refunded_amount", "price"}}
+    amounts = {
+        (name, field): prop
+        for name, shape in schemas.items()
+        for field, prop in shape.get("properties", {}).items()
+        if field
+        in {
+            "amount",
+            "amount_claimed",
+            "collected",
+            "disbursed",
+            "paid_outside",
+            "outstanding",
+            "paid",
+            "applied_amount",
+            "refunded_amount",
+            "price",
+        }
+    }
     assert len(amounts) > 10
     for prop in amounts.values():
         shape = next((option for option in prop.get("anyOf", [prop]) if option.get("type") == "string"), {})
@@ -102,7 +117,9 @@ def test_idempotency_key_reused_with_another_body_is_refused(ent, api_for, djang
     assert EnforcementRequest.objects.filter(creditor_entity=ent.entity).count() == 1
 
 
-def test_without_a_key_each_post_files_a_request_and_the_form_checks_stop_the_second(ent, api_for, django_capture_on_commit_callbacks):
+def test_without_a_key_each_post_files_a_request_and_the_form_checks_stop_the_second(
+    ent, api_for, django_capture_on_commit_callbacks
+):
     api = api_for(ent)
     file_ok(api, ent, django_capture_on_commit_callbacks)
     assert EnforcementRequest.objects.filter(creditor_entity=ent.entity).count() == 1
@@ -137,7 +154,9 @@ def test_amounts_are_decimal_strings_never_exponents_or_numbers(ent, api_for, am
 
 def test_form_checks_come_back_per_field_in_the_callers_language(ent, api_for):
     api = api_for(ent)
-    body = problem(api.post("/requests", filing(ent, iban="SA00", amount="999999.00"), headers={"Accept-Language": "en"}), 422)
+    body = problem(
+        api.post("/requests", filing(ent, iban="SA00", amount="999999.00"), headers={"Accept-Language": "en"}), 422
+    )
     fields = {error["field"]: error["message"] for error in body["errors"]}
     assert fields["iban"] == "Enter a valid Saudi IBAN: 24 characters starting with SA."
     assert fields["amount"] == "The amount is more than the instrument's amount."
@@ -169,8 +188,19 @@ def test_filing_errors_are_the_forms_word_for_word(ent, api_for, overrides):
     assert from_api == from_form
 
 
-@pytest.mark.parametrize("raw", ["", "null", "{}", '{"debtor_ids": "x"}', '{"amount": 1e999}', "\x00", '{"amount": [1]}',
-                                 '{"instrument_number": "' + "9" * 500 + '"}'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "null",
+        "{}",
+        '{"debtor_ids": "x"}',
+        '{"amount": 1e999}',
+        "\x00",
+        '{"amount": [1]}',
+        '{"instrument_number": "' + "9" * 500 + '"}',
+    ],
+)
 def test_odd_bodies_never_give_a_500(ent, api_for, raw):
     response = api_for(ent).post("/requests", raw=raw)
     assert response.status_code in (400, 422), response.content.decode()[:500]
@@ -303,7 +333,11 @@ def test_every_documented_endpoint_answers(ent, api_for, client, django_capture_
     assert detail["debtor_details"][0]["id_number"] == ent.debtor.national_id
 
     invoices = api.get(f"/requests/{number}/invoices").json()
-    assert invoices[0]["amount"] == "5000.00" and invoices[0]["paid"] == "1000.00" and invoices[0]["status"] == "partly_paid"
+    assert (
+        invoices[0]["amount"] == "5000.00"
+        and invoices[0]["paid"] == "1000.00"
+        and invoices[0]["status"] == "partly_paid"
+    )
     payments = api.get(f"/requests/{number}/payments").json()
     assert [(p["amount"], p["bill_number"]) for p in payments] == [("1000.00", invoices[0]["bill_number"])]
 
@@ -311,9 +345,9 @@ def test_every_documented_endpoint_answers(ent, api_for, client, django_capture_
 
 
 def test_conveyance_detail_for_a_party_and_404_for_others(db, client, ent, api_for):
+    from najiz.accounts.services import user_for_person
     from tests.conveyance.conftest import sale as _sale  # noqa: F401
     from tests.conveyance.helpers import file_sale
-    from najiz.accounts.services import user_for_person
     from tests.factories import registries as factories
 
     seller = factories.PersonFactory()
@@ -338,8 +372,15 @@ def test_conveyance_detail_for_a_party_and_404_for_others(db, client, ent, api_f
 
 def test_bad_query_parameters_are_422_problems(ent, api_for):
     api = api_for(ent)
-    for params in ({"status": "nonsense"}, {"submitted_from": "yesterday"}, {"page": "0"}, {"amount_min": "abc"}, {"page_size": "9999"},
-                   {"amount_min": "1e3"}, {"amount_max": "-1"}):
+    for params in (
+        {"status": "nonsense"},
+        {"submitted_from": "yesterday"},
+        {"page": "0"},
+        {"amount_min": "abc"},
+        {"page_size": "9999"},
+        {"amount_min": "1e3"},
+        {"amount_max": "-1"},
+    ):
         body = problem(api.get("/requests", params), 422)
         assert body["errors"][0]["field"] == next(iter(params))
 

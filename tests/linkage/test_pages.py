@@ -12,10 +12,10 @@ import pytest
 
 from enforcement.models import EnforcementRequest, RequestDebtor
 from enforcement.states import Status
-from najiz.accounts.sessions import ACTING_AS
-from najiz.common import clock
 from linkage import services
 from linkage.models import ApiToken, WebhookEndpoint
+from najiz.accounts.sessions import ACTING_AS
+from najiz.common import clock
 
 from .conftest import Api
 
@@ -47,7 +47,12 @@ def seed(e, n, *, start=0, status=Status.ORDER_ISSUED, amount=Decimal("1000.00")
 @pytest.mark.parametrize("name", ["tokens", "webhooks", "report", "report_csv", "report_pdf"])
 def test_pages_need_acting_as_an_entity(ent, client, name):
     client.force_login(ent.user)
-    assert client.get(f"/linkage/{ {'tokens': 'tokens/', 'webhooks': 'webhooks/', 'report': 'report/', 'report_csv': 'report/csv/', 'report_pdf': 'report/pdf/'}[name] }").status_code == 403
+    assert (
+        client.get(
+            f"/linkage/{ {'tokens': 'tokens/', 'webhooks': 'webhooks/', 'report': 'report/', 'report_csv': 'report/csv/', 'report_pdf': 'report/pdf/'}[name] }"
+        ).status_code
+        == 403
+    )
     client.logout()
     assert client.get("/linkage/report/").status_code == 302
 

@@ -14,9 +14,9 @@ from kombu.exceptions import OperationalError
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
 from enforcement.tasks import sweep_stalled
-from najiz.common import clock
 from linkage import services
 from linkage.models import ApiToken
+from najiz.common import clock
 
 from .conftest import filing
 

@@ -17,9 +17,9 @@ import pytest
 from django.core.checks import run_checks
 from django.utils import translation
 
-from najiz.common import clock
 from linkage import services
 from linkage.models import Failure, WebhookDelivery, WebhookEndpoint
+from najiz.common import clock
 
 from .test_pages import act_as, seed
 
@@ -55,7 +55,9 @@ class Dns:
         if host not in self.names:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return [
-            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, port, 0, 0)) if ":" in a else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, port, 0, 0))
+            if ":" in a
+            else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
             for a in self.names[host]
         ]
 
@@ -171,7 +173,9 @@ def test_a_name_that_points_inside_by_delivery_time_gets_nothing(ent, dns, recei
     dns.names["erp.example.com"] = ["127.0.0.1"]  # then the name is pointed at the server itself
     delivery = deliver_once(ent, f"http://erp.example.com:{receiver.port}/najiz")
     assert receiver.received == []
-    assert delivery.state == "pending" and delivery.last_status_code is None and delivery.last_error == Failure.NOT_ALLOWED
+    assert (
+        delivery.state == "pending" and delivery.last_status_code is None and delivery.last_error == Failure.NOT_ALLOWED
+    )
 
 
 def test_a_delivery_goes_to_the_checked_address_and_follows_no_redirect(ent, settings, dns, receivers):
@@ -184,7 +188,9 @@ def test_a_delivery_goes_to_the_checked_address_and_follows_no_redirect(ent, set
     (headers, body), = receiver.received
     assert headers["Host"] == f"erp.example.com:{receiver.port}"
     timestamp, signature = dict(part.split("=", 1) for part in headers["Najiz-Signature"].split(",")).values()
-    assert hmac.compare_digest(signature, hmac.new(b"s3cret", f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest())
+    assert hmac.compare_digest(
+        signature, hmac.new(b"s3cret", f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    )
     assert elsewhere.received == []
     assert delivery.state == "pending" and delivery.last_status_code == 302 and delivery.last_error == Failure.HTTP_3XX
 

@@ -9,9 +9,9 @@ from unittest import mock
 
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
-from najiz.common import clock
 from linkage import services, tasks
 from linkage.models import WebhookDelivery
+from najiz.common import clock
 
 from .test_pages import act_as, seed
 
@@ -27,7 +27,9 @@ def test_signature_is_hmac_sha256_of_timestamp_and_body():
     assert header == "t=1700000000,v1=" + hmac.new(b"s3cret", b'1700000000.{"a":1}', hashlib.sha256).hexdigest()
 
 
-def test_events_are_queued_for_the_entity_endpoints_only(ent, other, local_receivers, django_capture_on_commit_callbacks):
+def test_events_are_queued_for_the_entity_endpoints_only(
+    ent, other, local_receivers, django_capture_on_commit_callbacks
+):
     mine = services.register_webhook(entity=ent.entity, user=ent.user, url=closed_port_url())
     services.register_webhook(entity=other.entity, user=other.user, url=closed_port_url())
     off = services.register_webhook(entity=ent.entity, user=ent.user, url=closed_port_url())
@@ -37,7 +39,9 @@ def test_events_are_queued_for_the_entity_endpoints_only(ent, other, local_recei
     with mock.patch.object(tasks.deliver_webhooks, "apply_async") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             services.queue_status_event(request_id=request.pk, number=request.number, status="submitted", at=now)
-            services.queue_status_event(request_id=request.pk, number=request.number, status="submitted", at=now)  # twice: once
+            services.queue_status_event(
+                request_id=request.pk, number=request.number, status="submitted", at=now
+            )  # twice: once
     assert list(WebhookDelivery.objects.values_list("endpoint_id", flat=True)) == [mine.pk]
     assert enqueue.call_count == 1
 
@@ -48,7 +52,9 @@ def test_failed_delivery_backs_off_and_is_logged(ent, settings, client, local_re
     request = seed(ent, 1)[0]
     at = clock.now()
     services.queue_status_event(request_id=request.pk, number=request.number, status="submitted", at=at)
-    services.queue_status_event(request_id=request.pk, number=request.number, status="audited", at=at + timedelta(seconds=1))
+    services.queue_status_event(
+        request_id=request.pk, number=request.number, status="audited", at=at + timedelta(seconds=1)
+    )
     wait = services.deliver_next(endpoint.pk, request.pk)
     assert wait == 30
     first, second = WebhookDelivery.objects.order_by("occurred_at")

@@ -53,8 +53,15 @@ def notices_for(people):
 def as_created(notification):
     fields = {name: getattr(notification, name) for name in Notification.TEXT_FIELDS if name != "created_at"}
     deliveries = [
-        (d.channel, d.status, d.address, d.attempts, d.provider_ref.replace(str(notification.pk), "<id>"),
-         d.delivered_at == notification.created_at, d.next_attempt_at == (notification.created_at if d.status == "pending" else None))
+        (
+            d.channel,
+            d.status,
+            d.address,
+            d.attempts,
+            d.provider_ref.replace(str(notification.pk), "<id>"),
+            d.delivered_at == notification.created_at,
+            d.next_attempt_at == (notification.created_at if d.status == "pending" else None),
+        )
         for d in Delivery.objects.filter(notification=notification).order_by("id")
     ]
     return fields, deliveries
@@ -92,7 +99,11 @@ def test_notify_many_creates_what_notify_would(people):
     ]
     assert first[0][4] == "in-app:<id>"
     assert batch[0].case == people[1] and batch[1].body_en == "Mohammed · EN-2" and batch[1].body_ar == "محمد · EN-2"
-    assert {d.channel: d.status for d in batch[2].created_deliveries} == {"in_app": "sent", "sms": "skipped", "email": "skipped"}
+    assert {d.channel: d.status for d in batch[2].created_deliveries} == {
+        "in_app": "sent",
+        "sms": "skipped",
+        "email": "skipped",
+    }
     assert [(d.channel, d.status) for d in batch[3].created_deliveries] == [("sms", "pending"), ("email", "skipped")]
     assert [d.channel for d in batch[4].created_deliveries] == ["in_app"]
 
@@ -118,7 +129,9 @@ def test_each_notification_comes_with_its_deliveries(people, django_assert_num_q
 @pytest.mark.parametrize("count", [1, 20])
 def test_notify_many_makes_two_inserts_whatever_the_number(make_user, count, django_assert_num_queries):
     people = [make_user() for _ in range(count)]
-    services.notify_many([Notice(people[0], KIND, params=PARAMS, case=people[0])])  # the content type is cached from here
+    services.notify_many(
+        [Notice(people[0], KIND, params=PARAMS, case=people[0])]
+    )  # the content type is cached from here
     notices = [Notice(person, KIND, params=PARAMS, url="/cases/1/", case=person) for person in people]
     with django_assert_num_queries(2):  # INSERT the notifications, INSERT their deliveries
         batch = services.notify_many(notices)
@@ -129,7 +142,9 @@ def test_notify_many_makes_two_inserts_whatever_the_number(make_user, count, dja
 @pytest.mark.django_db
 def test_nothing_is_written_when_one_notice_is_wrong(people):
     with pytest.raises(ValueError):
-        services.notify_many([Notice(people[0], KIND, params=PARAMS), Notice(people[1], KIND, params=PARAMS, url="//evil")])
+        services.notify_many(
+            [Notice(people[0], KIND, params=PARAMS), Notice(people[1], KIND, params=PARAMS, url="//evil")]
+        )
     with pytest.raises(kinds.KindParamsError):
         services.notify_many([Notice(people[0], KIND, params=PARAMS), Notice(people[1], KIND, params={"number": "1"})])
     with pytest.raises(ValueError):
@@ -204,7 +219,9 @@ def test_each_due_delivery_is_sent_exactly_once(people, sms_outbox, django_captu
 @pytest.mark.parametrize("count", [1, 10])
 def test_a_batch_is_locked_and_recorded_in_two_statements(make_user, count, sms_outbox, django_assert_num_queries):
     ids = pending_ids(services.notify_many([Notice(make_user(), KIND, params=PARAMS) for _ in range(count)]))
-    with django_assert_num_queries(4):  # SAVEPOINT (inside the test's transaction), SELECT … FOR UPDATE, UPDATE, RELEASE
+    with django_assert_num_queries(
+        4
+    ):  # SAVEPOINT (inside the test's transaction), SELECT … FOR UPDATE, UPDATE, RELEASE
         services.attempt_deliveries(ids)
     assert len(sms_outbox) == len(mail.outbox) == count
 
@@ -284,7 +301,9 @@ def test_a_database_error_in_one_channel_spoils_only_its_delivery(person, settin
     from .conftest import CHANNELS
 
     settings.NOTIFICATION_CHANNELS = {**CHANNELS, "sms": f"{__name__}.DatabaseSMSChannel"}
-    batch = services.notify_many([Notice(person, KIND, params=PARAMS), Notice(person, OTHER_KIND, params={"who": "x", "number": "1"})])
+    batch = services.notify_many(
+        [Notice(person, KIND, params=PARAMS), Notice(person, OTHER_KIND, params={"who": "x", "number": "1"})]
+    )
     services.attempt_deliveries(pending_ids(batch))
     outcome = sorted((d.channel, d.status) for d in Delivery.objects.filter(pk__in=pending_ids(batch)))
     assert outcome == [("email", "sent"), ("email", "sent"), ("sms", "failed"), ("sms", "failed")]
@@ -361,7 +380,9 @@ def test_concurrent_batches_deliver_once(people, sms_outbox, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_sweep_sends_its_batch_through_deliver_many(make_user, settings, travel, django_capture_on_commit_callbacks):
+def test_the_sweep_sends_its_batch_through_deliver_many(
+    make_user, settings, travel, django_capture_on_commit_callbacks
+):
     settings.NOTIFICATION_DELIVERY_BATCH = 4
     with travel(timedelta(minutes=-5)):
         for _ in range(3):

@@ -164,7 +164,9 @@ def test_a_missing_delivery_is_ignored():
 
 
 @pytest.mark.django_db
-def test_the_sweep_requeues_only_what_is_due(make_user, sms_outbox, monkeypatch, travel, django_capture_on_commit_callbacks):
+def test_the_sweep_requeues_only_what_is_due(
+    make_user, sms_outbox, monkeypatch, travel, django_capture_on_commit_callbacks
+):
     fresh = notify(make_user())  # its tasks are on their way: not the sweep's business yet
     with travel(timedelta(minutes=-5)):
         lost = notify(make_user(phone="0502222222", email="lost@example.com"))  # tasks lost five minutes ago
@@ -209,7 +211,9 @@ def test_the_sweep_is_batched(make_user, travel, settings):
 
 
 @pytest.mark.django_db
-def test_the_sweep_retries_failed_deliveries_when_due(person, sms_outbox, monkeypatch, travel, django_capture_on_commit_callbacks):
+def test_the_sweep_retries_failed_deliveries_when_due(
+    person, sms_outbox, monkeypatch, travel, django_capture_on_commit_callbacks
+):
     flaky = FlakySMS(monkeypatch)
     deliveries = deliveries_of(notify(person))
     tasks.deliver(deliveries["email"].pk)

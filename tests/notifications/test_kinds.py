@@ -46,5 +46,7 @@ def _registers_on_import(path: Path) -> bool:
 
 def test_no_module_registers_kinds_when_imported():
     apps = [path.parent for path in BASE.glob("*/apps.py")] + [path.parent for path in BASE.glob("najiz/*/apps.py")]
-    offenders = [str(path.relative_to(BASE)) for app in apps for path in app.rglob("*.py") if _registers_on_import(path)]
+    offenders = [
+        str(path.relative_to(BASE)) for app in apps for path in app.rglob("*.py") if _registers_on_import(path)
+    ]
     assert offenders == []

@@ -19,7 +19,9 @@ def by_channel(notification):
 
 
 def test_creates_one_delivery_per_configured_channel_and_in_app_is_delivered_at_once(person):
-    notification = services.notify(person, KIND, params={"number": "EN-2025-000001", "amount": "1,500.00"}, url="/cases/1/")
+    notification = services.notify(
+        person, KIND, params={"number": "EN-2025-000001", "amount": "1,500.00"}, url="/cases/1/"
+    )
     deliveries = by_channel(notification)
     assert set(deliveries) == {"in_app", "sms", "email"}
     in_app = deliveries["in_app"]
@@ -46,7 +48,9 @@ def test_sms_and_email_are_sent_after_commit(person, sms_outbox, django_capture_
     assert deliveries["email"].provider_ref == mail.outbox[0].extra_headers["Message-ID"]
 
 
-def test_texts_are_rendered_in_both_languages_and_sent_in_the_recipients(make_user, sms_outbox, django_capture_on_commit_callbacks):
+def test_texts_are_rendered_in_both_languages_and_sent_in_the_recipients(
+    make_user, sms_outbox, django_capture_on_commit_callbacks
+):
     kinds.register("tests.bilingual", subject=_("Notifications"), body="{who} — {label}")
     params = {"who": {"ar": "محمد", "en": "Mohammed"}, "label": _("Mark as read")}
     arabic, english = make_user(language="ar"), make_user(language="en", phone="0509999999", email="en@example.com")
@@ -91,7 +95,10 @@ def test_a_channel_without_an_address_is_skipped(make_user, sms_outbox, django_c
 
 
 def test_only_the_channels_asked_for_and_configured(person, settings):
-    settings.NOTIFICATION_CHANNELS = {"in_app": "notifications.channels.InAppChannel", "email": "notifications.channels.EmailChannel"}
+    settings.NOTIFICATION_CHANNELS = {
+        "in_app": "notifications.channels.InAppChannel",
+        "email": "notifications.channels.EmailChannel",
+    }
     notification = services.notify(person, KIND, params={"number": "1", "amount": "2"}, channels=["email", "sms"])
     assert set(by_channel(notification)) == {"email"}
     with pytest.raises(ValueError):

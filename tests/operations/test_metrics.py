@@ -76,7 +76,14 @@ def test_filing_to_order_histogram_counts_the_orders_of_the_window(client, file_
     EnforcementRequest.objects.filter(pk=old.pk).update(status_changed_at=an_hour_ago, submitted_at=an_hour_ago)
 
     samples = scrape(client)
-    assert [bucket(samples, "filing_to_order", le) for le in ("0.25", "0.5", "2.5", "5.0", "3600.0", "+Inf")] == [0, 1, 1, 2, 2, 2]
+    assert [bucket(samples, "filing_to_order", le) for le in ("0.25", "0.5", "2.5", "5.0", "3600.0", "+Inf")] == [
+        0,
+        1,
+        1,
+        2,
+        2,
+        2,
+    ]
     assert gauge(samples, "najiz_step_latency_seconds_gcount", step="filing_to_order") == 2
     assert gauge(samples, "najiz_step_latency_seconds_gsum", step="filing_to_order") == pytest.approx(3.3, abs=0.01)
     assert gauge(samples, "najiz_step_latency_window_seconds") == 900
@@ -99,7 +106,9 @@ def test_payment_to_disbursement_and_failed_disbursements(client, case, file_req
 
     samples = scrape(client)
     assert [bucket(samples, "payment_to_disbursement", le) for le in ("1.0", "2.5", "+Inf")] == [0, 1, 1]
-    assert gauge(samples, "najiz_step_latency_seconds_gsum", step="payment_to_disbursement") == pytest.approx(2, abs=0.5)
+    assert gauge(samples, "najiz_step_latency_seconds_gsum", step="payment_to_disbursement") == pytest.approx(
+        2, abs=0.5
+    )
     assert gauge(samples, "najiz_disbursements_failed") == 1
 
 
@@ -128,7 +137,9 @@ def test_stranded_requests_are_those_idle_in_an_automatic_state_for_over_a_minut
     now = clock.now()
     EnforcementRequest.objects.filter(pk=lost.pk).update(status_changed_at=now - timedelta(seconds=90))
     EnforcementRequest.objects.filter(pk=recent.pk).update(status_changed_at=now - timedelta(seconds=30))
-    EnforcementRequest.objects.filter(pk=done.pk).update(status_changed_at=now - timedelta(hours=2))  # order issued: not automatic
+    EnforcementRequest.objects.filter(pk=done.pk).update(
+        status_changed_at=now - timedelta(hours=2)
+    )  # order issued: not automatic
     conveyance = file_sale(sale)  # its checks never sent
     assert conveyance.status == "submitted"
     Conveyance.objects.filter(pk=conveyance.pk).update(status_changed_at=now - timedelta(minutes=5))

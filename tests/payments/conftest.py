@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories.accounts import UserFactory
 from najiz.registries import services as registries
-from tests.factories.registries import AccountFactory, InstrumentFactory, PersonFactory
 from payments import callbacks, services
+from tests.factories.accounts import UserFactory
+from tests.factories.registries import AccountFactory, InstrumentFactory, PersonFactory
 
 _txn_numbers = itertools.count(1)
 

@@ -135,7 +135,14 @@ def test_unknown_bill_is_404(client, db):
     from payments.services import new_bill_number
 
     response = post_callback(
-        client, {"txn_id": new_txn_id(), "bill_number": new_bill_number(), "amount": "1.00", "method": "mada", "status": "succeeded"}
+        client,
+        {
+            "txn_id": new_txn_id(),
+            "bill_number": new_bill_number(),
+            "amount": "1.00",
+            "method": "mada",
+            "status": "succeeded",
+        },
     )
     assert response.status_code == 404
 
@@ -167,7 +174,7 @@ def test_fifty_concurrent_duplicate_callbacks_record_one_payment(make_invoice):
             barrier.wait(timeout=30)
             response = post_callback(client, payload)
             results.append((response.status_code, response.json().get("result")))
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(repr(exc))
         finally:
             connection.close()

@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 
 from najiz.registries import services as registries
-from tests.factories.registries import AccountFactory
 from najiz.registries.models import AccountMovement
 from payments import services
 from payments.models import Disbursement, DisbursementStatus, LedgerTransaction, TransactionKind
+from tests.factories.registries import AccountFactory
 from tests.integration.conftest import celery_worker, wait_for  # noqa: F401 - the fixture
 
 from .conftest import new_txn_id

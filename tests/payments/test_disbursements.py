@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 
 from najiz.common.identifiers import make_saudi_iban
 from najiz.registries import services as registries
-from tests.factories.registries import AccountFactory
 from najiz.registries.models import Account, AccountMovement
 from payments import services, signals, tasks
 from payments.models import Disbursement, DisbursementStatus, LedgerAccount, LedgerTransaction, TransactionKind
+from tests.factories.registries import AccountFactory
 
 from .conftest import new_txn_id
 
@@ -52,7 +52,9 @@ def test_disbursement_fails_twice_at_the_bank_then_completes_exactly_once(
     signals.disbursement_done.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            disbursement = services.request_disbursement(funded_case, creditor_account.iban, D("600.00"), ref="payout-1")
+            disbursement = services.request_disbursement(
+                funded_case, creditor_account.iban, D("600.00"), ref="payout-1"
+            )
         disbursement.refresh_from_db()
         assert (disbursement.status, disbursement.attempts, disbursement.last_error) == (
             DisbursementStatus.PENDING, 1, "bank unavailable"
@@ -98,7 +100,9 @@ def test_a_failed_attempt_is_recorded_and_the_error_raised_for_the_retry(funded_
     assert disbursement.status == DisbursementStatus.DONE
 
 
-def test_a_closed_account_fails_after_the_last_attempt(funded_case, creditor_account, settings, django_capture_on_commit_callbacks):
+def test_a_closed_account_fails_after_the_last_attempt(
+    funded_case, creditor_account, settings, django_capture_on_commit_callbacks
+):
     settings.PAYMENTS_DISBURSEMENT_MAX_ATTEMPTS = 3
     Account.objects.filter(pk=creditor_account.pk).update(status=Account.Status.CLOSED)
     failed = []
@@ -106,7 +110,9 @@ def test_a_closed_account_fails_after_the_last_attempt(funded_case, creditor_acc
     signals.disbursement_failed.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            disbursement = services.request_disbursement(funded_case, creditor_account.iban, D("100.00"), ref="payout-1")
+            disbursement = services.request_disbursement(
+                funded_case, creditor_account.iban, D("100.00"), ref="payout-1"
+            )
             tasks.execute_disbursement.delay(disbursement.pk)
             tasks.execute_disbursement.delay(disbursement.pk)
             tasks.execute_disbursement.delay(disbursement.pk)  # already failed: nothing more
@@ -144,7 +150,9 @@ def test_request_is_idempotent_on_its_reference(funded_case, creditor_account):
         services.request_disbursement(funded_case, creditor_account.iban, D("200.00"), ref="payout-1")
 
 
-@pytest.mark.parametrize("iban, amount", [("SA00123", "10.00"), (make_saudi_iban("80", "1"), "0"), (make_saudi_iban("80", "1"), "-1")])
+@pytest.mark.parametrize(
+    "iban, amount", [("SA00123", "10.00"), (make_saudi_iban("80", "1"), "0"), (make_saudi_iban("80", "1"), "-1")]
+)
 def test_bad_disbursement_requests_are_refused(funded_case, iban, amount):
     with pytest.raises(ValidationError):
         services.request_disbursement(funded_case, iban, amount, ref="x")

@@ -87,7 +87,9 @@ def test_mada_partial_then_sadad_rest(payer_client, make_invoice, case):
     assert response.status_code == 302
     invoice.refresh_from_db()
     assert (invoice.status, invoice.paid, invoice.outstanding) == (InvoiceStatus.PARTLY_PAID, D("300.00"), D("700.00"))
-    assert "مدفوعة جزئيًا" in _invoice_page(payer_client, invoice) or "مدفوعة جزئياً" in _invoice_page(payer_client, invoice)
+    assert "مدفوعة جزئيًا" in _invoice_page(payer_client, invoice) or "مدفوعة جزئياً" in _invoice_page(
+        payer_client, invoice
+    )
     _url, response = pay_by_sadad(payer_client, invoice, "700.00")
     assert response.status_code == 302 and response["Location"] == invoice.get_absolute_url()
     invoice.refresh_from_db()
@@ -117,7 +119,9 @@ def test_pay_in_full_invoice_refuses_a_partial_amount_at_checkout(payer_client, 
     assert not GatewaySession.objects.exists()
 
 
-@pytest.mark.parametrize("amount", ["1000.01", "0", "-1", "abc", "", "1.001", "1e999999", "NaN", "x" * 30, "1e2", "5E1", "1,00"])
+@pytest.mark.parametrize(
+    "amount", ["1000.01", "0", "-1", "abc", "", "1.001", "1e999999", "NaN", "x" * 30, "1e2", "5E1", "1,00"]
+)
 def test_bad_amounts_at_checkout_are_400(payer_client, make_invoice, amount):
     invoice = make_invoice("1000.00", allow_partial=True)
     response = payer_client.post(f"/payments/invoices/{invoice.bill_number}/pay/", {"amount": amount})
@@ -134,7 +138,10 @@ def test_arabic_digits_are_accepted(payer_client, make_invoice):
 
 @pytest.mark.parametrize(
     "card, state, reason",
-    [(conf.CARD_DECLINED, SessionState.FAILED, "declined"), (conf.CARD_TIMEOUT, SessionState.TIMED_OUT, "bank_timeout")],
+    [
+        (conf.CARD_DECLINED, SessionState.FAILED, "declined"),
+        (conf.CARD_TIMEOUT, SessionState.TIMED_OUT, "bank_timeout"),
+    ],
 )
 def test_declined_and_timing_out_cards_take_nothing(payer_client, make_invoice, card, state, reason):
     invoice = make_invoice("100.00")
@@ -208,7 +215,10 @@ def test_cancel_returns_to_the_invoice(payer_client, make_invoice):
     assert response.status_code == 302 and response["Location"] == invoice.get_absolute_url()
     assert GatewaySession.objects.get().state == SessionState.CANCELLED
     assert payer_client.post(url + "cancel/").status_code == 409
-    assert payer_client.post(url + "card/", {"number": conf.CARD_APPROVED, "expiry": "12/39", "cvv": "123"}).status_code == 409
+    assert (
+        payer_client.post(url + "card/", {"number": conf.CARD_APPROVED, "expiry": "12/39", "cvv": "123"}).status_code
+        == 409
+    )
     assert not Payment.objects.exists()
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from najiz.common import clock
-from tests.factories.registries import DeedFactory
 from payments import selectors, services, signals
 from payments.models import InvoiceStatus, LedgerAccount, LedgerTransaction, Payment, PaymentMethod
+from tests.factories.registries import DeedFactory
 
 from .conftest import new_txn_id
 
@@ -42,14 +42,20 @@ def test_invoice_amount_must_be_positive_money(make_invoice, amount):
 def test_partial_then_full_payment(make_invoice, case, django_capture_on_commit_callbacks):
     invoice = make_invoice("1000.00", allow_partial=True)
     heard = []
-    receiver = lambda sender, invoice, payment, purpose, **kw: heard.append((invoice.status, payment.applied_amount, purpose))  # noqa: E731
+    receiver = lambda sender, invoice, payment, purpose, **kw: heard.append(
+        (invoice.status, payment.applied_amount, purpose)
+    )
     signals.invoice_paid.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             payment, created = services.record_gateway_payment(invoice, new_txn_id(), D("400.00"), PaymentMethod.MADA)
         assert created and payment.applied_amount == D("400.00")
         invoice.refresh_from_db()
-        assert (invoice.status, invoice.paid, invoice.outstanding) == (InvoiceStatus.PARTLY_PAID, D("400.00"), D("600.00"))
+        assert (invoice.status, invoice.paid, invoice.outstanding) == (
+            InvoiceStatus.PARTLY_PAID,
+            D("400.00"),
+            D("600.00"),
+        )
         with django_capture_on_commit_callbacks(execute=True):
             services.record_gateway_payment(invoice.bill_number, new_txn_id(), D("600.00"), PaymentMethod.SADAD)
     finally:

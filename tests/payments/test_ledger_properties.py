@@ -11,22 +11,25 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.factories.accounts import UserFactory
 from najiz.registries import services as registries
-from tests.factories.registries import AccountFactory, InstrumentFactory, PersonFactory
 from najiz.registries.models import Account
 from payments import services
 from payments.models import Invoice, LedgerAccount, LedgerEntry, Payment
+from tests.factories.accounts import UserFactory
+from tests.factories.registries import AccountFactory, InstrumentFactory, PersonFactory
 
 D = Decimal
 _refs = itertools.count(1)
 
 amounts = st.decimals(min_value=D("0.01"), max_value=D("3000.00"), places=2, allow_nan=False, allow_infinity=False)
 operations = st.lists(
-    st.tuples(st.sampled_from(["pay", "pay_outstanding", "seize", "disburse", "disburse_closed", "refund", "cancel"]), st.integers(0, 1), amounts),
+    st.tuples(
+        st.sampled_from(["pay", "pay_outstanding", "seize", "disburse", "disburse_closed", "refund", "cancel"]),
+        st.integers(0, 1),
+        amounts,
+    ),
     min_size=1,
     max_size=20,
 )
@@ -37,7 +40,9 @@ def _cents(total) -> Decimal:
 
 
 def _assert_books_balance(cases, invoices, trust_opening):
-    per_transaction = LedgerEntry.objects.values("transaction").annotate(total=Sum("amount")).values_list("total", flat=True)
+    per_transaction = (
+        LedgerEntry.objects.values("transaction").annotate(total=Sum("amount")).values_list("total", flat=True)
+    )
     assert all(_cents(total) == 0 for total in per_transaction)
     assert _cents(LedgerEntry.objects.aggregate(total=Sum("amount"))["total"]) == 0
     account_totals = LedgerEntry.objects.values("account").annotate(total=Sum("amount")).values_list("total", flat=True)
@@ -53,7 +58,9 @@ def _assert_books_balance(cases, invoices, trust_opening):
         assert invoice.paid == applied <= invoice.amount
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(ops=operations)
 def test_the_ledger_always_balances(db, ops):
     with transaction.atomic():  # each example is rolled back at the end

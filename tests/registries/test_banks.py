@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from najiz.registries import services
-from tests.factories.registries import AccountFactory, PersonFactory
 from najiz.registries.models import Account, AccountHold, RegistryOperation
+from tests.factories.registries import AccountFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal

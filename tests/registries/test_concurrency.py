@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, connections
 
 from najiz.registries import services
-from tests.factories.registries import AccountFactory, DeedFactory, PersonFactory
 from najiz.registries.models import AccountHold, Deed, RegistryOperation, TravelBan
+from tests.factories.registries import AccountFactory, DeedFactory, PersonFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -25,7 +25,7 @@ def race(*calls):
         try:
             barrier.wait(timeout=10)
             results[index] = calls[index]()
-        except Exception as error:  # noqa: BLE001 - reported to the test
+        except Exception as error:
             results[index] = error
         finally:
             connections.close_all()

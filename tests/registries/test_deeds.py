@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 
 from najiz.registries import services
-from tests.factories.registries import DeedFactory, EncumbranceFactory, PersonFactory
 from najiz.registries.models import Deed, Encumbrance, RegistryOperation
+from tests.factories.registries import DeedFactory, EncumbranceFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -73,7 +73,9 @@ def test_suspend_closed_deed_is_refused():
 
 def test_transfer_closes_old_deed_and_issues_a_new_one():
     seller, buyer_one, buyer_two = PersonFactory(), PersonFactory(), PersonFactory()
-    old = DeedFactory(owners=[seller], is_electronic=True, district="حي الملقا", area=D("625.50"), value_of_record=D("1850000"))
+    old = DeedFactory(
+        owners=[seller], is_electronic=True, district="حي الملقا", area=D("625.50"), value_of_record=D("1850000")
+    )
     services.suspend_deed(old, "CV-1")
 
     new = services.transfer(old, [(buyer_one, D("0.75")), (buyer_two, D("0.25"))], "CV-1")

@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from najiz.common.identifiers import is_valid_national_id, is_valid_saudi_iban
-from tests.factories import registries as factories
 from najiz.registries.models import Deed, DeedOwner, Instrument
+from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,21 @@ def test_accounts_have_valid_unique_ibans():
 
 def test_every_factory_builds_a_valid_record():
     for factory in [
-        factories.EntityFactory, factories.RepresentationFactory, factories.InstrumentFactory, factories.InstrumentDebtorFactory,
-        factories.BankFactory, factories.DeedFactory, factories.DeedOwnerFactory, factories.EncumbranceFactory,
-        factories.PowerOfAttorneyFactory, factories.HeirsDeedFactory, factories.HeirShareFactory, factories.TravelBanFactory,
-        factories.PoaIssuingStopFactory, factories.DealingBanFactory, factories.CreditReportFactory,
+        factories.EntityFactory,
+        factories.RepresentationFactory,
+        factories.InstrumentFactory,
+        factories.InstrumentDebtorFactory,
+        factories.BankFactory,
+        factories.DeedFactory,
+        factories.DeedOwnerFactory,
+        factories.EncumbranceFactory,
+        factories.PowerOfAttorneyFactory,
+        factories.HeirsDeedFactory,
+        factories.HeirShareFactory,
+        factories.TravelBanFactory,
+        factories.PoaIssuingStopFactory,
+        factories.DealingBanFactory,
+        factories.CreditReportFactory,
     ]:
         factory().full_clean()
 

@@ -5,6 +5,7 @@ import pytest
 
 from najiz.common import clock
 from najiz.registries import services
+from najiz.registries.models import Deed, Instrument
 from tests.factories.registries import (
     AccountFactory,
     DeedFactory,
@@ -16,14 +17,28 @@ from tests.factories.registries import (
     PowerOfAttorneyFactory,
     ResidentFactory,
 )
-from najiz.registries.models import Deed, Instrument
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
     "junk",
-    [None, "", "   ", "abc", "123", "12345678901", "3000000000", "1000000017", 1.5, object(), b"\x00", ["1"], {"id": 1}, "١٠٠٠٠٠٠٠١٧"],
+    [
+        None,
+        "",
+        "   ",
+        "abc",
+        "123",
+        "12345678901",
+        "3000000000",
+        "1000000017",
+        1.5,
+        object(),
+        b"\x00",
+        ["1"],
+        {"id": 1},
+        "١٠٠٠٠٠٠٠١٧",
+    ],
 )
 def test_person_answers_none_for_junk(junk):
     PersonFactory()
@@ -106,7 +121,13 @@ def test_instrument_kinds_cover_article_nine_and_tell_ordinary_papers_apart():
 
     assert set(Instrument.Kind.values) == EXECUTION_KINDS | {"ordinary_contract"}
     assert EXECUTION_KINDS == {
-        "judgment", "arbitral_award", "notarised_document", "cheque", "promissory_note", "bill_of_exchange", "other_art9",
+        "judgment",
+        "arbitral_award",
+        "notarised_document",
+        "cheque",
+        "promissory_note",
+        "bill_of_exchange",
+        "other_art9",
     }
 
 

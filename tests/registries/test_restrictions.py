@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 
 from najiz.registries import services
-from tests.factories.registries import EntityFactory, PersonFactory
 from najiz.registries.models import CreditReport, DealingBan, PoaIssuingStop, TravelBan
+from tests.factories.registries import EntityFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,8 @@ PERSONAS = ["anonymous", "creditor", "debtor", "other", "entity_rep", "judge", "
 
 
 def make_judge(*circuits):
-    from tests.factories.accounts import StaffUserFactory
     from najiz.accounts.models import JUDGES_GROUP
+    from tests.factories.accounts import StaffUserFactory
 
     judge = StaffUserFactory()
     judge.groups.add(Group.objects.get_or_create(name=JUDGES_GROUP)[0])
@@ -36,36 +36,49 @@ def make_judge(*circuits):
 def build_world(case, capture):
     """Everything in its usual state; tasks run in-process (eager) as the rest of the suite does."""
     from conveyance import services as conveyance
+    from einstruments import services as notes
     from enforcement import services as enforcement
     from enforcement.models import EnforcementRequest
+    from linkage import services as linkage
     from najiz.accounts import services as accounts
     from najiz.accounts.services import user_for_person
     from najiz.casefile.models import Decision
     from najiz.common import clock
-    from einstruments import services as notes
-    from linkage import services as linkage
-    from tests.factories import registries as factories
     from notifications.models import Notification
-    from payments import gateway
-    from payments import services as payments
+    from payments import gateway, services as payments
     from payments.models import Invoice
+    from tests.factories import registries as factories
 
     w = SimpleNamespace(case=case)
     w.creditor, w.debtor = case.user, user_for_person(case.debtor)
     w.other = user_for_person(factories.PersonFactory(city="riyadh"))
 
     # an enforcement request at order_issued (jeddah-1), and a draft of the creditor
-    draft = enforcement.save_draft(user=w.creditor, acting_entity=None, instrument_number=case.instrument.number,
-                                   debtor_ids=[case.debtor.national_id], amount=Decimal("5000.00"), iban=case.account.iban)
+    draft = enforcement.save_draft(
+        user=w.creditor,
+        acting_entity=None,
+        instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id],
+        amount=Decimal("5000.00"),
+        iban=case.account.iban,
+    )
     with capture(execute=True):
         enforcement.submit(draft, user=w.creditor)
     w.request = EnforcementRequest.objects.get(pk=draft.pk)
     assert w.request.status == "order_issued", w.request.status
-    w.draft = enforcement.save_draft(user=w.creditor, acting_entity=None, instrument_number=case.instrument.number,
-                                     debtor_ids=[case.debtor.national_id], amount=Decimal("100.00"), iban=case.account.iban)
+    w.draft = enforcement.save_draft(
+        user=w.creditor,
+        acting_entity=None,
+        instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id],
+        amount=Decimal("100.00"),
+        iban=case.account.iban,
+    )
     w.invoice = Invoice.objects.get(purpose_id=w.request.pk, amount=Decimal("5000.00"))
     with capture(execute=True):
-        w.payment, _ = payments.record_gateway_payment(w.invoice, f"SEC{uuid.uuid4().hex[:12]}", Decimal("1000.00"), "mada")
+        w.payment, _ = payments.record_gateway_payment(
+            w.invoice, f"SEC{uuid.uuid4().hex[:12]}", Decimal("1000.00"), "mada"
+        )
     w.invoice.refresh_from_db()
     w.gateway = gateway.start_session(w.invoice, Decimal("500.00"), user=w.debtor)
     w.decision = Decision.objects.filter(case_id=w.request.pk, step="audit").latest("pk")

@@ -70,7 +70,15 @@ EXPECTED = {
     "instruments/": (302, 200, 200, 200, 200, 200, 200),
     "instruments/new/": (302, 200, 200, 200, 200, 200, 200),
     "instruments/<case:number>/": (302, 200, 200, 404, 404, 404, 404),
-    "instruments/<case:number>/confirmation/": (302, 404, 302, 404, 404, 404, 404),  # already confirmed: back to the note
+    "instruments/<case:number>/confirmation/": (
+        302,
+        404,
+        302,
+        404,
+        404,
+        404,
+        404,
+    ),  # already confirmed: back to the note
     "instruments/<case:number>/confirmation/resend/": (302, 405, 405, 405, 405, 405, 405),
     "instruments/<case:number>/answer/": (302, 405, 405, 405, 405, 405, 405),
     "instruments/<case:number>/cancel/": (302, 405, 405, 405, 405, 405, 405),
@@ -145,7 +153,10 @@ def arguments(world) -> dict:
     return {
         "enforcement/new/validate/<slug:field>/": {"field": "amount"},
         "enforcement/drafts/<int:pk>/": {"pk": w.draft.pk},
-        "enforcement/requests/<case:number>/invoices/<bill:bill_number>.pdf": {"number": req, "bill_number": w.invoice.bill_number},
+        "enforcement/requests/<case:number>/invoices/<bill:bill_number>.pdf": {
+            "number": req,
+            "bill_number": w.invoice.bill_number,
+        },
         "enforcement/requests/<case:number>/receipts/<int:pk>.pdf": {"number": req, "pk": w.payment.pk},
         "enforcement/requests/<case:number>/<slug:action>/": {"number": req, "action": "withdraw"},
         "enforcement/requests/": {"number": req},

@@ -34,8 +34,8 @@ EXPECTED = {
 
 def entity_request(world):
     """An entity (not the world's) files a request through the API with its token (runs to the order)."""
-    from najiz.accounts.services import user_for_person
     from linkage import services as linkage
+    from najiz.accounts.services import user_for_person
     from tests.factories import registries as factories
 
     if getattr(world, "api", None):
@@ -53,9 +53,17 @@ def entity_request(world):
     revoked, e.revoked_secret = linkage.create_token(entity=e.entity, user=e.user, name="old")
     linkage.revoke_token(revoked, user=e.user)
     response = client_for(world, "anonymous").post(
-        "/api/v1/requests", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {e.secret}",
-        data=json.dumps({"instrument_number": instrument.number, "debtor_ids": [debtor.national_id], "amount": "5000.00",
-                         "iban": account.iban}),
+        "/api/v1/requests",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {e.secret}",
+        data=json.dumps(
+            {
+                "instrument_number": instrument.number,
+                "debtor_ids": [debtor.national_id],
+                "amount": "5000.00",
+                "iban": account.iban,
+            }
+        ),
     )
     assert response.status_code == 201, response.content
     e.number = response.json()["number"]
@@ -91,11 +99,17 @@ def test_api_access_matrix(world):
                 response = client.post(path, data="{}", content_type="application/json", **headers)
             row.append(response.status_code)
             if response.status_code in (401, 404) and route != "api/v1/":
-                assert response["Content-Type"].startswith("application/problem+json"), (route, who, response["Content-Type"])
+                assert response["Content-Type"].startswith("application/problem+json"), (
+                    route,
+                    who,
+                    response["Content-Type"],
+                )
         observed[(route, method)] = tuple(row)
         if tuple(row) != EXPECTED[(route, method)]:
             mismatches.append(f"{method} {path}: expected {EXPECTED[(route, method)]}, got {tuple(row)}")
-    assert not mismatches, "\n".join(mismatches) + "\n\nobserved:\n" + "\n".join(f"{k}: {v}," for k, v in observed.items())
+    assert not mismatches, (
+        "\n".join(mismatches) + "\n\nobserved:\n" + "\n".join(f"{k}: {v}," for k, v in observed.items())
+    )
 
 
 def test_a_request_number_that_does_not_exist_looks_the_same_as_another_entitys(world):

@@ -13,8 +13,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from .conftest import client_for
 
@@ -25,10 +24,40 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, phases=[Pha
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 NASTY = [
-    "", " ", "\x00", "a\x00b", "\r\n", "\t", "'", "\"", "' OR '1'='1' --", "1; DROP TABLE enforcement_enforcementrequest;--",
-    "<script>alert(1)</script>", "../../etc/passwd", "%00", "%s%s%n", "{{ 7*7 }}", "-1", "0", "-0.00", "1e309", "NaN",
-    "Infinity", "9" * 40, "0.001", "1,000.00", "١٢٣٤٥٦٧٨٩٠", "۱۲۳۴۵۶۷۸۹۰", "١٠٠٠٫٥٠", "SA" + "0" * 22, "x" * 5000,
-    "\u202e\u200f", "😀" * 50, "null", "[]", "{}",
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\r\n",
+    "\t",
+    "'",
+    "\"",
+    "' OR '1'='1' --",
+    "1; DROP TABLE enforcement_enforcementrequest;--",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "%00",
+    "%s%s%n",
+    "{{ 7*7 }}",
+    "-1",
+    "0",
+    "-0.00",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "9" * 40,
+    "0.001",
+    "1,000.00",
+    "١٢٣٤٥٦٧٨٩٠",
+    "۱۲۳۴۵۶۷۸۹۰",
+    "١٠٠٠٫٥٠",
+    "SA" + "0" * 22,
+    "x" * 5000,
+    "\u202e\u200f",
+    "😀" * 50,
+    "null",
+    "[]",
+    "{}",
 ]
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
 junk = st.one_of(
@@ -99,9 +128,24 @@ def pages(w) -> list[tuple[str, str]]:
 
 # POST endpoints whose form is not on a page above (or only sometimes): fields named here
 EXTRA = [
-    ("creditor", "post", reverse("enforcement:validate", args=["amount"]), ["instrument_number", "debtor_ids", "amount", "iban"]),
-    ("creditor", "post", reverse("enforcement:validate", args=["iban"]), ["instrument_number", "debtor_ids", "amount", "iban"]),
-    ("creditor", "post", reverse("conveyance:validate", args=["price"]), ["deed_number", "buyer_id", "price", "capacity"]),
+    (
+        "creditor",
+        "post",
+        reverse("enforcement:validate", args=["amount"]),
+        ["instrument_number", "debtor_ids", "amount", "iban"],
+    ),
+    (
+        "creditor",
+        "post",
+        reverse("enforcement:validate", args=["iban"]),
+        ["instrument_number", "debtor_ids", "amount", "iban"],
+    ),
+    (
+        "creditor",
+        "post",
+        reverse("conveyance:validate", args=["price"]),
+        ["deed_number", "buyer_id", "price", "capacity"],
+    ),
     ("creditor", "post", reverse("accounts:act_as"), ["entity", "cr_number", "next"]),
     ("debtor", "post", reverse("accounts:login"), ["national_id", "next"]),
 ]
@@ -115,7 +159,7 @@ def _send(client, method, action, data):
 
 def fuzz_form(client, method, action, fields, buttons):
     last = {}
-    strategies = {name: junk for name in fields}
+    strategies = dict.fromkeys(fields, junk)
 
     @FUZZ
     @given(values=st.fixed_dictionaries(strategies), drop=st.sets(st.sampled_from(fields or [""])))
@@ -128,10 +172,13 @@ def fuzz_form(client, method, action, fields, buttons):
 
     try:
         run()
-    except Exception as error:  # noqa: BLE001 - a 500 surfaces as the view's exception
+    except Exception as error:
         summary = "".join(traceback.format_exception_only(type(error), error)).strip()[:400]
-        frames = [f"{f.filename.split('/work/main/')[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(error.__traceback__)
-                  if "/site-packages/" not in f.filename and "/tests/" not in f.filename]
+        frames = [
+            f"{f.filename.split('/work/main/')[-1]}:{f.lineno} {f.name}"
+            for f in traceback.extract_tb(error.__traceback__)
+            if "/site-packages/" not in f.filename and "/tests/" not in f.filename
+        ]
         return f"{method.upper()} {action} {last.get('data')!r:.600}\n    {summary}\n    at {frames[-3:]}"
     return None
 
@@ -144,7 +191,13 @@ def test_no_form_input_makes_a_500(world):
         response = client.get(page)
         assert response.status_code == 200, (persona, page, response.status_code)
         for form in forms_on(response.content.decode(), page.split("?")[0]):
-            key = (persona, form["method"], form["action"], tuple(form["fields"]), tuple(sorted(form["buttons"].items())))
+            key = (
+                persona,
+                form["method"],
+                form["action"],
+                tuple(form["fields"]),
+                tuple(sorted(form["buttons"].items())),
+            )
             if key not in fuzzed:
                 fuzzed.add(key)
                 targets.append((persona, form["method"], form["action"], form["fields"], form["buttons"]))

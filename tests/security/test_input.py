@@ -96,8 +96,10 @@ def test_a_10_mb_body_to_the_api_is_a_413_problem(world):
 
 SHAPES = {
     # route name: (a well-formed identifier, identifiers of the wrong shape)
-    "enforcement:detail": ("EN-2026-000001", ["x", "EN-2026-1", "en-2026-000001", "EN-٢٠٢٦-000001", "EN-2026-" + "1" * 40,
-                                              "EN-2026-000001\x01"]),
+    "enforcement:detail": (
+        "EN-2026-000001",
+        ["x", "EN-2026-1", "en-2026-000001", "EN-٢٠٢٦-000001", "EN-2026-" + "1" * 40, "EN-2026-000001\x01"],
+    ),
     "conveyance:detail": ("CV-2026-000001", ["CV-2026", "CV 2026 000001", "CV-2026-000001é"]),
     "einstruments:detail": ("PN-2026-000001", ["PN-2026-00000a", "PN-2026-000001x"]),
     "verify_instrument:detail": ("PN-2026-000001", ["PN", "PN-2026-0000012345678901"]),

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories.accounts import STAFF_PASSWORD, StaffUserFactory
 from najiz.accounts.models import NafathChallenge
+from tests.factories.accounts import STAFF_PASSWORD, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,13 @@ def test_staff_login_refuses_the_right_password_after_repeated_wrong_ones(db):
     judge = StaffUserFactory()
     client = Client()
     for attempt in range(1, settings.NAFATH_MAX_FAILURES + 1):
-        response = client.post(reverse("accounts:staff_login"), {"national_id": judge.national_id, "password": "wrong-guess"})
+        response = client.post(
+            reverse("accounts:staff_login"), {"national_id": judge.national_id, "password": "wrong-guess"}
+        )
         assert response.status_code == (429 if attempt == settings.NAFATH_MAX_FAILURES else 400)  # the last one locks
-    response = client.post(reverse("accounts:staff_login"), {"national_id": judge.national_id, "password": STAFF_PASSWORD})
+    response = client.post(
+        reverse("accounts:staff_login"), {"national_id": judge.national_id, "password": STAFF_PASSWORD}
+    )
     assert response.status_code == 429 and "_auth_user_id" not in client.session
 
 

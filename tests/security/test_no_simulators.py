@@ -21,10 +21,10 @@ from django.test import override_settings
 from django.urls import clear_url_caches, reverse
 
 from najiz.accounts import services as accounts
-from tests.factories.accounts import UserFactory
-from tests.factories.registries import InstrumentFactory, PersonFactory
 from payments import callbacks, gateway, gateway_views, services
 from payments.models import GatewaySession, Payment, SessionState
+from tests.factories.accounts import UserFactory
+from tests.factories.registries import InstrumentFactory, PersonFactory
 
 from .urls import walk
 
@@ -172,7 +172,9 @@ def test_the_system_check_refuses_a_simulator_in_production():
 
 
 def _production(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "NAJIZ_TESTING", "DJANGO_ENV"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "NAJIZ_TESTING", "DJANGO_ENV"}
+    }
     env = {**clean, "DJANGO_ENV": "production", "SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-" + "x" * 20,
            "ALLOWED_HOSTS": "najiz.example", "GATEWAY_SECRET": "gateway-secret", **env}
     return subprocess.run([sys.executable, *args], cwd=BASE, env=env, capture_output=True, text=True, timeout=120)

@@ -35,16 +35,16 @@ def acting_client(user, entity=None) -> Client:
 @pytest.fixture
 def ent(case, django_capture_on_commit_callbacks):
     from conveyance import services as conveyance
+    from einstruments import services as notes
     from enforcement import services as enforcement
     from enforcement.models import EnforcementRequest
+    from linkage import services as linkage
     from najiz.accounts import services as accounts
     from najiz.accounts.services import user_for_person
     from najiz.common import clock
-    from einstruments import services as notes
-    from linkage import services as linkage
-    from tests.factories import registries as factories
     from payments import services as payments
     from payments.models import Invoice
+    from tests.factories import registries as factories
 
     capture = django_capture_on_commit_callbacks
     e = SimpleNamespace()
@@ -89,8 +89,9 @@ def ent(case, django_capture_on_commit_callbacks):
     assert e.by_token.filed_by == e.rep
 
     # against E: the invoice is E's
-    instrument = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[e.entity], amount=Decimal("8000.00"),
-                                             kind="cheque")
+    instrument = factories.InstrumentFactory(
+        creditor_person=case.creditor, debtors=[e.entity], amount=Decimal("8000.00"), kind="cheque"
+    )
     e.against = file(case.user, None, instrument, [e.entity.cr_number], case.account.iban)
     e.entity_invoice = Invoice.objects.get(purpose_id=e.against.pk)
     assert e.entity_invoice.payer_id_number == e.entity.cr_number
@@ -120,16 +121,24 @@ def ent(case, django_capture_on_commit_callbacks):
 def case_gets(e) -> list[str]:
     urls = []
     for filed in (e.filed, e.by_token):
-        urls += [reverse(f"enforcement:{name}", args=[filed.number]) for name in ("detail", "timeline", "order_pdf", "report_pdf")]
+        urls += [
+            reverse(f"enforcement:{name}", args=[filed.number])
+            for name in ("detail", "timeline", "order_pdf", "report_pdf")
+        ]
     urls += [reverse("enforcement:detail", args=[e.against.number]),
              reverse("enforcement:invoice_pdf", args=[e.filed.number, e.invoice.bill_number]),
              reverse("enforcement:receipt_pdf", args=[e.filed.number, e.payment.pk]),
              reverse("enforcement:draft", args=[e.draft.pk]),
              reverse("payments:invoice_detail", args=[e.entity_invoice.bill_number]),
              reverse("payments:invoice_pdf", args=[e.entity_invoice.bill_number])]
-    urls += [reverse("einstruments:detail", args=[e.issued.number]), reverse("einstruments:confirmation", args=[e.issued.number])]
+    urls += [
+        reverse("einstruments:detail", args=[e.issued.number]),
+        reverse("einstruments:confirmation", args=[e.issued.number]),
+    ]
     urls += [reverse(f"einstruments:{name}", args=[e.held.number]) for name in ("detail", "endorse", "enforce", "pdf")]
-    urls += [reverse(f"conveyance:{name}", args=[e.conveyance.number]) for name in ("detail", "timeline", "consent", "offer")]
+    urls += [
+        reverse(f"conveyance:{name}", args=[e.conveyance.number]) for name in ("detail", "timeline", "consent", "offer")
+    ]
     return urls
 
 
@@ -170,8 +179,8 @@ def api_paths(e) -> list[str]:
 
 def state(e) -> list:
     from conveyance.models import Conveyance
-    from enforcement.models import EnforcementRequest
     from einstruments.models import PromissoryNote
+    from enforcement.models import EnforcementRequest
 
     requests = EnforcementRequest.objects.filter(pk__in=[e.filed.pk, e.by_token.pk, e.draft.pk]).order_by("pk")
     notes = PromissoryNote.objects.filter(pk__in=[e.issued.pk, e.held.pk]).order_by("pk")
@@ -203,7 +212,10 @@ def test_while_a_representative_acts_as_the_entity_its_cases_are_theirs(ent):
 def test_once_the_representation_ends_every_url_and_action_of_the_entitys_cases_is_404(ent):
     remove_representation(ent)
     before = state(ent)
-    for label, client in [("for themselves", acting_client(ent.rep)), ("still choosing the entity", acting_client(ent.rep, ent.entity))]:
+    for label, client in [
+        ("for themselves", acting_client(ent.rep)),
+        ("still choosing the entity", acting_client(ent.rep, ent.entity)),
+    ]:
         for url in case_gets(ent):
             assert client.get(url).status_code == 404, (label, url)
         for url, data in case_posts(ent):
@@ -221,10 +233,23 @@ def test_once_the_representation_ends_every_url_and_action_of_the_entitys_cases_
             response = client.get(page)
             assert response.status_code == 200, (label, page)
             html = response.content.decode()
-            for number in (ent.filed.number, ent.by_token.number, ent.against.number, ent.issued.number, ent.held.number,
-                           ent.conveyance.number, ent.entity_invoice.bill_number):
+            for number in (
+                ent.filed.number,
+                ent.by_token.number,
+                ent.against.number,
+                ent.issued.number,
+                ent.held.number,
+                ent.conveyance.number,
+                ent.entity_invoice.bill_number,
+            ):
                 assert number not in html, (label, page, number)
-        for name in ("linkage:tokens", "linkage:webhooks", "linkage:report", "linkage:report_csv", "linkage:report_pdf"):
+        for name in (
+            "linkage:tokens",
+            "linkage:webhooks",
+            "linkage:report",
+            "linkage:report_csv",
+            "linkage:report_pdf",
+        ):
             assert client.get(reverse(name)).status_code == 403, (label, name)  # acting as an entity is required
         assert client.post(reverse("linkage:revoke_token", args=[ent.token.pk])).status_code == 403, label
     assert state(ent) == before, "nothing changed"
@@ -257,8 +282,14 @@ def test_a_persons_own_cases_are_reached_while_acting_for_themselves(ent, case, 
     from tests.factories import registries as factories
 
     factories.RepresentationFactory(entity=ent.entity, person=case.creditor)
-    draft = enforcement.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number,
-                                   debtor_ids=[case.debtor.national_id], amount=Decimal("1000.00"), iban=case.account.iban)
+    draft = enforcement.save_draft(
+        user=case.user,
+        acting_entity=None,
+        instrument_number=case.instrument.number,
+        debtor_ids=[case.debtor.national_id],
+        amount=Decimal("1000.00"),
+        iban=case.account.iban,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         own = enforcement.submit(draft, user=case.user)
     draft = enforcement.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number)
@@ -271,11 +302,18 @@ def test_a_persons_own_cases_are_reached_while_acting_for_themselves(ent, case, 
     assert client.get(reverse("enforcement:detail", args=[own.number])).status_code == 404
     assert client.get(reverse("enforcement:draft", args=[draft.pk])).status_code == 404
     assert client.get(reverse("enforcement:detail", args=[against.number])).status_code == 200  # E is its debtor
-    assert client.post(reverse("enforcement:act", args=[against.number, "withdraw"]), {"withdraw-confirm": "on"}).status_code == 404
+    assert (
+        client.post(
+            reverse("enforcement:act", args=[against.number, "withdraw"]), {"withdraw-confirm": "on"}
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("conveyance:detail", args=[ent.conveyance.number])).status_code == 200  # E buys
 
 
-def test_once_the_representation_ends_the_entitys_notices_go_to_those_who_represent_it(ent, django_capture_on_commit_callbacks):
+def test_once_the_representation_ends_the_entitys_notices_go_to_those_who_represent_it(
+    ent, django_capture_on_commit_callbacks
+):
     """A former representative learns nothing more of the entity's cases, not even by notice."""
     from notifications.models import Notification
     from payments import services as payments

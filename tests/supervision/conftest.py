@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 
 from enforcement import services
 from enforcement.models import EnforcementRequest
-from tests.factories.accounts import StaffUserFactory
 from najiz.accounts.models import JUDGES_GROUP, NOTARIES_GROUP
+from tests.factories.accounts import StaffUserFactory
 
 
 def make_judge(*circuits_):

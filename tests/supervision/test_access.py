@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories.accounts import StaffUserFactory, UserFactory
 from najiz.casefile.models import Decision
+from tests.factories.accounts import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

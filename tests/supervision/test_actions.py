@@ -12,8 +12,8 @@ from enforcement.tasks import sweep_deadlines
 from najiz.casefile.models import Decision, Event
 from najiz.casefile.selectors import timeline
 from najiz.registries import services as registries
-from tests.factories import registries as factories
 from najiz.registries.models import Account
+from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db
 REASON = "تحقق القاضي من أن الحساب للدائن"
@@ -33,7 +33,9 @@ def act(client, decision, action, capture, **data):
 
 
 def judge_events(request, judge):
-    return list(Event.objects.filter(case_id=request.pk, actor="judge", actor_user=judge).values_list("kind", flat=True))
+    return list(
+        Event.objects.filter(case_id=request.pk, actor="judge", actor_user=judge).values_list("kind", flat=True)
+    )
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "ab"])
@@ -124,7 +126,9 @@ def test_lift_the_deed_seizure(judge_client, judge, with_measures, django_captur
     assert decision.review_state == "overridden"
 
 
-def test_lift_a_balance_freeze_unfreezes_it(judge_client, judge, case, with_measures, django_capture_on_commit_callbacks):
+def test_lift_a_balance_freeze_unfreezes_it(
+    judge_client, judge, case, with_measures, django_capture_on_commit_callbacks
+):
     """A balance frozen and not (yet) seized, e.g. a second account found later."""
     account = factories.AccountFactory(person=case.debtor, balance=Decimal("700.00"))
     registries.freeze(account.iban, Decimal("500.00"), with_measures.number)
@@ -132,14 +136,24 @@ def test_lift_a_balance_freeze_unfreezes_it(judge_client, judge, case, with_meas
     freeze = Measure.objects.create(request=with_measures, debtor=debtor, kind="freeze_balance", target=account.iban,
                                     amount=Decimal("500.00"))
     assert Account.objects.get(pk=account.pk).frozen == Decimal("500.00")
-    act(judge_client, decision_of(with_measures, "measures"), "lift", django_capture_on_commit_callbacks, measure=freeze.pk)
+    act(
+        judge_client,
+        decision_of(with_measures, "measures"),
+        "lift",
+        django_capture_on_commit_callbacks,
+        measure=freeze.pk,
+    )
     assert Account.objects.get(pk=account.pk).frozen == Decimal("0.00")
     assert Measure.objects.get(pk=freeze.pk).status == "lifted"
 
 
-def test_lift_a_measure_of_another_request_is_refused(judge_client, with_measures, rejected, django_capture_on_commit_callbacks):
+def test_lift_a_measure_of_another_request_is_refused(
+    judge_client, with_measures, rejected, django_capture_on_commit_callbacks
+):
     measure = Measure.objects.filter(request=with_measures).first()
-    response = act(judge_client, decision_of(rejected, "audit"), "lift", django_capture_on_commit_callbacks, measure=measure.pk)
+    response = act(
+        judge_client, decision_of(rejected, "audit"), "lift", django_capture_on_commit_callbacks, measure=measure.pk
+    )
     assert response.status_code == 409
     assert Measure.objects.get(pk=measure.pk).status == "applied"
 
@@ -161,7 +175,9 @@ def test_suspended_request_is_skipped_by_the_deadline_sweep(judge_client, judge,
     assert {"enforcement.suspended", "enforcement.resumed"} <= set(judge_events(request, judge))
 
 
-def test_end_the_request_lifts_every_measure(judge_client, judge, case, with_measures, django_capture_on_commit_callbacks):
+def test_end_the_request_lifts_every_measure(
+    judge_client, judge, case, with_measures, django_capture_on_commit_callbacks
+):
     decision = decision_of(with_measures, "measures")
     assert act(judge_client, decision, "end", django_capture_on_commit_callbacks).status_code == 302
     request = reload(with_measures)

@@ -50,7 +50,9 @@ def test_amount_filters_read_amounts_as_people_type_them(judge_client, two_reque
 
 
 def test_bad_filters_are_form_errors(judge_client, two_requests):
-    response = judge_client.get(reverse("supervision:queue"), {"amount_min": "abc", "date_from": "not-a-date", "step": "nope"})
+    response = judge_client.get(
+        reverse("supervision:queue"), {"amount_min": "abc", "date_from": "not-a-date", "step": "nope"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors
     assert len(response.context["rows"]) == 4  # the default queue
@@ -75,13 +77,16 @@ def _queries(client, url):
     return len(captured)
 
 
-def test_queue_and_decision_take_a_fixed_number_of_queries(judge_client, case, file_request, travel,
-                                                           django_capture_on_commit_callbacks, django_assert_max_num_queries):
+def test_queue_and_decision_take_a_fixed_number_of_queries(
+    judge_client, case, file_request, travel, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     from enforcement.tasks import sweep_deadlines
 
     first = file_request()
     queue_url = reverse("supervision:queue")
-    decision_url = reverse("supervision:decision", args=[Decision.objects.filter(case_id=first.pk, step="order").get().pk])
+    decision_url = reverse(
+        "supervision:decision", args=[Decision.objects.filter(case_id=first.pk, step="order").get().pk]
+    )
     few = _queries(judge_client, queue_url), _queries(judge_client, decision_url)
     file_request(amount=Decimal("1000.00"))  # more decisions, and on the first request measures and their events
     with travel(timedelta(days=6)), django_capture_on_commit_callbacks(execute=True):

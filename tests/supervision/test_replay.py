@@ -22,7 +22,9 @@ def test_untouched_decision_replays_to_the_same_outcome(judge_client, rejected):
 def test_replay_would_differ_after_a_rule_change(judge_client, rejected, monkeypatch):
     decision = Decision.objects.get(case_id=rejected.pk, step="audit")
     # Version 2 of the rules no longer requires the IBAN to be the creditor's.
-    monkeypatch.setattr(rules, "AUDIT_RULES", tuple(r for r in rules.AUDIT_RULES if r is not rules.iban_held_by_creditor))
+    monkeypatch.setattr(
+        rules, "AUDIT_RULES", tuple(r for r in rules.AUDIT_RULES if r is not rules.iban_held_by_creditor)
+    )
     monkeypatch.setattr(rules, "RULES_VERSION", "2")
     result = replay.replay(decision)
     assert (result.outcome, result.differs, result.version_changed) == ("accepted", True, True)

@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from enforcement import services
 from enforcement.tasks import sweep_deadlines
 from najiz.casefile.models import Decision
 from supervision import services as supervision

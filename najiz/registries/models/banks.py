@@ -4,8 +4,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from najiz.common import clock
 from najiz.common.identifiers import validate_saudi_iban
@@ -17,7 +16,9 @@ from .commercial import Entity
 
 
 class Bank(models.Model):
-    code = models.CharField(_("bank code"), max_length=2, unique=True, help_text=_("The two digits after the check digits of an IBAN."))
+    code = models.CharField(
+        _("bank code"), max_length=2, unique=True, help_text=_("The two digits after the check digits of an IBAN.")
+    )
     name_ar = models.CharField(_("name (Arabic)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
 
@@ -39,8 +40,22 @@ class Account(models.Model):
 
     iban = models.CharField(_("IBAN"), max_length=24, unique=True, validators=[validate_saudi_iban])
     bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("bank"))
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("holder (person)"))
-    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("holder (entity)"))
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        verbose_name=_("holder (person)"),
+    )
+    entity = models.ForeignKey(
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        verbose_name=_("holder (entity)"),
+    )
     is_court_trust = models.BooleanField(_("court trust account"), default=False)
     balance = MoneyField(_("balance"), default=ZERO)
     frozen = MoneyField(_("frozen"), default=ZERO)
@@ -57,9 +72,13 @@ class Account(models.Model):
                 | Q(is_court_trust=True, person__isnull=True, entity__isnull=True),
                 name="registries_account_one_holder",
             ),
-            models.UniqueConstraint(fields=["is_court_trust"], condition=Q(is_court_trust=True), name="registries_one_court_trust_account"),
+            models.UniqueConstraint(
+                fields=["is_court_trust"], condition=Q(is_court_trust=True), name="registries_one_court_trust_account"
+            ),
             models.CheckConstraint(condition=Q(frozen__gte=0), name="registries_account_frozen_not_negative"),
-            models.CheckConstraint(condition=Q(balance__gte=models.F("frozen")), name="registries_account_frozen_within_balance"),
+            models.CheckConstraint(
+                condition=Q(balance__gte=models.F("frozen")), name="registries_account_frozen_within_balance"
+            ),
         ]
 
     def __str__(self):

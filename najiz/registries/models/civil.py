@@ -33,10 +33,14 @@ class Gender(models.TextChoices):
 class Person(models.Model):
     """A natural person in the civil registry: a citizen (id starts 1) or a resident (iqama, starts 2)."""
 
-    national_id = models.CharField(_("national ID / iqama"), max_length=10, unique=True, validators=[validate_national_id])
+    national_id = models.CharField(
+        _("national ID / iqama"), max_length=10, unique=True, validators=[validate_national_id]
+    )
     name_ar = models.CharField(_("name (Arabic)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    nationality = models.CharField(_("nationality"), max_length=2, choices=Nationality.choices, default=Nationality.SAUDI)
+    nationality = models.CharField(
+        _("nationality"), max_length=2, choices=Nationality.choices, default=Nationality.SAUDI
+    )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_expiry = models.DateField(_("ID / iqama expiry"), null=True, blank=True)

@@ -2,8 +2,7 @@
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from ..cities import City, city_label
 from .base import _name, exactly_one
@@ -63,14 +62,20 @@ class Representation(models.Model):
         SIGNATORY = "signatory", pgettext_lazy("representative role", "Authorised signatory")
         PARTNER = "partner", pgettext_lazy("representative role", "Partner")
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="representations", verbose_name=_("entity"))
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="representations", verbose_name=_("person"))
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="representations", verbose_name=_("entity")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="representations", verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MANAGER)
 
     class Meta:
         verbose_name = _("representation")
         verbose_name_plural = _("representations")
-        constraints = [models.UniqueConstraint(fields=["entity", "person"], name="registries_one_representation_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "person"], name="registries_one_representation_per_person")
+        ]
 
     def __str__(self):
         return f"{self.person} → {self.entity}"

@@ -12,7 +12,9 @@ class HeirsDeed(models.Model):
     """A deed of inheritance limitation (صك حصر الورثة)."""
 
     number = models.CharField(_("heirs deed number"), max_length=20, unique=True)
-    deceased = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="heirs_deeds", verbose_name=_("deceased"))
+    deceased = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="heirs_deeds", verbose_name=_("deceased")
+    )
     court = models.CharField(_("issuing court"), max_length=200, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
 
@@ -40,7 +42,9 @@ class HeirShare(models.Model):
         BROTHER = "brother", _("Brother")
         SISTER = "sister", _("Sister")
 
-    heirs_deed = models.ForeignKey(HeirsDeed, on_delete=models.CASCADE, related_name="shares", verbose_name=_("heirs deed"))
+    heirs_deed = models.ForeignKey(
+        HeirsDeed, on_delete=models.CASCADE, related_name="shares", verbose_name=_("heirs deed")
+    )
     heir = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="inheritances", verbose_name=_("heir"))
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices, blank=True)
     share = models.DecimalField(_("share"), **SHARE)

@@ -5,8 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from najiz.common import clock
 from najiz.common.money import HALALA, MoneyField
@@ -40,10 +39,20 @@ class Instrument(models.Model):
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     creditor_person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="instruments_as_creditor", verbose_name=_("creditor (person)")
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instruments_as_creditor",
+        verbose_name=_("creditor (person)"),
     )
     creditor_entity = models.ForeignKey(
-        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="instruments_as_creditor", verbose_name=_("creditor (entity)")
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instruments_as_creditor",
+        verbose_name=_("creditor (entity)"),
     )
     amount = MoneyField(_("amount"), validators=[MinValueValidator(HALALA)])
     issue_date = models.DateField(_("issue date"))
@@ -89,7 +98,9 @@ class Instrument(models.Model):
 
 
 class InstrumentDebtor(SubjectLink):
-    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="debtor_rows", verbose_name=_("instrument"))
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="debtor_rows", verbose_name=_("instrument")
+    )
 
     class Meta(SubjectLink.Meta):
         ordering = ["id"]
@@ -108,11 +119,21 @@ class InstrumentDebtor(SubjectLink):
 class InstrumentEndorsement(models.Model):
     """One link of an instrument's endorsement chain (تظهير): who held it, who it passed to, when."""
 
-    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="endorsements", verbose_name=_("instrument"))
-    from_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("from (person)"))
-    from_entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("from (entity)"))
-    to_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("to (person)"))
-    to_entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("to (entity)"))
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="endorsements", verbose_name=_("instrument")
+    )
+    from_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("from (person)")
+    )
+    from_entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("from (entity)")
+    )
+    to_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("to (person)")
+    )
+    to_entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("to (entity)")
+    )
     ref = models.CharField(_("reference"), max_length=64)
     at = models.DateTimeField(_("at"), default=clock.now)
 
@@ -121,8 +142,12 @@ class InstrumentEndorsement(models.Model):
         verbose_name = _("instrument endorsement")
         verbose_name_plural = _("instrument endorsements")
         constraints = [
-            models.CheckConstraint(condition=exactly_one("from_person", "from_entity"), name="registries_endorsement_one_from"),
-            models.CheckConstraint(condition=exactly_one("to_person", "to_entity"), name="registries_endorsement_one_to"),
+            models.CheckConstraint(
+                condition=exactly_one("from_person", "from_entity"), name="registries_endorsement_one_from"
+            ),
+            models.CheckConstraint(
+                condition=exactly_one("to_person", "to_entity"), name="registries_endorsement_one_to"
+            ),
         ]
 
     def __str__(self):

@@ -23,7 +23,9 @@ class PowerOfAttorney(models.Model):
     """A notarised power of attorney (وكالة); scopes are codes from PoaScope."""
 
     number = models.CharField(_("power of attorney number"), max_length=20, unique=True)
-    principal = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="powers_given", verbose_name=_("principal"))
+    principal = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="powers_given", verbose_name=_("principal")
+    )
     agent = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="powers_held", verbose_name=_("agent"))
     scopes = models.JSONField(_("scopes"), default=list, blank=True)
     valid_from = models.DateField(_("valid from"))
@@ -37,7 +39,8 @@ class PowerOfAttorney(models.Model):
         verbose_name_plural = _("powers of attorney")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name="registries_poa_dates_in_order"
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="registries_poa_dates_in_order",
             ),
         ]
 

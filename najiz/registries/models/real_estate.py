@@ -5,8 +5,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from najiz.common import clock
 from najiz.common.money import ZERO, MoneyField
@@ -35,13 +34,19 @@ class Deed(models.Model):
 
     number = models.CharField(_("deed number"), max_length=20, unique=True)
     is_electronic = models.BooleanField(_("electronic deed"), default=True)
-    is_updated = models.BooleanField(_("updated"), default=True, help_text=_("Recorded in the updated real-estate registry."))
-    property_type = models.CharField(_("property type"), max_length=12, choices=PropertyType.choices, default=PropertyType.LAND)
+    is_updated = models.BooleanField(
+        _("updated"), default=True, help_text=_("Recorded in the updated real-estate registry.")
+    )
+    property_type = models.CharField(
+        _("property type"), max_length=12, choices=PropertyType.choices, default=PropertyType.LAND
+    )
     city = models.CharField(_("city"), max_length=30, choices=City.choices, default=City.RIYADH, db_index=True)
     district = models.CharField(_("district"), max_length=100, blank=True)
     plan_number = models.CharField(_("plan number"), max_length=30, blank=True)
     plot_number = models.CharField(_("plot number"), max_length=30, blank=True)
-    area = models.DecimalField(_("area (m²)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    area = models.DecimalField(
+        _("area (m²)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     value_of_record = MoneyField(_("value of record"), default=ZERO)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     suspended_ref = models.CharField(_("suspended by"), max_length=64, blank=True)
@@ -81,7 +86,9 @@ class Deed(models.Model):
         return [(row.person, row.share) for row in self.owner_rows.all()]
 
     def share_of(self, person) -> Decimal:
-        return sum((row.share for row in self.owner_rows.all() if row.person_id == getattr(person, "pk", None)), Decimal(0))
+        return sum(
+            (row.share for row in self.owner_rows.all() if row.person_id == getattr(person, "pk", None)), Decimal(0)
+        )
 
     @property
     def shares_total(self) -> Decimal:
@@ -129,7 +136,9 @@ class Encumbrance(models.Model):
         ordering = ["placed_at", "id"]
         verbose_name = _("encumbrance")
         verbose_name_plural = _("encumbrances")
-        constraints = [models.UniqueConstraint(fields=["deed", "kind", "ref"], name="registries_encumbrance_once_per_ref")]
+        constraints = [
+            models.UniqueConstraint(fields=["deed", "kind", "ref"], name="registries_encumbrance_once_per_ref")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.deed} ({self.ref})"

@@ -51,7 +51,9 @@ def accounts_of(holder) -> list[Account]:
     except UnknownSubject:
         return []
     return list(
-        Account.objects.select_related("bank").filter(status=Account.Status.ACTIVE, **_subject_filter(subject)).order_by("iban")
+        Account.objects.select_related("bank")
+        .filter(status=Account.Status.ACTIVE, **_subject_filter(subject))
+        .order_by("iban")
     )
 
 
@@ -62,7 +64,9 @@ def court_trust_account() -> Account:
         return found
     code, name_ar, name_en = COURT_TRUST_BANK
     bank, _created = Bank.objects.get_or_create(code=code, defaults={"name_ar": name_ar, "name_en": name_en})
-    trust, _created = Account.objects.get_or_create(iban=COURT_TRUST_IBAN, defaults={"bank": bank, "is_court_trust": True})
+    trust, _created = Account.objects.get_or_create(
+        iban=COURT_TRUST_IBAN, defaults={"bank": bank, "is_court_trust": True}
+    )
     return trust
 
 
@@ -195,5 +199,7 @@ def debit(iban, amount, ref) -> Account:
 
 def frozen_by(iban, ref) -> Decimal:
     """What `ref` currently holds frozen on the account (0 if nothing)."""
-    hold = AccountHold.objects.filter(account__iban=normalize_iban(iban), ref=str(ref), status=AccountHold.Status.ACTIVE).first()
+    hold = AccountHold.objects.filter(
+        account__iban=normalize_iban(iban), ref=str(ref), status=AccountHold.Status.ACTIVE
+    ).first()
     return hold.amount if hold else ZERO

@@ -76,7 +76,9 @@ def _holder_fields(prefix: str, subject) -> dict:
 
 
 @transaction.atomic
-def register_instrument(*, number, kind, issuer, creditor, debtors, amount, issue_date, due_date=None, description="", ref):
+def register_instrument(
+    *, number, kind, issuer, creditor, debtors, amount, issue_date, due_date=None, description="", ref
+):
     """Record an execution instrument issued electronically; a repeat with the same ref returns it."""
     op, first = _claim("register_instrument", ref, f"instrument:{number}")
     if not first:

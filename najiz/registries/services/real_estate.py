@@ -30,7 +30,9 @@ def deeds_of(person) -> list[Deed]:
     owner = _as_person(person)
     if owner is None:
         return []
-    return list(_deeds().filter(owner_rows__person=owner).exclude(status=Deed.Status.CLOSED).order_by("number").distinct())
+    return list(
+        _deeds().filter(owner_rows__person=owner).exclude(status=Deed.Status.CLOSED).order_by("number").distinct()
+    )
 
 
 def _locked_deed(deed) -> Deed:
