@@ -232,9 +232,9 @@ class Batch:
         update_rows(changed_debtors, ["user"])
         ExecutionOrder.objects.bulk_create([order for _r, order, _d in self.orders])
         payments.create_invoices([
-            dict(purpose=request, payer=debtors[0].party, payer_user=debtors[0].user, amount=order.amount,
-                 allow_partial=True, description_ar=f"طلب التنفيذ {request.number}",
-                 description_en=f"Enforcement request {request.number}")
+            {"purpose": request, "payer": debtors[0].party, "payer_user": debtors[0].user, "amount": order.amount,
+                 "allow_partial": True, "description_ar": f"طلب التنفيذ {request.number}",
+                 "description_en": f"Enforcement request {request.number}"}
             for request, order, debtors in self.orders
         ])
         debtor_sets = [debtor_notices(request, debtors, "enforcement.order_issued", users)
@@ -244,7 +244,7 @@ class Batch:
         made = iter(
             notify_many(self.notices + [n for notices in debtor_sets for n in notices] + creditors)[len(self.notices) :]
         )
-        for (request, order, _debtors), notices in zip(self.orders, debtor_sets):
+        for (request, order, _debtors), notices in zip(self.orders, debtor_sets, strict=True):
             channels = reached([next(made) for _notice in notices])
             inputs = {"amount": str(order.amount), "period_days": period.days, "channels": channels}
             checks = [result("order_art34", True, rules.ORDER_ART34, days=period.days)]

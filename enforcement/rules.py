@@ -171,7 +171,8 @@ REFERRAL_FALLBACK = _(
 )
 ORDER_ART34 = _("Execution order issued under Art. 34: pay within %(days)s days of notification.")
 STEP_FAILED = _(
-    "The automatic steps failed %(failures)s times on this request's data and stopped; a judge must look at it and have them run again."
+    "The automatic steps failed %(failures)s times on this request's data and stopped; "
+    "a judge must look at it and have them run again."
 )
 
 

@@ -203,7 +203,7 @@ def _collect(request, source, ref, amount) -> bool:
     Only what the claim still needs is counted: money beyond it (a payment that raced a seizure)
     is the debtor's, refunded at closure, and never collected."""
     amount = min(amount, request.outstanding)
-    collection, created = Collection.objects.get_or_create(
+    _collection, created = Collection.objects.get_or_create(
         request=request, ref=ref, defaults={"source": source, "amount": amount}
     )
     if not created:

@@ -240,7 +240,8 @@ DONE = {
 NOT_NOW = {
     "withdraw": _lazy("The request cannot be withdrawn in its current state (%(status)s)."),
     "certify": _lazy(
-        "A payment can be certified only after the execution order is issued and while the request is open (now: %(status)s)."
+        "A payment can be certified only after the execution order is issued and while "
+        "the request is open (now: %(status)s)."
     ),
     "reduce": _lazy("The amount claimed cannot be changed in the request's current state (%(status)s)."),
 }

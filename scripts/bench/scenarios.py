@@ -75,7 +75,7 @@ def build_drafts(n: int):
         [factories.InstrumentFactory.build(creditor_person=creditor, amount=Decimal("10000.00")) for _ in range(n)],
         batch_size=1000)
     reg.InstrumentDebtor.objects.bulk_create(
-        [reg.InstrumentDebtor(instrument=i, person=d, entity=None) for i, d in zip(instruments, debtors)],
+        [reg.InstrumentDebtor(instrument=i, person=d, entity=None) for i, d in zip(instruments, debtors, strict=True)],
         batch_size=1000,
     )
     drafts = EnforcementRequest.objects.bulk_create(
@@ -83,7 +83,9 @@ def build_drafts(n: int):
                             amount_claimed=Decimal("5000.00"), creditor_iban=account.iban) for i in instruments],
         batch_size=1000)
     RequestDebtor.objects.bulk_create(
-        [RequestDebtor(request=r, id_number=d.national_id, person=d) for r, d in zip(drafts, debtors)], batch_size=1000)
+        [RequestDebtor(request=r, id_number=d.national_id, person=d) for r, d in zip(drafts, debtors, strict=True)],
+        batch_size=1000,
+    )
     return user, drafts
 
 

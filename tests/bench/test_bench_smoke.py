@@ -5,19 +5,19 @@ import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-TINY = dict(
-    pipeline=6,
-    rate=10.0,
-    latency_seconds=0.5,
-    conveyances=2,
-    conveyance_rate=10.0,
-    rows=2000,
-    creditor_rows=100,
-    samples=2,
-    pdf_samples=1,
-    floor_cases=5,
-    timeout=90.0,
-)
+TINY = {
+    "pipeline": 6,
+    "rate": 10.0,
+    "latency_seconds": 0.5,
+    "conveyances": 2,
+    "conveyance_rate": 10.0,
+    "rows": 2000,
+    "creditor_rows": 100,
+    "samples": 2,
+    "pdf_samples": 1,
+    "floor_cases": 5,
+    "timeout": 90.0,
+}
 
 
 def _database_url(connection) -> str:
