@@ -45,6 +45,11 @@ bench: setup
 	@scripts/system-deps.sh
 	$(PY) -m scripts.bench.run $(BENCH_ARGS)
 
+# ruff (style and common bugs) and import-linter (the layer rule), both configured in pyproject.toml.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
 # Regenerate the translation catalogues of every app and compile them.
 messages: setup
 	$(PY) scripts/messages.py

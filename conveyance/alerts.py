@@ -26,7 +26,8 @@ KINDS = {
     "conveyance.offer": (
         _("Offer to buy the property of deed {deed}"),
         _(
-            "You are offered the property of deed {deed} for {price} SAR (conveyance {number}). Accept or decline within {hours} hours."
+            "You are offered the property of deed {deed} for {price} SAR (conveyance "
+            "{number}). Accept or decline within {hours} hours."
         ),
     ),
     "conveyance.declined": (
@@ -48,7 +49,8 @@ KINDS = {
     "conveyance.refunded": (
         _("Conveyance {number} rejected and the payment refunded"),
         _(
-            "Conveyance {number} of deed {deed} no longer meets the conditions at the transfer; the payment is refunded to the buyer."
+            "Conveyance {number} of deed {deed} no longer meets the conditions at the "
+            "transfer; the payment is refunded to the buyer."
         ),
     ),
     "conveyance.new_deed": (
@@ -58,7 +60,8 @@ KINDS = {
     "conveyance.transferred": (
         _("Deed {deed} transferred"),
         _(
-            "Conveyance {number}: deed {deed} was transferred to the buyer (new deed {new_deed}); your share of the price is paid to your account."
+            "Conveyance {number}: deed {deed} was transferred to the buyer (new deed {new_deed}); "
+            "your share of the price is paid to your account."
         ),
     ),
     "conveyance.completed": (
@@ -98,7 +101,8 @@ messages.register(
         "conveyance.awaiting_payment": _("The buyer accepted; SADAD bill {bill} was issued for the full price."),
         "conveyance.paid": _("The buyer paid {amount} SAR into the conveyance's escrow."),
         "conveyance.transferred": _(
-            "The deed was transferred; new deed {deed} was issued to the buyer and the proceeds are paid to the sellers."
+            "The deed was transferred; new deed {deed} was issued to the buyer and "
+            "the proceeds are paid to the sellers."
         ),
         "conveyance.completed": _("The proceeds were paid to the sellers; the conveyance is completed."),
         "conveyance.cancelled": _("The seller cancelled the conveyance."),

@@ -227,7 +227,7 @@ def settle(conveyance: Conveyance) -> bool:
     consents = list(conveyance.consents.select_related("person").order_by("id"))
     parts = split_by_shares(held, [c.share for c in consents])
     payouts = []
-    for consent, part in zip(consents, parts):
+    for consent, part in zip(consents, parts, strict=True):
         if part > 0:
             iban = consent.iban or first_iban(consent.person)
             payments.request_disbursement(

@@ -104,6 +104,16 @@ def requeue_stalled(batch: int = 500) -> int:
     return len(stalled)
 
 
+def requeue_set_aside(batch: int = 500) -> int:
+    """A retry task for every request set aside whose backoff has passed; how many."""
+    from .tasks import retry_step
+
+    due = selectors.retries_due(clock.now(), limit=batch)
+    for request_id in due:
+        enqueue(retry_step, request_id)
+    return len(due)
+
+
 def requeue_due(batch: int = 500) -> dict:
     """A task for every order whose notice, deadline alert or measures are due; how many of
     each, by task name."""

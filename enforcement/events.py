@@ -32,6 +32,7 @@ messages.register(
         "enforcement.closed": _("The request was closed."),
         "enforcement.resumed": _("The supervising judge resumed the request: {reason}"),
         "enforcement.audit_rerun": _("The supervising judge had the audit run again: {reason}"),
+        "enforcement.steps_retried": _("The supervising judge had the automatic steps run again: {reason}"),
         "enforcement.measure_lifted_by_judge": _("The supervising judge lifted a measure: {reason}"),
         "enforcement.ended_by_judge": _("The supervising judge ended the request: {reason}"),
     }

@@ -218,3 +218,26 @@ class Collection(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.amount}"
+
+
+class StepFailure(models.Model):
+    """A request set aside after its automatic step failed (enforcement.quarantine): kept out of
+    the batches and retried alone with backoff; after ENFORCEMENT_STEP_MAX_FAILURES it waits for
+    a judge (`decision`, in the supervision queue). Deleted once the step passes or a judge retries."""
+
+    request = models.OneToOneField(EnforcementRequest, on_delete=models.CASCADE, related_name="step_failure")
+    step = models.CharField(_("step"), max_length=20)  # audit, referral, order
+    error = models.CharField(_("error"), max_length=200)  # the exception's class
+    message = models.CharField(_("error message"), max_length=500, blank=True)  # for the operators only
+    failures = models.PositiveSmallIntegerField(_("failures"), default=1)
+    first_failed_at = models.DateTimeField(_("first failed at"), default=clock.now)
+    last_failed_at = models.DateTimeField(_("last failed at"), default=clock.now)
+    retry_at = models.DateTimeField(_("next retry"), null=True, blank=True, db_index=True)  # None: waits for a judge
+    decision = models.ForeignKey("casefile.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("request set aside")
+        verbose_name_plural = _("requests set aside")
+
+    def __str__(self):
+        return f"{self.request_id}: {self.step} ({self.error} × {self.failures})"

@@ -8,6 +8,10 @@ Within the batch the requests move one after another in id order, so each step s
 what it would see in a transaction of its own (the other requests on an instrument, the
 circuits' loads). A request submitted while a batch is asked for and not yet started sends no
 task of its own (see dispatch); requests idle longer than STALLED_AFTER are the stalled sweep's.
+
+Each request's steps run in a savepoint of their own: a request whose step fails is rolled back
+alone, set aside (quarantine) and left out of the batch's writes, and the others are written
+together in the same pass. Requests set aside are in no fresh batch; they are retried alone.
 """
 
 import logging
@@ -16,16 +20,16 @@ from collections import Counter
 from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from najiz.casefile import services as casefile
 from najiz.casefile.rules import failed, result
 from najiz.common import clock
 from najiz.common.bulk import update_rows
 
-from . import dispatch, rules
+from . import dispatch, quarantine, rules
 from .audit import AuditFacts
-from .models import Circuit, EnforcementRequest, ExecutionOrder
+from .models import Circuit, EnforcementRequest, ExecutionOrder, StepFailure
 from .services import WORKFLOW
 from .states import OPEN, Status
 
@@ -54,6 +58,7 @@ class CircuitLoads:
         self.by_city = {}
         for circuit in circuits:
             self.by_city.setdefault(circuit.city, []).append(circuit)
+        self.circuits = circuits
         self.referrals = Counter()
         if settings.ENFORCEMENT_LOADS_CACHE_SECONDS:
             transaction.on_commit(self._add_referrals)
@@ -118,13 +123,24 @@ class CircuitLoads:
         circuit.open_load += 1
         self.referrals[circuit.pk] += 1
 
+    def undo_since(self, referrals: Counter) -> None:
+        """Take back the referrals made since `referrals` (a copy of self.referrals)."""
+        for circuit in self.circuits:
+            circuit.open_load -= self.referrals[circuit.pk] - referrals[circuit.pk]
+        self.referrals = referrals
+
 
 def choose_circuit(request: EnforcementRequest):
     return CircuitLoads().choose(request)
 
 
 class Batch:
-    """The requests of one transaction and what their steps write, flushed in bulk at the end."""
+    """The requests of one transaction and what their steps write, flushed in bulk at the end.
+
+    Each request's steps run in a savepoint of their own (run): a request whose step fails is
+    rolled back, its staged writes dropped, and it is left out of the flush (self.failures)."""
+
+    RESTORED = ("status", "status_changed_at", "circuit", "notified_at", "deadline")  # what the steps change
 
     def __init__(self, requests: list[EnforcementRequest]):
         self.requests = requests
@@ -133,6 +149,8 @@ class Batch:
         self.stage = WORKFLOW.stage()  # the moves, written at the end
         self.decisions, self.notices = [], []
         self.orders = []  # (request, order, debtors) waiting for their notices
+        self.step = {}  # request pk -> the step it is taking (or took last)
+        self.failures = []  # quarantine.Failure of the requests left out
 
     # --- recording ---
 
@@ -176,12 +194,18 @@ class Batch:
 
     def order(self, request):
         """The Art. 34 order; its notices, invoice and decision follow once the batch's debtors
-        have their accounts (issue_orders)."""
+        have their accounts (issue_orders). A debtor no account can be made for fails the step
+        here, for this request alone, rather than the batch's accounts all together."""
+        from najiz.accounts.services import check_account_possible
+
+        debtors = list(request.debtors.all())
+        for debtor in debtors:
+            if debtor.person_id and debtor.user_id is None:
+                check_account_possible(debtor.person)
         order = ExecutionOrder(
             request=request, number=request.number.replace("EN-", "EO-"), amount=request.outstanding,
             period_days=settings.ENFORCEMENT_PAYMENT_PERIOD.days, issued_at=clock.now(),
         )
-        debtors = list(request.debtors.all())
         self.orders.append((request, order, debtors))
 
     def issue_orders(self):
@@ -208,9 +232,9 @@ class Batch:
         update_rows(changed_debtors, ["user"])
         ExecutionOrder.objects.bulk_create([order for _r, order, _d in self.orders])
         payments.create_invoices([
-            dict(purpose=request, payer=debtors[0].party, payer_user=debtors[0].user, amount=order.amount,
-                 allow_partial=True, description_ar=f"طلب التنفيذ {request.number}",
-                 description_en=f"Enforcement request {request.number}")
+            {"purpose": request, "payer": debtors[0].party, "payer_user": debtors[0].user, "amount": order.amount,
+                 "allow_partial": True, "description_ar": f"طلب التنفيذ {request.number}",
+                 "description_en": f"Enforcement request {request.number}"}
             for request, order, debtors in self.orders
         ])
         debtor_sets = [debtor_notices(request, debtors, "enforcement.order_issued", users)
@@ -220,7 +244,7 @@ class Batch:
         made = iter(
             notify_many(self.notices + [n for notices in debtor_sets for n in notices] + creditors)[len(self.notices) :]
         )
-        for (request, order, _debtors), notices in zip(self.orders, debtor_sets):
+        for (request, order, _debtors), notices in zip(self.orders, debtor_sets, strict=True):
             channels = reached([next(made) for _notice in notices])
             inputs = {"amount": str(order.amount), "period_days": period.days, "channels": channels}
             checks = [result("order_art34", True, rules.ORDER_ART34, days=period.days)]
@@ -233,41 +257,68 @@ class Batch:
 
     def run(self) -> None:
         for request in self.requests:
-            if request.status == Status.SUBMITTED:
-                self.audit(request)
-            if request.status == Status.ACCEPTED:
-                self.refer(request)
-            if request.status == Status.REFERRED:
-                self.order(request)
+            self._isolated(request)
+        if self.failures:
+            left_out = {failure.request.pk for failure in self.failures}
+            self.requests = [r for r in self.requests if r.pk not in left_out]
         self.issue_orders()
         self.stage.flush(self.requests, changed=["circuit", "notified_at", "deadline"], decisions=self.decisions)
 
+    def _steps(self, request):
+        if request.status == Status.SUBMITTED:
+            self.step[request.pk] = "audit"
+            self.audit(request)
+        if request.status == Status.ACCEPTED:
+            self.step[request.pk] = "referral"
+            self.refer(request)
+        if request.status == Status.REFERRED:
+            self.step[request.pk] = "order"
+            self.order(request)
 
-class BatchFailed(Exception):
-    """A batch failed for something other than the database; its requests are named."""
+    def _isolated(self, request):
+        """The request's steps in a savepoint: if they fail, what they wrote is rolled back, what
+        they staged dropped and the request restored, and the batch goes on without it."""
+        mark = (len(self.decisions), len(self.notices), len(self.orders), self.stage.mark(),
+                Counter(self.loads.referrals) if self.loads else None, {f: getattr(request, f) for f in self.RESTORED})
+        try:
+            with transaction.atomic():
+                self._steps(request)
+        except OperationalError:  # the database's fault, not the request's: the whole batch is retried
+            raise
+        except Exception as error:
+            decisions, notices, orders, stage, referrals, fields = mark
+            del self.decisions[decisions:], self.notices[notices:], self.orders[orders:]
+            self.stage.undo(stage)
+            if referrals is not None:
+                self.loads.undo_since(referrals)
+            for name, value in fields.items():
+                setattr(request, name, value)
+            if self.facts is not None:
+                self.facts.moved(request)
+            self.failures.append(quarantine.Failure(request, self.step.get(request.pk, ""), error))
 
-    def __init__(self, request_ids):
-        super().__init__(f"the batch of requests {request_ids} failed")
-        self.request_ids = request_ids
 
-
-def _lock_batch(request_id: int | None, size: int) -> list[EnforcementRequest]:
+def _lock_batch(request_id: int | None, size: int, *, alone: bool = False) -> list[EnforcementRequest]:
     """The named request (if it waits for a step) and, up to `size` in all, the oldest others
-    freshly waiting (moved within STALLED_AFTER), locked."""
+    freshly waiting (moved within STALLED_AFTER), locked. Requests set aside are left out, except
+    that `alone` takes the named request only if it is set aside and due for its retry."""
     waiting = EnforcementRequest.objects.filter(status__in=STEPS)
+    set_aside = StepFailure.objects.filter(request=OuterRef("pk"))
     ids = []
     if request_id is not None:
-        ids = list(waiting.filter(pk=request_id).select_for_update(skip_locked=True).values_list("pk", flat=True))
+        named = waiting.filter(Exists(set_aside.filter(retry_at__lte=clock.now())) if alone else ~Exists(set_aside))
+        ids = list(named.filter(pk=request_id).select_for_update(skip_locked=True).values_list("pk", flat=True))
     if size > len(ids):
-        fresh = waiting.filter(
-            status_changed_at__gte=clock.now() - settings.STALLED_AFTER, status_changed_at__lte=clock.now()
-        )
+        fresh = waiting.filter(~Exists(set_aside), status_changed_at__gte=clock.now() - settings.STALLED_AFTER,
+                               status_changed_at__lte=clock.now())
         ids += list(
             fresh.exclude(pk__in=ids).select_for_update(skip_locked=True).order_by("pk")
             .values_list("pk", flat=True)[: size - len(ids)]
         )
-    if not ids:
-        return []
+    return _load(ids) if ids else []
+
+
+def _load(ids) -> list[EnforcementRequest]:
     return list(
         EnforcementRequest.objects.filter(pk__in=ids).order_by("pk")
         .select_related("creditor_person", "creditor_entity", "filed_by", "circuit")
@@ -275,44 +326,65 @@ def _lock_batch(request_id: int | None, size: int) -> list[EnforcementRequest]:
     )
 
 
+def _run(requests: list[EnforcementRequest]) -> list:
+    """Run the batch in a savepoint; the failures (quarantine.Failure) of the requests it left out.
+
+    A request's own steps fail alone (Batch._isolated). Should the batch's shared writes fail
+    (the accounts, orders, invoices and notices of issue_orders, or the flush), no one request is
+    to blame: each half is run again, freshly read, down to the request at fault, a few more
+    bulk passes in the same transaction rather than one transaction per request."""
+    batch = None
+    try:
+        with transaction.atomic():
+            batch = Batch(requests)
+            batch.run()
+    except OperationalError:
+        raise
+    except Exception as error:
+        if len(requests) == 1:
+            step = batch.step.get(requests[0].pk, "") if batch else ""
+            return [quarantine.Failure(requests[0], step, error)]
+        logger.warning("an enforcement batch's writes failed; running each half of it again", exc_info=True)
+        ids = [r.pk for r in requests]
+        middle = len(ids) // 2
+        return _run(_load(ids[:middle])) + _run(_load(ids[middle:]))
+    return batch.failures
+
+
 def advance_batch(request_id: int | None = None, *, alone: bool = False) -> list[int]:
     """Run every automatic step the batch's requests can take now, in one transaction; the ids
-    of the requests it moved. `alone`: the named request only."""
+    of the requests it moved. Those whose step failed are set aside (quarantine). `alone`: the
+    named request only, set aside and due for its retry (it leaves the quarantine if it passes)."""
     with transaction.atomic():
-        requests = _lock_batch(request_id, 0 if alone else settings.ENFORCEMENT_BATCH_SIZE)
+        requests = _lock_batch(request_id, 0 if alone else settings.ENFORCEMENT_BATCH_SIZE, alone=alone)
         if len(requests) >= settings.ENFORCEMENT_BATCH_SIZE:
             dispatch.ask_for_next_batch()
-        try:
-            if requests:
-                Batch(requests).run()
-        except OperationalError:
-            raise
-        except Exception as error:
-            raise BatchFailed([r.pk for r in requests]) from error
-    return [r.pk for r in requests]
+        failures = _run(requests) if requests else []
+        quarantine.set_aside(failures)
+        failed = {failure.request.pk for failure in failures}
+        if alone and requests:
+            quarantine.release([r.pk for r in requests if r.pk not in failed])
+    return [r.pk for r in requests if r.pk not in failed]
+
+
+def _status(request_id: int | None) -> str:
+    if request_id is None:
+        return ""
+    return EnforcementRequest.objects.values_list("status", flat=True).get(pk=request_id)
 
 
 def advance(request_id: int | None) -> str:
     """Push a request (and a batch of others waiting) through every automatic step it can take;
     its status after ("" when no request is named).
 
-    Should a batch fail for anything but the database, its requests are taken one by one, so
-    one request's fault holds up no other; the named request's own fault is raised. A full batch
+    A request whose step fails, named or not, is set aside and the others go on. A full batch
     asks for the next as soon as it has its rows, so another worker takes that one meanwhile."""
     dispatch.batch_started()
-    try:
-        advance_batch(request_id)
-    except BatchFailed as failed:
-        if len(failed.request_ids) == 1:
-            raise
-        logger.exception("enforcement batch failed; taking its requests one by one")
-        for pk in failed.request_ids:
-            try:
-                advance_batch(pk, alone=True)
-            except BatchFailed:
-                if pk == request_id:
-                    raise
-                logger.exception("enforcement request %s failed its automatic step", pk)
-    if request_id is None:
-        return ""
-    return EnforcementRequest.objects.values_list("status", flat=True).get(pk=request_id)
+    advance_batch(request_id)
+    return _status(request_id)
+
+
+def retry(request_id: int) -> str:
+    """Retry a request set aside, alone, once its backoff has passed; its status after."""
+    advance_batch(request_id, alone=True)
+    return _status(request_id)

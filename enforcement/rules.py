@@ -170,6 +170,10 @@ REFERRAL_FALLBACK = _(
     "No circuit sits in the debtor's city (%(city)s); referred to the capital's least-loaded circuit."
 )
 ORDER_ART34 = _("Execution order issued under Art. 34: pay within %(days)s days of notification.")
+STEP_FAILED = _(
+    "The automatic steps failed %(failures)s times on this request's data and stopped; "
+    "a judge must look at it and have them run again."
+)
 
 
 # --- Art. 46: when the measures apply -----------------------------------------------------

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,7 +22,7 @@ from najiz.common import clock
 from najiz.common.money import ZERO, MoneyField
 from najiz.registries import services as registries
 
-from .models import Circuit, EnforcementRequest, ExecutionOrder, Measure, RequestDebtor
+from .models import Circuit, EnforcementRequest, ExecutionOrder, Measure, RequestDebtor, StepFailure
 from .states import AUTOMATIC, OPEN, PublicStatus, Status
 
 _LIST_DEBTORS = Prefetch("debtors", queryset=RequestDebtor.objects.select_related("person", "entity").order_by("id"))
@@ -258,14 +258,39 @@ def report_rows(queryset: QuerySet, *, limit: int = 500) -> list:
 # --- what the sweeps send again ----------------------------------------------------------------
 
 
+SET_ASIDE_STEP = "set_aside"  # the step of the decision that puts a request set aside before its judges
+
+
+def _set_aside() -> Exists:
+    """The request is set aside after a failed step (enforcement.quarantine)."""
+    return Exists(StepFailure.objects.filter(request=OuterRef("pk")))
+
+
 def stalled_ids(*, limit: int) -> list[int]:
-    """Requests left in an automatic state longer than STALLED_AFTER, the longest idle first."""
+    """Requests left in an automatic state longer than STALLED_AFTER, the longest idle first;
+    not those set aside, which are retried on their own (retries_due)."""
     cutoff = clock.now() - settings.STALLED_AFTER
     return list(
-        EnforcementRequest.objects.filter(status__in=AUTOMATIC, status_changed_at__lt=cutoff)
+        EnforcementRequest.objects.filter(~_set_aside(), status__in=AUTOMATIC, status_changed_at__lt=cutoff)
         .order_by("status_changed_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def retries_due(now, *, limit: int) -> list[int]:
+    """Requests set aside whose retry is due at `now` (those waiting for a judge have none), the
+    longest due first."""
+    return list(
+        StepFailure.objects.filter(retry_at__lte=now, request__status__in=AUTOMATIC)
+        .order_by("retry_at").values_list("request_id", flat=True)[:limit]
+    )
+
+
+def set_aside(request: EnforcementRequest) -> StepFailure | None:
+    """Why the request's automatic steps are held up, if they are (its step failed)."""
+    if request.status not in AUTOMATIC:
+        return None
+    return StepFailure.objects.filter(request=request).first()
 
 
 def due_steps(now) -> dict[str, QuerySet]:
@@ -433,9 +458,10 @@ def in_force(measure: Measure) -> bool:
 
 def operational_figures(*, since, idle_before) -> dict:
     """For the operators (operations app): filing → order latency of the orders issued since
-    `since`, and the requests left in an automatic state since before `idle_before`.
+    `since`, the requests left in an automatic state since before `idle_before` (not those set
+    aside), and the requests set aside.
 
-    Both read indexes: a request whose order was issued since `since` has moved since then, so
+    Each reads indexes: a request whose order was issued since `since` has moved since then, so
     status_changed_at (indexed) narrows the rows before the join to the order.
     """
     from najiz.common.figures import latencies
@@ -443,13 +469,13 @@ def operational_figures(*, since, idle_before) -> dict:
     ordered = EnforcementRequest.objects.filter(
         status_changed_at__gte=since, order__issued_at__gte=since, submitted_at__isnull=False,
     )
+    idle = EnforcementRequest.objects.filter(status__in=AUTOMATIC, status_changed_at__lt=idle_before)
     return {
         "filing_to_order": latencies(ordered, F("order__issued_at") - F("submitted_at")),
-        "stranded": EnforcementRequest.objects.filter(status__in=AUTOMATIC, status_changed_at__lt=idle_before).count(),
-        # Requests set aside after failing their automatic step: None until the pipeline keeps
-        # such a quarantine; then their count here (and out of "stranded"), and the metric and
-        # the operations page show it.
-        "quarantined": None,
+        "stranded": idle.filter(~_set_aside()).count(),
+        # set aside after failing their automatic step (enforcement.quarantine): retried alone, or
+        # waiting for a judge
+        "quarantined": StepFailure.objects.filter(request__status__in=AUTOMATIC).count(),
     }
 
 

@@ -18,7 +18,7 @@ from . import rules
 from .audit import gather_audit_inputs
 from .models import Collection, EnforcementRequest, ExecutionOrder, Measure, MeasureKind, RequestDebtor
 from .signals import StatusMove, request_status_changed
-from .states import MACHINE, OPEN, Status
+from .states import AUTOMATIC, MACHINE, OPEN, Status
 
 
 def _announce_moves(moves: list[StatusMove]) -> None:
@@ -203,7 +203,7 @@ def _collect(request, source, ref, amount) -> bool:
     Only what the claim still needs is counted: money beyond it (a payment that raced a seizure)
     is the debtor's, refunded at closure, and never collected."""
     amount = min(amount, request.outstanding)
-    collection, created = Collection.objects.get_or_create(
+    _collection, created = Collection.objects.get_or_create(
         request=request, ref=ref, defaults={"source": source, "amount": amount}
     )
     if not created:
@@ -464,6 +464,20 @@ def rerun_audit(request, *, judge, reason: str) -> EnforcementRequest:
     if outcome == Status.ACCEPTED:
         transition(request, Status.ACCEPTED, decision=decision)
         enqueue_advance(request)
+    return request
+
+
+@transaction.atomic
+def retry_steps(request, *, judge, reason: str) -> EnforcementRequest:
+    """A judge has a request set aside after its step failed (quarantine) run its automatic steps
+    again: it leaves the quarantine and a batch is asked for."""
+    from . import quarantine
+
+    request = locked(request.pk)
+    if request.status not in AUTOMATIC or not quarantine.release([request.pk]):
+        raise TransitionError(request.status, "retry")
+    _judge_event(request, "enforcement.steps_retried", judge, reason)
+    enqueue_advance(request)
     return request
 
 

@@ -12,6 +12,18 @@ def advance(self, request_id: int | None) -> str:
     return pipeline.advance(request_id)
 
 
+@shared_task(name="enforcement.retry_step", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
+             max_retries=8)
+def retry_step(request_id: int) -> str:
+    return pipeline.retry(request_id)
+
+
+@shared_task(name="enforcement.sweep_set_aside")
+def sweep_set_aside(batch: int = 500) -> int:
+    """Retry, each alone, the requests set aside after a failed step whose backoff has passed."""
+    return dispatch.requeue_set_aside(batch)
+
+
 @shared_task(name="enforcement.sweep_stalled")
 def sweep_stalled(batch: int = 500) -> int:
     """Push on any request left in an automatic state too long: the safety net for a lost task."""

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _, gettext_lazy as _lazy
+from django.utils.translation import gettext as _, gettext_lazy as _lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -218,12 +218,19 @@ def _rejection_reasons(enforcement_request) -> list[str]:
     return [message_for(rule) for rule in failed(audit.rules)] if audit else []
 
 
+DELAYED = {"label": pgettext_lazy("enforcement public status", "Under review: delayed"), "tone": "warning"}
+
+
 def _timeline_context(enforcement_request) -> dict:
+    """A request set aside after its automatic step failed shows as delayed (never the error),
+    and the page stops following the automation."""
+    delayed = selectors.set_aside(enforcement_request) is not None
     return {
         "req": enforcement_request,
         "events": case_timeline(enforcement_request),
-        "running": enforcement_request.status in AUTOMATIC,
-        "badge": badge(enforcement_request),
+        "running": enforcement_request.status in AUTOMATIC and not delayed,
+        "delayed": delayed,
+        "badge": DELAYED if delayed else badge(enforcement_request),
     }
 
 
@@ -312,7 +319,8 @@ DONE = {
 NOT_NOW = {
     "withdraw": _lazy("The request cannot be withdrawn in its current state (%(status)s)."),
     "certify": _lazy(
-        "A payment can be certified only after the execution order is issued and while the request is open (now: %(status)s)."
+        "A payment can be certified only after the execution order is issued and while "
+        "the request is open (now: %(status)s)."
     ),
     "reduce": _lazy("The amount claimed cannot be changed in the request's current state (%(status)s)."),
 }

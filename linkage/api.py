@@ -19,11 +19,12 @@ from ninja.parser import Parser
 from ninja.responses import Status
 
 from najiz.common.money import Amount
+from najiz.common.problems import CONTENT_TYPE, api_language
 from najiz.registries import services as registries
 
 from . import problems, selectors, services
 from .auth import BrowserSession, EntityToken
-from .problems import ApiProblem, api_language
+from .problems import ApiProblem
 from .schemas import (
     CheckOut,
     ConveyanceOut,
@@ -55,7 +56,7 @@ class NajizAPI(NinjaAPI):
                 for status, documented in operation.get("responses", {}).items():
                     content = documented.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
-                        content[problems.CONTENT_TYPE] = content.pop("application/json")
+                        content[CONTENT_TYPE] = content.pop("application/json")
         return schema
 
 
@@ -277,7 +278,10 @@ def list_requests(
     request,
     status: str | None = Query(
         None,
-        description="Public status: new, under_enforcement, partially_executed, executed, rejected, withdrawn, suspended.",
+        description=(
+            "Public status: new, under_enforcement, partially_executed, executed, "
+            "rejected, withdrawn, suspended."
+        ),
     ),
     submitted_from: date | None = Query(None),
     submitted_to: date | None = Query(None),

@@ -32,7 +32,8 @@ class ReportFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All"))] + [(v, l) for v, l in PublicStatus.choices if v != PublicStatus.DRAFT],
+        choices=[("", _("All"))]
+        + [(value, label) for value, label in PublicStatus.choices if value != PublicStatus.DRAFT],
     )
     date_from = forms.DateField(
         label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "input"})

@@ -224,6 +224,12 @@ ENFORCEMENT_BATCH_SIZE = env.int("ENFORCEMENT_BATCH_SIZE", default=50)
 # How long the circuits' counts of open requests (the referral's loads) are kept in the cache;
 # 0 counts them at every batch (the tests, whose database rolls back under a lasting cache).
 ENFORCEMENT_LOADS_CACHE_SECONDS = env.int("ENFORCEMENT_LOADS_CACHE_SECONDS", default=0 if TESTING else 30)
+# A request whose automatic step fails is set aside (enforcement.quarantine) and retried alone after
+# ENFORCEMENT_STEP_RETRY_SECONDS, twice as long after each further failure (at most
+# ENFORCEMENT_STEP_RETRY_MAX_SECONDS); at ENFORCEMENT_STEP_MAX_FAILURES it waits for a judge.
+ENFORCEMENT_STEP_MAX_FAILURES = env.int("ENFORCEMENT_STEP_MAX_FAILURES", default=5)
+ENFORCEMENT_STEP_RETRY_DELAY = timedelta(seconds=env.int("ENFORCEMENT_STEP_RETRY_SECONDS", default=60))
+ENFORCEMENT_STEP_RETRY_MAX_DELAY = timedelta(seconds=env.int("ENFORCEMENT_STEP_RETRY_MAX_SECONDS", default=1800))
 ENFORCEMENT_NOTICE_COST = env.str("ENFORCEMENT_NOTICE_COST", default="500.00")
 ENFORCEMENT_DEADLINE_ALERT = timedelta(hours=env.int("ENFORCEMENT_DEADLINE_ALERT_HOURS", default=24))
 CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", default=72))

@@ -8,6 +8,7 @@ SWEEPS = [
     "accounts.sweep_expired_challenges",
     "notifications.sweep_undelivered",
     "enforcement.sweep_stalled",
+    "enforcement.sweep_set_aside",
     "enforcement.sweep_deadlines",
     "conveyance.sweep_expired",
     "conveyance.sweep_stalled",

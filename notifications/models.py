@@ -74,17 +74,17 @@ class Notification(models.Model):
     def __str__(self):
         return self.subject
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded = {name: instance.__dict__[name] for name in cls.TEXT_FIELDS if name in instance.__dict__}
-        return instance
-
     def save(self, *args, **kwargs):
         loaded = getattr(self, "_loaded", None)
         if loaded and any(self.__dict__.get(name) != value for name, value in loaded.items()):
             raise ProofIsFinal("A notification's text is fixed once sent; only its read time may change.")
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {name: instance.__dict__[name] for name in cls.TEXT_FIELDS if name in instance.__dict__}
+        return instance
 
     def _in(self, field: str, language: str | None = None) -> str:
         language = (language or get_language() or "ar")[:2]
@@ -171,17 +171,17 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.notification_id} · {self.channel} · {self.status}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._delivered_when_loaded = instance.__dict__.get("delivered_at") is not None
-        return instance
-
     def save(self, *args, **kwargs):
         if getattr(self, "_delivered_when_loaded", False):
             raise ProofIsFinal("A delivered notification is kept as it was delivered.")
         super().save(*args, **kwargs)
         self._delivered_when_loaded = self.delivered_at is not None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._delivered_when_loaded = instance.__dict__.get("delivered_at") is not None
+        return instance
 
     def delete(self, *args, **kwargs):
         if self.delivered_at is not None:

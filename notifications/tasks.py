@@ -9,13 +9,13 @@ from . import services
 from .models import Delivery
 
 # The database itself unreachable: try again later (a channel's failures are handled by the services).
-DATABASE_RETRIES = dict(
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_kwargs={"max_retries": 10},
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-)
+DATABASE_RETRIES = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_kwargs": {"max_retries": 10},
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+}
 
 
 @shared_task(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
 from najiz.common.identifiers import is_valid_saudi_iban, luhn_check_digit, normalize_iban
-from najiz.common.money import HALALA, ZERO, checked_amount
+from najiz.common.money import ZERO, checked_amount, summed
 from najiz.common.tasks import enqueue, enqueue_on_commit
 
 from . import conf, signals
@@ -118,8 +118,8 @@ def post_transaction(
 
 
 def _cents(total) -> Decimal:
-    """A summed amount as exact SAR (SQLite sums decimals as floats; PostgreSQL is exact)."""
-    return Decimal(total or 0).quantize(HALALA, rounding=ROUND_HALF_UP)
+    """A summed amount as exact SAR (the money kernel's `summed`)."""
+    return summed(total)
 
 
 def balance(account_code: str) -> Decimal:
@@ -214,10 +214,20 @@ def create_invoice(
     """Issue a bill for `purpose` (any saved model instance) to `payer` (a registry Person or
     User — anything with `national_id` — or an Entity with `cr_number`). Enforcement invoices
     allow partial payments; conveyance invoices are paid in full."""
-    return create_invoices([dict(
-        purpose=purpose, payer=payer, amount=amount, description_ar=description_ar, description_en=description_en,
-        allow_partial=allow_partial, expires_at=expires_at, payer_user=payer_user,
-    )])[0]
+    return create_invoices(
+        [
+            {
+                "purpose": purpose,
+                "payer": payer,
+                "amount": amount,
+                "description_ar": description_ar,
+                "description_en": description_en,
+                "allow_partial": allow_partial,
+                "expires_at": expires_at,
+                "payer_user": payer_user,
+            }
+        ]
+    )[0]
 
 
 def ledger_accounts(codes) -> dict[str, LedgerAccount]:

@@ -16,8 +16,8 @@ class QueueFilterForm(forms.Form):
         choices=[(ReviewState.PENDING, _("Pending review")), ("reviewed", _("Reviewed")),
                  (ReviewState.CONFIRMED, _("Confirmed")), (ReviewState.OVERRIDDEN, _("Overridden")), ("all", _("All"))],
     )
-    step = forms.ChoiceField(label=_("Step"), required=False, choices=[("", _("All"))] + list(STEPS.items()))
-    outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("All"))] + list(OUTCOMES.items()))
+    step = forms.ChoiceField(label=_("Step"), required=False, choices=[("", _("All")), *list(STEPS.items())])
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("All")), *list(OUTCOMES.items())])
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     amount_min = AmountField(label=_("Amount from"), required=False, min_value=Decimal("0"))

@@ -9,6 +9,7 @@ STEPS = {
     "measures": _("Enforcement measures"),
     "closure": _("Closure"),
     "eligibility": _("Eligibility check"),
+    "set_aside": _("Automatic steps set aside"),
 }
 
 OUTCOMES = {
@@ -19,6 +20,7 @@ OUTCOMES = {
     "not_applied": _("No measures"),
     "closed": _("Closed"),
     "eligible": _("Eligible"),
+    "needs_person": _("Needs a person"),
 }
 
 

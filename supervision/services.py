@@ -100,6 +100,20 @@ def lift_measure(decision: Decision, *, judge, reason: str, measure_id, note: st
 
 
 @transaction.atomic
+def retry_steps(decision: Decision, *, judge, reason: str, note: str = ""):
+    """Run the automatic steps of a request set aside after they failed again (the registry data
+    put right, say); the decision that set it before the judge counts as confirmed."""
+    request = _request(decision)
+    if decision.step != enforcement_selectors.SET_ASIDE_STEP:
+        raise SupervisionError(_("Only a request set aside after its automatic steps failed can be retried."))
+    request = enforcement.retry_steps(request, judge=judge, reason=reason)
+    _note(decision, judge, note)
+    if decision.review_state == ReviewState.PENDING:
+        _review(decision, judge, ReviewState.CONFIRMED, reason, announce=False)
+    return request
+
+
+@transaction.atomic
 def suspend(decision: Decision, *, judge, reason: str, note: str = ""):
     request = enforcement.suspend(_request(decision), judge=judge, reason=reason)
     _note(decision, judge, note)
@@ -127,6 +141,7 @@ ACTIONS = {
     "confirm": confirm,
     "reverse": reverse_rejection,
     "rerun": rerun_audit,
+    "retry": retry_steps,
     "lift": lift_measure,
     "suspend": suspend,
     "resume": resume,

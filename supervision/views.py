@@ -13,7 +13,8 @@ from django.utils.translation import get_language_bidi, gettext as _, gettext_la
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from enforcement.states import OPEN, Status, TransitionError
+from enforcement import selectors as enforcement_selectors
+from enforcement.states import AUTOMATIC, OPEN, Status, TransitionError
 from najiz.casefile.models import ReviewState
 from najiz.casefile.rules import message_for
 
@@ -72,6 +73,8 @@ def _actions(decision, file) -> list[str]:
         if decision.outcome == Status.REJECTED:
             available.append("reverse")
         available.append("rerun")
+    if decision.step == enforcement_selectors.SET_ASIDE_STEP and status in AUTOMATIC:
+        available.append("retry")
     if status in OPEN:
         available.append("suspend")
     if status == Status.SUSPENDED:
@@ -87,6 +90,7 @@ ACTION_LABELS = {
     "confirm": gettext_lazy("Confirm the decision"),
     "reverse": gettext_lazy("Reverse the rejection"),
     "rerun": gettext_lazy("Run the audit again"),
+    "retry": gettext_lazy("Run the automatic steps again"),
     "lift": gettext_lazy("Lift a measure"),
     "suspend": gettext_lazy("Suspend the request"),
     "resume": gettext_lazy("Resume the request"),
@@ -137,6 +141,7 @@ ACTION_DONE = {
     "confirm": gettext_lazy("The decision was confirmed."),
     "reverse": gettext_lazy("The rejection was reversed; the request continues from acceptance."),
     "rerun": gettext_lazy("The audit was run again."),
+    "retry": gettext_lazy("The automatic steps were asked to run again."),
     "lift": gettext_lazy("The measure was lifted."),
     "suspend": gettext_lazy("The request was suspended."),
     "resume": gettext_lazy("The request was resumed."),

@@ -244,6 +244,23 @@ def _refresh_from_registry(user: User, person) -> list[str]:
     return changed
 
 
+def _new_user(person) -> User:
+    """The portal account of a registry person, validated, not saved."""
+    user = User(
+        national_id=normalize_digits(person.national_id), name_ar=person.name_ar or "", name_en=person.name_en or "",
+        email=getattr(person, "email", "") or "", phone=getattr(person, "phone", "") or "",
+    )
+    user.set_unusable_password()  # people log in through Nafath, not a password
+    user.full_clean(exclude=["password"], validate_unique=False)
+    return user
+
+
+def check_account_possible(person) -> None:
+    """Raise ValidationError if no portal account could be made for the person (registry data
+    users_for_persons would refuse), without writing anything."""
+    _new_user(person)
+
+
 def users_for_persons(persons) -> dict[str, User]:
     """The portal accounts of civil-registry persons, keyed by national id: made for those who
     have none, names kept current; a few queries whatever the number of persons."""
@@ -251,16 +268,7 @@ def users_for_persons(persons) -> dict[str, User]:
     if not persons:
         return {}
     users = {u.national_id: u for u in User.objects.filter(national_id__in=list(persons))}
-    missing = []
-    for national_id, person in persons.items():
-        if national_id not in users:
-            user = User(
-                national_id=normalize_digits(national_id), name_ar=person.name_ar or "", name_en=person.name_en or "",
-                email=getattr(person, "email", "") or "", phone=getattr(person, "phone", "") or "",
-            )
-            user.set_unusable_password()  # people log in through Nafath, not a password
-            user.full_clean(exclude=["password"], validate_unique=False)
-            missing.append(user)
+    missing = [_new_user(person) for national_id, person in persons.items() if national_id not in users]
     if missing:
         # another transaction may make the same account meanwhile: keep whichever committed first
         User.objects.bulk_create(missing, ignore_conflicts=True)

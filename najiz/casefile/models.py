@@ -74,6 +74,13 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.step}: {self.outcome}"
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values(*self.FACT_FIELDS).first()
+            if stored and any(stored[name] != getattr(self, name) for name in self.FACT_FIELDS):
+                raise ImmutableRowError("A decision's facts cannot change; only its review can.")
+        super().save(*args, **kwargs)
+
     @property
     def passed(self) -> bool:
         return not self.failed_rules()
@@ -82,13 +89,6 @@ class Decision(models.Model):
         from .rules import failed
 
         return failed(self.rules)
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            stored = type(self).objects.filter(pk=self.pk).values(*self.FACT_FIELDS).first()
-            if stored and any(stored[name] != getattr(self, name) for name in self.FACT_FIELDS):
-                raise ImmutableRowError("A decision's facts cannot change; only its review can.")
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ImmutableRowError("Decisions are kept forever.")
@@ -116,16 +116,16 @@ class Event(models.Model):
     def __str__(self):
         return self.kind
 
+    def save(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk).exists():
+            raise ImmutableRowError("Events are append-only.")
+        super().save(*args, **kwargs)
+
     @property
     def message(self) -> str:
         from .messages import render
 
         return render(self.kind, self.params)
-
-    def save(self, *args, **kwargs):
-        if self.pk and type(self).objects.filter(pk=self.pk).exists():
-            raise ImmutableRowError("Events are append-only.")
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ImmutableRowError("Events are append-only.")

@@ -135,6 +135,14 @@ class Stage:
         if workflow.announce is not None:
             self.moves.append(workflow.snapshot(case))
 
+    def mark(self) -> tuple:
+        """Where the staged moves stand now, for undo()."""
+        return len(self.events), len(self.moves)
+
+    def undo(self, mark: tuple) -> None:
+        """Drop the moves staged since mark() (restoring the cases themselves is the caller's)."""
+        del self.events[mark[0]:], self.moves[mark[1]:]
+
     def flush(self, cases, *, changed: Iterable[str] = (), decisions=()) -> None:
         """Insert the decisions and the moves' events, save the cases' move fields and `changed`,
         then announce every move in the order made."""

@@ -59,7 +59,7 @@ def insert_rows(objs) -> list:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [qn(meta.db_table), meta.pk.column, len(objs)])
-        for obj, (pk,) in zip(objs, cursor.fetchall()):
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
         rows = [[field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objs]
         columns = ", ".join(qn(field.column) for field in fields)

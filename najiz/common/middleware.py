@@ -100,7 +100,7 @@ class InputGuardMiddleware:
 
     def refuse(self, request, status: int, code: str, title):
         if request.path_info.startswith("/api/"):
-            from linkage.problems import api_language, response
+            from najiz.common.problems import api_language, response
 
             with translation.override(api_language(request)):
                 return response(request, status=status, code=code, title=title)

@@ -71,6 +71,14 @@ def to_sar(value) -> Decimal:
     return amount if amount else ZERO  # no "-0.00"
 
 
+def summed(total) -> Decimal:
+    """A SUM() read back from the database as SAR: None (no rows) is zero. SQLite, the development
+    database, sums decimals as floats; they are rounded to the halala here and nowhere else."""
+    if total is None:
+        return ZERO
+    return to_sar(repr(total) if isinstance(total, float) else total)
+
+
 def parse_amount(value, *, signed: bool = False) -> Decimal:
     """An amount a person typed or a client sent, as a Decimal with two places.
 

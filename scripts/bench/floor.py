@@ -91,7 +91,7 @@ class Floor:
             uuids = [c for c in cols if types.get(c) == "uuid"]
             vary.add((texts or nums or uuids or cols)[0])
         insert_cols = [c for c in columns if c != "id"]
-        row = dict(zip(columns, template)) if template else None
+        row = dict(zip(columns, template, strict=True)) if template else None
         info = {
             "shadow": shadow,
             "types": types,

@@ -51,8 +51,8 @@ class Config:
     timeout: float = 900.0        # longest wait for any scenario to finish
 
 
-QUICK = dict(pipeline=30, rate=10.0, latency_seconds=2.0, conveyances=4, conveyance_rate=4.0, rows=20_000,
-             creditor_rows=500, samples=5, pdf_samples=2, floor_cases=30, timeout=120.0)
+QUICK = {"pipeline": 30, "rate": 10.0, "latency_seconds": 2.0, "conveyances": 4, "conveyance_rate": 4.0, "rows": 20_000,
+             "creditor_rows": 500, "samples": 5, "pdf_samples": 2, "floor_cases": 30, "timeout": 120.0}
 
 
 def log(message: str) -> None:
@@ -162,9 +162,9 @@ def table(rows) -> str:
         floor_unit = f" {r['unit']}" if r["unit"] and not isinstance(r["floor"], str) and r["floor"] is not None else ""
         body.append([r["scenario"], r["figure"], _fmt(r["value"]) + unit, _fmt(r["floor"]) + floor_unit,
                      r["target"] or "-", verdict, str(r["n"])])
-    widths = [max(len(x) for x in col) for col in zip(head, *body)]
+    widths = [max(len(x) for x in col) for col in zip(head, *body, strict=True)]
     line = "+".join("-" * (w + 2) for w in widths)
-    fmt = lambda cells: " | ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731
+    fmt = lambda cells: " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
     return "\n".join([fmt(head), line, *(fmt(b) for b in body)])
 
 

@@ -6,6 +6,10 @@ with realistic status / amount / date spreads and one debtor row each, of which 
 are filed by one creditor (DASHBOARD_CREDITOR) who is also the debtor on `sizes.against` others.
 Then ANALYZE (and, run as a module, VACUUM so that index-only scans apply at once). Numbers never collide with the factories' ranges (persons here start 11 / 12 / 19).
 
+The data is what a live portal holds: every national id has its check digit, and no request
+waits in an automatic state (submitted, audited, accepted, referred), where a request stays
+only for the moment its batch takes; a scenario that wants such requests makes its own.
+
 Run as a module to seed a database named by DATABASE_URL (used for the cached template):
     python -m scripts.bench.seed --total 1000000 --creditor 10000
 """
@@ -14,7 +18,7 @@ import argparse
 import dataclasses
 import time
 
-SEED_VERSION = "5"
+SEED_VERSION = "6"
 CIRCUITS = [("riyadh-1", "riyadh"), ("riyadh-2", "riyadh"), ("riyadh-3", "riyadh"), ("jeddah-1", "jeddah"),
             ("jeddah-2", "jeddah"), ("dammam-1", "dammam"), ("makkah-1", "makkah"), ("madinah-1", "madinah")]
 DASHBOARD_CREDITOR = "1900000001"  # completed with its check digit below
@@ -35,6 +39,17 @@ def creditor_national_id() -> str:
     return with_check_digit(DASHBOARD_CREDITOR[:9])
 
 
+def national_id_sql(body: str) -> str:
+    """SQL for the valid national id whose first nine digits are the SQL text expression `body`:
+    the body and its Luhn check digit (najiz.common.identifiers.with_check_digit). Its `%` are
+    doubled, for a statement with parameters."""
+    terms = []
+    for position in range(1, 10):  # from the left; the 1st, 3rd, ... 9th are doubled
+        digit = f"substr({body}, {position}, 1)::int"
+        terms.append(f"(2 * {digit}) %% 10 + (2 * {digit}) / 10" if position % 2 else digit)
+    return f"{body} || ((10 - ({' + '.join(terms)}) %% 10) %% 10)::text"
+
+
 def ensure_circuits(cursor) -> None:
     for code, city in CIRCUITS:
         cursor.execute(
@@ -44,14 +59,13 @@ def ensure_circuits(cursor) -> None:
         )
 
 
-# status by a uniform draw r: closed 34 %, order issued 16 %, measures applied 8 %, rejected 8 %,
-# withdrawn 4 %, settled 4 %, new (submitted/audited) 6 %, accepted/referred 4 %, suspended 2 %,
-# drafts 2 %, the rest closed too.
+# status by a uniform draw r: closed 34 %, order issued 26 %, measures applied 8 %, rejected 8 %,
+# withdrawn 4 %, settled 4 %, suspended 2 %, drafts 2 %, the rest closed too; none in an automatic
+# state (the batches move a request through those within a second of its filing).
 _STATUS = """
-CASE WHEN r < 0.34 THEN 'closed' WHEN r < 0.50 THEN 'order_issued' WHEN r < 0.58 THEN 'measures_applied'
-     WHEN r < 0.66 THEN 'rejected' WHEN r < 0.70 THEN 'withdrawn' WHEN r < 0.74 THEN 'settled'
-     WHEN r < 0.78 THEN 'submitted' WHEN r < 0.80 THEN 'audited' WHEN r < 0.82 THEN 'accepted'
-     WHEN r < 0.84 THEN 'referred' WHEN r < 0.86 THEN 'suspended' WHEN r < 0.88 THEN 'draft' ELSE 'closed' END
+CASE WHEN r < 0.34 THEN 'closed' WHEN r < 0.60 THEN 'order_issued' WHEN r < 0.68 THEN 'measures_applied'
+     WHEN r < 0.76 THEN 'rejected' WHEN r < 0.80 THEN 'withdrawn' WHEN r < 0.84 THEN 'settled'
+     WHEN r < 0.86 THEN 'suspended' WHEN r < 0.88 THEN 'draft' ELSE 'closed' END
 """
 
 _REQUESTS = f"""
@@ -126,16 +140,17 @@ def generate(cursor, sizes: Sizes, *, log=print) -> dict:
     creditor_user = cursor.fetchone()[0]
     cursor.execute(
         "INSERT INTO registries_person (national_id, name_ar, name_en, nationality, gender, birth_date, id_expiry, alive, "
-        "date_of_death, city, phone, email) SELECT '11' || lpad(g::text, 8, '0'), 'مدين رقم ' || g, 'Debtor No. ' || g, 'SA', '', "
+        f"date_of_death, city, phone, email) SELECT {national_id_sql('b.body')}, 'مدين رقم ' || g, 'Debtor No. ' || g, 'SA', '', "
         "'1980-01-01', now()::date + 1000, true, NULL, "
         "(ARRAY['riyadh','jeddah','dammam','makkah','madinah'])[1 + g %% 5], '05' || lpad(g::text, 8, '0'), '' "
-        "FROM generate_series(1, %s) AS g",
+        "FROM generate_series(1, %s) AS g CROSS JOIN LATERAL (SELECT '11' || lpad(g::text, 7, '0') AS body) AS b",
         [sizes.persons],
     )
     cursor.execute(
         "INSERT INTO accounts_user (password, last_login, is_superuser, national_id, name_ar, name_en, email, phone, language, "
-        "is_staff, is_active, date_joined) SELECT '!', NULL, false, '12' || lpad(g::text, 8, '0'), 'دائن رقم ' || g, "
-        "'Creditor No. ' || g, '', '', 'ar', false, true, now() FROM generate_series(1, %s) AS g",
+        f"is_staff, is_active, date_joined) SELECT '!', NULL, false, {national_id_sql('b.body')}, 'دائن رقم ' || g, "
+        "'Creditor No. ' || g, '', '', 'ar', false, true, now() "
+        "FROM generate_series(1, %s) AS g CROSS JOIN LATERAL (SELECT '12' || lpad(g::text, 7, '0') AS body) AS b",
         [sizes.filers],
     )
     log(f"  persons and users: {time.perf_counter() - started:.1f}s")
@@ -153,7 +168,8 @@ def generate(cursor, sizes: Sizes, *, log=print) -> dict:
         "      WHERE instrument_number LIKE 'BENCH-%%') AS r "
         "CROSS JOIN LATERAL (SELECT r.n > %(creditor)s AND (r.n - %(creditor)s) %% %(step)s = 0 "
         "                   AND (r.n - %(creditor)s) / %(step)s <= %(against)s AS against) AS a "
-        "JOIN registries_person p ON p.national_id = '11' || lpad((1 + r.n * 104729 %% %(persons)s)::text, 8, '0')",
+        "CROSS JOIN LATERAL (SELECT '11' || lpad((1 + r.n * 104729 %% %(persons)s)::text, 7, '0') AS body) AS b "
+        f"JOIN registries_person p ON p.national_id = {national_id_sql('b.body')}",
         {"cid": creditor_id, "cp": creditor_person, "cu": creditor_user, "creditor": sizes.creditor, "step": step,
          "against": sizes.against, "persons": sizes.persons},
     )

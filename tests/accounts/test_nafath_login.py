@@ -50,7 +50,7 @@ def test_full_flow_signs_the_person_in(client, phone, person):
 
     app = phone.get(reverse("nafath:simulator"), {"national_id": person.national_id})
     assert app.status_code == 200
-    choices = [c for c in app.context["challenges"] if c["challenge"].pk == challenge.pk][0]["choices"]
+    choices = next(c for c in app.context["challenges"] if c["challenge"].pk == challenge.pk)["choices"]
     assert len(set(choices)) == 3 and challenge.number in choices
     for number in choices:
         assert f'name="number" value="{number}"' in app.content.decode()

@@ -184,7 +184,8 @@ def test_near_the_twelve_hours_the_warning_offers_no_extension(client, travel):
     assert (
         escape(
             gettext(
-                "Your session ends at %(time)s, when it reaches its time limit. Save your work: you will need to sign in again."
+                "Your session ends at %(time)s, when it reaches its time limit. Save your "
+                "work: you will need to sign in again."
             ).split("%")[0]
         )
         in body

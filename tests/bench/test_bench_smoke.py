@@ -5,19 +5,19 @@ import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-TINY = dict(
-    pipeline=6,
-    rate=10.0,
-    latency_seconds=0.5,
-    conveyances=2,
-    conveyance_rate=10.0,
-    rows=2000,
-    creditor_rows=100,
-    samples=2,
-    pdf_samples=1,
-    floor_cases=5,
-    timeout=90.0,
-)
+TINY = {
+    "pipeline": 6,
+    "rate": 10.0,
+    "latency_seconds": 0.5,
+    "conveyances": 2,
+    "conveyance_rate": 10.0,
+    "rows": 2000,
+    "creditor_rows": 100,
+    "samples": 2,
+    "pdf_samples": 1,
+    "floor_cases": 5,
+    "timeout": 90.0,
+}
 
 
 def _database_url(connection) -> str:
@@ -57,9 +57,13 @@ def test_every_bench_scenario_runs_at_tiny_sizes(settings):
         app.conf.task_always_eager = True
 
     rows = {r["id"]: r for r in outcome["rows"]}
-    assert {"a", "b50", "b95", "c50", "c95", "e"} <= set(rows)
+    assert {"a", "a-poison", "b50", "b95", "c50", "c95", "e"} <= set(rows)
     assert sum(1 for key in rows if key.startswith("d-")) == 4
     assert rows["a"]["details"]["not_issued"] == {} and rows["a"]["value"] > 0 and rows["a"]["floor"] > 0
+    poisoned = rows["a-poison"]
+    assert poisoned["n"] == cfg.pipeline - 1 and poisoned["details"]["not_issued"] == {} and poisoned["value"] > 0
+    assert poisoned["details"]["poisoned"] == poisoned["details"]["set_aside"] == 1
+    assert poisoned["details"]["clean_run"] == rows["a"]["value"]
     assert rows["b95"]["n"] == 5 and rows["b95"]["value"] is not None
     assert rows["c95"]["n"] == 2 and rows["c50"]["details"]["completed"] == 2
     assert all(r["details"]["queries"] > 0 and r["details"]["creditor_rows"] == cfg.creditor_rows
@@ -67,3 +71,26 @@ def test_every_bench_scenario_runs_at_tiny_sizes(settings):
     assert rows["e"]["details"]["bytes"] > 1000
     printed = table(outcome["rows"])
     assert "(a) pipeline throughput" in printed and "floor (same run)" in printed
+    assert "(a') pipeline throughput, 1 % poisoned" in printed
+
+
+def test_the_seeded_data_is_what_a_live_portal_holds(db):
+    """Valid ids everywhere, and no request waiting in an automatic state for the batches to take."""
+    from django.db import connection
+
+    from enforcement.models import EnforcementRequest, RequestDebtor
+    from enforcement.states import AUTOMATIC
+    from najiz.accounts.models import User
+    from najiz.common.identifiers import is_valid_national_id
+    from najiz.registries.models import Person
+    from scripts.bench import seed
+
+    with connection.cursor() as cursor:
+        seed.generate(
+            cursor, seed.Sizes(total=3000, creditor=100, against=10, persons=300, filers=10), log=lambda m: None
+        )
+    ids = [*Person.objects.values_list("national_id", flat=True), *User.objects.values_list("national_id", flat=True),
+           *RequestDebtor.objects.values_list("id_number", flat=True)]
+    assert len(ids) > 3000 and all(is_valid_national_id(i) for i in ids)
+    assert EnforcementRequest.objects.count() == 3000
+    assert not EnforcementRequest.objects.filter(status__in=AUTOMATIC).exists()

@@ -45,7 +45,7 @@ def test_insert_rows_gives_keys_and_keeps_every_value(case, django_assert_num_qu
         insert_rows(decisions)
     insert_rows(events)
     assert all(d.pk for d in decisions) and len({d.pk for d in decisions}) == 3
-    for decision, event in zip(decisions, events):
+    for decision, event in zip(decisions, events, strict=True):
         stored = Decision.objects.get(pk=decision.pk)
         assert (stored.inputs, stored.rules, stored.amount, stored.at) == (
             decision.inputs,

@@ -152,7 +152,7 @@ def test_money_field_is_a_plain_decimal_field():
     field = MoneyField("amount")
     assert isinstance(field, models.DecimalField)
     assert (field.max_digits, field.decimal_places) == (14, 2)
-    _, path, args, kwargs = field.deconstruct()
+    _, path, _args, kwargs = field.deconstruct()
     assert path == "django.db.models.DecimalField"
     assert kwargs["max_digits"] == 14 and kwargs["decimal_places"] == 2
     assert MoneyField(default=ZERO).default == ZERO
@@ -269,3 +269,11 @@ def test_amount_schema_type_takes_strings_only_and_documents_the_pattern():
         assert raised.value.errors()[0]["type"] == "amount"
     schema = adapter.json_schema()
     assert schema["type"] == "string" and re.fullmatch(schema["pattern"].strip("^$"), "1,250.50")
+
+
+def test_a_database_sum_reads_as_sar():
+    from najiz.common.money import summed
+
+    assert summed(None) == Decimal("0.00")
+    assert str(summed(0.1 + 0.2)) == "0.30"  # SQLite's float sum of two decimals
+    assert str(summed(Decimal("1234.5"))) == "1234.50"

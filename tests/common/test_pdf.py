@@ -8,6 +8,7 @@ form and separately prove the ToUnicode mapping itself is right.
 """
 
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -67,7 +68,7 @@ def assert_phrase(words: list[str], phrase: str):
     for word in expected:
         assert extracted_forms(word) & set(words), f"{word!r} not found in {words}"
     indexes = [next(i for i, w in enumerate(words) if w in extracted_forms(word)) for word in expected]
-    steps = {b - a for a, b in zip(indexes, indexes[1:])}
+    steps = {b - a for a, b in itertools.pairwise(indexes)}
     assert steps <= {1} or steps <= {-1}, f"{phrase!r} is not in order in {words}"
 
 

@@ -37,7 +37,7 @@ def test_a_failing_sweep_is_logged_and_the_others_still_run(monkeypatch, caplog)
     assert ran == ["broken.sweep", "good.sweep"]
     failure = next(record for record in caplog.records if "broken.sweep failed" in record.getMessage())
     assert failure.levelno == logging.ERROR and failure.exc_info
-    with pytest.raises(CommandError, match="broken.sweep"):
+    with pytest.raises(CommandError, match=r"broken\.sweep"):
         call_command("run_sweeps", "--once", stdout=io.StringIO())
 
 

@@ -22,8 +22,8 @@ def judge(db):
 
 
 def file(case, capture, **overrides):
-    fields = dict(instrument_number=case.instrument.number, debtor_ids=[case.debtor.national_id],
-                  amount=Decimal("5000.00"), iban=case.account.iban)
+    fields = {"instrument_number": case.instrument.number, "debtor_ids": [case.debtor.national_id],
+                  "amount": Decimal("5000.00"), "iban": case.account.iban}
     fields.update(overrides)
     request = services.save_draft(user=case.user, acting_entity=None, **fields)
     with capture(execute=True):

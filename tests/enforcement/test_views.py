@@ -121,7 +121,8 @@ def test_strangers_and_other_debtors_get_404(client, case, issued, django_captur
     draft = services.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number)
     for user in (stranger, user_for_person(other_debtor)):
         client.force_login(user)
-        for url in urls(issued) + [
+        for url in [
+            *urls(issued),
             reverse("enforcement:draft", args=[draft.pk]),
             reverse("enforcement:detail", args=["EN-1900-000001"]),
         ]:
@@ -167,7 +168,7 @@ def test_the_list_filters_by_public_status(client, case, issued, django_capture_
 
 def _requests(case, count):
     debtor = case.debtor
-    for index in range(count):
+    for _index in range(count):
         instrument = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[debtor])
         draft = services.save_draft(
             user=case.user, acting_entity=None, instrument_number=instrument.number,

@@ -230,7 +230,7 @@ def assert_each_done_exactly_once(ids):
 
 
 def test_worker_killed_mid_batch_nothing_lost_nothing_twice(faults, creditor):
-    redis, new_worker = faults
+    _redis, new_worker = faults
     ids = file_batch(creditor, 16)  # queued in Redis before any worker runs
     worker = new_worker()
     wait_for(lambda: any(s == Status.ORDER_ISSUED for s in statuses(ids).values()), timeout=40, interval=0.02)
@@ -272,14 +272,15 @@ def test_filing_while_redis_is_down_then_the_sweep_completes(faults, creditor, c
 def _terminate_other_backends() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+            "datname = %s AND pid <> pg_backend_pid()",
             [connection.settings_dict["NAME"]],
         )
         return cursor.fetchone()[0]
 
 
 def test_database_connections_dropped_mid_batch_tasks_retry(faults, creditor):
-    redis, new_worker = faults
+    _redis, new_worker = faults
     ids = file_batch(creditor, 12)
     worker = new_worker()
     wait_for(lambda: any(s != Status.SUBMITTED for s in statuses(ids).values()), timeout=40, interval=0.02)

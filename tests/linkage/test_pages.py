@@ -44,15 +44,14 @@ def seed(e, n, *, start=0, status=Status.ORDER_ISSUED, amount=Decimal("1000.00")
 # --- pages need an entity -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["tokens", "webhooks", "report", "report_csv", "report_pdf"])
+ENTITY_PAGES = {"tokens": "tokens/", "webhooks": "webhooks/", "report": "report/", "report_csv": "report/csv/",
+                "report_pdf": "report/pdf/"}
+
+
+@pytest.mark.parametrize("name", list(ENTITY_PAGES))
 def test_pages_need_acting_as_an_entity(ent, client, name):
     client.force_login(ent.user)
-    assert (
-        client.get(
-            f"/linkage/{ {'tokens': 'tokens/', 'webhooks': 'webhooks/', 'report': 'report/', 'report_csv': 'report/csv/', 'report_pdf': 'report/pdf/'}[name] }"
-        ).status_code
-        == 403
-    )
+    assert client.get(f"/linkage/{ENTITY_PAGES[name]}").status_code == 403
     client.logout()
     assert client.get("/linkage/report/").status_code == 302
 

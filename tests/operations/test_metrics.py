@@ -8,10 +8,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from conveyance.models import Conveyance
-from enforcement.models import EnforcementRequest, ExecutionOrder
+from enforcement import services as enforcement_services
+from enforcement.models import EnforcementRequest, ExecutionOrder, StepFailure
 from enforcement.states import Status
 from najiz.common import clock
-from najiz.registries.models import Account
+from najiz.registries.models import Account, Person
 from operations import queues
 from payments import services as payments
 from payments.models import Disbursement, DisbursementStatus
@@ -148,15 +149,22 @@ def test_stranded_requests_are_those_idle_in_an_automatic_state_for_over_a_minut
     assert gauge(samples, "najiz_stranded_requests", service="conveyance") == 1
 
 
-def test_quarantined_requests_appear_once_a_service_reports_them(client, db, monkeypatch):
-    assert not any(name == "najiz_quarantined_requests" for name, _ in scrape(client))
-    from enforcement import selectors
-
-    real = selectors.operational_figures
-    monkeypatch.setattr(selectors, "operational_figures", lambda **kw: {**real(**kw), "quarantined": 3})
+def test_requests_set_aside_are_counted_apart_from_the_stranded(client, case, file_request,
+                                                                 django_capture_on_commit_callbacks):
     samples = scrape(client)
-    assert gauge(samples, "najiz_quarantined_requests", service="enforcement") == 3
-    assert gauge(samples, "najiz_quarantined_requests", service="conveyance") is None
+    assert gauge(samples, "najiz_quarantined_requests", service="enforcement") == 0
+    assert gauge(samples, "najiz_quarantined_requests", service="conveyance") is None  # keeps no quarantine
+    bad = file_request(run=False)
+    valid = case.debtor.national_id  # the registry's id fails its check digit: no account, no order
+    Person.objects.filter(pk=case.debtor.pk).update(national_id=valid[:-1] + str((int(valid[-1]) + 1) % 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        enforcement_services.advance(bad.pk)
+    assert StepFailure.objects.filter(request=bad).exists()
+    EnforcementRequest.objects.filter(pk=bad.pk).update(status_changed_at=clock.now() - timedelta(minutes=5))
+
+    samples = scrape(client)
+    assert gauge(samples, "najiz_quarantined_requests", service="enforcement") == 1
+    assert gauge(samples, "najiz_stranded_requests", service="enforcement") == 0  # set aside, not stranded
 
 
 @pytest.fixture

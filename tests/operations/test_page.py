@@ -43,6 +43,8 @@ def test_staff_see_the_figures_in_arabic_and_english(client, file_request, setti
     assert "Enforcement: filing → execution order" in page
     stats = english.context["stranded"]
     assert {row["service"]: row["count"] for row in stats} == {"enforcement": 1, "conveyance": 0}
+    assert [(row["service"], row["count"]) for row in english.context["quarantined"]] == [("enforcement", 0)]
+    assert "Enforcement requests set aside after failing" in page
     [orders] = [row for row in english.context["steps"] if row["step"] == "filing_to_order"]
     assert orders["count"] == 1
 

@@ -258,7 +258,7 @@ def test_sweep_times_out_sessions_and_resends_lost_confirmations(payer_client, m
 def test_a_second_checkout_cannot_pay_what_the_first_already_paid(payer_client, make_invoice):
     invoice = make_invoice("100.00", allow_partial=False)
     first = _start(payer_client, invoice, "100.00")
-    _url, response = pay_by_sadad(payer_client, invoice, "100.00")
+    _url, _response = pay_by_sadad(payer_client, invoice, "100.00")
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
     _choose(payer_client, first, "sadad")
@@ -315,7 +315,7 @@ def test_closed_invoice_shows_no_pay_form(payer_client, make_invoice):
 def test_without_a_gateway_secret_every_callback_is_refused(payer_client, make_invoice, settings):
     settings.GATEWAY_SECRET = ""
     invoice = make_invoice("100.00")
-    _url, response = pay_by_sadad(payer_client, invoice, "100.00")
+    _url, _response = pay_by_sadad(payer_client, invoice, "100.00")
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.UNPAID
     assert GatewaySession.objects.get().callback_acknowledged_at is None

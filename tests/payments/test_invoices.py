@@ -42,9 +42,10 @@ def test_invoice_amount_must_be_positive_money(make_invoice, amount):
 def test_partial_then_full_payment(make_invoice, case, django_capture_on_commit_callbacks):
     invoice = make_invoice("1000.00", allow_partial=True)
     heard = []
-    receiver = lambda sender, invoice, payment, purpose, **kw: heard.append(
-        (invoice.status, payment.applied_amount, purpose)
-    )
+
+    def receiver(sender, invoice, payment, purpose, **kw):
+        heard.append((invoice.status, payment.applied_amount, purpose))
+
     signals.invoice_paid.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, InternalError, connection, transaction
 
 from payments import services
@@ -44,7 +45,7 @@ def test_unbalanced_or_one_sided_transactions_are_refused(db, entries):
 def test_floats_and_sub_halala_amounts_are_refused(db):
     with pytest.raises(TypeError):
         services.post_transaction(TransactionKind.PAYMENT, "X-1", [("a", 1.5), ("b", -1.5)])
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):  # more than two places: not an amount
         services.post_transaction(TransactionKind.PAYMENT, "X-1", [("a", D("1.005")), ("b", D("-1.005"))])
 
 

@@ -20,7 +20,9 @@ def test_every_registry_admin_page_opens(staff_client):
     assert len(models) >= 14
     for model in models:
         info = (model._meta.app_label, model._meta.model_name)
-        assert staff_client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200, model
+        assert staff_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200, model
         first = model.objects.first()
         if first is not None:
-            assert staff_client.get(reverse("admin:%s_%s_change" % info, args=[first.pk])).status_code == 200, model
+            assert staff_client.get(reverse("admin:{}_{}_change".format(*info), args=[first.pk])).status_code == 200, (
+                model
+            )

@@ -314,7 +314,7 @@ def junk_paths(route: str) -> list[str]:
     paths = []
     for segment in SEGMENTS:
         text = segment if "%" in segment else quote(segment, safe="")
-        filled = PARAMETER.sub(lambda _match: text, route) if PARAMETER.search(route) else route + text
+        filled = PARAMETER.sub(lambda _match, text=text: text, route) if PARAMETER.search(route) else route + text
         paths.append("/" + filled)
     return paths
 

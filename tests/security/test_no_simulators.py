@@ -182,7 +182,8 @@ def _production(*args, **env):
 
 def test_production_settings_turn_every_simulator_off():
     code = (
-        "import django; django.setup(); from django.conf import settings; from django.urls import resolve, Resolver404\n"
+        "import django; django.setup(); from django.conf import settings; from "
+        "django.urls import resolve, Resolver404\n"
         f"print([getattr(settings, name) for name in {list(PRODUCTION)!r}])\n"
         "for path in ('/gateway/s/abc/', '/gateway/s/abc/otp/', '/nafath/', '/nafath/requests/1/answer/'):\n"
         "    try: resolve(path); print('mounted', path)\n"

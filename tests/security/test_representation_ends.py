@@ -174,7 +174,7 @@ def api_paths(e) -> list[str]:
     for filed in (e.filed, e.by_token):
         paths += [f"/api/v1/requests/{filed.number}", f"/api/v1/requests/{filed.number}/invoices",
                   f"/api/v1/requests/{filed.number}/payments"]
-    return paths + [f"/api/v1/conveyances/{e.conveyance.number}"]
+    return [*paths, f"/api/v1/conveyances/{e.conveyance.number}"]
 
 
 def state(e) -> list:

@@ -46,8 +46,8 @@ def file_request(case, django_capture_on_commit_callbacks):
     """File and submit a request for the case (overrides: iban, amount, ...); runs the automation."""
 
     def _file(**overrides):
-        fields = dict(instrument_number=case.instrument.number, debtor_ids=[case.debtor.national_id],
-                      amount=Decimal("5000.00"), iban=case.account.iban)
+        fields = {"instrument_number": case.instrument.number, "debtor_ids": [case.debtor.national_id],
+                      "amount": Decimal("5000.00"), "iban": case.account.iban}
         fields.update(overrides)
         request = services.save_draft(user=case.user, acting_entity=None, **fields)
         with django_capture_on_commit_callbacks(execute=True):

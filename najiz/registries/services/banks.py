@@ -6,6 +6,7 @@ from django.db import transaction
 
 from najiz.common import clock
 from najiz.common.identifiers import is_valid_saudi_iban, normalize_iban
+from najiz.common.money import to_sar
 
 from ..models import ZERO, Account, AccountHold, AccountMovement, Bank, Entity, Person
 from .base import (
@@ -104,7 +105,7 @@ def freeze(iban, amount, ref) -> Decimal:
     acct = _locked_account(iban)
     op, first = _claim("freeze", ref, _account_target(acct))
     if not first:
-        return Decimal(op.result["amount"])
+        return to_sar(op.result["amount"])
     held = min(wanted, acct.available)
     AccountHold.objects.create(account=acct, ref=op.ref, amount=held)
     acct.frozen += held
@@ -119,7 +120,7 @@ def unfreeze(iban, ref) -> Decimal:
     acct = _locked_account(iban)
     op, first = _claim("unfreeze", ref, _account_target(acct))
     if not first:
-        return Decimal(op.result["amount"])
+        return to_sar(op.result["amount"])
     released = ZERO
     hold = AccountHold.objects.filter(account=acct, ref=op.ref, status=AccountHold.Status.ACTIVE).first()
     if hold:
@@ -145,7 +146,7 @@ def seize_frozen(iban, ref) -> Decimal:
     acct, trust = rows[text], rows[trust_iban]
     op, first = _claim("seize_frozen", ref, _account_target(acct))
     if not first:
-        return Decimal(op.result["amount"])
+        return to_sar(op.result["amount"])
     seized = ZERO
     hold = AccountHold.objects.filter(account=acct, ref=op.ref, status=AccountHold.Status.ACTIVE).first()
     if hold:
