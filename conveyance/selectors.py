@@ -62,6 +62,25 @@ def my_deeds(user):
     ]
 
 
+def deeds_to_sell(user) -> list[dict]:
+    """The deeds the person may sell, for the filing form's picker: their own; as an agent, the
+    deeds of the principals of the powers of attorney naming them; as an heir, the deeds of the
+    deceased on the heirs deeds naming them. Each with the capacity and document to file under."""
+    person = registries.person(user.national_id)
+    if person is None:
+        return []
+    rows = [{"deed": deed, "capacity": "owner", "document": ""} for deed in registries.deeds_of(person)]
+    for poa in registries.poas_held_by(person):
+        rows += [{"deed": deed, "capacity": "agent", "document": poa.number, "for": poa.principal}
+                 for deed in registries.deeds_of(poa.principal)]
+    for heirs in registries.heirs_deeds_naming(person):
+        rows += [{"deed": deed, "capacity": "heir", "document": heirs.number, "for": heirs.deceased}
+                 for deed in registries.deeds_of(heirs.deceased)]
+    for row in rows:
+        row["encumbrances"] = registries.active_encumbrances(row["deed"])
+    return rows
+
+
 def deed_for_owner(user, number):
     """A deed (of any status) in which the user holds or held a share; 404 otherwise."""
     deed = registries.deed(number)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("deeds/<deed:number>.pdf", views.deed_pdf, name="deed_pdf"),
     path("new/", views.new, name="new"),
     path("new/validate/<slug:field>/", views.validate, name="validate"),
+    path("new/check/", views.check, name="check"),
     path("<case:number>/", views.detail, name="detail"),
     path("<case:number>/timeline/", views.timeline, name="timeline"),
     path("<case:number>/consent/", views.consent, name="consent"),

@@ -16,9 +16,9 @@ from najiz.common import pdf, screens
 from najiz.common.identifiers import normalize_digits
 from najiz.registries import services as registries
 
-from . import deeds, selectors, services
+from . import deeds, precheck, selectors, services
 from .forms import LIVE_FIELDS, ConveyanceForm
-from .states import AUTOMATIC, CANCELLABLE, TONES, Status
+from .states import AUTOMATIC, CANCELLABLE, TONES, Capacity, Status
 
 PAGE_SIZE = 20
 
@@ -51,12 +51,40 @@ def _form(request, data=None, initial=None):
     return ConveyanceForm(data, initial=initial, user=request.user, acting_entity=request.acting_entity)
 
 
+def _precheck(form) -> dict:
+    """The eligibility rules on what is typed so far (conveyance.precheck): the blockers of the
+    fields typed, by field, for the page and the submit button (call after form.is_valid())."""
+    blockers = precheck.blockers(precheck.run(form), precheck.typed(form))
+    return {"blockers": blockers, "count": len(blockers), "by_field": precheck.by_field(blockers)}
+
+
+def _initial(request) -> dict:
+    """What a deed picked from the list fills in (?deed=&capacity=&poa=&heirs=)."""
+    capacity = request.GET.get("capacity", "")
+    return {
+        "deed_number": normalize_digits(request.GET.get("deed", ""))[:20],
+        "capacity": capacity if capacity in Capacity.values else Capacity.OWNER,
+        "poa_number": normalize_digits(request.GET.get("poa", ""))[:20],
+        "heirs_deed_number": normalize_digits(request.GET.get("heirs", ""))[:20],
+    }
+
+
+def _page(request, form, *, status=200, confirm=False):
+    context = {"form": form, "confirm": confirm, "deed_choices": selectors.deeds_to_sell(request.user)}
+    if form.is_bound:
+        context["precheck"] = _precheck(form)
+    return render(request, "conveyance/new.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request):
+    """A conveyance the pre-check finds blockers in is filed only once the seller confirms it."""
     if request.method == "POST":
         form = _form(request, request.POST)
         if form.is_valid():
+            if precheck.needs_confirmation(_precheck(form)["blockers"]) and request.POST.get("confirm_blockers") != "1":
+                return _page(request, form, confirm=True)
             data = form.cleaned_data
             try:
                 conveyance = services.file(
@@ -75,9 +103,18 @@ def new(request):
             else:
                 messages.success(request, _("Your conveyance %(number)s was filed.") % {"number": conveyance.number})
                 return redirect("conveyance:detail", number=conveyance.number)
-        return render(request, "conveyance/new.html", {"form": form}, status=400)
-    initial = {"deed_number": normalize_digits(request.GET.get("deed", ""))[:20]}
-    return render(request, "conveyance/new.html", {"form": _form(request, initial=initial)})
+        return _page(request, form, status=400)
+    return _page(request, _form(request, initial=_initial(request)))
+
+
+@login_required
+@require_POST
+def check(request):
+    """The pre-check of the whole form as typed: the blocker count for the submit button, and each
+    field's blockers swapped in beside it (htmx out-of-band)."""
+    form = _form(request, request.POST)
+    form.is_valid()
+    return render(request, "conveyance/_precheck.html", {"precheck": _precheck(form)})
 
 
 @login_required

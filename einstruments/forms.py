@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
@@ -34,6 +35,9 @@ def find_party(value, *, entities=True):
     return None
 
 
+LIVE_FIELDS = ("creditor_id", "guarantor_id")  # looked up while typed, their names shown back
+
+
 class IssueNoteForm(forms.Form):
     creditor_id = forms.CharField(
         label=_("Creditor's ID or CR number"), max_length=20,
@@ -50,6 +54,18 @@ class IssueNoteForm(forms.Form):
     def __init__(self, *args, debtor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.debtor = debtor
+        self.creditor = self.guarantor = None  # found by the look-ups, shown back as typed
+        for name in LIVE_FIELDS:
+            self.fields[name].widget.attrs.update({
+                "hx-post": reverse("einstruments:validate", args=[name]),
+                "hx-trigger": "keyup changed delay:400ms, change",
+                "hx-target": f"#{name}-feedback",
+                "hx-swap": "innerHTML",
+                "hx-include": "closest form",
+                "autocomplete": "off",
+                "dir": "ltr",
+                "inputmode": "numeric",
+            })
 
     def clean_creditor_id(self):
         creditor = find_party(self.cleaned_data["creditor_id"])
@@ -57,6 +73,7 @@ class IssueNoteForm(forms.Form):
             raise forms.ValidationError(_("No person or entity with this number is found in the registries."))
         if creditor == self.debtor:
             raise forms.ValidationError(_("You cannot issue a note to yourself."))
+        self.creditor = creditor
         return creditor
 
     def clean_guarantor_id(self):
@@ -68,6 +85,7 @@ class IssueNoteForm(forms.Form):
             raise forms.ValidationError(_("No person with this ID is found in the civil registry."))
         if guarantor == self.debtor:
             raise forms.ValidationError(_("The debtor cannot guarantee their own note."))
+        self.guarantor = guarantor
         return guarantor
 
     def clean_due_date(self):

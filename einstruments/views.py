@@ -16,7 +16,7 @@ from najiz.common import pdf, screens
 from najiz.registries import services as registries
 
 from . import documents, rules, selectors, services
-from .forms import EndorseForm, EnforceForm, IssueNoteForm
+from .forms import LIVE_FIELDS, EndorseForm, EnforceForm, IssueNoteForm
 from .models import PromissoryNote
 from .states import Status
 
@@ -63,6 +63,18 @@ def new(request):
                 messages.error(request, refusal.message)
             return redirect("einstruments:detail", note.number)
     return render(request, "einstruments/new.html", {"form": form, "debtor": debtor})
+
+
+def _issue_form(request, data=None):
+    return IssueNoteForm(data, debtor=_acting(request) or registries.person(request.user.national_id))
+
+
+@login_required
+@require_POST
+def validate(request, field):
+    """The creditor or guarantor looked up by id as typed: their name, or why not found."""
+    template = "einstruments/_feedback.html"
+    return screens.field_feedback(request, field, live_fields=LIVE_FIELDS, form_for=_issue_form, template=template)
 
 
 def _confirmation_context(request, note) -> dict:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.common.identifiers import normalize_digits, normalize_iban
 from najiz.common.money import AmountField, parse_amount
+from najiz.registries import services as registries
 
 from . import validators
 from .validators import MAX_DEBTORS, MAX_LENGTHS, printable, split_ids
@@ -79,7 +80,11 @@ class FilingForm(forms.Form):
         return validators.amount(self.cleaned_data["amount"], instrument=self.instrument)
 
     def clean_iban(self):
-        iban, self.bank_name = validators.iban(self.cleaned_data["iban"])
+        iban, bank_name = validators.iban(self.cleaned_data["iban"])
+        # the bank is named only for the creditor's own account: another's is not revealed
+        account = registries.account(iban)
+        held = account is not None and validators.same_party(registries.account_holder(account), self.creditor)
+        self.bank_name = bank_name if held else ""
         return iban
 
     def clean(self):

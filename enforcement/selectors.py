@@ -7,6 +7,7 @@ entity's request gives no access of one's own. Everyone else gets 404, whether i
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +20,7 @@ from najiz.accounts.parties import is_party, party_filter
 from najiz.casefile.models import Decision
 from najiz.common import clock
 from najiz.common.money import ZERO, MoneyField
+from najiz.registries import services as registries
 
 from .models import Circuit, EnforcementRequest, ExecutionOrder, Measure, RequestDebtor, StepFailure
 from .states import AUTOMATIC, OPEN, PublicStatus, Status
@@ -475,3 +477,59 @@ def operational_figures(*, since, idle_before) -> dict:
         # waiting for a judge
         "quarantined": StepFailure.objects.filter(request__status__in=AUTOMATIC).count(),
     }
+
+
+# --- the filing form's pickers ----------------------------------------------------------------
+
+PICKER_SIZE = 50
+
+
+def claimed_on(numbers) -> dict[str, Decimal]:
+    """What the requests filed on each instrument claim, less what was rejected or withdrawn (the
+    audit's `claimed_before`, for every request at once)."""
+    rows = (
+        EnforcementRequest.objects.filter(instrument_number__in=list(numbers), withdrawn=False)
+        .exclude(status__in=[Status.DRAFT, Status.REJECTED])
+        .values("instrument_number").annotate(total=Sum("amount_claimed"))
+    )
+    return {row["instrument_number"]: row["total"] for row in rows}
+
+
+def claimable_instruments(creditor, *, search: str = "") -> list[dict]:
+    """The instruments on which `creditor` (the person, or the entity they act for) is the
+    creditor, each with what remains claimable and its debtors, for the filing form's picker."""
+    if creditor is None:
+        return []
+    found = registries.instruments_of_creditor(creditor, search=search, limit=PICKER_SIZE)
+    claimed = claimed_on(item.number for item in found)
+    return [
+        {
+            "instrument": item,
+            "remaining": max(item.amount - claimed.get(item.number, ZERO), ZERO),
+            "debtors": registries.instrument_debtors(item),
+        }
+        for item in found
+    ]
+
+
+def claimable_instrument(creditor, number: str) -> dict | None:
+    """One of `claimable_instruments`, by its number (None when it is not the creditor's)."""
+    key = registries.instrument_key(number)
+    if creditor is None or not key:
+        return None
+    return next(
+        (row for row in claimable_instruments(creditor, search=key) if row["instrument"].number.upper() == key), None
+    )
+
+
+def mask_iban(iban: str) -> str:
+    return f"{iban[:4]} •••• •••• •••• •••• {iban[-4:]}"
+
+
+def own_accounts(creditor) -> list[dict]:
+    """The creditor's open bank accounts: the bank's name and the IBAN masked for the list."""
+    if creditor is None:
+        return []
+    return [
+        {"iban": a.iban, "masked": mask_iban(a.iban), "bank": str(a.bank)} for a in registries.accounts_of(creditor)
+    ]

@@ -46,14 +46,14 @@ def is_id_or_cr(value: str) -> bool:
     return is_valid_national_id(value) or bool(CR_RE.fullmatch(value))
 
 
-def _same_party(a, b) -> bool:
+def same_party(a, b) -> bool:
     return a is not None and b is not None and type(a) is type(b) and a.pk == b.pk
 
 
 def _is_party(instrument, *, creditor, person) -> bool:
     """The person is the instrument's creditor, or represents the creditor entity."""
     holder = registries.instrument_creditor(instrument)
-    if _same_party(holder, creditor) or _same_party(holder, person):
+    if same_party(holder, creditor) or same_party(holder, person):
         return True
     return person is not None and hasattr(holder, "cr_number") and registries.represents(person, holder)
 
@@ -72,7 +72,7 @@ def instrument(number: str, *, creditor, person):
 
 def acting_as_creditor(instrument, *, creditor) -> None:
     """The instrument is filed by its own creditor: a representative acts as the entity to file it."""
-    if not _same_party(registries.instrument_creditor(instrument), creditor):
+    if not same_party(registries.instrument_creditor(instrument), creditor):
         raise ValidationError(
             _("The creditor on this instrument is %(creditor)s: switch to acting as them to file it."),
             code="act_as_creditor", params={"creditor": registries.instrument_creditor(instrument).display_name},

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from najiz.casefile.rules import failed, message_for
 from najiz.casefile.selectors import decisions_of, timeline as case_timeline
 from najiz.common import screens
+from najiz.common.identifiers import normalize_iban
 from najiz.common.pdf import pdf_response, render_pdf
 from najiz.registries import services as registries
 
-from . import reports, selectors, services
+from . import precheck, reports, selectors, services
 from .forms import LIVE_FIELDS, CertifyPaidForm, FilingForm, ReduceClaimForm, WithdrawForm
 from .states import AUTOMATIC, PublicStatus, Status, TransitionError
 
@@ -39,20 +40,49 @@ def _form(request, data=None, initial=None):
     return FilingForm(data, initial=initial, user=request.user, person=person, acting_entity=request.acting_entity)
 
 
+def _precheck(request, values) -> dict:
+    """The audit's own rules on what is typed so far (enforcement.precheck): the blockers of the
+    fields typed, by field, for the page and for the submit button."""
+    values = {name: values.get(name) for name in precheck.FIELDS}
+    typed = [name for name in precheck.FIELDS if str(values[name] or "").strip()]
+    person = registries.person(request.user.national_id)
+    checks = precheck.run(values, person=person, acting_entity=request.acting_entity)
+    blockers = precheck.blockers(checks, typed)
+    return {"blockers": blockers, "count": len(blockers), "by_field": precheck.by_field(blockers)}
+
+
+def _pickers(form) -> dict:
+    return {
+        "instrument_choices": selectors.claimable_instruments(form.creditor),
+        "accounts": selectors.own_accounts(form.creditor),
+    }
+
+
+def _page(request, form, draft, *, status=200, confirm=False):
+    context = {"form": form, "draft": draft, "confirm": confirm, **_pickers(form)}
+    if form.is_bound or draft is not None:
+        context["precheck"] = _precheck(request, form.data if form.is_bound else form.initial)
+    return render(request, "enforcement/new.html", context, status=status)
+
+
 def _file(request, draft=None):
-    """GET shows the form; POST saves a draft ("draft") or validates everything and submits."""
+    """GET shows the form; POST saves a draft ("draft") or validates everything and submits. A
+    submission the pre-check finds blockers in is filed only once the filer confirms it, knowing
+    the audit will most likely reject it (a judge can review a rejection)."""
     if request.method == "POST":
         form = _form(request, request.POST)
         valid = form.is_valid()
         if request.POST.get("action") == "draft":
             if form.creditor is None:
-                return render(request, "enforcement/new.html", {"form": form, "draft": draft}, status=400)
+                return _page(request, form, draft, status=400)
             saved = services.save_draft(
                 user=request.user, acting_entity=request.acting_entity, request=draft, **form.draft_values()
             )
             messages.success(request, _("Your draft was saved."))
             return redirect("enforcement:draft", pk=saved.pk)
         if valid:
+            if _precheck(request, form.data)["count"] and request.POST.get("confirm_blockers") != "1":
+                return _page(request, form, draft, confirm=True)
             data = form.cleaned_data
             saved = services.save_draft(
                 user=request.user,
@@ -66,9 +96,9 @@ def _file(request, draft=None):
             submitted = services.submit(saved, user=request.user)
             messages.success(request, _("Your request %(number)s was submitted.") % {"number": submitted.number})
             return redirect("enforcement:detail", number=submitted.number)
-        return render(request, "enforcement/new.html", {"form": form, "draft": draft}, status=400)
+        return _page(request, form, draft, status=400)
     initial = FilingForm.initial_from(draft) if draft is not None else None
-    return render(request, "enforcement/new.html", {"form": _form(request, initial=initial), "draft": draft})
+    return _page(request, _form(request, initial=initial), draft)  # a draft reopened shows its blockers
 
 
 @login_required
@@ -88,6 +118,55 @@ def draft(request, pk):
 def validate(request, field):
     template = "enforcement/_feedback.html"
     return screens.field_feedback(request, field, live_fields=LIVE_FIELDS, form_for=_form, template=template)
+
+
+@login_required
+@require_POST
+def check(request):
+    """The pre-check of the whole form as typed: the blocker count for the submit button, and each
+    field's blockers swapped in beside it (htmx out-of-band)."""
+    return render(request, "enforcement/_precheck.html", {"precheck": _precheck(request, request.POST)})
+
+
+@login_required
+@require_GET
+def instrument_choices(request):
+    """The instrument picker's rows matching the search (only the creditor's own instruments)."""
+    form = _form(request)
+    rows = selectors.claimable_instruments(form.creditor, search=request.GET.get("q", ""))
+    return render(request, "enforcement/_instrument_choices.html", {"rows": rows})
+
+
+def _debtor_key(party) -> str:
+    return getattr(party, "cr_number", None) or party.national_id
+
+
+@login_required
+@require_POST
+def pick(request):
+    """A choice from a picker fills in the form as typed so far: an instrument its number, its
+    debtors and what remains claimable; an account its IBAN. A number that is not the creditor's
+    changes nothing and reads as not found."""
+    creditor = _form(request).creditor
+    values = {name: request.POST.get(name, "") for name in LIVE_FIELDS}
+    picked, error = "", ""
+    if "instrument" in request.POST:
+        picked, row = "instrument", selectors.claimable_instrument(creditor, request.POST["instrument"])
+        if row is None:
+            error = _("No execution instrument with this number was found for you.")
+        else:
+            values.update(instrument_number=row["instrument"].number, amount=str(row["remaining"]),
+                          debtor_ids=" ".join(_debtor_key(debtor) for debtor in row["debtors"]))
+    elif "account" in request.POST:
+        picked, iban = "account", normalize_iban(request.POST["account"])
+        if iban in {account["iban"] for account in selectors.own_accounts(creditor)}:
+            values["iban"] = iban
+        else:
+            error = _("None of your accounts has this IBAN.")
+    form = _form(request, initial=values)
+    context = {"form": form, "precheck": _precheck(request, values), "picked": picked, "pick_error": error, "oob": True,
+               **_pickers(form)}
+    return render(request, "enforcement/_steps.html", context)
 
 
 # --- lists ----------------------------------------------------------------------------------

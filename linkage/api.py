@@ -26,6 +26,7 @@ from . import problems, selectors, services
 from .auth import BrowserSession, EntityToken
 from .problems import ApiProblem
 from .schemas import (
+    CheckOut,
     ConveyanceOut,
     FilingIn,
     InvoiceOut,
@@ -215,6 +216,49 @@ def file_request(
     if not created:
         return _replayed(request, filed)
     return Status(201, _detail(selectors.request_of(principal.user, principal.entity, filed.number)))
+
+
+def _field_errors(invalid: ValidationError) -> list[dict]:
+    return [
+        {"field": None if name == NON_FIELD_ERRORS else name, "code": error.code or "invalid", "message": message}
+        for name, items in invalid.error_dict.items() for error in items for message in error.messages
+    ]
+
+
+@api.post(
+    "/requests/check",
+    response={200: CheckOut, 413: Problem, **ERRORS},
+    operation_id="check_request",
+    tags=["requests"],
+    summary="Check a filing without filing it",
+)
+@in_caller_language
+def check_request(request, payload: FilingIn):
+    """The body of a filing, checked as `file_request` would check it and run through the automatic
+    audit's rules on the registries as they are now. Nothing is filed. The audit after filing still
+    decides, since a registry can change in between. An instrument that is not the caller's reads as
+    not registered."""
+    from enforcement import precheck, validators
+
+    principal = _principal(request)
+    person = registries.person(principal.user.national_id)
+    values = {
+        "instrument_number": payload.instrument_number, "debtor_ids": " ".join(payload.debtor_ids),
+        "amount": payload.amount, "iban": payload.iban,
+    }
+    try:
+        validators.filing(values, person=person, acting_entity=principal.entity)
+        errors = []
+    except ValidationError as invalid:
+        errors = _field_errors(invalid)
+    checks = precheck.run(values, person=person, acting_entity=principal.entity)
+    blockers = precheck.blockers(checks)
+    return {
+        "ok": not errors and not blockers,
+        "blockers": len(blockers),
+        "errors": errors,
+        "rules": [{"id": c.rule.id, "field": c.field, "passed": c.rule.passed, "message": c.message} for c in checks],
+    }
 
 
 def _replayed(request, filed):

@@ -15,6 +15,32 @@ class FilingIn(Schema):
     iban: str = Field(..., max_length=40, description="Saudi IBAN of an account held by the creditor.")
 
 
+class FieldErrorOut(Schema):
+    field: str | None = Field(..., description="The body's field the error is about (null: the filing as a whole).")
+    code: str
+    message: str
+
+
+class RuleOut(Schema):
+    id: str = Field(..., description="The audit rule, e.g. instrument_valid, iban_held_by_creditor.")
+    field: str = Field(..., description="The body's field the rule speaks of.")
+    passed: bool | None = Field(
+        ..., description="null when the rule could not apply (e.g. the instrument was not found)."
+    )
+    message: str = Field(..., description="The rule's own words, in the caller's language.")
+
+
+class CheckOut(Schema):
+    """The pre-check of a filing: what the form's checks and the automatic audit's rules would say now."""
+
+    ok: bool = Field(..., description="No error and no blocker: the audit would accept the request as things stand.")
+    blockers: int = Field(..., description="How many audit rules would fail.")
+    errors: list[FieldErrorOut] = Field(
+        ..., description="The form's checks that fail; filing would be refused with 422."
+    )
+    rules: list[RuleOut]
+
+
 class Problem(Schema):
     """RFC 9457 problem details (served as application/problem+json)."""
 

@@ -311,7 +311,15 @@ def _pay(number):
     payments.record_gateway_payment(invoice, f"TXN-{uuid.uuid4().hex[:12]}", Decimal("1000.00"), "mada")
 
 
-EXERCISED = ["file_request", "list_requests", "get_request", "list_invoices", "list_payments", "get_conveyance"]
+EXERCISED = [
+    "file_request",
+    "check_request",
+    "list_requests",
+    "get_request",
+    "list_invoices",
+    "list_payments",
+    "get_conveyance",
+]
 
 
 def test_every_documented_endpoint_answers(ent, api_for, client, django_capture_on_commit_callbacks):

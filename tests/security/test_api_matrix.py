@@ -25,6 +25,7 @@ EXPECTED = {
     ("api/v1/docs", "GET"): (200, 200, 200, 200, 200, 200),
     ("api/v1/requests", "GET"): (401, 401, 200, 200, 200, 401),
     ("api/v1/requests", "POST"): (401, 401, 422, 422, 422, 401),
+    ("api/v1/requests/check", "POST"): (401, 401, 422, 422, 422, 401),
     ("api/v1/requests/<number>", "GET"): (401, 401, 200, 404, 404, 401),
     ("api/v1/requests/<number>/invoices", "GET"): (401, 401, 200, 404, 404, 401),
     ("api/v1/requests/<number>/payments", "GET"): (401, 401, 200, 404, 404, 401),

@@ -37,7 +37,7 @@ from .base import (
 )
 from .civil import person
 from .commercial import entities_represented_by, entity, representatives_of, represents
-from .inheritance import heirs_deed, heirs_deeds_of
+from .inheritance import heirs_deed, heirs_deeds_naming, heirs_deeds_of
 from .instruments import (
     endorse_instrument,
     endorsement_chain,
@@ -46,10 +46,11 @@ from .instruments import (
     instrument_debtors,
     instrument_key,
     instruments,
+    instruments_of_creditor,
     mark_instrument_executed,
     register_instrument,
 )
-from .powers_of_attorney import poa
+from .powers_of_attorney import poa, poas_held_by
 from .real_estate import (
     SHARE_QUANTUM,
     active_encumbrances,
@@ -112,12 +113,14 @@ __all__ = [
     "freeze",
     "frozen_by",
     "heirs_deed",
+    "heirs_deeds_naming",
     "heirs_deeds_of",
     "instrument",
     "instrument_creditor",
     "instrument_debtors",
     "instrument_key",
     "instruments",
+    "instruments_of_creditor",
     "lift_dealings_bar",
     "lift_mortgage",
     "lift_seizure",
@@ -128,6 +131,7 @@ __all__ = [
     "place_mortgage",
     "place_seizure",
     "poa",
+    "poas_held_by",
     "register_instrument",
     "release_deed",
     "report_default",

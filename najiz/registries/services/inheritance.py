@@ -17,3 +17,14 @@ def heirs_deeds_of(deceased) -> list[HeirsDeed]:
     if who is None:
         return []
     return list(HeirsDeed.objects.filter(deceased=who).prefetch_related("shares__heir").order_by("number"))
+
+
+def heirs_deeds_naming(heir) -> list[HeirsDeed]:
+    """The heirs deeds on which the person is an heir, by number."""
+    who = _as_person(heir)
+    if who is None:
+        return []
+    return list(
+        HeirsDeed.objects.filter(shares__heir=who).select_related("deceased").prefetch_related("shares__heir")
+        .order_by("number").distinct()
+    )

@@ -1,6 +1,7 @@
 """The instruments registry: look-ups, instruments issued electronically and their endorsements."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Upper
 
 from najiz.common import clock
@@ -52,6 +53,27 @@ def instruments(numbers) -> dict[str, Instrument]:
     for item in found:
         out.setdefault(item.number_upper, item)  # the first, as instrument() would return
     return out
+
+
+def instruments_of_creditor(creditor, *, search: str = "", limit: int = 50) -> list[Instrument]:
+    """The instruments naming `creditor` (a person or an entity) as creditor, with their debtors
+    loaded, by number; `search` matches a part of the number or a debtor's name or id."""
+    try:
+        subject = _as_subject(creditor)
+    except RegistryError:
+        return []
+    found = Instrument.objects.filter(**{f"creditor_{k}": v for k, v in _subject_filter(subject).items()})
+    text = str(search or "").strip()[:100]
+    if not text.isprintable():
+        return []  # control characters are in no number or name
+    if text:
+        found = found.filter(
+            Q(number__icontains=text)
+            | Q(debtor_rows__person__national_id=text) | Q(debtor_rows__entity__cr_number=text)
+            | Q(debtor_rows__person__name_ar__icontains=text) | Q(debtor_rows__person__name_en__icontains=text)
+            | Q(debtor_rows__entity__name_ar__icontains=text) | Q(debtor_rows__entity__name_en__icontains=text)
+        ).distinct()
+    return list(found.prefetch_related("debtor_rows__person", "debtor_rows__entity").order_by("number")[:limit])
 
 
 def instrument_creditor(instrument: Instrument) -> Person | Entity:
