@@ -6,13 +6,11 @@ Nothing here tells the seller more than the form does: a deed, heirs deed or pow
 form would not describe to them is treated as not registered.
 """
 
-from dataclasses import dataclass
-from decimal import Decimal
 from types import SimpleNamespace
 
-from najiz.casefile.rules import RuleResult, message_for
+from najiz.casefile.rules import Check
 from najiz.common.identifiers import normalize_digits
-from najiz.common.money import ZERO, parse_amount
+from najiz.common.money import typed_amount_or_zero
 from najiz.registries import services as registries
 
 from . import rules
@@ -81,27 +79,6 @@ class Draft:
         )
 
 
-@dataclass(frozen=True)
-class Check:
-    rule: RuleResult
-    field: str
-
-    @property
-    def message(self) -> str:
-        return message_for(self.rule.as_dict())
-
-    @property
-    def blocks(self) -> bool:
-        return self.rule.passed is False
-
-
-def _price(value) -> Decimal:
-    try:
-        return parse_amount(str(value)) if value is not None and str(value).strip() else ZERO
-    except (ValueError, ArithmeticError):
-        return ZERO
-
-
 def _number(value, length) -> str:
     text = normalize_digits(str(value or "")).strip()
     return text[:length] if text.isprintable() else ""
@@ -118,7 +95,7 @@ def run(form) -> list[Check]:
     draft = Draft(
         capacity=capacity, deed=form.deed, filer=form.person, buyer_id_number=_number(form.data.get("buyer_id"), 10),
         heirs_deed=form.heirs_deed if capacity == Capacity.HEIR else None,
-        poa_number=poa_number, price=_price(form.data.get("price")),
+        poa_number=poa_number, price=typed_amount_or_zero(form.data.get("price")),
     )
     inputs = gather_inputs(draft)
     if capacity == Capacity.AGENT and form.poa is None:

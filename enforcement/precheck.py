@@ -6,14 +6,12 @@ Nothing here tells the filer more than the form does: an instrument that is not 
 treated as not registered, so its status, debtors and other requests never show.
 """
 
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from najiz.casefile.rules import RuleResult, message_for
+from najiz.casefile.rules import Check
 from najiz.common.identifiers import normalize_digits, normalize_iban
-from najiz.common.money import ZERO, parse_amount
+from najiz.common.money import ZERO, typed_amount_or_zero
 from najiz.registries import services as registries
 
 from . import rules, validators
@@ -63,29 +61,6 @@ class Draft:
         self.debtors = _Debtors(_Debtor(value) for value in debtor_ids)
 
 
-@dataclass(frozen=True)
-class Check:
-    rule: RuleResult
-    field: str
-
-    @property
-    def message(self) -> str:
-        return message_for(self.rule.as_dict())
-
-    @property
-    def blocks(self) -> bool:
-        return self.rule.passed is False
-
-
-def _amount(value) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return parse_amount(str(value)) if value is not None and str(value).strip() else ZERO
-    except (ValueError, ArithmeticError):
-        return ZERO
-
-
 def draft_from(values: dict, *, creditor, pk=None) -> Draft:
     """A Draft from what was typed (any junk: what no registry number can be is dropped)."""
     text = {name: validators.printable(values.get(name) or "")[:200] for name in ("instrument_number", "iban")}
@@ -97,7 +72,7 @@ def draft_from(values: dict, *, creditor, pk=None) -> Draft:
         creditor=creditor, pk=pk,
         instrument_number=normalize_digits(text["instrument_number"].strip())[:30],
         debtor_ids=ids[:validators.MAX_DEBTORS],
-        amount=_amount(values.get("amount")),
+        amount=typed_amount_or_zero(values.get("amount")),
         iban=normalize_iban(text["iban"])[:34],
     )
 

@@ -60,3 +60,19 @@ def message_for(rule: dict) -> str:
 def failed(rules) -> list:
     """The rules (RuleResults or stored dicts) that failed; not-applicable ones are not failures."""
     return [r for r in rules if (r["passed"] if isinstance(r, dict) else r.passed) is False]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule's result placed by the form field it concerns, for a pre-check while typing."""
+
+    rule: RuleResult
+    field: str
+
+    @property
+    def message(self) -> str:
+        return message_for(self.rule.as_dict())
+
+    @property
+    def blocks(self) -> bool:
+        return self.rule.passed is False

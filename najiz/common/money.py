@@ -103,6 +103,17 @@ def parse_amount(value, *, signed: bool = False) -> Decimal:
     return number.quantize(HALALA) if number else ZERO
 
 
+def typed_amount_or_zero(value) -> Decimal:
+    """What is typed so far in an amount field, for advice while typing: zero until it reads as
+    an amount (the form itself refuses what is not one)."""
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return parse_amount(str(value)) if value is not None and str(value).strip() else ZERO
+    except (ValueError, ArithmeticError):
+        return ZERO
+
+
 def checked_amount(value, *, signed: bool = False) -> Decimal:
     """An amount handed to a service, by `parse_amount`'s rules. A float is a bug in the caller
     (TypeError); anything else that is not an amount is bad input (ValidationError)."""

@@ -277,3 +277,11 @@ def test_a_database_sum_reads_as_sar():
     assert summed(None) == Decimal("0.00")
     assert str(summed(0.1 + 0.2)) == "0.30"  # SQLite's float sum of two decimals
     assert str(summed(Decimal("1234.5"))) == "1234.50"
+
+
+def test_an_amount_being_typed_reads_as_zero_until_it_is_one():
+    from najiz.common.money import typed_amount_or_zero
+
+    assert [str(typed_amount_or_zero(v)) for v in (None, "", "  ", "12", "1,500.5", "1e3", "abc")] == [
+        "0.00", "0.00", "0.00", "12.00", "1500.50", "0.00", "0.00"]
+    assert typed_amount_or_zero(Decimal("7.25")) == Decimal("7.25")
