@@ -57,6 +57,8 @@ def public_status_filter(code: str) -> Q | None:
         PublicStatus.REJECTED: Q(status=Status.REJECTED),
         PublicStatus.WITHDRAWN: Q(status=Status.WITHDRAWN) | Q(status=Status.CLOSED, withdrawn=True),
         PublicStatus.SUSPENDED: Q(status=Status.SUSPENDED),
+        PublicStatus.GRACE: Q(status=Status.GRACE),
+        PublicStatus.SETTLEMENT: Q(status=Status.SETTLEMENT),
     }.get(code)
 
 
@@ -127,7 +129,7 @@ def is_filer(user, acting_entity, request: EnforcementRequest) -> bool:
 
 _STATS_ORDER = [
     PublicStatus.NEW, PublicStatus.UNDER_ENFORCEMENT, PublicStatus.PARTIALLY_EXECUTED, PublicStatus.EXECUTED,
-    PublicStatus.REJECTED, PublicStatus.WITHDRAWN, PublicStatus.SUSPENDED,
+    PublicStatus.REJECTED, PublicStatus.WITHDRAWN, PublicStatus.SUSPENDED, PublicStatus.GRACE, PublicStatus.SETTLEMENT,
 ]
 _OWED = [*OPEN, Status.SUSPENDED]  # states in which what is not yet collected is still owed
 _ZERO = Value(ZERO, output_field=MoneyField())
@@ -155,6 +157,8 @@ def _counts_by_public_status(status: str, n: int, n_withdrawn: int, n_nothing_co
         Status.REJECTED: PublicStatus.REJECTED,
         Status.WITHDRAWN: PublicStatus.WITHDRAWN,
         Status.SUSPENDED: PublicStatus.SUSPENDED,
+        Status.GRACE: PublicStatus.GRACE,
+        Status.SETTLEMENT: PublicStatus.SETTLEMENT,
     }
     return [(single[status], n)] if status in single else []
 

@@ -105,7 +105,8 @@ def advance(request_id: int) -> str:
 
 def _measure(request, debtor, kind, *, target="", amount=None, decision=None) -> Measure:
     measure, _ = Measure.objects.get_or_create(
-        request=request, debtor=debtor, kind=kind, target=target, defaults={"amount": amount, "decision": decision}
+        request=request, debtor=debtor, kind=kind, target=target, status=Measure.State.APPLIED,
+        defaults={"amount": amount, "decision": decision},
     )
     return measure
 
