@@ -34,5 +34,11 @@ messages.register(
         "enforcement.audit_rerun": _("The supervising judge had the audit run again: {reason}"),
         "enforcement.measure_lifted_by_judge": _("The supervising judge lifted a measure: {reason}"),
         "enforcement.ended_by_judge": _("The supervising judge ended the request: {reason}"),
+        "enforcement.measures_reapplied": _("Enforcement resumed: the measures of Art. 46 were applied again."),
+        "enforcement.objection_filed": _(
+            "The debtor objected to the enforcement; the supervising judge will decide."
+        ),
+        "enforcement.objection_dismissed": _("The supervising judge dismissed the debtor's objection: {reason}"),
+        "enforcement.objection_upheld": _("The supervising judge upheld the debtor's objection: {reason}"),
     }
 )

@@ -185,6 +185,9 @@ class Measure(models.Model):
     debtor = models.ForeignKey(RequestDebtor, on_delete=models.PROTECT, related_name="measures")
     kind = models.CharField(_("measure"), max_length=20, choices=MeasureKind.choices)
     target = models.CharField(_("target"), max_length=40, blank=True)  # IBAN, deed number, ...
+    # the registries' reference it was applied (and is lifted) with: the request's number, with the
+    # round after a reactivation, since the registries do an operation once per reference
+    ref = models.CharField(max_length=40, blank=True)
     amount = MoneyField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.APPLIED)
     applied_at = models.DateTimeField(default=clock.now)

@@ -120,6 +120,11 @@ def is_debtor(user, acting_entity, request: EnforcementRequest) -> bool:
     return request.debtors.filter(_debtor_filter(user, acting_entity)).exists()
 
 
+def debtor_row(user, acting_entity, request: EnforcementRequest) -> RequestDebtor | None:
+    """The debtor of the request the signed-in person stands for (the motion's filer)."""
+    return request.debtors.filter(_debtor_filter(user, acting_entity)).select_related("person", "entity").first()
+
+
 def is_filer(user, acting_entity, request: EnforcementRequest) -> bool:
     """The signed-in person stands for the creditor side: the creditor's actions are theirs."""
     return is_party(acting_entity, entity_id=request.creditor_entity_id, mine=request.filed_by_id == user.pk)

@@ -9,6 +9,7 @@ STEPS = {
     "measures": _("Enforcement measures"),
     "closure": _("Closure"),
     "eligibility": _("Eligibility check"),
+    "objection": _("Objection to enforcement"),
 }
 
 OUTCOMES = {
@@ -19,6 +20,7 @@ OUTCOMES = {
     "not_applied": _("No measures"),
     "closed": _("Closed"),
     "eligible": _("Eligible"),
+    "awaiting_judge": _("Awaiting the judge's decision"),
 }
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import get_language_bidi, gettext as _, gettext_la
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from enforcement.states import OPEN, Status, TransitionError
+from enforcement.states import ENFORCING, OPEN, Status, TransitionError
 from najiz.casefile.models import ReviewState
 from najiz.casefile.rules import message_for
 
@@ -64,6 +64,8 @@ def queue(request, sup):
 
 def _actions(decision, file) -> list[str]:
     """The actions that make sense now (each is checked again by its service)."""
+    if file["is_enforcement"] and decision.step in services.MOTION_STEPS:
+        return _motion_actions(decision, file["case"].status)
     available = ["confirm"] if decision.review_state == ReviewState.PENDING else []
     if not file["is_enforcement"]:
         return available
@@ -83,6 +85,15 @@ def _actions(decision, file) -> list[str]:
     return available
 
 
+def _motion_actions(decision, status) -> list[str]:
+    """A motion awaiting the judge is ruled on, not confirmed."""
+    if decision.review_state != ReviewState.PENDING:
+        return []
+    if decision.step == "objection":
+        return [*(["suspend"] if status in ENFORCING else []), "dismiss", "uphold"]
+    return []
+
+
 ACTION_LABELS = {
     "confirm": gettext_lazy("Confirm the decision"),
     "reverse": gettext_lazy("Reverse the rejection"),
@@ -91,8 +102,10 @@ ACTION_LABELS = {
     "suspend": gettext_lazy("Suspend the request"),
     "resume": gettext_lazy("Resume the request"),
     "end": gettext_lazy("End the request"),
+    "dismiss": gettext_lazy("Dismiss the objection (enforcement goes on)"),
+    "uphold": gettext_lazy("Uphold the objection (the request ends)"),
 }
-DANGEROUS = {"reverse", "end", "suspend", "lift"}
+DANGEROUS = {"reverse", "end", "suspend", "lift", "uphold"}
 
 
 def _decision_context(decision, form=None, action="", error=None) -> dict:
@@ -141,6 +154,8 @@ ACTION_DONE = {
     "suspend": gettext_lazy("The request was suspended."),
     "resume": gettext_lazy("The request was resumed."),
     "end": gettext_lazy("The request was ended."),
+    "dismiss": gettext_lazy("The objection was dismissed; enforcement goes on."),
+    "uphold": gettext_lazy("The objection was upheld; the request was ended."),
 }
 
 
