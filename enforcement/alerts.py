@@ -61,6 +61,25 @@ KINDS = {
             "lifted. Reasons: {reason}"
         ),
     ),
+    "enforcement.grace_requested": (
+        _("The debtor asked for a grace period on request {number}"),
+        _("The debtor asked for a grace period of {days} days on request {number}. The supervising judge will decide."),
+    ),
+    "enforcement.grace_started": (
+        _("Grace period on request {number}"),
+        _(
+            "A grace period on enforcement request {number} runs until {until}: the measures are lifted meanwhile. "
+            "If {amount} SAR is still owed then, enforcement reactivates. Reason: {reason}"
+        ),
+    ),
+    "enforcement.grace_refused": (
+        _("Grace period refused on request {number}"),
+        _("The supervising judge refused the grace period on request {number}. Reasons: {reason}"),
+    ),
+    "enforcement.reactivated": (
+        _("Enforcement reactivated on request {number}"),
+        _("The grace period on request {number} is over and enforcement is reactivated: {amount} SAR outstanding."),
+    ),
 }
 
 

@@ -40,5 +40,9 @@ messages.register(
         ),
         "enforcement.objection_dismissed": _("The supervising judge dismissed the debtor's objection: {reason}"),
         "enforcement.objection_upheld": _("The supervising judge upheld the debtor's objection: {reason}"),
+        "enforcement.grace_requested": _("The debtor asked for a grace period of {days} days; the judge will decide."),
+        "enforcement.grace": _("A grace period of {days} days began; the measures are lifted until it ends: {reason}"),
+        "enforcement.grace_refused": _("The supervising judge refused the grace period: {reason}"),
+        "enforcement.reactivated": _("Enforcement reactivated after the grace period."),
     }
 )

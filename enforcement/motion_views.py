@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from . import motions, selectors
-from .motion_forms import ObjectionForm
+from .motion_forms import GraceForm, ObjectionForm, ReactivateForm
 
 # name: (side, form, whether it applies now, command, done)
 MOTIONS = {
@@ -20,6 +20,23 @@ MOTIONS = {
             statement=data["statement"],
         ),
         _("Your objection was filed; the supervising judge will decide it."),
+    ),
+    "grace_request": (
+        "debtor", GraceForm, motions.can_ask_grace,
+        lambda req, user, debtor, data: motions.request_grace(
+            req, user=user, debtor=debtor, days=data["days"], reason=data["reason"]
+        ),
+        _("Your request for a grace period was filed; the supervising judge will decide it."),
+    ),
+    "grace": (
+        "creditor", GraceForm, motions.can_grant_grace,
+        lambda req, user, debtor, data: motions.grant_grace(req, user=user, days=data["days"], reason=data["reason"]),
+        _("The grace period was granted: the measures are lifted until it ends."),
+    ),
+    "reactivate": (
+        "creditor", ReactivateForm, motions.can_reactivate,
+        lambda req, user, debtor, data: motions.reactivate(req, user=user),
+        _("Enforcement was reactivated."),
     ),
 }
 

@@ -195,6 +195,162 @@ def uphold_objection(decision, *, judge, reason: str) -> Motion:
     return motion
 
 
+# --- grace period (إمهال) --------------------------------------------------------------------------
+
+
+def _check_days(days: int) -> None:
+    if not grace_within_maximum(days).passed:
+        limit = settings.ENFORCEMENT_GRACE_MAX_DAYS
+        raise MotionRefused(_("A grace period runs from 1 to %(max)s days.") % {"max": limit})
+
+
+def _start_grace(request, motion, decision, *, actor, user, reason) -> None:
+    """Measures lifted at once; none applies until the grace period ends (the request is in grace,
+    which no deadline step touches)."""
+    now = clock.now()
+    motion.status, motion.period_left = Motion.State.GRANTED, _period_left(request)
+    motion.starts_at, motion.ends_at = now, now + timedelta(days=motion.days)
+    motion.save(update_fields=["status", "period_left", "starts_at", "ends_at"])
+    services.lift_all_measures(request, actor=actor, user=user)
+    services.transition(request, Status.GRACE, actor=actor, user=user, decision=decision,
+                        params={"days": motion.days, "reason": reason})
+    from .alerts import alert_creditor, notify_debtors
+
+    until = _date(motion.ends_at)
+    notify_debtors(request, "enforcement.grace_started", until=until, reason=reason)
+    alert_creditor(request, "enforcement.grace_started", until=until, reason=reason)
+
+
+def _date(at) -> str:
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+
+    return date_format(localtime(at), "Y-m-d H:i")
+
+
+@transaction.atomic
+def grant_grace(request, *, user, days: int, reason: str) -> Motion:
+    """The creditor grants the debtor a grace period: the system applies it at once."""
+    request = services.locked(request.pk)
+    if not can_grant_grace(request):
+        raise MotionRefused(_("A grace period can be granted after the order, while the request is under enforcement."))
+    _check_days(days)
+    motion = Motion.objects.create(request=request, kind=Motion.Kind.GRACE_GRANT, days=days, statement=reason,
+                                   filed_by=user, decided_by=user, decided_at=clock.now(), reasons=reason)
+    motion.decision = casefile.record_decision(
+        request, "grace", rules=[grace_within_maximum(days)], outcome="grace", rules_version=RULES_VERSION,
+        amount=request.outstanding, circuit=request.circuit,
+        inputs={"motion": motion.pk, "by": "creditor", "days": days, "outstanding": str(request.outstanding)},
+    )
+    motion.save(update_fields=["decision"])
+    _start_grace(request, motion, motion.decision, actor=Actor.PERSON, user=user, reason=reason)
+    return motion
+
+
+@transaction.atomic
+def request_grace(request, *, user, debtor, days: int, reason: str) -> Motion:
+    """The debtor asks for a grace period: the circuit judge decides."""
+    request = services.locked(request.pk)
+    if not can_ask_grace(request):
+        raise MotionRefused(_("A grace period can be asked for after the order, one request at a time."))
+    _check_days(days)
+    motion = Motion.objects.create(request=request, kind=Motion.Kind.GRACE_REQUEST, days=days, statement=reason,
+                                   filed_by=user, debtor=debtor)
+    _refer_to_judge(request, motion, "grace_request")
+    casefile.record_event(request, "enforcement.grace_requested", actor=Actor.PERSON, user=user,
+                          decision=motion.decision, params={"days": days})
+    from .alerts import alert_creditor
+
+    alert_creditor(request, "enforcement.grace_requested", days=days)
+    return motion
+
+
+@transaction.atomic
+def allow_grace(decision, *, judge, reason: str) -> Motion:
+    request, motion = _pending_for(decision, Motion.Kind.GRACE_REQUEST)
+    if not can_grant_grace(request):
+        raise MotionRefused(_("A grace period can be granted after the order, while the request is under enforcement."))
+    _rule(motion, judge=judge, state=Motion.State.GRANTED, reason=reason)
+    _start_grace(request, motion, decision, actor=Actor.JUDGE, user=judge, reason=reason)
+    return motion
+
+
+@transaction.atomic
+def refuse_grace(decision, *, judge, reason: str) -> Motion:
+    request, motion = _pending_for(decision, Motion.Kind.GRACE_REQUEST)
+    _rule(motion, judge=judge, state=Motion.State.DECLINED, reason=reason)
+    casefile.record_event(request, "enforcement.grace_refused", actor=Actor.JUDGE, user=judge, decision=decision,
+                          params={"reason": reason})
+    from .alerts import alert_creditor, notify_debtors
+
+    notify_debtors(request, "enforcement.grace_refused", reason=reason)
+    alert_creditor(request, "enforcement.grace_refused", reason=reason)
+    return motion
+
+
+def grace_in_force(request) -> Motion | None:
+    return request.motions.filter(
+        kind__in=[Motion.Kind.GRACE_GRANT, Motion.Kind.GRACE_REQUEST], status=Motion.State.GRANTED,
+        ended_at__isnull=True,
+    ).order_by("-starts_at", "-id").first()
+
+
+def grace_ended(inputs):
+    if inputs["ends_at"] <= inputs["now"]:
+        return result("grace_ended", True, _("The grace period has ended and the debt is still owed."))
+    return result("grace_ended", False, _("The grace period has not ended yet."))
+
+
+def reactivated_early(inputs):
+    return result("reactivated_by_creditor", True,
+                  _("The creditor reactivated enforcement before the grace period ended."))
+
+
+def _reactivate(request, motion, *, actor=Actor.SYSTEM, user=None, early=False) -> None:
+    """Back to the order: the period's remainder runs again, or, once it had lapsed, the measures
+    apply again at once (apply_measures, as the deadline sweep does)."""
+    now = clock.now()
+    inputs = {"now": now.isoformat(), "ends_at": motion.ends_at.isoformat(), "motion": motion.pk,
+              "outstanding": str(request.outstanding)}
+    checks = [reactivated_early(inputs) if early else grace_ended(inputs)]
+    decision = casefile.record_decision(request, "reactivation", rules=checks, outcome="reactivated",
+                                        rules_version=RULES_VERSION, inputs=inputs, amount=request.outstanding,
+                                        circuit=request.circuit)
+    motion.ended_at = now
+    motion.save(update_fields=["ended_at"])
+    request.deadline = now + (motion.period_left or timedelta(0))
+    services.transition(request, Status.ORDER_ISSUED, actor=actor, user=user, decision=decision,
+                        kind="enforcement.reactivated", changed=["deadline"])
+    from .alerts import alert_creditor, notify_debtors
+
+    notify_debtors(request, "enforcement.reactivated")
+    alert_creditor(request, "enforcement.reactivated")
+    if request.deadline <= now:
+        services.apply_measures(request.pk)
+
+
+def end_grace(request_id: int) -> bool:
+    """The deadline sweep: a grace period that ended unpaid reactivates enforcement by itself."""
+    with transaction.atomic():
+        request = services.locked(request_id)
+        motion = grace_in_force(request) if request.status == Status.GRACE else None
+        if motion is None or motion.ends_at > clock.now():
+            return False
+        _reactivate(request, motion)
+        return True
+
+
+@transaction.atomic
+def reactivate(request, *, user) -> EnforcementRequest:
+    """The creditor reactivates enforcement before the grace period ends."""
+    request = services.locked(request.pk)
+    motion = grace_in_force(request) if request.status == Status.GRACE else None
+    if motion is None:
+        raise MotionRefused(_("Only a request in a grace period can be reactivated."))
+    _reactivate(request, motion, actor=Actor.PERSON, user=user, early=True)
+    return request
+
+
 # --- for the request page ---------------------------------------------------------------------
 
 

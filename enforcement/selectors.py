@@ -20,7 +20,7 @@ from najiz.casefile.models import Decision
 from najiz.common import clock
 from najiz.common.money import ZERO, MoneyField
 
-from .models import Circuit, EnforcementRequest, ExecutionOrder, Measure, RequestDebtor
+from .models import Circuit, EnforcementRequest, ExecutionOrder, Measure, Motion, RequestDebtor
 from .states import AUTOMATIC, OPEN, PublicStatus, Status
 
 _LIST_DEBTORS = Prefetch("debtors", queryset=RequestDebtor.objects.select_related("person", "entity").order_by("id"))
@@ -277,8 +277,8 @@ def stalled_ids(*, limit: int) -> list[int]:
 
 def due_steps(now) -> dict[str, QuerySet]:
     """The ids of the orders whose next step is due at `now`, by step (each read when sliced):
-    the newspaper notice, the alert that the deadline is near, the Art. 46 measures. Suspended
-    requests are in another state and are never due."""
+    the newspaper notice, the alert that the deadline is near, the Art. 46 measures, the end of a
+    grace period. Suspended requests are in another state and are never due."""
     orders = EnforcementRequest.objects.filter(status=Status.ORDER_ISSUED)
     due = {
         "publish_notice": orders.filter(
@@ -288,6 +288,12 @@ def due_steps(now) -> dict[str, QuerySet]:
             deadline__gt=now, deadline__lte=now + settings.ENFORCEMENT_DEADLINE_ALERT, deadline_alerted_at__isnull=True
         ),
         "apply_measures": orders.filter(deadline__lte=now),
+        # a grace period that ended: enforcement reactivates (enforcement.motions.end_grace)
+        "end_grace": EnforcementRequest.objects.filter(
+            status=Status.GRACE,
+            pk__in=Motion.objects.filter(status=Motion.State.GRANTED, ended_at__isnull=True, ends_at__lte=now)
+            .values("request_id"),
+        ),
     }
     return {step: queryset.order_by("deadline", "pk").values_list("pk", flat=True) for step, queryset in due.items()}
 

@@ -10,6 +10,9 @@ STEPS = {
     "closure": _("Closure"),
     "eligibility": _("Eligibility check"),
     "objection": _("Objection to enforcement"),
+    "grace_request": _("Request for a grace period"),
+    "grace": _("Grace period"),
+    "reactivation": _("Reactivation of enforcement"),
 }
 
 OUTCOMES = {
@@ -21,6 +24,8 @@ OUTCOMES = {
     "closed": _("Closed"),
     "eligible": _("Eligible"),
     "awaiting_judge": _("Awaiting the judge's decision"),
+    "grace": _("Grace period"),
+    "reactivated": _("Enforcement reactivated"),
 }
 
 

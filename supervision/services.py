@@ -113,7 +113,7 @@ def suspend(decision: Decision, *, judge, reason: str, note: str = ""):
 
 # --- the parties' motions: the judge rules on the motion the decision put in the queue --------
 
-MOTION_STEPS = {"objection"}
+MOTION_STEPS = {"objection", "grace_request"}
 
 
 def _motion(command, decision, **kwargs):
@@ -158,6 +158,16 @@ def end_request(decision: Decision, *, judge, reason: str, note: str = ""):
     return request
 
 
+@transaction.atomic
+def allow_grace(decision: Decision, *, judge, reason: str, note: str = ""):
+    return _ruling(decision, {"grace_request"}, motions.allow_grace, judge=judge, reason=reason, note=note)
+
+
+@transaction.atomic
+def refuse_grace(decision: Decision, *, judge, reason: str, note: str = ""):
+    return _ruling(decision, {"grace_request"}, motions.refuse_grace, judge=judge, reason=reason, note=note)
+
+
 ACTIONS = {
     "confirm": confirm,
     "reverse": reverse_rejection,
@@ -168,4 +178,6 @@ ACTIONS = {
     "end": end_request,
     "dismiss": dismiss_objection,
     "uphold": uphold_objection,
+    "grant": allow_grace,
+    "refuse": refuse_grace,
 }

@@ -91,6 +91,8 @@ def _motion_actions(decision, status) -> list[str]:
         return []
     if decision.step == "objection":
         return [*(["suspend"] if status in ENFORCING else []), "dismiss", "uphold"]
+    if decision.step == "grace_request":
+        return ["grant", "refuse"]
     return []
 
 
@@ -104,6 +106,8 @@ ACTION_LABELS = {
     "end": gettext_lazy("End the request"),
     "dismiss": gettext_lazy("Dismiss the objection (enforcement goes on)"),
     "uphold": gettext_lazy("Uphold the objection (the request ends)"),
+    "grant": gettext_lazy("Allow the grace period (measures lifted until it ends)"),
+    "refuse": gettext_lazy("Refuse the grace period"),
 }
 DANGEROUS = {"reverse", "end", "suspend", "lift", "uphold"}
 
@@ -156,6 +160,8 @@ ACTION_DONE = {
     "end": gettext_lazy("The request was ended."),
     "dismiss": gettext_lazy("The objection was dismissed; enforcement goes on."),
     "uphold": gettext_lazy("The objection was upheld; the request was ended."),
+    "grant": gettext_lazy("The grace period was allowed."),
+    "refuse": gettext_lazy("The grace period was refused."),
 }
 
 

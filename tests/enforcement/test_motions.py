@@ -20,6 +20,7 @@ from najiz.accounts.models import JUDGES_GROUP
 from najiz.accounts.services import user_for_person
 from najiz.casefile.models import Decision, Event
 from najiz.casefile.selectors import timeline
+from najiz.common import clock
 from najiz.registries.models import CreditReport, DealingBan, PoaIssuingStop, TravelBan
 from payments.models import LedgerEntry
 from tests.factories.accounts import StaffUserFactory
@@ -213,3 +214,131 @@ def test_only_the_debtor_objects_and_one_at_a_time(debtor_client, case, measured
     second = object_(debtor_client, measured, capture)
     assert second.status_code == 409 and second.context["action_error"]
     assert Motion.objects.count() == 1
+
+
+# --- grace period (إمهال) ---------------------------------------------------------------------
+
+
+def grace(client, request, capture, name="grace", **data):
+    fields = {f"{name}-days": "7", f"{name}-reason": "اتفاق على مهلة للسداد", f"{name}-confirm": "on"}
+    fields.update({f"{name}-{key}": value for key, value in data.items()})
+    return post(client, reverse("enforcement:motion", args=[request.number, name]), capture, fields)
+
+
+@pytest.fixture
+def creditor_client(case, measured):
+    creditor = Client()
+    creditor.force_login(case.user)
+    return creditor
+
+
+def test_granted_grace_lifts_the_measures_and_its_end_reactivates_enforcement(
+    creditor_client, case, measured, travel, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    capture = django_capture_on_commit_callbacks
+    assert grace(creditor_client, measured, capture).status_code == 302
+    request = reload(measured)
+    assert request.status == Status.GRACE and request.public_status == "grace"
+    assert not request.measures.filter(status="applied").exists()
+    motion = Motion.objects.get(request=request, kind="grace_grant")
+    assert (motion.status, motion.days) == ("granted", 7)
+    assert Decision.objects.filter(case_id=request.pk, step="grace", outcome="grace").exists()
+    with capture(execute=True):  # nothing applies during the grace period
+        assert sweep_deadlines()["enforcement.end_grace"] == 0
+    assert reload(request).status == Status.GRACE
+
+    with travel(timedelta(days=8)):
+        with capture(execute=True):
+            assert sweep_deadlines()["enforcement.end_grace"] == 1
+        request = reload(request)
+        assert request.status == Status.MEASURES_APPLIED
+        with capture(execute=True):  # twice changes nothing
+            assert sweep_deadlines()["enforcement.end_grace"] == 0
+    motion.refresh_from_db()
+    assert motion.ended_at is not None
+    assert set(request.measures.filter(status="applied").values_list("ref", flat=True)) == {f"{request.number}/2"}
+    assert_each_measure_once(request, case.debtor)
+    assert_books_balance()
+    assert request.collected == Decimal("3000.00")
+    kinds = set(Event.objects.filter(case_id=request.pk).values_list("kind", flat=True))
+    assert {"enforcement.grace", "enforcement.reactivated", "enforcement.measures_applied"} <= kinds
+    debtor_user = user_for_person(case.debtor)
+    for user in (case.user, debtor_user):  # both parties told of the start and of the end
+        told = set(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+        assert {"enforcement.grace_started", "enforcement.reactivated"} <= told
+
+
+def test_the_creditor_reactivates_early(creditor_client, case, measured, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    grace(creditor_client, measured, capture)
+    response = post(creditor_client, reverse("enforcement:motion", args=[measured.number, "reactivate"]), capture,
+                    {"reactivate-confirm": "on"})
+    assert response.status_code == 302
+    request = reload(measured)
+    assert request.status == Status.MEASURES_APPLIED
+    assert Decision.objects.get(case_id=request.pk, step="reactivation").rules[0]["id"] == "reactivated_by_creditor"
+    assert_each_measure_once(request, case.debtor)
+    assert_books_balance()
+    # not in a grace period any more: a second reactivation is refused
+    again = post(creditor_client, reverse("enforcement:motion", args=[measured.number, "reactivate"]), capture,
+                 {"reactivate-confirm": "on"})
+    assert again.status_code == 409
+
+
+def test_grace_beyond_the_maximum_is_refused(creditor_client, measured, settings, django_capture_on_commit_callbacks):
+    settings.ENFORCEMENT_GRACE_MAX_DAYS = 30
+    response = grace(creditor_client, measured, django_capture_on_commit_callbacks, days="31")
+    assert response.status_code == 400
+    assert "30" in str(response.context["motion_forms"]["grace"].errors["days"])
+    assert grace(creditor_client, measured, django_capture_on_commit_callbacks, days="0").status_code == 400
+    assert reload(measured).status == Status.MEASURES_APPLIED and not Motion.objects.exists()
+
+
+def test_the_debtor_asks_and_the_judge_refuses_then_allows(
+    debtor_client, judge, case, measured, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    assert grace(debtor_client, measured, capture, name="grace_request").status_code == 302
+    assert grace(debtor_client, measured, capture, name="grace").status_code == 404  # the creditor's to grant
+    judge_client = Client()
+    judge_client.force_login(judge)
+    decision = Decision.objects.get(case_id=measured.pk, step="grace_request")
+    page = judge_client.get(reverse("supervision:decision", args=[decision.pk]))
+    assert [form["name"] for form in page.context["action_forms"]] == ["grant", "refuse"]
+    assert rule(judge_client, decision, "refuse", capture).status_code == 302
+    assert reload(measured).status == Status.MEASURES_APPLIED
+    assert Motion.objects.get(decision=decision).status == "declined"
+
+    assert grace(debtor_client, measured, capture, name="grace_request").status_code == 302
+    decision = Decision.objects.filter(case_id=measured.pk, step="grace_request").last()
+    assert rule(judge_client, decision, "grant", capture).status_code == 302
+    request = reload(measured)
+    assert request.status == Status.GRACE
+    assert not request.measures.filter(status="applied").exists()
+    assert_each_measure_once(request, case.debtor)
+    assert_books_balance()
+
+
+def test_a_grace_period_within_the_payment_period_gives_back_its_remainder(
+    case, judge, django_capture_on_commit_callbacks, travel
+):
+    capture = django_capture_on_commit_callbacks
+    request = services.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number,
+                                  debtor_ids=[case.debtor.national_id], amount=Decimal("5000.00"),
+                                  iban=case.account.iban)
+    with capture(execute=True):
+        services.submit(request, user=case.user)
+    request = reload(request)
+    left = request.deadline - clock.now()
+    creditor = Client()
+    creditor.force_login(case.user)
+    assert grace(creditor, request, capture, days="3").status_code == 302
+    with travel(timedelta(days=4)):
+        with capture(execute=True):
+            sweep_deadlines()
+        request = reload(request)
+        assert request.status == Status.ORDER_ISSUED  # the period runs again, no measure yet
+        assert abs((request.deadline - clock.now()) - left) < timedelta(minutes=1)
+        assert not request.measures.exists()
