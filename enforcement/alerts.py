@@ -39,6 +39,47 @@ KINDS = {
         _("Enforcement request {number} closed"),
         _("Enforcement request {number} was closed."),
     ),
+    "enforcement.objection_filed": (
+        _("The debtor objected on request {number}"),
+        _(
+            "The debtor filed an objection to enforcement on request {number} ({grounds}). The supervising judge "
+            "will decide; enforcement goes on unless the judge suspends it."
+        ),
+    ),
+    "enforcement.suspended": (
+        _("Enforcement request {number} suspended"),
+        _("The supervising judge suspended request {number} until deciding, and lifted its measures: {reason}"),
+    ),
+    "enforcement.objection_dismissed": (
+        _("Objection dismissed on request {number}"),
+        _("The supervising judge dismissed the objection on request {number}; enforcement goes on. Reasons: {reason}"),
+    ),
+    "enforcement.objection_upheld": (
+        _("Objection upheld on request {number}"),
+        _(
+            "The supervising judge upheld the objection on request {number}: the request is ended and its measures "
+            "lifted. Reasons: {reason}"
+        ),
+    ),
+    "enforcement.grace_requested": (
+        _("The debtor asked for a grace period on request {number}"),
+        _("The debtor asked for a grace period of {days} days on request {number}. The supervising judge will decide."),
+    ),
+    "enforcement.grace_started": (
+        _("Grace period on request {number}"),
+        _(
+            "A grace period on enforcement request {number} runs until {until}: the measures are lifted meanwhile. "
+            "If {amount} SAR is still owed then, enforcement reactivates. Reason: {reason}"
+        ),
+    ),
+    "enforcement.grace_refused": (
+        _("Grace period refused on request {number}"),
+        _("The supervising judge refused the grace period on request {number}. Reasons: {reason}"),
+    ),
+    "enforcement.reactivated": (
+        _("Enforcement reactivated on request {number}"),
+        _("The grace period on request {number} is over and enforcement is reactivated: {amount} SAR outstanding."),
+    ),
 }
 
 

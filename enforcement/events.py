@@ -35,5 +35,15 @@ messages.register(
         "enforcement.steps_retried": _("The supervising judge had the automatic steps run again: {reason}"),
         "enforcement.measure_lifted_by_judge": _("The supervising judge lifted a measure: {reason}"),
         "enforcement.ended_by_judge": _("The supervising judge ended the request: {reason}"),
+        "enforcement.measures_reapplied": _("Enforcement resumed: the measures of Art. 46 were applied again."),
+        "enforcement.objection_filed": _(
+            "The debtor objected to the enforcement; the supervising judge will decide."
+        ),
+        "enforcement.objection_dismissed": _("The supervising judge dismissed the debtor's objection: {reason}"),
+        "enforcement.objection_upheld": _("The supervising judge upheld the debtor's objection: {reason}"),
+        "enforcement.grace_requested": _("The debtor asked for a grace period of {days} days; the judge will decide."),
+        "enforcement.grace": _("A grace period of {days} days began; the measures are lifted until it ends: {reason}"),
+        "enforcement.grace_refused": _("The supervising judge refused the grace period: {reason}"),
+        "enforcement.reactivated": _("Enforcement reactivated after the grace period."),
     }
 )

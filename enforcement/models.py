@@ -185,6 +185,9 @@ class Measure(models.Model):
     debtor = models.ForeignKey(RequestDebtor, on_delete=models.PROTECT, related_name="measures")
     kind = models.CharField(_("measure"), max_length=20, choices=MeasureKind.choices)
     target = models.CharField(_("target"), max_length=40, blank=True)  # IBAN, deed number, ...
+    # the registries' reference it was applied (and is lifted) with: the request's number, with the
+    # round after a reactivation, since the registries do an operation once per reference
+    ref = models.CharField(max_length=40, blank=True)
     amount = MoneyField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.APPLIED)
     applied_at = models.DateTimeField(default=clock.now)
@@ -193,7 +196,14 @@ class Measure(models.Model):
 
     class Meta:
         ordering = ["applied_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["request", "debtor", "kind", "target"], name="measure_once")]
+        # once in force at a time: a measure lifted for a grace period or a suspension is applied
+        # again as a new row when enforcement reactivates
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "debtor", "kind", "target"], condition=Q(status="applied"),
+                name="measure_once_in_force",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.target}".strip()
@@ -241,3 +251,74 @@ class StepFailure(models.Model):
 
     def __str__(self):
         return f"{self.request_id}: {self.step} ({self.error} × {self.failures})"
+
+
+class Motion(models.Model):
+    """A party's motion on an open request (docs/design.md §6): the debtor's disclosure of assets,
+    objection (منازعة تنفيذ) or request for a grace period, the creditor's grant of one, an
+    instalment settlement. Who decides it, and why, is kept with it."""
+
+    class Kind(models.TextChoices):
+        DISCLOSURE = "disclosure", _("Disclosure of assets")
+        OBJECTION = "objection", _("Objection to enforcement")
+        GRACE_REQUEST = "grace_request", _("Request for a grace period")
+        GRACE_GRANT = "grace_grant", _("Grace period granted by the creditor")
+        SETTLEMENT = "settlement", _("Instalment settlement")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting a decision")
+        GRANTED = "granted", _("Granted")
+        DECLINED = "declined", _("Declined")
+        RECORDED = "recorded", _("Recorded")
+
+    class Grounds(models.TextChoices):
+        PAID = "paid_before_order", _("Paid before the order")
+        VOID = "instrument_void", _("The instrument is void or forged")
+        NOT_DEBTOR = "not_the_debtor", _("I am not the debtor")
+        AMOUNT = "amount_wrong", _("The amount is wrong")
+        OTHER = "other", _("Other")
+
+    request = models.ForeignKey(EnforcementRequest, on_delete=models.PROTECT, related_name="motions")
+    kind = models.CharField(_("motion"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
+    grounds = models.CharField(_("grounds"), max_length=20, choices=Grounds.choices, blank=True)
+    reference = models.CharField(_("payment reference"), max_length=40, blank=True)
+    statement = models.TextField(_("statement"), blank=True)
+    days = models.PositiveSmallIntegerField(_("days"), null=True, blank=True)
+    assets = models.JSONField(_("assets disclosed"), default=list, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    debtor = models.ForeignKey(RequestDebtor, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"), default=clock.now)
+    # the decision that puts the motion before the judge, or records what the system did with it
+    decision = models.ForeignKey("casefile.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    # enforcement stopped by the motion: what remained of the payment period, given back when it resumes
+    suspended = models.BooleanField(default=False)
+    period_left = models.DurationField(null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["filed_at", "id"]
+        verbose_name = _("motion")
+        verbose_name_plural = _("motions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind"], condition=Q(status="pending"), name="motion_one_pending_per_kind"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["request", "kind", "status"]),
+            # the deadline sweep's grace periods that end
+            models.Index(
+                fields=["ends_at"], condition=Q(ended_at__isnull=True, status="granted"), name="motion_grace_due"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.request})"

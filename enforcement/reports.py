@@ -25,6 +25,8 @@ TONES = {
     PublicStatus.REJECTED: "danger",
     PublicStatus.WITHDRAWN: "neutral",
     PublicStatus.SUSPENDED: "neutral",
+    PublicStatus.GRACE: "info",
+    PublicStatus.SETTLEMENT: "info",
     PublicStatus.DRAFT: "neutral",
 }
 

@@ -22,7 +22,7 @@ from najiz.common import clock
 from najiz.common.money import ZERO, MoneyField
 from najiz.registries import services as registries
 
-from .models import Circuit, EnforcementRequest, ExecutionOrder, Measure, RequestDebtor, StepFailure
+from .models import Circuit, EnforcementRequest, ExecutionOrder, Measure, Motion, RequestDebtor, StepFailure
 from .states import AUTOMATIC, OPEN, PublicStatus, Status
 
 _LIST_DEBTORS = Prefetch("debtors", queryset=RequestDebtor.objects.select_related("person", "entity").order_by("id"))
@@ -59,6 +59,8 @@ def public_status_filter(code: str) -> Q | None:
         PublicStatus.REJECTED: Q(status=Status.REJECTED),
         PublicStatus.WITHDRAWN: Q(status=Status.WITHDRAWN) | Q(status=Status.CLOSED, withdrawn=True),
         PublicStatus.SUSPENDED: Q(status=Status.SUSPENDED),
+        PublicStatus.GRACE: Q(status=Status.GRACE),
+        PublicStatus.SETTLEMENT: Q(status=Status.SETTLEMENT),
     }.get(code)
 
 
@@ -120,6 +122,11 @@ def is_debtor(user, acting_entity, request: EnforcementRequest) -> bool:
     return request.debtors.filter(_debtor_filter(user, acting_entity)).exists()
 
 
+def debtor_row(user, acting_entity, request: EnforcementRequest) -> RequestDebtor | None:
+    """The debtor of the request the signed-in person stands for (the motion's filer)."""
+    return request.debtors.filter(_debtor_filter(user, acting_entity)).select_related("person", "entity").first()
+
+
 def is_filer(user, acting_entity, request: EnforcementRequest) -> bool:
     """The signed-in person stands for the creditor side: the creditor's actions are theirs."""
     return is_party(acting_entity, entity_id=request.creditor_entity_id, mine=request.filed_by_id == user.pk)
@@ -129,7 +136,7 @@ def is_filer(user, acting_entity, request: EnforcementRequest) -> bool:
 
 _STATS_ORDER = [
     PublicStatus.NEW, PublicStatus.UNDER_ENFORCEMENT, PublicStatus.PARTIALLY_EXECUTED, PublicStatus.EXECUTED,
-    PublicStatus.REJECTED, PublicStatus.WITHDRAWN, PublicStatus.SUSPENDED,
+    PublicStatus.REJECTED, PublicStatus.WITHDRAWN, PublicStatus.SUSPENDED, PublicStatus.GRACE, PublicStatus.SETTLEMENT,
 ]
 _OWED = [*OPEN, Status.SUSPENDED]  # states in which what is not yet collected is still owed
 _ZERO = Value(ZERO, output_field=MoneyField())
@@ -157,6 +164,8 @@ def _counts_by_public_status(status: str, n: int, n_withdrawn: int, n_nothing_co
         Status.REJECTED: PublicStatus.REJECTED,
         Status.WITHDRAWN: PublicStatus.WITHDRAWN,
         Status.SUSPENDED: PublicStatus.SUSPENDED,
+        Status.GRACE: PublicStatus.GRACE,
+        Status.SETTLEMENT: PublicStatus.SETTLEMENT,
     }
     return [(single[status], n)] if status in single else []
 
@@ -295,8 +304,8 @@ def set_aside(request: EnforcementRequest) -> StepFailure | None:
 
 def due_steps(now) -> dict[str, QuerySet]:
     """The ids of the orders whose next step is due at `now`, by step (each read when sliced):
-    the newspaper notice, the alert that the deadline is near, the Art. 46 measures. Suspended
-    requests are in another state and are never due."""
+    the newspaper notice, the alert that the deadline is near, the Art. 46 measures, the end of a
+    grace period. Suspended requests are in another state and are never due."""
     orders = EnforcementRequest.objects.filter(status=Status.ORDER_ISSUED)
     due = {
         "publish_notice": orders.filter(
@@ -306,6 +315,12 @@ def due_steps(now) -> dict[str, QuerySet]:
             deadline__gt=now, deadline__lte=now + settings.ENFORCEMENT_DEADLINE_ALERT, deadline_alerted_at__isnull=True
         ),
         "apply_measures": orders.filter(deadline__lte=now),
+        # a grace period that ended: enforcement reactivates (enforcement.motions.end_grace)
+        "end_grace": EnforcementRequest.objects.filter(
+            status=Status.GRACE,
+            pk__in=Motion.objects.filter(status=Motion.State.GRANTED, ended_at__isnull=True, ends_at__lte=now)
+            .values("request_id"),
+        ),
     }
     return {step: queryset.order_by("deadline", "pk").values_list("pk", flat=True) for step, queryset in due.items()}
 

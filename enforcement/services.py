@@ -9,6 +9,7 @@ from django.db import transaction
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
 from najiz.casefile.rules import failed
+from najiz.casefile.selectors import decisions_of
 from najiz.casefile.workflow import TransitionError, Workflow
 from najiz.common import clock
 from najiz.common.money import ZERO, to_sar
@@ -18,7 +19,7 @@ from . import rules
 from .audit import gather_audit_inputs
 from .models import Collection, EnforcementRequest, ExecutionOrder, Measure, MeasureKind, RequestDebtor
 from .signals import StatusMove, request_status_changed
-from .states import AUTOMATIC, MACHINE, OPEN, Status
+from .states import AUTOMATIC, ENFORCING, MACHINE, OPEN, Status
 
 
 def _announce_moves(moves: list[StatusMove]) -> None:
@@ -103,9 +104,10 @@ def advance(request_id: int) -> str:
 
 # --- Art. 46 measures -----------------------------------------------------------------------
 
-def _measure(request, debtor, kind, *, target="", amount=None, decision=None) -> Measure:
+def _measure(request, debtor, kind, *, target="", amount=None, decision=None, ref="") -> Measure:
     measure, _ = Measure.objects.get_or_create(
-        request=request, debtor=debtor, kind=kind, target=target, defaults={"amount": amount, "decision": decision}
+        request=request, debtor=debtor, kind=kind, target=target, status=Measure.State.APPLIED,
+        defaults={"amount": amount, "decision": decision, "ref": ref},
     )
     return measure
 
@@ -130,40 +132,81 @@ def gather_measure_inputs(request) -> dict:
     }
 
 
-def _seize_balances(request, debtor, assets, decision) -> None:
+def _seize_balances(request, debtor, assets, decision, ref) -> None:
     """Freeze each account up to what is still owed, then seize what was frozen into the court."""
     from payments import services as payments
 
     for account in assets["accounts"]:
         if request.outstanding <= 0:
             return
-        frozen = registries.freeze(account["iban"], request.outstanding, request.number)
+        frozen = registries.freeze(account["iban"], request.outstanding, ref)
         if frozen <= 0:
             continue
-        _measure(request, debtor, MeasureKind.FREEZE_BALANCE, target=account["iban"], amount=frozen, decision=decision)
-        seized = payments.seize_to_trust(request, account["iban"], ref=request.number)
+        _measure(request, debtor, MeasureKind.FREEZE_BALANCE, target=account["iban"], amount=frozen, decision=decision,
+                 ref=ref)
+        seized = payments.seize_to_trust(request, account["iban"], ref=ref)
         if seized > 0:
             _measure(
-                request, debtor, MeasureKind.SEIZE_BALANCE, target=account["iban"], amount=seized, decision=decision
+                request, debtor, MeasureKind.SEIZE_BALANCE, target=account["iban"], amount=seized, decision=decision,
+                ref=ref,
             )
-            _collect(request, Collection.Source.SEIZURE, f"seizure/{account['iban']}", seized)
+            source_ref = f"seizure/{account['iban']}" if ref == request.number else f"seizure/{ref}/{account['iban']}"
+            _collect(request, Collection.Source.SEIZURE, source_ref, seized)
 
 
-def _restrict(request, debtor, assets, decision) -> None:
+def _restrict(request, debtor, assets, decision, ref) -> None:
     """The measures that press a debtor whose money did not cover the debt."""
-    subject, ref = debtor.party, request.number
+    subject = debtor.party
     if debtor.person_id:
         registries.ban_travel(subject, ref)
-        _measure(request, debtor, MeasureKind.TRAVEL_BAN, decision=decision)
+        _measure(request, debtor, MeasureKind.TRAVEL_BAN, decision=decision, ref=ref)
         registries.stop_poa_issuing(subject, ref)
-        _measure(request, debtor, MeasureKind.STOP_POA, decision=decision)
+        _measure(request, debtor, MeasureKind.STOP_POA, decision=decision, ref=ref)
         for number in assets["deeds"]:
             registries.place_seizure(registries.deed(number), by=str(request.circuit or ""), ref=ref)
-            _measure(request, debtor, MeasureKind.DEED_SEIZURE, target=number, decision=decision)
+            _measure(request, debtor, MeasureKind.DEED_SEIZURE, target=number, decision=decision, ref=ref)
     registries.report_default(subject, request.outstanding, ref)
-    _measure(request, debtor, MeasureKind.CREDIT_REPORT, amount=request.outstanding, decision=decision)
+    _measure(request, debtor, MeasureKind.CREDIT_REPORT, amount=request.outstanding, decision=decision, ref=ref)
     registries.bar_dealings(subject, ref)
-    _measure(request, debtor, MeasureKind.DEALINGS_BAR, decision=decision)
+    _measure(request, debtor, MeasureKind.DEALINGS_BAR, decision=decision, ref=ref)
+
+
+def _apply_measures(request, inputs, checks):
+    """The measures' decision, and each measure applied in order (the caller holds the row lock).
+    Applied again after a reactivation, they act under the round's own registry reference."""
+    earlier = decisions_of(request).filter(step="measures").count()
+    ref = request.number if not earlier else f"{request.number}/{earlier + 1}"
+    decision = casefile.record_decision(
+        request, "measures", rules=checks, outcome="measures_applied", inputs=inputs,
+        rules_version=rules.RULES_VERSION, amount=request.outstanding, circuit=request.circuit,
+    )
+    debtors = list(request.debtors.select_related("person", "entity"))
+    for debtor in debtors:
+        assets = inputs["debtors"][debtor.id_number]
+        _measure(request, debtor, MeasureKind.DISCLOSE_ASSETS, decision=decision, ref=ref)
+        _seize_balances(request, debtor, assets, decision, ref)
+    if request.outstanding > 0:
+        for debtor in debtors:
+            _restrict(request, debtor, inputs["debtors"][debtor.id_number], decision, ref)
+    return decision
+
+
+def reapply_measures(request) -> bool:
+    """Enforcement resumes on a request whose measures were lifted while it stood still (an
+    objection's suspension): the measures apply again, as new rows, if the rules still hold. The
+    caller holds the row lock and has moved the request back to measures_applied."""
+    inputs = gather_measure_inputs(request)
+    checks = rules.run_measures(inputs)
+    if request.status != Status.MEASURES_APPLIED or failed(checks):
+        return False
+    decision = _apply_measures(request, inputs, checks)
+    casefile.record_event(request, "enforcement.measures_reapplied", decision=decision)
+    from .alerts import alert_creditor, notify_debtors
+
+    notify_debtors(request, "enforcement.measures_applied")
+    alert_creditor(request, "enforcement.measures_applied")
+    settle_if_covered(request)
+    return True
 
 
 def apply_measures(request_id: int) -> str:
@@ -174,18 +217,7 @@ def apply_measures(request_id: int) -> str:
         checks = rules.run_measures(inputs)
         if request.status != Status.ORDER_ISSUED or failed(checks):
             return request.status
-        decision = casefile.record_decision(
-            request, "measures", rules=checks, outcome="measures_applied", inputs=inputs,
-            rules_version=rules.RULES_VERSION, amount=request.outstanding, circuit=request.circuit,
-        )
-        debtors = list(request.debtors.select_related("person", "entity"))
-        for debtor in debtors:
-            assets = inputs["debtors"][debtor.id_number]
-            _measure(request, debtor, MeasureKind.DISCLOSE_ASSETS, decision=decision)
-            _seize_balances(request, debtor, assets, decision)
-        if request.outstanding > 0:
-            for debtor in debtors:
-                _restrict(request, debtor, inputs["debtors"][debtor.id_number], decision)
+        decision = _apply_measures(request, inputs, checks)
         transition(request, Status.MEASURES_APPLIED, decision=decision)
         from .alerts import alert_creditor, notify_debtors
 
@@ -290,7 +322,7 @@ def lift_measure(measure: Measure, *, actor=Actor.SYSTEM, user=None) -> Measure:
         return measure
     lift = LIFT.get(measure.kind)
     if lift is not None:
-        lift(measure, measure.request.number)
+        lift(measure, measure.ref or measure.request.number)
     measure.status = Measure.State.LIFTED
     measure.lifted_at = clock.now()
     measure.save(update_fields=["status", "lifted_at"])
@@ -323,7 +355,7 @@ def _refund_surplus(request) -> None:
 def settle_if_covered(request) -> bool:
     """When the claim is covered: lift every measure, cancel the invoice remainder, refund any
     surplus, close. The caller holds the row lock."""
-    if request.status not in (Status.ORDER_ISSUED, Status.MEASURES_APPLIED) or request.outstanding > 0:
+    if request.status not in ENFORCING or request.outstanding > 0:
         _sync_invoice(request)
         return False
     lift_all_measures(request)
@@ -342,7 +374,7 @@ def settle_if_covered(request) -> bool:
 def certify_paid_outside(request, *, user, amount: Decimal) -> EnforcementRequest:
     """The creditor certifies the debtor paid them directly (part or all of the claim)."""
     request = locked(request.pk)
-    if request.status not in (Status.ORDER_ISSUED, Status.MEASURES_APPLIED):
+    if request.status not in ENFORCING:
         raise TransitionError(request.status, "certify")
     amount = min(amount, request.outstanding)
     request.paid_outside += amount

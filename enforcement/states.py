@@ -19,11 +19,17 @@ class Status(models.TextChoices):
     SETTLED = "settled", _("Settled")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     SUSPENDED = "suspended", _("Suspended")
+    GRACE = "grace", _("Grace period")
+    SETTLEMENT = "settlement", _("Instalment settlement")
     CLOSED = "closed", _("Closed")
 
 
 S = Status
-OPEN = frozenset({S.SUBMITTED, S.AUDITED, S.ACCEPTED, S.REFERRED, S.ORDER_ISSUED, S.MEASURES_APPLIED})
+OPEN = frozenset({
+    S.SUBMITTED, S.AUDITED, S.ACCEPTED, S.REFERRED, S.ORDER_ISSUED, S.MEASURES_APPLIED, S.GRACE, S.SETTLEMENT,
+})
+# After the order, while something may still be owed: paid, certified, or answered by a motion.
+ENFORCING = frozenset({S.ORDER_ISSUED, S.MEASURES_APPLIED, S.GRACE, S.SETTLEMENT})
 # States the automation moves on from by itself; a request idle in one is "stalled".
 AUTOMATIC = frozenset({S.SUBMITTED, S.AUDITED, S.ACCEPTED, S.REFERRED})
 FINAL = frozenset({S.REJECTED, S.CLOSED})
@@ -35,8 +41,11 @@ ALLOWED: dict[str, frozenset] = {
     S.REJECTED: frozenset({S.ACCEPTED}),  # a judge reverses the rejection
     S.ACCEPTED: frozenset({S.REFERRED}),
     S.REFERRED: frozenset({S.ORDER_ISSUED}),
-    S.ORDER_ISSUED: frozenset({S.MEASURES_APPLIED, S.SETTLED}),
-    S.MEASURES_APPLIED: frozenset({S.SETTLED}),
+    S.ORDER_ISSUED: frozenset({S.MEASURES_APPLIED, S.SETTLED, S.GRACE, S.SETTLEMENT}),
+    S.MEASURES_APPLIED: frozenset({S.SETTLED, S.GRACE, S.SETTLEMENT}),
+    # a grace period or an instalment plan ends paid, or enforcement reactivates from the order
+    S.GRACE: frozenset({S.ORDER_ISSUED, S.SETTLED}),
+    S.SETTLEMENT: frozenset({S.ORDER_ISSUED, S.SETTLED}),
     S.SETTLED: frozenset({S.CLOSED}),
     S.WITHDRAWN: frozenset({S.CLOSED}),
     S.SUSPENDED: frozenset(),  # leaves only by resume, back to the state it was suspended in
@@ -63,6 +72,8 @@ class PublicStatus(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("enforcement public status", "Rejected")
     WITHDRAWN = "withdrawn", pgettext_lazy("enforcement public status", "Withdrawn")
     SUSPENDED = "suspended", pgettext_lazy("enforcement public status", "Suspended")
+    GRACE = "grace", pgettext_lazy("enforcement public status", "Grace period")
+    SETTLEMENT = "settlement", pgettext_lazy("enforcement public status", "Under instalment settlement")
     DRAFT = "draft", pgettext_lazy("enforcement public status", "Draft")
 
 
@@ -77,6 +88,10 @@ def public_status(status: str, *, collected=0, was_withdrawn=False) -> str:
         return PublicStatus.WITHDRAWN
     if status == S.SUSPENDED:
         return PublicStatus.SUSPENDED
+    if status == S.GRACE:
+        return PublicStatus.GRACE
+    if status == S.SETTLEMENT:
+        return PublicStatus.SETTLEMENT
     if status in (S.SETTLED, S.CLOSED):
         return PublicStatus.EXECUTED
     return PublicStatus.PARTIALLY_EXECUTED if collected else PublicStatus.UNDER_ENFORCEMENT

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import dispatch, pipeline, services
+from . import dispatch, motions, pipeline, services
 
 
 @shared_task(name="enforcement.advance", bind=True, acks_late=True, autoretry_for=(OperationalError,),
@@ -48,7 +48,12 @@ def alert_deadline_near(request_id: int) -> bool:
     return services.alert_deadline_near(request_id)
 
 
+@shared_task(name="enforcement.end_grace", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
+def end_grace(request_id: int) -> bool:
+    return motions.end_grace(request_id)
+
+
 @shared_task(name="enforcement.sweep_deadlines")
 def sweep_deadlines(batch: int = 500) -> dict:
-    """Newspaper notices due, deadlines near, and lapsed periods (Art. 46 measures)."""
+    """Newspaper notices due, deadlines near, lapsed periods (Art. 46 measures), ended grace periods."""
     return dispatch.requeue_due(batch)

@@ -18,9 +18,9 @@ from najiz.common.identifiers import normalize_iban
 from najiz.common.pdf import pdf_response, render_pdf
 from najiz.registries import services as registries
 
-from . import precheck, reports, selectors, services
+from . import motion_views, precheck, reports, selectors, services
 from .forms import LIVE_FIELDS, CertifyPaidForm, FilingForm, ReduceClaimForm, WithdrawForm
-from .states import AUTOMATIC, PublicStatus, Status, TransitionError
+from .states import AUTOMATIC, ENFORCING, PublicStatus, Status, TransitionError
 
 PAGE_SIZE = 20
 
@@ -260,7 +260,7 @@ def _creditor_actions(enforcement_request) -> dict:
     }
 
 
-def _detail_context(request, enforcement_request, *, forms=None, action_error="") -> dict:
+def _detail_context(request, enforcement_request, *, forms=None, action_error="", motion_forms=None) -> dict:
     user, acting = request.user, request.acting_entity
     is_debtor = selectors.is_debtor(user, acting, enforcement_request)
     is_filer = selectors.is_filer(user, acting, enforcement_request)
@@ -276,6 +276,8 @@ def _detail_context(request, enforcement_request, *, forms=None, action_error=""
         "invoice": _open_invoice(enforcement_request) if is_debtor and order is not None else None,
         "action_error": action_error,
         **_documents(enforcement_request),
+        **motion_views.context(request, enforcement_request, is_debtor=is_debtor and not is_filer, is_filer=is_filer,
+                               forms=motion_forms),
     }
     if is_filer:
         allowed = _creditor_actions(enforcement_request)
@@ -299,7 +301,7 @@ def timeline(request, enforcement_request):
 
 # --- the creditor's actions -----------------------------------------------------------------
 
-CERTIFIABLE = (Status.ORDER_ISSUED, Status.MEASURES_APPLIED)
+CERTIFIABLE = ENFORCING
 
 ACTIONS = {
     "withdraw": (WithdrawForm, lambda req, user, data: services.withdraw(req, user=user)),

@@ -232,6 +232,8 @@ ENFORCEMENT_STEP_RETRY_DELAY = timedelta(seconds=env.int("ENFORCEMENT_STEP_RETRY
 ENFORCEMENT_STEP_RETRY_MAX_DELAY = timedelta(seconds=env.int("ENFORCEMENT_STEP_RETRY_MAX_SECONDS", default=1800))
 ENFORCEMENT_NOTICE_COST = env.str("ENFORCEMENT_NOTICE_COST", default="500.00")
 ENFORCEMENT_DEADLINE_ALERT = timedelta(hours=env.int("ENFORCEMENT_DEADLINE_ALERT_HOURS", default=24))
+# The longest grace period (إمهال) a creditor may grant or a judge allow, in days.
+ENFORCEMENT_GRACE_MAX_DAYS = env.int("ENFORCEMENT_GRACE_MAX_DAYS", default=90)
 CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", default=72))
 CONVEYANCE_MAX_PRICE = env.str("CONVEYANCE_MAX_PRICE", default="5000000.00")
 GATEWAY_SECRET = env.str("GATEWAY_SECRET", default="" if PRODUCTION else "dev-gateway-secret")

@@ -10,6 +10,10 @@ STEPS = {
     "closure": _("Closure"),
     "eligibility": _("Eligibility check"),
     "set_aside": _("Automatic steps set aside"),
+    "objection": _("Objection to enforcement"),
+    "grace_request": _("Request for a grace period"),
+    "grace": _("Grace period"),
+    "reactivation": _("Reactivation of enforcement"),
 }
 
 OUTCOMES = {
@@ -21,6 +25,9 @@ OUTCOMES = {
     "closed": _("Closed"),
     "eligible": _("Eligible"),
     "needs_person": _("Needs a person"),
+    "awaiting_judge": _("Awaiting the judge's decision"),
+    "grace": _("Grace period"),
+    "reactivated": _("Enforcement reactivated"),
 }
 
 

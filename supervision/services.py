@@ -5,7 +5,7 @@ event on the case's timeline with the judge and the reason."""
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from enforcement import selectors as enforcement_selectors, services as enforcement
+from enforcement import motions, selectors as enforcement_selectors, services as enforcement
 from enforcement.states import Status
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor, Decision, ReviewState
@@ -115,9 +115,44 @@ def retry_steps(decision: Decision, *, judge, reason: str, note: str = ""):
 
 @transaction.atomic
 def suspend(decision: Decision, *, judge, reason: str, note: str = ""):
+    """Suspend the request; for an objection, until the judge decides it, its measures lifted."""
+    if decision.step == "objection":
+        _request(decision)
+        _note(decision, judge, note)
+        return _motion(motions.suspend_for_objection, decision, judge=judge, reason=reason)
     request = enforcement.suspend(_request(decision), judge=judge, reason=reason)
     _note(decision, judge, note)
     return request
+
+
+# --- the parties' motions: the judge rules on the motion the decision put in the queue --------
+
+MOTION_STEPS = {"objection", "grace_request"}
+
+
+def _motion(command, decision, **kwargs):
+    try:
+        return command(decision, **kwargs)
+    except motions.MotionRefused as refusal:
+        raise SupervisionError(refusal.message) from refusal
+
+
+def _ruling(decision: Decision, steps, command, *, judge, reason: str, note: str):
+    _request(decision)
+    if decision.step not in steps:
+        raise SupervisionError(_("This action applies to a motion of the parties only."))
+    _note(decision, judge, note)
+    return _motion(command, decision, judge=judge, reason=reason)
+
+
+@transaction.atomic
+def dismiss_objection(decision: Decision, *, judge, reason: str, note: str = ""):
+    return _ruling(decision, {"objection"}, motions.dismiss_objection, judge=judge, reason=reason, note=note)
+
+
+@transaction.atomic
+def uphold_objection(decision: Decision, *, judge, reason: str, note: str = ""):
+    return _ruling(decision, {"objection"}, motions.uphold_objection, judge=judge, reason=reason, note=note)
 
 
 @transaction.atomic
@@ -137,6 +172,16 @@ def end_request(decision: Decision, *, judge, reason: str, note: str = ""):
     return request
 
 
+@transaction.atomic
+def allow_grace(decision: Decision, *, judge, reason: str, note: str = ""):
+    return _ruling(decision, {"grace_request"}, motions.allow_grace, judge=judge, reason=reason, note=note)
+
+
+@transaction.atomic
+def refuse_grace(decision: Decision, *, judge, reason: str, note: str = ""):
+    return _ruling(decision, {"grace_request"}, motions.refuse_grace, judge=judge, reason=reason, note=note)
+
+
 ACTIONS = {
     "confirm": confirm,
     "reverse": reverse_rejection,
@@ -146,4 +191,8 @@ ACTIONS = {
     "suspend": suspend,
     "resume": resume,
     "end": end_request,
+    "dismiss": dismiss_objection,
+    "uphold": uphold_objection,
+    "grant": allow_grace,
+    "refuse": refuse_grace,
 }

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from enforcement import selectors as enforcement_selectors
-from enforcement.states import AUTOMATIC, OPEN, Status, TransitionError
+from enforcement.states import AUTOMATIC, ENFORCING, OPEN, Status, TransitionError
 from najiz.casefile.models import ReviewState
 from najiz.casefile.rules import message_for
 
@@ -65,6 +65,8 @@ def queue(request, sup):
 
 def _actions(decision, file) -> list[str]:
     """The actions that make sense now (each is checked again by its service)."""
+    if file["is_enforcement"] and decision.step in services.MOTION_STEPS:
+        return _motion_actions(decision, file["case"].status)
     available = ["confirm"] if decision.review_state == ReviewState.PENDING else []
     if not file["is_enforcement"]:
         return available
@@ -86,6 +88,17 @@ def _actions(decision, file) -> list[str]:
     return available
 
 
+def _motion_actions(decision, status) -> list[str]:
+    """A motion awaiting the judge is ruled on, not confirmed."""
+    if decision.review_state != ReviewState.PENDING:
+        return []
+    if decision.step == "objection":
+        return [*(["suspend"] if status in ENFORCING else []), "dismiss", "uphold"]
+    if decision.step == "grace_request":
+        return ["grant", "refuse"]
+    return []
+
+
 ACTION_LABELS = {
     "confirm": gettext_lazy("Confirm the decision"),
     "reverse": gettext_lazy("Reverse the rejection"),
@@ -95,8 +108,12 @@ ACTION_LABELS = {
     "suspend": gettext_lazy("Suspend the request"),
     "resume": gettext_lazy("Resume the request"),
     "end": gettext_lazy("End the request"),
+    "dismiss": gettext_lazy("Dismiss the objection (enforcement goes on)"),
+    "uphold": gettext_lazy("Uphold the objection (the request ends)"),
+    "grant": gettext_lazy("Allow the grace period (measures lifted until it ends)"),
+    "refuse": gettext_lazy("Refuse the grace period"),
 }
-DANGEROUS = {"reverse", "end", "suspend", "lift"}
+DANGEROUS = {"reverse", "end", "suspend", "lift", "uphold"}
 
 
 def _decision_context(decision, form=None, action="", error=None) -> dict:
@@ -146,6 +163,10 @@ ACTION_DONE = {
     "suspend": gettext_lazy("The request was suspended."),
     "resume": gettext_lazy("The request was resumed."),
     "end": gettext_lazy("The request was ended."),
+    "dismiss": gettext_lazy("The objection was dismissed; enforcement goes on."),
+    "uphold": gettext_lazy("The objection was upheld; the request was ended."),
+    "grant": gettext_lazy("The grace period was allowed."),
+    "refuse": gettext_lazy("The grace period was refused."),
 }
 
 

@@ -1,0 +1,79 @@
+"""The forms of the parties' motions on a request (enforcement.motions)."""
+
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .forms import _ActionForm
+from .models import Motion
+
+MAX_STATEMENT = 2000
+
+
+def plain_text(value) -> str:
+    """The text without control characters other than line breaks."""
+    return "".join(c for c in str(value or "") if c in "\n" or unicodedata.category(c)[0] != "C").strip()
+
+
+class _MotionForm(_ActionForm):
+    confirm = forms.BooleanField(label=_("I confirm this motion and that what I state is true."), required=True)
+
+
+class ObjectionForm(_MotionForm):
+    grounds = forms.ChoiceField(label=_("Grounds of the objection"), choices=Motion.Grounds.choices)
+    reference = forms.CharField(
+        label=_("Payment reference"), max_length=40, required=False,
+        help_text=_("Required when you paid before the order: the receipt, transfer or SADAD reference."),
+    )
+    statement = forms.CharField(
+        label=_("Statement"), min_length=10, max_length=MAX_STATEMENT, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Explain your objection; the supervising judge reads it with the request."),
+    )
+    field_order = ["grounds", "reference", "statement", "confirm"]
+
+    def clean_statement(self):
+        statement = plain_text(self.cleaned_data["statement"])
+        if len(statement) < 10:
+            raise forms.ValidationError(_("Write at least 10 characters."), code="too_short")
+        return statement
+
+    def clean_reference(self):
+        return plain_text(self.cleaned_data["reference"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("grounds") == Motion.Grounds.PAID and not data.get("reference"):
+            self.add_error("reference", _("Give the reference of the payment you made before the order."))
+        return data
+
+
+class GraceForm(_MotionForm):
+    days = forms.IntegerField(label=_("Days of grace"), min_value=1)
+    reason = forms.CharField(
+        label=_("Reason"), min_length=5, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    field_order = ["days", "reason", "confirm"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].help_text = _("From 1 to %(max)s days.") % {"max": settings.ENFORCEMENT_GRACE_MAX_DAYS}
+
+    def clean_days(self):
+        days, limit = self.cleaned_data["days"], settings.ENFORCEMENT_GRACE_MAX_DAYS
+        if days > limit:
+            raise forms.ValidationError(
+                _("A grace period is at most %(max)s days."), code="too_long", params={"max": limit}
+            )
+        return days
+
+    def clean_reason(self):
+        reason = plain_text(self.cleaned_data["reason"])
+        if len(reason) < 5:
+            raise forms.ValidationError(_("Write at least 5 characters."), code="too_short")
+        return reason
+
+
+class ReactivateForm(_ActionForm):
+    pass
