@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/najiz
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Where `make run` serves: make run PORT=8123 HOST=0.0.0.0. The links and QR codes follow
+# (SITE_URL), unless SITE_URL is set, e.g. to the machine's address for a phone on the network.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: setup run worker test test-fast bench messages docs lint clean
 
@@ -18,11 +22,12 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
 	touch $@
 
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Portal: http://127.0.0.1:8000/  (Nafath simulator: http://127.0.0.1:8000/nafath/)"
-	@trap 'kill 0' EXIT; $(PY) manage.py run_sweeps & $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Portal: $$SITE_URL/  (Nafath simulator: $$SITE_URL/nafath/)"
+	@trap 'kill 0' EXIT; $(PY) manage.py run_sweeps & $(PY) manage.py runserver $(HOST):$(PORT)
 
 # A real Celery worker and beat (needs REDIS_URL and DATABASE_URL in the environment).
 worker: setup

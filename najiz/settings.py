@@ -8,6 +8,7 @@ deployment hardening that `manage.py check --deploy` asks for.
 import ipaddress
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -29,7 +30,13 @@ if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-najiz-0f3c9a7e5b1d4c2a8e6f")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+# The absolute base of the links in SMS, e-mail, PDFs and QR codes; `make run` sets it from its
+# HOST and PORT. In development its host is also an allowed one (make run HOST=… SITE_URL=…).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS",
+    default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", urlsplit(SITE_URL).hostname or "127.0.0.1"],
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -247,7 +254,6 @@ PAYMENT_GATEWAY_MERCHANT_ID = env.str("PAYMENT_GATEWAY_MERCHANT_ID", default="")
 PAYMENT_GATEWAY = env.str(
     "PAYMENT_GATEWAY", default="simulator" if PAYMENT_GATEWAY_SIMULATOR else ("http" if PAYMENT_GATEWAY_URL else "")
 )
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Webhooks never go to loopback, private or link-local addresses unless this is on, for a receiver
 # on a developer's own machine or in a test. Production never honours it, and `manage.py check`
 # fails there with it on (linkage.E001).

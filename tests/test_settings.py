@@ -65,3 +65,31 @@ def test_with_services_configured_tasks_go_to_the_broker():
         capture_output=True, text=True, timeout=60,
     )
     assert run.stdout.split() == ["django.db.backends.postgresql", "False", "redis://127.0.0.1:6379/3"], run.stderr
+
+
+def test_make_run_serves_on_the_port_and_host_given_and_links_follow(tmp_path):
+    # A stand-in python logs what `make run` asks of it; the recipe itself is the real one.
+    log = tmp_path / "log"
+    fake = tmp_path / "python"
+    fake.write_text(f'#!/bin/sh\necho "$* SITE_URL=$SITE_URL" >> {log}\n')
+    fake.chmod(0o755)
+    (tmp_path / "venv").mkdir()
+    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "HOST", "PORT"}}
+    subprocess.run(
+        ["make", "run", f"VENV={tmp_path / 'venv'}", f"PY={fake}", "UV=/bin/true", "PORT=8123", "HOST=0.0.0.0"],
+        cwd=BASE, env=clean, capture_output=True, text=True, timeout=60, start_new_session=True,
+    )
+    lines = log.read_text().splitlines()
+    assert "manage.py runserver 0.0.0.0:8123 SITE_URL=http://0.0.0.0:8123" in lines
+    assert "manage.py seed_demo SITE_URL=http://0.0.0.0:8123" in lines
+
+
+def test_development_allows_the_host_of_site_url():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.ALLOWED_HOSTS)"
+    clean = {k: v for k, v in os.environ.items() if k not in {"ALLOWED_HOSTS", "DJANGO_ENV"}}
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "najiz.settings", "SITE_URL": "http://192.168.1.7:8123"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert "192.168.1.7" in run.stdout, run.stderr
