@@ -11,6 +11,7 @@ TINY = {
     "latency_seconds": 0.5,
     "conveyances": 2,
     "conveyance_rate": 10.0,
+    "lifecycle": 3,
     "rows": 2000,
     "creditor_rows": 100,
     "samples": 2,
@@ -57,13 +58,18 @@ def test_every_bench_scenario_runs_at_tiny_sizes(settings):
         app.conf.task_always_eager = True
 
     rows = {r["id"]: r for r in outcome["rows"]}
-    assert {"a", "a-poison", "b50", "b95", "c50", "c95", "e"} <= set(rows)
+    assert {"a", "a-wait", "a-poison", "a-poison-wait", "b50", "b95", "c50", "c95", "f", "f95", "e"} <= set(rows)
     assert sum(1 for key in rows if key.startswith("d-")) == 4
     assert rows["a"]["details"]["not_issued"] == {} and rows["a"]["value"] > 0 and rows["a"]["floor"] > 0
     poisoned = rows["a-poison"]
     assert poisoned["n"] == cfg.pipeline - 1 and poisoned["details"]["not_issued"] == {} and poisoned["value"] > 0
     assert poisoned["details"]["poisoned"] == poisoned["details"]["set_aside"] == 1
     assert poisoned["details"]["clean_run"] == rows["a"]["value"]
+    waits = rows["a-wait"]["details"]
+    assert rows["a-wait"]["n"] == cfg.pipeline and 0 < waits["p50"] <= waits["p95"] <= waits["p99"] <= waits["max"]
+    assert rows["a-wait"]["value"] == waits["max"] and rows["a-poison-wait"]["n"] == cfg.pipeline - 1
+    assert rows["f"]["n"] == rows["f95"]["n"] == cfg.lifecycle and rows["f"]["details"]["not_closed"] == {}
+    assert rows["f"]["value"] > 0 and rows["f"]["floor"] > 0 and rows["f95"]["value"] > 0
     assert rows["b95"]["n"] == 5 and rows["b95"]["value"] is not None
     assert rows["c95"]["n"] == 2 and rows["c50"]["details"]["completed"] == 2
     assert all(r["details"]["queries"] > 0 and r["details"]["creditor_rows"] == cfg.creditor_rows
@@ -72,6 +78,7 @@ def test_every_bench_scenario_runs_at_tiny_sizes(settings):
     printed = table(outcome["rows"])
     assert "(a) pipeline throughput" in printed and "floor (same run)" in printed
     assert "(a') pipeline throughput, 1 % poisoned" in printed
+    assert f"{waits['p50']} / {waits['p95']} / {waits['p99']} / {waits['max']}" in printed
 
 
 def test_the_seeded_data_is_what_a_live_portal_holds(db):
