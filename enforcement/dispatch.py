@@ -4,6 +4,7 @@ send again what a lost task left waiting."""
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 
 from najiz.common import clock
@@ -12,6 +13,25 @@ from najiz.common.tasks import enqueue
 from . import selectors
 
 logger = logging.getLogger(__name__)
+
+
+_clients = {}
+
+
+def _broker_redis():
+    """The broker's Redis, or None when tasks run in-process or the broker is not Redis."""
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        return None
+    url = current_app.conf.broker_url or ""
+    if not url.startswith(("redis://", "rediss://")):
+        return None
+    if url not in _clients:
+        import redis
+
+        _clients[url] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+    return _clients[url]
 
 
 class _AskedFor:
@@ -27,26 +47,9 @@ class _AskedFor:
     KEY = "najiz:enforcement:batch-asked-for"
     TTL = 2
 
-    def __init__(self):
-        self._clients = {}
-
-    def _client(self):
-        from celery import current_app
-
-        if current_app.conf.task_always_eager:
-            return None
-        url = current_app.conf.broker_url or ""
-        if not url.startswith(("redis://", "rediss://")):
-            return None
-        if url not in self._clients:
-            import redis
-
-            self._clients[url] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-        return self._clients[url]
-
     def raise_(self) -> bool:
         """True if this caller raised the flag (and so must send the task)."""
-        client = self._client()
+        client = _broker_redis()
         if client is None:
             return True
         try:
@@ -55,7 +58,7 @@ class _AskedFor:
             return True
 
     def clear(self) -> None:
-        client = self._client()
+        client = _broker_redis()
         if client is not None:
             try:
                 client.delete(self.KEY)
@@ -114,16 +117,57 @@ def requeue_set_aside(batch: int = 500) -> int:
     return len(due)
 
 
+class _Queued:
+    """The due steps a sweep has queued and no worker has done yet: a key per (step, request,
+    due moment) on the broker's Redis, lapsing after ENFORCEMENT_DUE_QUEUED_SECONDS. Each beat
+    queues every due step, but only once, however many beats pass while the workers go through a
+    national backlog (20,000 periods lapsing at once); a lost task is queued again when its key
+    lapses. Without Redis every due step is queued again (the steps are idempotent)."""
+
+    PREFIX = "najiz:enforcement:due"
+
+    def fresh(self, step: str, due: list[tuple[int, object]]) -> list[int]:
+        client = _broker_redis()
+        if client is None:
+            return [pk for pk, _when in due]
+        ttl = int(settings.ENFORCEMENT_DUE_QUEUED_SECONDS)
+        pipe = client.pipeline(transaction=False)
+        for pk, when in due:
+            pipe.set(f"{self.PREFIX}:{step}:{pk}:{when.timestamp() if when else ''}", 1, nx=True, ex=ttl)
+        try:
+            added = pipe.execute()
+        except Exception:
+            logger.warning("could not mark the due %s steps queued; queueing them all", step)
+            return [pk for pk, _when in due]
+        return [pk for (pk, _when), new in zip(due, added, strict=True) if new]
+
+
+_queued = _Queued()
+
+
+def _pages(rows, size: int):
+    page = []
+    for item in rows:
+        page.append(item)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
 def requeue_due(batch: int = 500) -> dict:
-    """A task for every order whose notice, deadline alert or measures are due; how many of
-    each, by task name."""
+    """A task for every order whose notice, deadline alert, measures or end of grace is due and
+    not queued already, read `batch` at a time; how many were sent, by task name."""
     from . import tasks
 
     counts = {}
-    for step, ids in selectors.due_steps(clock.now()).items():
+    for step, due in selectors.due_steps(clock.now()).items():
         task = getattr(tasks, step)
-        ids = list(ids[:batch])
-        for request_id in ids:
-            enqueue(task, request_id)
-        counts[task.name] = len(ids)
+        sent = 0
+        for page in _pages(due.iterator(chunk_size=batch), batch):
+            for request_id in _queued.fresh(step, page):
+                enqueue(task, request_id)
+                sent += 1
+        counts[task.name] = sent
     return counts

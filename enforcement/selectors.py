@@ -303,7 +303,7 @@ def set_aside(request: EnforcementRequest) -> StepFailure | None:
 
 
 def due_steps(now) -> dict[str, QuerySet]:
-    """The ids of the orders whose next step is due at `now`, by step (each read when sliced):
+    """(id, deadline) of the orders whose next step is due at `now`, by step (each read when iterated):
     the newspaper notice, the alert that the deadline is near, the Art. 46 measures, the end of a
     grace period. Suspended requests are in another state and are never due."""
     orders = EnforcementRequest.objects.filter(status=Status.ORDER_ISSUED)
@@ -322,7 +322,7 @@ def due_steps(now) -> dict[str, QuerySet]:
             .values("request_id"),
         ),
     }
-    return {step: queryset.order_by("deadline", "pk").values_list("pk", flat=True) for step, queryset in due.items()}
+    return {step: queryset.order_by("deadline", "pk").values_list("pk", "deadline") for step, queryset in due.items()}
 
 
 # --- for other apps: the linkage's report and webhooks, the judges' supervision -----------------

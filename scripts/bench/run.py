@@ -43,6 +43,7 @@ class Config:
     conveyances: int = 40         # (c) buyer payments
     conveyance_rate: float = 2.0  # (c) payments/s
     lifecycle: int = 500          # (f) requests filed at once and followed to closure
+    sweep_requests: int = 20_000  # (g) payment periods lapsing at the same moment
     rows: int = 1_000_000         # (d) requests in the database
     creditor_rows: int = 10_000   # (d) of which the dashboard creditor filed
     samples: int = 30             # (d) page loads per page
@@ -53,8 +54,8 @@ class Config:
 
 
 QUICK = {"pipeline": 30, "rate": 10.0, "latency_seconds": 2.0, "conveyances": 4, "conveyance_rate": 4.0,
-         "lifecycle": 20, "rows": 20_000, "creditor_rows": 500, "samples": 5, "pdf_samples": 2, "floor_cases": 30,
-         "timeout": 120.0}
+         "lifecycle": 20, "sweep_requests": 200, "rows": 20_000, "creditor_rows": 500, "samples": 5, "pdf_samples": 2,
+         "floor_cases": 30, "timeout": 120.0}
 
 
 def log(message: str) -> None:

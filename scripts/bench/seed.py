@@ -18,7 +18,7 @@ import argparse
 import dataclasses
 import time
 
-SEED_VERSION = "6"
+SEED_VERSION = "7"
 CIRCUITS = [("riyadh-1", "riyadh"), ("riyadh-2", "riyadh"), ("riyadh-3", "riyadh"), ("jeddah-1", "jeddah"),
             ("jeddah-2", "jeddah"), ("dammam-1", "dammam"), ("makkah-1", "makkah"), ("madinah-1", "madinah")]
 DASHBOARD_CREDITOR = "1900000001"  # completed with its check digit below
@@ -61,7 +61,8 @@ def ensure_circuits(cursor) -> None:
 
 # status by a uniform draw r: closed 34 %, order issued 26 %, measures applied 8 %, rejected 8 %,
 # withdrawn 4 %, settled 4 %, suspended 2 %, drafts 2 %, the rest closed too; none in an automatic
-# state (the batches move a request through those within a second of its filing).
+# state (the batches move a request through those within a second of its filing), and no order
+# whose period lapsed unmeasured (the deadline sweep applies those within its interval).
 _STATUS = """
 CASE WHEN r < 0.34 THEN 'closed' WHEN r < 0.60 THEN 'order_issued' WHEN r < 0.68 THEN 'measures_applied'
      WHEN r < 0.76 THEN 'rejected' WHEN r < 0.80 THEN 'withdrawn' WHEN r < 0.84 THEN 'settled'
@@ -77,7 +78,12 @@ WITH filers AS (SELECT array_agg(id ORDER BY id) AS ids FROM accounts_user WHERE
               now() - (random() * interval '1095 days') AS created
        FROM generate_series(1, %(total)s) AS g
      ),
-     rows AS (SELECT base.*, {_STATUS} AS status FROM base)
+     drawn AS (SELECT base.*, {_STATUS} AS status FROM base),
+     -- an order older than its period has had its measures by now: the sweep leaves none lapsed
+     rows AS (SELECT drawn.g, drawn.r, drawn.r2, drawn.r3, drawn.created,
+                     CASE WHEN status = 'order_issued' AND created < now() - interval '4 days'
+                          THEN 'measures_applied' ELSE status END AS status
+              FROM drawn)
 INSERT INTO enforcement_enforcementrequest
   (number, status, status_before_suspension, filed_by_id, creditor_person_id, creditor_entity_id, instrument_number,
    instrument_id, amount_claimed, creditor_iban, circuit_id, collected, disbursed, paid_outside, notified_at, deadline,
@@ -100,7 +106,8 @@ SELECT
   0,
   CASE WHEN status IN ('order_issued', 'measures_applied', 'settled', 'closed', 'suspended') THEN created + interval '1 hour' END,
   CASE WHEN status IN ('order_issued', 'measures_applied', 'settled', 'closed', 'suspended') THEN created + interval '5 days 1 hour' END,
-  NULL,
+  -- the debtor was told the deadline is near: no seeded order waits for the deadline sweep
+  CASE WHEN status = 'order_issued' THEN created + interval '1 hour' END,
   status = 'withdrawn' OR (status = 'closed' AND r3 < 0.1),
   created,
   CASE WHEN status = 'draft' THEN NULL ELSE created + interval '5 minutes' END,

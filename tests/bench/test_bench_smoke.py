@@ -12,6 +12,7 @@ TINY = {
     "conveyances": 2,
     "conveyance_rate": 10.0,
     "lifecycle": 3,
+    "sweep_requests": 4,
     "rows": 2000,
     "creditor_rows": 100,
     "samples": 2,
@@ -58,7 +59,8 @@ def test_every_bench_scenario_runs_at_tiny_sizes(settings):
         app.conf.task_always_eager = True
 
     rows = {r["id"]: r for r in outcome["rows"]}
-    assert {"a", "a-wait", "a-poison", "a-poison-wait", "b50", "b95", "c50", "c95", "f", "f95", "e"} <= set(rows)
+    assert {"a", "a-wait", "a-poison", "a-poison-wait", "b50", "b95", "c50", "c95", "f", "f95", "g", "g-rate",
+            "e"} <= set(rows)
     assert sum(1 for key in rows if key.startswith("d-")) == 4
     assert rows["a"]["details"]["not_issued"] == {} and rows["a"]["value"] > 0 and rows["a"]["floor"] > 0
     poisoned = rows["a-poison"]
@@ -70,6 +72,9 @@ def test_every_bench_scenario_runs_at_tiny_sizes(settings):
     assert rows["a-wait"]["value"] == waits["max"] and rows["a-poison-wait"]["n"] == cfg.pipeline - 1
     assert rows["f"]["n"] == rows["f95"]["n"] == cfg.lifecycle and rows["f"]["details"]["not_closed"] == {}
     assert rows["f"]["value"] > 0 and rows["f"]["floor"] > 0 and rows["f95"]["value"] > 0
+    sweep = rows["g"]
+    assert sweep["n"] == cfg.sweep_requests and sweep["value"] > 0 and sweep["floor"] > 0
+    assert sweep["details"]["measures"] >= 4 * cfg.sweep_requests  # disclosure, freeze, seize, bans, the deed
     assert rows["b95"]["n"] == 5 and rows["b95"]["value"] is not None
     assert rows["c95"]["n"] == 2 and rows["c50"]["details"]["completed"] == 2
     assert all(r["details"]["queries"] > 0 and r["details"]["creditor_rows"] == cfg.creditor_rows
@@ -86,8 +91,10 @@ def test_the_seeded_data_is_what_a_live_portal_holds(db):
     from django.db import connection
 
     from enforcement.models import EnforcementRequest, RequestDebtor
+    from enforcement.selectors import due_steps
     from enforcement.states import AUTOMATIC
     from najiz.accounts.models import User
+    from najiz.common import clock
     from najiz.common.identifiers import is_valid_national_id
     from najiz.registries.models import Person
     from scripts.bench import seed
@@ -101,3 +108,6 @@ def test_the_seeded_data_is_what_a_live_portal_holds(db):
     assert len(ids) > 3000 and all(is_valid_national_id(i) for i in ids)
     assert EnforcementRequest.objects.count() == 3000
     assert not EnforcementRequest.objects.filter(status__in=AUTOMATIC).exists()
+    assert EnforcementRequest.objects.filter(status="order_issued").exists()
+    assert {step: list(ids) for step, ids in due_steps(clock.now()).items()} == {
+        "publish_notice": [], "alert_deadline_near": [], "apply_measures": [], "end_grace": []}
