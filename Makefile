@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run worker test test-fast bench messages docs lint clean
+.PHONY: setup run worker test test-fast bench bench-series messages docs lint clean
 
 setup: $(VENV)/.synced
 
@@ -54,6 +54,13 @@ bench: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+
+# The README's benchmark table: RUNS consecutive `make bench` runs (the first rebuilds its data),
+# each figure's min / median / max and how many runs met its target (var/bench/series.md).
+RUNS ?= 5
+bench-series: setup
+	@scripts/system-deps.sh
+	$(PY) -m scripts.bench.series --runs $(RUNS) -- $(BENCH_ARGS)
 
 # Regenerate the translation catalogues of every app and compile them.
 messages: setup
