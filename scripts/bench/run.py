@@ -44,6 +44,8 @@ class Config:
     conveyance_rate: float = 2.0  # (c) payments/s
     lifecycle: int = 500          # (f) requests filed at once and followed to closure
     sweep_requests: int = 20_000  # (g) payment periods lapsing at the same moment
+    http_users: int = 50          # (h) people loading pages at once over HTTP
+    http_seconds: float = 30.0    # (h) how long, for the pages and again for the floor
     rows: int = 1_000_000         # (d) requests in the database
     creditor_rows: int = 10_000   # (d) of which the dashboard creditor filed
     samples: int = 30             # (d) page loads per page
@@ -54,7 +56,8 @@ class Config:
 
 
 QUICK = {"pipeline": 30, "rate": 10.0, "latency_seconds": 2.0, "conveyances": 4, "conveyance_rate": 4.0,
-         "lifecycle": 20, "sweep_requests": 200, "rows": 20_000, "creditor_rows": 500, "samples": 5, "pdf_samples": 2,
+         "lifecycle": 20, "sweep_requests": 200, "http_users": 10,
+         "http_seconds": 10.0, "rows": 20_000, "creditor_rows": 500, "samples": 5, "pdf_samples": 2,
          "floor_cases": 30, "timeout": 120.0}
 
 

@@ -620,6 +620,51 @@ def deadline_sweep(cfg, redis_url, log):
     ]
 
 
+# --- (h) the pages over real HTTP ---------------------------------------------------------
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    auth = s.get("USER") or "postgres"
+    if s.get("PASSWORD"):
+        auth += f":{s['PASSWORD']}"
+    return f"postgres://{auth}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+def web(cfg, log):
+    """The dashboard creditor's pages and a public deed verification, served by gunicorn."""
+    import os
+
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from conveyance import deeds
+    from enforcement.models import EnforcementRequest
+    from najiz.accounts.models import User
+    from tests.factories import registries as factories
+
+    from . import web_load
+    from .seed import creditor_national_id
+
+    user = User.objects.get(national_id=creditor_national_id())
+    request = EnforcementRequest.objects.filter(filed_by=user, number__isnull=False).order_by("-pk").first()
+    deed = factories.DeedFactory()
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    pages = [["dashboard", reverse("enforcement:dashboard")], ["my requests", reverse("enforcement:list")],
+             ["a request", reverse("enforcement:detail", args=[request.number])],
+             ["deed verification", f"{reverse('verify:deed', args=[deed.number])}?code="
+                                   f"{deeds.verification_code(deed.number)}"]]
+    env = {k: v for k, v in os.environ.items() if k != "NAJIZ_TESTING"}
+    env.update(DATABASE_URL=_database_url(), REDIS_URL=settings.REDIS_URL, DEBUG="false",
+               CELERY_TASK_ALWAYS_EAGER="false", LOG_LEVEL="WARNING")
+    return web_load.http_load(cfg, log, env, pages, session)
+
+
 # --- (d) dashboards at scale ----------------------------------------------------------------
 
 
@@ -779,5 +824,6 @@ def run_all(cfg, redis_url: str, log=print) -> dict:
     results += lifecycle(cfg, redis_url, log)
     results += deadline_sweep(cfg, redis_url, log)
     results += dashboard(cfg, log)
+    results += web(cfg, log)
     results += order_pdf(cfg, log, user)
     return {"rows": results, "diagnostics_ms": diag, "scenario_seconds": round(time.perf_counter() - started, 1)}

@@ -13,6 +13,8 @@ TINY = {
     "conveyance_rate": 10.0,
     "lifecycle": 3,
     "sweep_requests": 4,
+    "http_users": 3,
+    "http_seconds": 10.0,
     "rows": 2000,
     "creditor_rows": 100,
     "samples": 2,
@@ -60,7 +62,7 @@ def test_every_bench_scenario_runs_at_tiny_sizes(settings):
 
     rows = {r["id"]: r for r in outcome["rows"]}
     assert {"a", "a-wait", "a-poison", "a-poison-wait", "b50", "b95", "c50", "c95", "f", "f95", "g", "g-rate",
-            "e"} <= set(rows)
+            "h", "e"} <= set(rows)
     assert sum(1 for key in rows if key.startswith("d-")) == 4
     assert rows["a"]["details"]["not_issued"] == {} and rows["a"]["value"] > 0 and rows["a"]["floor"] > 0
     poisoned = rows["a-poison"]
@@ -75,6 +77,9 @@ def test_every_bench_scenario_runs_at_tiny_sizes(settings):
     sweep = rows["g"]
     assert sweep["n"] == cfg.sweep_requests and sweep["value"] > 0 and sweep["floor"] > 0
     assert sweep["details"]["measures"] >= 4 * cfg.sweep_requests  # disclosure, freeze, seize, bans, the deed
+    web = rows["h"]
+    assert web["n"] > 0 and web["details"]["failures"] == 0 and web["value"] > 0 and web["floor"] > 0
+    assert set(web["details"]["pages"]) == {"dashboard", "my requests", "a request", "deed verification"}
     assert rows["b95"]["n"] == 5 and rows["b95"]["value"] is not None
     assert rows["c95"]["n"] == 2 and rows["c50"]["details"]["completed"] == 2
     assert all(r["details"]["queries"] > 0 and r["details"]["creditor_rows"] == cfg.creditor_rows
