@@ -23,7 +23,7 @@ def asset_label(asset) -> str:
     if asset["kind"] == "account":
         return _("%(bank)s account %(iban)s, available balance %(value)s") % {
             "bank": asset["bank"], "iban": asset["masked"], "value": value}
-    label = _("Deed %(number)s: %(type)s in %(city)s, your share %(share)s, counts for %(value)s") % {
+    label = _("Deed %(number)s: %(type)s in %(city)s, a share of %(share)s, counts for %(value)s") % {
         "number": asset["number"], "type": asset["property_type"], "city": asset["city"],
         "share": asset["share"].rstrip("0").rstrip("."), "value": value}
     if asset["encumbered"]:

@@ -167,6 +167,19 @@ def test_a_covering_disclosure_before_the_deadline_limits_the_measures_to_seizin
         page = client.get(reverse("supervision:decision", args=[decision.pk]))
         assert [form["name"] for form in page.context["action_forms"]][:1] == ["confirm"]
         assert "overrule" in [form["name"] for form in page.context["action_forms"]]
+        replay = client.get(reverse("supervision:replay", args=[decision.pk]))
+        assert replay.status_code == 200 and not replay.context["replay"].differs
+        with capture(execute=True):
+            response = client.post(reverse("supervision:act", args=[decision.pk, "confirm"]), {"reason": REASON})
+        assert response.status_code == 302
+        decision.refresh_from_db()
+        assert decision.review_state == "confirmed"
+        assert Motion.objects.get(request=request, kind="disclosure").status == "granted"
+        # once reviewed, it can no longer be overruled
+        with capture(execute=True):
+            response = client.post(reverse("supervision:act", args=[decision.pk, "overrule"]), {"reason": REASON})
+        assert response.status_code == 409
+        assert not RESTRICTIONS & set(Measure.objects.filter(request=request).values_list("kind", flat=True))
 
 
 def test_a_covering_disclosure_after_the_measures_lifts_those_no_longer_needed_once(
