@@ -343,3 +343,55 @@ def test_an_account_disclosed_after_the_measures_is_seized_through_the_ledger_an
     assert_deeds_match(request, deeds)
     assert_each_measure_once(request, case.debtor)
     assert_books_balance()
+
+
+def test_after_a_grace_period_the_measures_apply_again_limited_to_the_disclosure(
+    debtor_client, client, case, measured, deeds, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    debtor_client.force_login(user_for_person(case.debtor))
+    assert disclose(debtor_client, measured, capture, [deed_key(deeds["plot"])]).status_code == 302
+    client.force_login(case.user)
+    with capture(execute=True):
+        response = client.post(reverse("enforcement:motion", args=[measured.number, "grace"]),
+                               {"grace-days": "10", "grace-reason": "اتفاق على السداد", "grace-confirm": "on"})
+    assert response.status_code == 302
+    request = reload(measured)
+    assert request.status == Status.GRACE and not in_force(request)
+    with capture(execute=True):
+        response = client.post(reverse("enforcement:motion", args=[measured.number, "reactivate"]),
+                               {"reactivate-confirm": "on"})
+    assert response.status_code == 302
+    request = reload(measured)
+    assert request.status == Status.MEASURES_APPLIED
+    # the period had lapsed: the measures apply again at once, limited to the disclosed plot
+    assert in_force(request) == Counter({"deed_seizure": 1})
+    assert Measure.objects.get(request=request, kind="deed_seizure", status="applied").target == deeds["plot"].number
+    assert not RESTRICTIONS & set(Measure.objects.filter(request=request, status="applied")
+                                  .values_list("kind", flat=True))
+    assert_deeds_match(request, deeds)
+    assert_each_measure_once(request, case.debtor)
+    assert_books_balance()
+
+
+def test_a_disclosure_overruled_before_the_deadline_leaves_the_measures_to_apply_in_full(
+    debtor_client, client, judge, case, ordered, deeds, django_capture_on_commit_callbacks, travel  # noqa: F811
+):
+    capture = django_capture_on_commit_callbacks
+    assert disclose(debtor_client, ordered, capture, [deed_key(deeds["villa"])]).status_code == 302
+    decision = Decision.objects.get(case_id=ordered.pk, step="disclosure")
+    client.force_login(judge)
+    with capture(execute=True):
+        response = client.post(reverse("supervision:act", args=[decision.pk, "overrule"]), {"reason": REASON})
+    assert response.status_code == 302
+    assert not Measure.objects.filter(request=ordered).exists()  # nothing applies before the period lapses
+    assert Notification.objects.filter(kind="enforcement.disclosure_overruled").count() == 2
+    with travel(LAPSED):
+        sweep(capture)
+        request = reload(ordered)
+        applied = in_force(request)
+        assert {kind: applied[kind] for kind in RESTRICTIONS} == dict.fromkeys(RESTRICTIONS, 1)
+        assert applied["deed_seizure"] == 2
+        assert_deeds_match(request, deeds)
+        assert_each_measure_once(request, case.debtor)
+        assert_books_balance()
