@@ -75,9 +75,9 @@ def context(http_request, enforcement_request, *, is_debtor: bool, forms=None) -
     form = (forms or {}).get(PREFIX)
     if form is None and is_debtor and disclosure.can_disclose(enforcement_request):
         debtor = _debtor_of(http_request, enforcement_request)
-        if debtor is not None:
-            form = DisclosureForm(prefix=PREFIX, enforcement_request=enforcement_request,
-                                  assets=disclosure.assets_of(debtor, enforcement_request))
+        assets = disclosure.assets_of(debtor, enforcement_request) if debtor is not None else []
+        if assets:  # nothing to pick: the registries hold no account or deed of the debtor's
+            form = DisclosureForm(prefix=PREFIX, enforcement_request=enforcement_request, assets=assets)
     return {"disclosures": shown, "disclosure_form": form}
 
 

@@ -395,3 +395,15 @@ def test_a_disclosure_overruled_before_the_deadline_leaves_the_measures_to_apply
         assert_deeds_match(request, deeds)
         assert_each_measure_once(request, case.debtor)
         assert_books_balance()
+
+
+def test_a_debtor_the_registries_hold_nothing_of_is_offered_no_disclosure(client, case, ordered):
+    registries_account = case.debtor_account
+    registries_account.status = "closed"
+    registries_account.save(update_fields=["status"])
+    for deed in registries.deeds_of(case.debtor):
+        deed.status = "closed"
+        deed.save(update_fields=["status"])
+    client.force_login(user_for_person(case.debtor))
+    page = client.get(reverse("enforcement:detail", args=[ordered.number]))
+    assert page.status_code == 200 and page.context["disclosure_form"] is None
