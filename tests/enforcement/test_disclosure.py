@@ -265,6 +265,9 @@ def test_a_disclosure_spent_before_the_deadline_no_longer_covers_and_the_measure
         request = reload(ordered)
         motion = Motion.objects.get(request=request, kind="disclosure")
         assert motion.ended_at is not None
+        debtor_client.force_login(user_for_person(case.debtor))
+        page = debtor_client.get(reverse("enforcement:detail", args=[request.number]))
+        assert "لم يعد يفي بالدين" in page.content.decode()  # "no longer covers the debt"
         applied = in_force(request)
         assert {kind: applied[kind] for kind in RESTRICTIONS} == dict.fromkeys(RESTRICTIONS, 1)
         assert request.collected == Decimal("2999.99")
