@@ -184,6 +184,8 @@ def limit_to_disclosure(request, inputs, decision, ref) -> bool:
         return False
     if not snapshot["covers"]:
         Motion.objects.filter(pk=snapshot["motion"]).update(ended_at=clock.now())
+        casefile.record_event(request, "enforcement.disclosure_lapsed", decision=decision,
+                              params={"total": snapshot["total"]})
         return False
     debtor = request.debtors.select_related("person", "entity").get(id_number=snapshot["debtor"])
     _seize(request, debtor, snapshot["assets"], decision, ref)
@@ -300,6 +302,9 @@ messages.register({
     ),
     "enforcement.disclosure_overruled": _(
         "The supervising judge overruled the disclosure; the measures apply in full: {reason}"
+    ),
+    "enforcement.disclosure_lapsed": _(
+        "The disclosed assets no longer cover the debt (they are worth {total} SAR now): the measures apply in full."
     ),
 })
 

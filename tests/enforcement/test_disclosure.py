@@ -268,6 +268,8 @@ def test_a_disclosure_spent_before_the_deadline_no_longer_covers_and_the_measure
         debtor_client.force_login(user_for_person(case.debtor))
         page = debtor_client.get(reverse("enforcement:detail", args=[request.number]))
         assert "لم يعد يفي بالدين" in page.content.decode()  # "no longer covers the debt"
+        assert Event.objects.filter(case_id=request.pk, kind="enforcement.disclosure_lapsed", public=True,
+                                    params__total="4999.99").exists()
         applied = in_force(request)
         assert {kind: applied[kind] for kind in RESTRICTIONS} == dict.fromkeys(RESTRICTIONS, 1)
         assert request.collected == Decimal("2999.99")
