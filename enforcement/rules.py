@@ -196,7 +196,27 @@ def debt_outstanding(inputs) -> RuleResult:
     return result("debt_outstanding", False, _("Nothing is outstanding."))
 
 
-MEASURE_RULES = (period_lapsed, debt_outstanding)
+def limited_by_disclosure(inputs) -> RuleResult:
+    """Art. 46 presses a debtor who neither pays nor discloses enough (enforcement.disclosure)."""
+    disclosure = inputs.get("disclosure")
+    if not disclosure:
+        return result("limited_by_disclosure", None, _("No disclosure of assets limits the measures."))
+    if disclosure["covers"]:
+        return result(
+            "limited_by_disclosure",
+            True,
+            _("The assets the debtor disclosed (%(total)s SAR) cover the debt: only they are seized."),
+            total=disclosure["total"],
+        )
+    return result(
+        "limited_by_disclosure",
+        None,
+        _("The assets the debtor disclosed no longer cover the debt (%(total)s SAR): the measures apply in full."),
+        total=disclosure["total"],
+    )
+
+
+MEASURE_RULES = (period_lapsed, debt_outstanding, limited_by_disclosure)
 
 
 def run_measures(inputs) -> list[RuleResult]:

@@ -124,11 +124,14 @@ def disclose_assets(debtor) -> dict:
 
 
 def gather_measure_inputs(request) -> dict:
+    from .disclosure import covering_snapshot
+
     return {
         "now": clock.now().isoformat(),
         "deadline": request.deadline.isoformat() if request.deadline else None,
         "outstanding": str(request.outstanding),
         "debtors": {d.id_number: disclose_assets(d) for d in request.debtors.select_related("person", "entity")},
+        "disclosure": covering_snapshot(request),  # the debtor's disclosure in force, valued now
     }
 
 
@@ -180,6 +183,10 @@ def _apply_measures(request, inputs, checks):
         request, "measures", rules=checks, outcome="measures_applied", inputs=inputs,
         rules_version=rules.RULES_VERSION, amount=request.outstanding, circuit=request.circuit,
     )
+    from .disclosure import limit_to_disclosure
+
+    if limit_to_disclosure(request, inputs, decision, ref):
+        return decision  # the disclosed assets cover the debt: only they are seized
     debtors = list(request.debtors.select_related("person", "entity"))
     for debtor in debtors:
         assets = inputs["debtors"][debtor.id_number]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import motion_views, views
+from . import disclosure_views, motion_views, views
 
 app_name = "enforcement"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("requests/<case:number>/report.pdf", views.report_pdf, name="report_pdf"),
     path("requests/<case:number>/invoices/<bill:bill_number>.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("requests/<case:number>/receipts/<int:pk>.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("requests/<case:number>/disclosure/", disclosure_views.disclose, name="disclose"),
     path("requests/<case:number>/motions/<slug:name>/", motion_views.file, name="motion"),
     path("requests/<case:number>/<slug:action>/", views.act, name="act"),
 ]

@@ -18,7 +18,7 @@ from najiz.common.identifiers import normalize_iban
 from najiz.common.pdf import pdf_response, render_pdf
 from najiz.registries import services as registries
 
-from . import motion_views, precheck, reports, selectors, services
+from . import disclosure_views, motion_views, precheck, reports, selectors, services
 from .forms import LIVE_FIELDS, CertifyPaidForm, FilingForm, ReduceClaimForm, WithdrawForm
 from .states import AUTOMATIC, ENFORCING, PublicStatus, Status, TransitionError
 
@@ -278,6 +278,8 @@ def _detail_context(request, enforcement_request, *, forms=None, action_error=""
         **_documents(enforcement_request),
         **motion_views.context(request, enforcement_request, is_debtor=is_debtor and not is_filer, is_filer=is_filer,
                                forms=motion_forms),
+        **disclosure_views.context(request, enforcement_request, is_debtor=is_debtor and not is_filer,
+                                   forms=motion_forms),
     }
     if is_filer:
         allowed = _creditor_actions(enforcement_request)

@@ -14,6 +14,7 @@ STEPS = {
     "grace_request": _("Request for a grace period"),
     "grace": _("Grace period"),
     "reactivation": _("Reactivation of enforcement"),
+    "disclosure": _("Disclosure of assets"),
 }
 
 OUTCOMES = {
@@ -28,6 +29,8 @@ OUTCOMES = {
     "awaiting_judge": _("Awaiting the judge's decision"),
     "grace": _("Grace period"),
     "reactivated": _("Enforcement reactivated"),
+    "measures_limited": _("Measures limited to the assets disclosed"),
+    "disclosure_recorded": _("Disclosure recorded; the measures apply"),
 }
 
 

@@ -86,6 +86,14 @@ def _enforcement_measures(inputs):
     return ("not_applied" if failed(results) else "measures_applied"), results, rules.RULES_VERSION
 
 
+@register("enforcement.enforcementrequest", "disclosure")
+def _enforcement_disclosure(inputs):
+    from enforcement import disclosure
+
+    results = disclosure.run_disclosure(inputs)
+    return disclosure.outcome_of(results), results, disclosure.RULES_VERSION
+
+
 # --- conveyance steps -----------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ event on the case's timeline with the judge and the reason."""
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from enforcement import motions, selectors as enforcement_selectors, services as enforcement
+from enforcement import disclosure, motions, selectors as enforcement_selectors, services as enforcement
 from enforcement.states import Status
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor, Decision, ReviewState
@@ -182,6 +182,16 @@ def refuse_grace(decision: Decision, *, judge, reason: str, note: str = ""):
     return _ruling(decision, {"grace_request"}, motions.refuse_grace, judge=judge, reason=reason, note=note)
 
 
+@transaction.atomic
+def overrule_disclosure(decision: Decision, *, judge, reason: str, note: str = ""):
+    """The disclosure does not stand: the measures apply in full (the decision is overridden)."""
+    _request(decision)
+    if decision.step != disclosure.STEP:
+        raise SupervisionError(_("Only a disclosure of assets can be overruled."))
+    _note(decision, judge, note)
+    return _motion(disclosure.overrule, decision, judge=judge, reason=reason)
+
+
 ACTIONS = {
     "confirm": confirm,
     "reverse": reverse_rejection,
@@ -195,4 +205,5 @@ ACTIONS = {
     "uphold": uphold_objection,
     "grant": allow_grace,
     "refuse": refuse_grace,
+    "overrule": overrule_disclosure,
 }

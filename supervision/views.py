@@ -75,6 +75,9 @@ def _actions(decision, file) -> list[str]:
         if decision.outcome == Status.REJECTED:
             available.append("reverse")
         available.append("rerun")
+    pending = decision.review_state == ReviewState.PENDING
+    if decision.step == "disclosure" and decision.outcome == "measures_limited" and pending:
+        available.append("overrule")
     if decision.step == enforcement_selectors.SET_ASIDE_STEP and status in AUTOMATIC:
         available.append("retry")
     if status in OPEN:
@@ -112,8 +115,9 @@ ACTION_LABELS = {
     "uphold": gettext_lazy("Uphold the objection (the request ends)"),
     "grant": gettext_lazy("Allow the grace period (measures lifted until it ends)"),
     "refuse": gettext_lazy("Refuse the grace period"),
+    "overrule": gettext_lazy("Overrule the disclosure (the measures apply in full)"),
 }
-DANGEROUS = {"reverse", "end", "suspend", "lift", "uphold"}
+DANGEROUS = {"reverse", "end", "suspend", "lift", "uphold", "overrule"}
 
 
 def _decision_context(decision, form=None, action="", error=None) -> dict:
@@ -167,6 +171,7 @@ ACTION_DONE = {
     "uphold": gettext_lazy("The objection was upheld; the request was ended."),
     "grant": gettext_lazy("The grace period was allowed."),
     "refuse": gettext_lazy("The grace period was refused."),
+    "overrule": gettext_lazy("The disclosure was overruled; the measures apply in full."),
 }
 
 

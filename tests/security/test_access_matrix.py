@@ -55,6 +55,7 @@ EXPECTED = {
     "enforcement/requests/<case:number>/receipts/<int:pk>.pdf": (302, 200, 200, 404, 404, 404, 404),
     "enforcement/requests/<case:number>/<slug:action>/": (302, 405, 405, 405, 405, 405, 405),
     "enforcement/requests/<case:number>/motions/<slug:name>/": (302, 404, 404, 404, 404, 404, 404),  # POST only
+    "enforcement/requests/<case:number>/disclosure/": (302, 404, 404, 404, 404, 404, 404),  # POST only
     # -- conveyance --
     "conveyance/": (302, 200, 200, 200, 200, 200, 200),
     "conveyance/deeds/": (302, 200, 200, 200, 200, 200, 200),
@@ -166,6 +167,7 @@ def arguments(world) -> dict:
         "enforcement/requests/<case:number>/receipts/<int:pk>.pdf": {"number": req, "pk": w.payment.pk},
         "enforcement/requests/<case:number>/<slug:action>/": {"number": req, "action": "withdraw"},
         "enforcement/requests/<case:number>/motions/<slug:name>/": {"number": req, "name": "objection"},
+        "enforcement/requests/<case:number>/disclosure/": {"number": req},
         "enforcement/requests/": {"number": req},
         "conveyance/deeds/<deed:number>.pdf": {"number": w.deed.number},
         "conveyance/new/validate/<slug:field>/": {"field": "price"},
