@@ -14,6 +14,9 @@ STEPS = {
     "grace_request": _("Request for a grace period"),
     "grace": _("Grace period"),
     "reactivation": _("Reactivation of enforcement"),
+    "settlement_proposal": _("Proposed instalment plan"),
+    "settlement": _("Instalment settlement"),
+    "settlement_default": _("Instalment not paid in time"),
 }
 
 OUTCOMES = {
@@ -28,6 +31,9 @@ OUTCOMES = {
     "awaiting_judge": _("Awaiting the judge's decision"),
     "grace": _("Grace period"),
     "reactivated": _("Enforcement reactivated"),
+    "awaiting_creditor": _("Awaiting the creditor's answer"),
+    "settlement": _("Instalment settlement"),
+    "declined": _("Declined"),
 }
 
 
