@@ -25,6 +25,7 @@ from tests.enforcement.test_motions import (  # noqa: F401 - fixtures
     assert_each_measure_once,
     creditor_client,
     debtor_client,
+    judge,
     measured,
     post,
     reload,
@@ -66,7 +67,7 @@ def accepted(debtor_client, creditor_client, measured, django_capture_on_commit_
 
 
 def test_proposed_plan_waits_for_the_creditor_and_enforcement_goes_on(
-    debtor_client, creditor_client, case, measured, django_capture_on_commit_callbacks
+    debtor_client, creditor_client, judge, case, measured, django_capture_on_commit_callbacks
 ):
     from notifications.models import Notification
 
@@ -79,6 +80,14 @@ def test_proposed_plan_waits_for_the_creditor_and_enforcement_goes_on(
     decision = Decision.objects.get(case_id=measured.pk, step="settlement_proposal")
     assert decision.outcome == "awaiting_creditor" and all(rule["passed"] for rule in decision.rules)
     assert Notification.objects.filter(recipient=case.user, kind="enforcement.plan_proposed").exists()
+    # the circuit judge sees it in the queue, with its case, named in words
+    from django.test import Client
+
+    judge_client = Client()
+    judge_client.force_login(judge)
+    queue = judge_client.get(reverse("supervision:queue"))
+    row = next(row for row in queue.context["rows"] if row["decision"] == decision)
+    assert row["step"] == "خطة تقسيط مقترحة"
     page = creditor_client.get(reverse("enforcement:detail", args=[measured.number]))
     assert {"plan_accept", "plan_decline"} <= set(page.context["motion_forms"])
     assert "plan" not in page.context["motion_forms"]  # the debtor's to propose
