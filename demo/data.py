@@ -75,6 +75,10 @@ AWARD = "5000000501"
 NOTARISED_NOT_DUE = "6000000601"
 SETTLEMENT = "7000000701"
 CHEQUE_CANCELLED = "2000000202"
+# Abdullah's cheques on Khalid, each filed by the seed and left in a state of the motions
+CHEQUE_IN_GRACE = "2000000203"
+CHEQUE_IN_SETTLEMENT = "2000000204"
+CHEQUE_OBJECTED = "2000000205"
 JUDGMENT_EXECUTED = "1446000102"
 
 
@@ -159,6 +163,9 @@ INSTRUMENTS = [
     (AWARD, K.ARBITRAL_AWARD, "المركز السعودي للتحكيم التجاري — مذيل بأمر التنفيذ", OFUQ, [KHALID, MOHAMED], "220000.00", date(2024, 6, 20), date(2024, 8, 20), S.VALID),
     (NOTARISED_NOT_DUE, K.NOTARISED_DOCUMENT, "كتابة العدل الثانية بجدة", NOURA, [KHALID], "60000.00", date(2025, 2, 1), None, S.VALID),
     (SETTLEMENT, K.OTHER_ART9, "محضر صلح — مركز المصالحة بوزارة العدل", FAHD, [RAJESH], "18000.00", date(2025, 2, 20), date(2025, 4, 1), S.VALID),
+    (CHEQUE_IN_GRACE, K.CHEQUE, "البنك العربي الوطني — شيك مسحوب على حساب المدين", ABDULLAH, [KHALID], "12000.00", date(2025, 4, 2), date(2025, 4, 2), S.VALID),
+    (CHEQUE_IN_SETTLEMENT, K.CHEQUE, "البنك العربي الوطني — شيك مسحوب على حساب المدين", ABDULLAH, [KHALID], "24000.00", date(2025, 4, 9), date(2025, 4, 9), S.VALID),
+    (CHEQUE_OBJECTED, K.CHEQUE, "البنك العربي الوطني — شيك مسحوب على حساب المدين", ABDULLAH, [KHALID], "7000.00", date(2025, 4, 16), date(2025, 4, 16), S.VALID),
     (CHEQUE_CANCELLED, K.CHEQUE, "البنك الأهلي السعودي — شيك ملغى", ABDULLAH, [NOURA], "9000.00", date(2025, 3, 5), date(2025, 3, 5), S.CANCELLED),
     (JUDGMENT_EXECUTED, K.JUDGMENT, "المحكمة العامة بجدة — الدائرة العامة الأولى", NOURA, [ABDULLAH], "25000.00", date(2023, 5, 14), date(2023, 6, 14), S.EXECUTED),
 ]
@@ -296,6 +303,52 @@ def _seed_staff_and_circuits():
         circuit.judges.add(user_model.objects.get(national_id=judge))
 
 
+def _file_for_demo(number: str):
+    """Abdullah's request on the cheque, taken through the automation to the order; None once
+    filed (by an earlier seed or in the demo)."""
+    from django.contrib.auth import get_user_model
+
+    from enforcement import services
+    from enforcement.models import EnforcementRequest
+    from najiz.registries.services import accounts_of
+
+    if EnforcementRequest.objects.filter(instrument_number=number).exists():
+        return None
+    creditor = get_user_model().objects.get(national_id=ABDULLAH)
+    instrument = Instrument.objects.get(number=number)
+    request = services.save_draft(
+        user=creditor, acting_entity=None, instrument_number=number, debtor_ids=[KHALID], amount=instrument.amount,
+        iban=accounts_of(Person.objects.get(national_id=ABDULLAH))[0].iban,
+    )
+    services.submit(request, user=creditor)
+    services.advance(request.pk)
+    return EnforcementRequest.objects.get(pk=request.pk)
+
+
+def _seed_motions():
+    """A request in each state of the parties' motions, none with its measures applied (the
+    registries stay as seeded): a grace period, an instalment plan, a suspension for an objection."""
+    from enforcement import motions, settlement
+    from enforcement.states import Status
+
+    request = _file_for_demo(CHEQUE_IN_GRACE)
+    if request is not None and request.status == Status.ORDER_ISSUED:
+        motions.grant_grace(request, user=request.filed_by, days=30, reason="اتفاق مع المنفذ ضده على مهلة للسداد")
+    request = _file_for_demo(CHEQUE_IN_SETTLEMENT)
+    if request is not None and request.status == Status.ORDER_ISSUED:
+        debtor = request.debtors.get()
+        settlement.propose(request, user=debtor.user, debtor=debtor, count=4, amount=Decimal("6000.00"),
+                           first_due=clock.today() + timedelta(days=14), statement="أسدد على أربعة أشهر")
+        settlement.accept(request, user=request.filed_by, reason="موافق على التقسيط")
+    request = _file_for_demo(CHEQUE_OBJECTED)
+    if request is not None and request.status == Status.ORDER_ISSUED:
+        debtor = request.debtors.get()
+        motion = motions.file_objection(request, user=debtor.user, debtor=debtor, grounds="amount_wrong",
+                                        statement="سددت جزءاً من قيمة الشيك نقداً قبل تقديم الطلب")
+        judge = request.circuit.judges.order_by("pk").first()
+        motions.suspend_for_objection(motion.decision, judge=judge, reason="يوقف الطلب حتى يُنظر في المنازعة")
+
+
 @transaction.atomic
 def seed() -> None:
     """Create whatever demo record is missing; leave existing ones as they are."""
@@ -307,6 +360,7 @@ def seed() -> None:
     _seed_instruments()
     _seed_users()
     _seed_staff_and_circuits()
+    _seed_motions()
 
 
 # --- who is who -----------------------------------------------------------------------------
@@ -367,6 +421,10 @@ def who_is_who() -> list[DemoIdentity]:
         row(pgettext_lazy("demo role", "Judge"), JUDGE_RIYADH, _fmt(_("Supervises circuit %(circuits)s."), circuits="riyadh-1"), JUDGE_PASSWORDS[JUDGE_RIYADH]),
         row(pgettext_lazy("demo role", "Judge"), JUDGE_JEDDAH, _fmt(_("Supervises circuit %(circuits)s."), circuits="riyadh-2, jeddah-1"), JUDGE_PASSWORDS[JUDGE_JEDDAH]),
         row(pgettext_lazy("demo role", "Notary"), NOTARY, _("Staff sign-in with a password."), NOTARY_PASSWORD),
+        DemoIdentity(str(pgettext_lazy("demo role", "Motions to see")), "", "", "", NO_LOGIN, _fmt(
+            _("Requests of %(creditor)s against %(debtor)s already filed: on cheque %(grace)s in a grace period, on cheque "
+              "%(plan)s under an instalment plan, on cheque %(objected)s suspended by the judge for an objection."),
+            creditor=ABDULLAH, debtor=KHALID, grace=CHEQUE_IN_GRACE, plan=CHEQUE_IN_SETTLEMENT, objected=CHEQUE_OBJECTED)),
         DemoIdentity(str(pgettext_lazy("demo role", "Refusals to try")), "", "", "", NO_LOGIN, _fmt(
             _("Cancelled cheque %(cancelled)s; executed judgment %(executed)s; mortgaged deed %(mortgaged)s; seized deed "
                   "%(seized)s; paper deed %(paper)s; power of attorney %(poa)s does not name transfer of ownership."),

@@ -80,6 +80,36 @@ KINDS = {
         _("Enforcement reactivated on request {number}"),
         _("The grace period on request {number} is over and enforcement is reactivated: {amount} SAR outstanding."),
     ),
+    "enforcement.plan_proposed": (
+        _("The debtor proposed an instalment plan on request {number}"),
+        _(
+            "The debtor proposed {count} monthly instalments of {instalment} SAR on request {number} ({amount} SAR "
+            "outstanding). Open the request to accept or decline it; enforcement goes on until you accept."
+        ),
+    ),
+    "enforcement.plan_accepted": (
+        _("Instalment plan accepted on request {number}"),
+        _(
+            "The instalment plan on request {number} was accepted: {count} monthly instalments, the first of "
+            "{instalment} SAR due on {first_due}. The measures are lifted while each instalment is paid on time; "
+            "an instalment left unpaid after its due date ends the plan and enforcement reactivates."
+        ),
+    ),
+    "enforcement.plan_declined": (
+        _("Instalment plan declined on request {number}"),
+        _("The creditor declined your instalment plan on request {number}; enforcement goes on. Reason: {reason}"),
+    ),
+    "enforcement.instalment_paid": (
+        _("Instalment {n} of {count} paid on request {number}"),
+        _("Instalment {n} of {count} on request {number} was paid. Still owed: {amount} SAR."),
+    ),
+    "enforcement.plan_defaulted": (
+        _("Instalment plan ended on request {number}"),
+        _(
+            "Instalment {n}, due on {due_on}, was not paid in time: the instalment plan on request {number} has "
+            "ended and enforcement is reactivated for the whole remainder of {amount} SAR."
+        ),
+    ),
 }
 
 

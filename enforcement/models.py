@@ -322,3 +322,30 @@ class Motion(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.request})"
+
+
+class Instalment(models.Model):
+    """One instalment of a settlement plan (تقسيط): proposed with the motion, and once the creditor
+    accepts, an invoice of its own (a SADAD bill due on its date, through the payments app)."""
+
+    motion = models.ForeignKey(Motion, on_delete=models.PROTECT, related_name="instalments")
+    request = models.ForeignKey(EnforcementRequest, on_delete=models.PROTECT, related_name="instalments")
+    number = models.PositiveSmallIntegerField(_("instalment"))
+    amount = MoneyField(_("amount"))
+    due_on = models.DateField(_("due on"))
+    invoice = models.ForeignKey("payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["motion", "number"]
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        constraints = [
+            models.UniqueConstraint(fields=["motion", "number"], name="instalment_once_per_plan"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_amount_positive"),
+        ]
+        # the sweep's instalments still unpaid
+        indexes = [models.Index(fields=["due_on"], condition=Q(paid_at__isnull=True), name="instalment_unpaid_due")]
+
+    def __str__(self):
+        return f"{self.request} #{self.number}"

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from najiz.common.money import AmountField
+
 from .forms import _ActionForm
 from .models import Motion
 
@@ -77,3 +79,49 @@ class GraceForm(_MotionForm):
 
 class ReactivateForm(_ActionForm):
     pass
+
+
+class PlanForm(_MotionForm):
+    """The debtor's instalment plan (تقسيط): checked by the settlement rules as typed."""
+
+    count = forms.IntegerField(label=_("Number of monthly instalments"), min_value=2)
+    amount = AmountField(label=_("Amount of each instalment (SAR)"),
+                         help_text=_("The last instalment takes what is left, so it may be smaller."))
+    first_due = forms.DateField(label=_("Due date of the first instalment"),
+                                widget=forms.DateInput(attrs={"type": "date", "dir": "ltr", "class": "input"}),
+                                help_text=_("The next instalments fall due on the same day of each following month."))
+    statement = forms.CharField(label=_("Note to the creditor"), required=False, max_length=1000,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["count", "amount", "first_due", "statement", "confirm"]
+    FIELD_OF_RULE = {"plan_within_limits": "count", "plan_adds_up": "amount", "first_due_in_time": "first_due"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["count"].max_value = settings.ENFORCEMENT_INSTALMENTS_MAX
+        self.fields["count"].help_text = _("From 2 to %(max)s.") % {"max": settings.ENFORCEMENT_INSTALMENTS_MAX}
+
+    def clean_statement(self):
+        return plain_text(self.cleaned_data["statement"])
+
+    def clean(self):
+        from najiz.casefile.rules import message_for
+
+        from . import settlement
+
+        data = super().clean()
+        if all(data.get(name) is not None for name in ("count", "amount", "first_due")):
+            inputs = settlement.plan_inputs(self.enforcement_request, count=data["count"], amount=data["amount"],
+                                            first_due=data["first_due"])
+            for check in settlement.run_plan(inputs):
+                if check.passed is False:
+                    self.add_error(self.FIELD_OF_RULE[check.id], message_for(check.as_dict()))
+        return data
+
+
+class PlanAnswerForm(_ActionForm):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["reason", "confirm"]
+
+    def clean_reason(self):
+        return plain_text(self.cleaned_data["reason"])

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from . import motions, selectors
-from .motion_forms import GraceForm, ObjectionForm, ReactivateForm
+from . import motions, selectors, settlement
+from .motion_forms import GraceForm, ObjectionForm, PlanAnswerForm, PlanForm, ReactivateForm
 
 # name: (side, form, whether it applies now, command, done)
 MOTIONS = {
@@ -38,6 +38,24 @@ MOTIONS = {
         lambda req, user, debtor, data: motions.reactivate(req, user=user),
         _("Enforcement was reactivated."),
     ),
+    "plan": (
+        "debtor", PlanForm, settlement.can_propose,
+        lambda req, user, debtor, data: settlement.propose(
+            req, user=user, debtor=debtor, count=data["count"], amount=data["amount"], first_due=data["first_due"],
+            statement=data["statement"],
+        ),
+        _("Your instalment plan was sent to the creditor, who will accept or decline it."),
+    ),
+    "plan_accept": (
+        "creditor", PlanAnswerForm, settlement.can_answer,
+        lambda req, user, debtor, data: settlement.accept(req, user=user, reason=data["reason"]),
+        _("The plan was accepted: the measures are lifted and each instalment has its own invoice."),
+    ),
+    "plan_decline": (
+        "creditor", PlanAnswerForm, settlement.can_answer,
+        lambda req, user, debtor, data: settlement.decline(req, user=user, reason=data["reason"]),
+        _("The plan was declined; enforcement goes on."),
+    ),
 }
 
 NOT_NOW = _("This motion does not apply to the request in its current state.")
@@ -61,7 +79,10 @@ def context(http_request, enforcement_request, *, is_debtor: bool, is_filer: boo
         for name, (who, form_class, applies, _command, _done) in MOTIONS.items()
         if who == side and applies(enforcement_request)
     }
-    return {"motions": motions.motions_of(enforcement_request), "motion_forms": offered}
+    filed, plans = motions.motions_of(enforcement_request), settlement.plans_of(enforcement_request)
+    for motion in filed:
+        motion.plan = plans.get(motion.pk, [])
+    return {"motions": filed, "motion_forms": offered}
 
 
 @login_required

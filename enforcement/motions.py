@@ -19,6 +19,7 @@ from najiz.common import clock
 
 from . import services
 from .models import EnforcementRequest, Motion
+from .signals import announce_motion
 from .states import ENFORCING, Status
 
 RULES_VERSION = "motions-1"
@@ -143,6 +144,7 @@ def file_objection(request, *, user, debtor, grounds: str, reference: str = "", 
     from .alerts import alert_creditor
 
     alert_creditor(request, "enforcement.objection_filed", grounds=Motion.Grounds(grounds).label)
+    announce_motion(request, motion, "motion.filed")
     return motion
 
 
@@ -177,6 +179,7 @@ def dismiss_objection(decision, *, judge, reason: str) -> Motion:
 
     notify_debtors(request, "enforcement.objection_dismissed", reason=reason)
     alert_creditor(request, "enforcement.objection_dismissed", reason=reason)
+    announce_motion(request, motion, "motion.decided")
     return motion
 
 
@@ -192,6 +195,7 @@ def uphold_objection(decision, *, judge, reason: str) -> Motion:
 
     notify_debtors(request, "enforcement.objection_upheld", reason=reason)
     alert_creditor(request, "enforcement.objection_upheld", reason=reason)
+    announce_motion(request, motion, "motion.decided")
     return motion
 
 
@@ -219,6 +223,7 @@ def _start_grace(request, motion, decision, *, actor, user, reason) -> None:
     until = _date(motion.ends_at)
     notify_debtors(request, "enforcement.grace_started", until=until, reason=reason)
     alert_creditor(request, "enforcement.grace_started", until=until, reason=reason)
+    announce_motion(request, motion, "grace.started")
 
 
 def _date(at) -> str:
@@ -262,6 +267,7 @@ def request_grace(request, *, user, debtor, days: int, reason: str) -> Motion:
     from .alerts import alert_creditor
 
     alert_creditor(request, "enforcement.grace_requested", days=days)
+    announce_motion(request, motion, "motion.filed")
     return motion
 
 
@@ -271,6 +277,7 @@ def allow_grace(decision, *, judge, reason: str) -> Motion:
     if not can_grant_grace(request):
         raise MotionRefused(_("A grace period can be granted after the order, while the request is under enforcement."))
     _rule(motion, judge=judge, state=Motion.State.GRANTED, reason=reason)
+    announce_motion(request, motion, "motion.decided")
     _start_grace(request, motion, decision, actor=Actor.JUDGE, user=judge, reason=reason)
     return motion
 
@@ -285,6 +292,7 @@ def refuse_grace(decision, *, judge, reason: str) -> Motion:
 
     notify_debtors(request, "enforcement.grace_refused", reason=reason)
     alert_creditor(request, "enforcement.grace_refused", reason=reason)
+    announce_motion(request, motion, "motion.decided")
     return motion
 
 
@@ -325,6 +333,7 @@ def _reactivate(request, motion, *, actor=Actor.SYSTEM, user=None, early=False) 
 
     notify_debtors(request, "enforcement.reactivated")
     alert_creditor(request, "enforcement.reactivated")
+    announce_motion(request, motion, "grace.ended")
     if request.deadline <= now:
         services.apply_measures(request.pk)
 

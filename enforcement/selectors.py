@@ -548,3 +548,17 @@ def own_accounts(creditor) -> list[dict]:
     return [
         {"iban": a.iban, "masked": mask_iban(a.iban), "bank": str(a.bank)} for a in registries.accounts_of(creditor)
     ]
+
+
+def motions_with_plans(request: EnforcementRequest) -> list:
+    """The request's motions, oldest first, each with its instalments (`plan`, a list) and their
+    invoices: for the business API."""
+    from .models import Instalment
+
+    motions = list(request.motions.order_by("filed_at", "id"))
+    plans: dict[int, list] = {}
+    for instalment in Instalment.objects.filter(request=request).select_related("invoice").order_by("number"):
+        plans.setdefault(instalment.motion_id, []).append(instalment)
+    for motion in motions:
+        motion.plan = plans.get(motion.pk, [])
+    return motions

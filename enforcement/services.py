@@ -287,6 +287,10 @@ def record_invoice_payment(invoice, payment) -> None:
     the part applied to the invoice is collected: the gateway returned the rest to the payer."""
     request = locked(invoice.purpose_id)
     if _collect(request, Collection.Source.INVOICE, f"invoice/{payment.gateway_txn_id}", payment.applied_amount):
+        if request.status == Status.SETTLEMENT:
+            from .settlement import record_payment
+
+            record_payment(request, invoice)
         settle_if_covered(request)
 
 
@@ -302,8 +306,14 @@ def record_disbursement_done(disbursement) -> None:
 
 
 def _sync_invoice(request) -> None:
-    """The open invoice asks for exactly what is still owed (nothing once the debt is covered)."""
+    """The open invoice asks for exactly what is still owed (nothing once the debt is covered);
+    in settlement, the instalments' invoices together."""
     from payments import selectors as payment_selectors, services as payments
+
+    if request.status == Status.SETTLEMENT:
+        from .settlement import sync_instalments
+
+        return sync_instalments(request)
 
     invoice = payment_selectors.open_invoice_for(request)
     if invoice is None:
@@ -343,6 +353,14 @@ def lift_all_measures(request, **who) -> None:
         "debtor__person", "debtor__entity"
     ):
         lift_measure(measure, **who)
+
+
+def cancel_open_invoices(request) -> None:
+    """Every invoice of the request stops taking money (an instalment plan has several)."""
+    from payments import selectors as payment_selectors, services as payments
+
+    while (invoice := payment_selectors.open_invoice_for(request)) is not None:
+        payments.cancel_invoice_remainder(invoice)
 
 
 def _refund_surplus(request) -> None:
@@ -411,15 +429,12 @@ def reduce_claim(request, *, user, amount: Decimal) -> EnforcementRequest:
 @transaction.atomic
 def withdraw(request, *, user) -> EnforcementRequest:
     """The creditor ends an open request: measures lifted, invoice remainder cancelled, closed."""
-    from payments import selectors as payment_selectors, services as payments
 
     request = locked(request.pk)
     if not request.is_open:
         raise TransitionError(request.status, Status.WITHDRAWN)
     lift_all_measures(request, actor=Actor.PERSON, user=user)
-    invoice = payment_selectors.open_invoice_for(request)
-    if invoice is not None:
-        payments.cancel_invoice_remainder(invoice)
+    cancel_open_invoices(request)
     request.withdrawn = True
     transition(request, Status.WITHDRAWN, actor=Actor.PERSON, user=user, changed=["withdrawn"])
     transition(request, Status.CLOSED)
@@ -549,15 +564,12 @@ def lift_measure_by_judge(measure: Measure, *, judge, reason: str) -> Measure:
 @transaction.atomic
 def end_request(request, *, judge, reason: str) -> EnforcementRequest:
     """A judge ends an open (or suspended) request: measures lifted, invoice remainder cancelled."""
-    from payments import selectors as payment_selectors, services as payments
 
     request = locked(request.pk)
     if request.status not in OPEN | {Status.SUSPENDED}:
         raise TransitionError(request.status, Status.CLOSED)
     lift_all_measures(request, actor=Actor.JUDGE, user=judge)
-    invoice = payment_selectors.open_invoice_for(request)
-    if invoice is not None:
-        payments.cancel_invoice_remainder(invoice)
+    cancel_open_invoices(request)
     transition(request, Status.CLOSED, actor=Actor.JUDGE, user=judge, params={"reason": reason},
                kind="enforcement.ended_by_judge", forced=True)
     return request

@@ -3,7 +3,10 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import dispatch, motions, pipeline, services
+from najiz.common import clock
+from najiz.common.tasks import enqueue
+
+from . import dispatch, motions, pipeline, services, settlement
 
 
 @shared_task(name="enforcement.advance", bind=True, acks_late=True, autoretry_for=(OperationalError,),
@@ -57,3 +60,17 @@ def end_grace(request_id: int) -> bool:
 def sweep_deadlines(batch: int = 500) -> dict:
     """Newspaper notices due, deadlines near, lapsed periods (Art. 46 measures), ended grace periods."""
     return dispatch.requeue_due(batch)
+
+
+@shared_task(name="enforcement.end_plan", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
+def end_plan(request_id: int) -> bool:
+    return settlement.end_plan(request_id)
+
+
+@shared_task(name="enforcement.sweep_instalments")
+def sweep_instalments(batch: int = 500) -> int:
+    """Instalment plans with an instalment unpaid past its time: each ends, enforcement reactivates."""
+    due = settlement.defaults_due(clock.today(), limit=batch)
+    for request_id in due:
+        enqueue(end_plan, request_id)
+    return len(due)

@@ -235,10 +235,15 @@ def _timeline_context(enforcement_request) -> dict:
 
 
 def _open_invoice(enforcement_request):
+    """The invoice the debtor pays now: the request's, or in settlement the next instalment's."""
     try:
         from payments.selectors import open_invoice_for
     except ImportError:  # payments not installed
         return None
+    if enforcement_request.status == Status.SETTLEMENT:
+        from .settlement import next_invoice
+
+        return next_invoice(enforcement_request)
     return open_invoice_for(enforcement_request)
 
 

@@ -30,6 +30,7 @@ from .schemas import (
     ConveyanceOut,
     FilingIn,
     InvoiceOut,
+    MotionOut,
     PaymentOut,
     Problem,
     RequestDetail,
@@ -356,6 +357,32 @@ def list_payments(request, number: str):
             "received_at": p.received_at,
         }
         for p in payments_for(found).order_by("received_at", "id")
+    ]
+
+
+@api.get("/requests/{number}/motions", response={200: list[MotionOut], **ERRORS}, operation_id="list_motions",
+         tags=["requests"], summary="The parties' motions on a request, with their outcome")
+@in_caller_language
+def list_motions(request, number: str):
+    """Objections, grace periods and instalment plans on a request, oldest first, each with its
+    status and the reasons of its decision; a plan lists its instalments and their invoices."""
+    from enforcement.selectors import motions_with_plans
+
+    found = _request_or_404(request, number)
+    return [
+        {
+            "id": m.pk, "kind": m.kind, "kind_label": str(m.get_kind_display()), "status": m.status,
+            "status_label": str(m.get_status_display()), "grounds": m.grounds,
+            "grounds_label": str(m.get_grounds_display()) if m.grounds else "", "days": m.days,
+            "filed_at": m.filed_at, "decided_at": m.decided_at, "reasons": m.reasons, "starts_at": m.starts_at,
+            "ends_at": m.ends_at, "ended_at": m.ended_at,
+            "instalments": [
+                {"number": i.number, "amount": i.amount, "due_on": i.due_on, "paid_at": i.paid_at,
+                 "bill_number": i.invoice.bill_number if i.invoice_id else None}
+                for i in m.plan
+            ],
+        }
+        for m in motions_with_plans(found)
     ]
 
 

@@ -131,8 +131,10 @@ class WebhookDelivery(models.Model):
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         constraints = [
+            # a motion's event and a status change may share the status and the moment
             models.UniqueConstraint(
-                fields=["endpoint", "request", "request_status", "occurred_at"], name="webhook_event_once"
+                fields=["endpoint", "request", "event_type", "request_status", "occurred_at"],
+                name="webhook_event_once",
             ),
         ]
         indexes = [models.Index(fields=["endpoint", "request", "state", "occurred_at"])]

@@ -1,10 +1,11 @@
-"""Every status change of an entity's request becomes a webhook event for its endpoints."""
+"""Every status change of an entity's request, and every event of a motion on it, becomes a webhook
+event for its endpoints."""
 
 import logging
 
 from django.dispatch import receiver
 
-from enforcement.signals import request_status_changed
+from enforcement.signals import motion_event, request_status_changed
 
 from . import services
 
@@ -17,4 +18,13 @@ def on_request_status_changed(sender, moves, **kwargs):
         services.queue_status_events(moves)
     except Exception:  # say why an event is missing
         logger.exception("could not queue the webhook events of %s", [(m.number, m.status) for m in moves])
+        raise
+
+
+@receiver(motion_event, dispatch_uid="linkage.queue_motion_event")
+def on_motion_event(sender, event, **kwargs):
+    try:
+        services.queue_motion_event(event)
+    except Exception:
+        logger.exception("could not queue the webhook event %s of %s", event.type, event.number)
         raise

@@ -1,7 +1,7 @@
 """Shapes of the API's bodies. Amounts are the kernel's `Amount`: strings with two decimals
 ("1250.00"), in SAR; times are ISO 8601 with their offset."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Field, Schema
 
@@ -127,6 +127,33 @@ class InvoiceOut(Schema):
     created_at: datetime
     expires_at: datetime | None
     closed_at: datetime | None
+
+
+class InstalmentOut(Schema):
+    number: int
+    amount: Amount
+    due_on: date
+    bill_number: str | None = Field(None, description="The instalment's invoice, once the plan is accepted.")
+    paid_at: datetime | None
+
+
+class MotionOut(Schema):
+    id: int
+    kind: str = Field(..., description="disclosure, objection, grace_request, grace_grant or settlement.")
+    kind_label: str
+    status: str = Field(..., description="pending, granted, declined or recorded.")
+    status_label: str
+    grounds: str = Field("", description="An objection's grounds (paid_before_order, instrument_void, "
+                                          "not_the_debtor, amount_wrong, other).")
+    grounds_label: str = ""
+    days: int | None = Field(None, description="A grace period's days.")
+    filed_at: datetime
+    decided_at: datetime | None
+    reasons: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    ended_at: datetime | None
+    instalments: list[InstalmentOut] = Field(default_factory=list, description="A settlement plan's instalments.")
 
 
 class PaymentOut(Schema):

@@ -324,8 +324,8 @@ def _queue_status_events(moves, entity_ids) -> list[int]:
     for move in moves:
         for endpoint in endpoints.get(move.creditor_entity_id, []):
             delivery, new = WebhookDelivery.objects.get_or_create(
-                endpoint=endpoint, request_id=move.request_id, request_status=move.status, occurred_at=move.at,
-                defaults={"event_type": "request.status_changed", "request_number": move.number or ""},
+                endpoint=endpoint, request_id=move.request_id, event_type="request.status_changed",
+                request_status=move.status, occurred_at=move.at, defaults={"request_number": move.number or ""},
             )
             if new:
                 delivery.payload = {
@@ -335,6 +335,31 @@ def _queue_status_events(moves, entity_ids) -> list[int]:
                 delivery.save(update_fields=["payload"])
                 created.append(delivery.pk)
                 _enqueue(endpoint.pk, move.request_id)
+    return created
+
+
+def queue_motion_event(event) -> list[int]:
+    """A motion's event (enforcement.signals.MotionEvent: motion.filed, motion.decided,
+    grace.started, grace.ended, plan.accepted, plan.defaulted) for each active endpoint of the
+    request's creditor entity, in the order of the request's other events."""
+    if not event.creditor_entity_id:
+        return []
+    created = []
+    with transaction.atomic():
+        for endpoint in WebhookEndpoint.objects.filter(entity_id=event.creditor_entity_id, active=True).order_by("pk"):
+            delivery, new = WebhookDelivery.objects.get_or_create(
+                endpoint=endpoint, request_id=event.request_id, event_type=event.type, request_status=event.status,
+                occurred_at=event.at, defaults={"request_number": event.number or ""},
+            )
+            if new:
+                delivery.payload = {
+                    "id": str(delivery.event_id), "type": event.type, "occurred_at": _iso(event.at),
+                    "data": {"number": event.number, "status": event.status,
+                             "motion": {"id": event.motion_id, "kind": event.kind, "status": event.motion_status}},
+                }
+                delivery.save(update_fields=["payload"])
+                created.append(delivery.pk)
+                _enqueue(endpoint.pk, event.request_id)
     return created
 
 

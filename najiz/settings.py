@@ -243,6 +243,12 @@ ENFORCEMENT_DUE_QUEUED_SECONDS = env.int("ENFORCEMENT_DUE_QUEUED_SECONDS", defau
 ENFORCEMENT_DEADLINE_ALERT = timedelta(hours=env.int("ENFORCEMENT_DEADLINE_ALERT_HOURS", default=24))
 # The longest grace period (إمهال) a creditor may grant or a judge allow, in days.
 ENFORCEMENT_GRACE_MAX_DAYS = env.int("ENFORCEMENT_GRACE_MAX_DAYS", default=90)
+# Instalment settlement (تقسيط): an instalment still unpaid this many days after its due date ends
+# the plan and enforcement reactivates; a plan has at most ENFORCEMENT_INSTALMENTS_MAX monthly
+# instalments, the first due within ENFORCEMENT_INSTALMENT_FIRST_DUE_MAX_DAYS.
+ENFORCEMENT_INSTALMENT_DEFAULT_DAYS = env.int("ENFORCEMENT_INSTALMENT_DEFAULT_DAYS", default=10)
+ENFORCEMENT_INSTALMENTS_MAX = env.int("ENFORCEMENT_INSTALMENTS_MAX", default=24)
+ENFORCEMENT_INSTALMENT_FIRST_DUE_MAX_DAYS = env.int("ENFORCEMENT_INSTALMENT_FIRST_DUE_MAX_DAYS", default=60)
 CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", default=72))
 CONVEYANCE_MAX_PRICE = env.str("CONVEYANCE_MAX_PRICE", default="5000000.00")
 GATEWAY_SECRET = env.str("GATEWAY_SECRET", default="" if PRODUCTION else "dev-gateway-secret")

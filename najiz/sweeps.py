@@ -10,6 +10,7 @@ SWEEPS = [
     "enforcement.sweep_stalled",
     "enforcement.sweep_set_aside",
     "enforcement.sweep_deadlines",
+    "enforcement.sweep_instalments",
     "conveyance.sweep_expired",
     "conveyance.sweep_stalled",
     "linkage.sweep_webhooks",

@@ -15,6 +15,9 @@ STEPS = {
     "grace": _("Grace period"),
     "reactivation": _("Reactivation of enforcement"),
     "disclosure": _("Disclosure of assets"),
+    "settlement_proposal": _("Proposed instalment plan"),
+    "settlement": _("Instalment settlement"),
+    "settlement_default": _("Instalment not paid in time"),
 }
 
 OUTCOMES = {
@@ -31,6 +34,9 @@ OUTCOMES = {
     "reactivated": _("Enforcement reactivated"),
     "measures_limited": _("Measures limited to the assets disclosed"),
     "disclosure_recorded": _("Disclosure recorded; the measures apply"),
+    "awaiting_creditor": _("Awaiting the creditor's answer"),
+    "settlement": _("Instalment settlement"),
+    "declined": _("Declined"),
 }
 
 

@@ -162,3 +162,20 @@ def test_seed_demo_leaves_demo_progress_alone():
     assert services.deed(demo.DEED_VILLA).status == Deed.Status.CLOSED
     assert new in services.deeds_of(services.person(demo.NOURA))
     assert sum(a.frozen for a in services.accounts_of(services.person(demo.KHALID))) == Decimal("100.00")
+
+
+def test_the_demo_has_a_request_in_each_state_of_the_motions():
+    from enforcement.models import EnforcementRequest, Measure
+    from payments.models import Invoice
+
+    seed()
+    seed()  # once each
+    by_cheque = {r.instrument_number: r for r in EnforcementRequest.objects.all()}
+    assert len(by_cheque) == EnforcementRequest.objects.count() == 3
+    assert by_cheque[demo.CHEQUE_IN_GRACE].status == "grace"
+    plan = by_cheque[demo.CHEQUE_IN_SETTLEMENT]
+    assert plan.status == "settlement" and plan.instalments.count() == 4
+    assert Invoice.objects.filter(purpose_id=plan.pk, status="unpaid").count() == 4
+    objected = by_cheque[demo.CHEQUE_OBJECTED]
+    assert objected.status == "suspended" and objected.motions.get().kind == "objection"
+    assert not Measure.objects.exists() and not RegistryOperation.objects.exists()

@@ -48,7 +48,7 @@ def api(ent, app):
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema", app)
     _token, secret = services.create_token(entity=ent.entity, user=ent.user, name="fuzzer", rate_limit=10_000)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 7, [operation.label for operation in operations]
+    assert len(operations) == 8, [operation.label for operation in operations]
     return operations, {"Authorization": f"Bearer {secret}"}
 
 

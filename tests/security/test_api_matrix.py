@@ -29,6 +29,7 @@ EXPECTED = {
     ("api/v1/requests/<number>", "GET"): (401, 401, 200, 404, 404, 401),
     ("api/v1/requests/<number>/invoices", "GET"): (401, 401, 200, 404, 404, 401),
     ("api/v1/requests/<number>/payments", "GET"): (401, 401, 200, 404, 404, 401),
+    ("api/v1/requests/<number>/motions", "GET"): (401, 401, 200, 404, 404, 401),
     ("api/v1/conveyances/<number>", "GET"): (401, 401, 404, 404, 200, 401),
 }
 
