@@ -106,7 +106,7 @@ def new(request):
 def check(request):
     """The pre-check of the whole issue form as typed: the blocker count for the submit button, and
     each field's blockers, or the name found, swapped in beside it (htmx out-of-band)."""
-    refused = screens.too_long(request, screens.limits_of(IssueNoteForm()))
+    refused = screens.too_long(request, screens.limits_of(IssueNoteForm))
     if refused is not None:
         return refused
     return render(request, "einstruments/_precheck.html", {"precheck": _precheck(request, request.POST)})
@@ -118,7 +118,7 @@ def validate(request, field):
     """The creditor or guarantor looked up by id as typed: their name, or the rules' blockers."""
     if field not in LIVE_FIELDS:
         raise Http404
-    refused = screens.too_long(request, screens.limits_of(IssueNoteForm()))
+    refused = screens.too_long(request, screens.limits_of(IssueNoteForm))
     if refused is not None:
         return refused
     region = _precheck(request, request.POST)["fields"][field]

@@ -65,11 +65,10 @@ def poll(request, template, context, *, running):
 LONGEST_TEXT = 100
 
 
-def limits_of(form) -> dict:
-    """{name: (label, longest)} of a form's fields, for `too_long`."""
-    return {
-        name: (field.label, getattr(field, "max_length", None) or LONGEST_TEXT) for name, field in form.fields.items()
-    }
+def limits_of(form_class, **more) -> dict:
+    """{name: (label, longest)} of a form's fields (and `more` of the same shape), for `too_long`."""
+    fields = form_class.base_fields.items()
+    return {name: (field.label, getattr(field, "max_length", None) or LONGEST_TEXT) for name, field in fields} | more
 
 
 def too_long(request, limits: dict):
