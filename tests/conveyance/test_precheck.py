@@ -10,6 +10,7 @@ from conveyance.models import Conveyance
 from demo import data as demo
 from najiz.accounts.services import user_for_person
 from najiz.registries.models import Person
+from tests.precheck_html import blockers_of, count_of
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +33,6 @@ def check(client, **data):
     response = client.post(CHECK, {"capacity": "owner", "price": "900000", "payment_method": "mada", **data})
     assert response.status_code == 200
     return response.content.decode()
-
-
-def blockers_of(html, field) -> str:
-    found = re.search(rf'<div id="{field}-blockers"[^>]*>(.*?)</div>', html, re.S)
-    assert found, field
-    return found.group(1)
-
-
-def count_of(html) -> int:
-    found = re.search(r'data-blocker-count="(\d+)"', html)
-    return int(found.group(1)) if found else 0
 
 
 def test_a_sound_conveyance_has_no_blocker(client, seeded):

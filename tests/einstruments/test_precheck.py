@@ -17,6 +17,7 @@ from einstruments.models import PromissoryNote
 from najiz.common import clock
 from tests.factories import registries as factories
 from tests.factories.accounts import UserFactory
+from tests.precheck_html import count_of
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +42,6 @@ def region_of(html, field) -> str:
     found = re.search(rf'<div id="{field}-feedback"[^>]*>(.*?)</div>', html, re.S)
     assert found, f"no region for {field}"
     return found.group(1)
-
-
-def count_of(html) -> int:
-    found = re.search(r'data-blocker-count="(\d+)"', html)
-    return int(found.group(1)) if found else 0
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Shared fixtures `case` and `circuits` live in tests/conftest.py; here, what the filing form's
-tests (pre-check, pickers) share."""
+tests (pre-check, pickers) share. Reading a pre-check's answer: tests/precheck_html.py."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -31,15 +30,3 @@ def earlier_request(case, django_capture_on_commit_callbacks):
 
     return file
 
-
-def blockers_of(html, field) -> str:
-    """The pre-check's blockers beside `field` ("" when none)."""
-    found = re.search(rf'<div id="{field}-blockers"[^>]*>(.*?)</div>', html, re.S)
-    assert found, f"no blockers region for {field}"
-    return found.group(1)
-
-
-def count_of(html) -> int:
-    """The blocker count on the submit button (0 when it shows none)."""
-    found = re.search(r'data-blocker-count="(\d+)"', html)
-    return int(found.group(1)) if found else 0

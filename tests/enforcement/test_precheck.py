@@ -14,8 +14,7 @@ from najiz.casefile.selectors import decisions_of
 from najiz.common import clock
 from tests.factories import registries as factories
 from tests.factories.accounts import UserFactory
-
-from .conftest import blockers_of, count_of
+from tests.precheck_html import blockers_of, count_of
 
 pytestmark = pytest.mark.django_db
 

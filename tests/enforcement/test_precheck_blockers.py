@@ -9,9 +9,9 @@ from django.urls import reverse
 from enforcement import rules
 from enforcement.models import EnforcementRequest
 from tests.factories import registries as factories
+from tests.precheck_html import blockers_of, count_of
 
 from .blockers import BLOCKERS, CASES
-from .conftest import blockers_of, count_of
 
 pytestmark = pytest.mark.django_db
 
