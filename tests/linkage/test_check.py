@@ -94,10 +94,12 @@ def test_an_unknown_instrument_is_an_error_and_a_blocker(ent, api_for):
     assert "instrument_number" in [error["field"] for error in result["errors"]]
 
 
-@pytest.mark.parametrize("field", ["instrument_number", "iban"])
-def test_overlong_text_is_a_documented_422(ent, api_for, field):
-    response = api_for(ent).post("/requests/check", filing(ent, **{field: "9" * 41}), headers=EN)
+@pytest.mark.parametrize(("field", "value"), [("instrument_number", "9" * 41), ("iban", "9" * 41),
+                                            ("debtor_ids", ["9" * 21]), ("debtor_ids", ["1000000016"] * 11)])
+def test_overlong_text_is_a_documented_422(ent, api_for, field, value):
+    response = api_for(ent).post("/requests/check", filing(ent, **{field: value}), headers=EN)
     assert response.status_code == 422 and response["Content-Type"].startswith("application/problem+json")
+    assert field in str(response.json())
 
 
 @pytest.mark.parametrize("junk", ["\u0000", "1\u00002", "\u0001\u001f", "١٢٣", "'; drop table --"])
