@@ -58,6 +58,15 @@ def _precheck(form) -> dict:
     return {"blockers": blockers, "count": len(blockers), "by_field": precheck.by_field(blockers)}
 
 
+_FIELDS = ConveyanceForm.base_fields
+# What a deed picked from the list carries (?deed=&poa=&heirs=).
+PICK_LIMITS = {
+    "deed": (_FIELDS["deed_number"].label, _FIELDS["deed_number"].max_length),
+    "poa": (_FIELDS["poa_number"].label, _FIELDS["poa_number"].max_length),
+    "heirs": (_FIELDS["heirs_deed_number"].label, _FIELDS["heirs_deed_number"].max_length),
+}
+
+
 def _initial(request) -> dict:
     """What a deed picked from the list fills in (?deed=&capacity=&poa=&heirs=)."""
     capacity = request.GET.get("capacity", "")
@@ -104,6 +113,9 @@ def new(request):
                 messages.success(request, _("Your conveyance %(number)s was filed.") % {"number": conveyance.number})
                 return redirect("conveyance:detail", number=conveyance.number)
         return _page(request, form, status=400)
+    refused = screens.too_long(request, PICK_LIMITS)
+    if refused is not None:
+        return refused
     return _page(request, _form(request, initial=_initial(request)))
 
 
@@ -112,6 +124,9 @@ def new(request):
 def check(request):
     """The pre-check of the whole form as typed: the blocker count for the submit button, and each
     field's blockers swapped in beside it (htmx out-of-band)."""
+    refused = screens.too_long(request, screens.limits_of(ConveyanceForm))
+    if refused is not None:
+        return refused
     form = _form(request, request.POST)
     form.is_valid()
     return render(request, "conveyance/_precheck.html", {"precheck": _precheck(form)})

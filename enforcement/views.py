@@ -125,13 +125,28 @@ def validate(request, field):
 def check(request):
     """The pre-check of the whole form as typed: the blocker count for the submit button, and each
     field's blockers swapped in beside it (htmx out-of-band)."""
+    refused = screens.too_long(request, screens.limits_of(FilingForm))
+    if refused is not None:
+        return refused
     return render(request, "enforcement/_precheck.html", {"precheck": _precheck(request, request.POST)})
+
+
+# What a picker takes: a search, an instrument number, an IBAN.
+_FIELDS = FilingForm.base_fields
+PICKER_LIMITS = {
+    "q": (_lazy("Search by number, debtor name or ID"), 100),
+    "instrument": (_FIELDS["instrument_number"].label, _FIELDS["instrument_number"].max_length),
+    "account": (_FIELDS["iban"].label, _FIELDS["iban"].max_length),
+}
 
 
 @login_required
 @require_GET
 def instrument_choices(request):
     """The instrument picker's rows matching the search (only the creditor's own instruments)."""
+    refused = screens.too_long(request, PICKER_LIMITS)
+    if refused is not None:
+        return refused
     form = _form(request)
     rows = selectors.claimable_instruments(form.creditor, search=request.GET.get("q", ""))
     return render(request, "enforcement/_instrument_choices.html", {"rows": rows})
@@ -147,6 +162,9 @@ def pick(request):
     """A choice from a picker fills in the form as typed so far: an instrument its number, its
     debtors and what remains claimable; an account its IBAN. A number that is not the creditor's
     changes nothing and reads as not found."""
+    refused = screens.too_long(request, screens.limits_of(FilingForm, **PICKER_LIMITS))
+    if refused is not None:
+        return refused
     creditor = _form(request).creditor
     values = {name: request.POST.get(name, "") for name in LIVE_FIELDS}
     picked, error = "", ""

@@ -2,6 +2,7 @@
 ("1250.00"), in SAR; times are ISO 8601 with their offset."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -10,7 +11,9 @@ from najiz.common.money import Amount
 
 class FilingIn(Schema):
     instrument_number: str = Field(..., max_length=40, description="Number of the execution instrument.")
-    debtor_ids: list[str] = Field(..., max_length=10, description="National IDs, iqama or CR numbers of the debtors.")
+    debtor_ids: list[Annotated[str, Field(max_length=20)]] = Field(
+        ..., max_length=10, description="National IDs, iqama or CR numbers of the debtors."
+    )
     amount: Amount = Field(..., description='Amount claimed in SAR, e.g. "5000.00".')
     iban: str = Field(..., max_length=40, description="Saudi IBAN of an account held by the creditor.")
 

@@ -75,6 +75,7 @@ EXPECTED = {
     "verify/instrument/<case:number>/": (200, 200, 200, 200, 200, 200, 200),
     "instruments/": (302, 200, 200, 200, 200, 200, 200),
     "instruments/new/": (302, 200, 200, 200, 200, 200, 200),
+    "instruments/new/check/": (302, 405, 405, 405, 405, 405, 405),
     "instruments/new/validate/<slug:field>/": (302, 405, 405, 405, 405, 405, 405),
     "instruments/<case:number>/": (302, 200, 200, 404, 404, 404, 404),
     "instruments/<case:number>/confirmation/": (
