@@ -154,6 +154,17 @@ def _seize_balances(request, debtor, assets, decision, ref) -> None:
             _collect(request, Collection.Source.SEIZURE, source_ref, seized)
 
 
+def _in_both_languages(subject) -> tuple[str, str]:
+    """A name as the Arabic and the English reader see it (a registry keeps both)."""
+    from django.utils import translation
+
+    names = []
+    for language in ("ar", "en"):
+        with translation.override(language):
+            names.append(str(subject or ""))
+    return names[0], names[1]
+
+
 def _restrict(request, debtor, assets, decision, ref) -> None:
     """The measures that press a debtor whose money did not cover the debt."""
     subject = debtor.party
@@ -163,7 +174,8 @@ def _restrict(request, debtor, assets, decision, ref) -> None:
         registries.stop_poa_issuing(subject, ref)
         _measure(request, debtor, MeasureKind.STOP_POA, decision=decision, ref=ref)
         for number in assets["deeds"]:
-            registries.place_seizure(registries.deed(number), by=str(request.circuit or ""), ref=ref)
+            by_ar, by_en = _in_both_languages(request.circuit)
+            registries.place_seizure(registries.deed(number), by=by_ar, by_en=by_en, ref=ref)
             _measure(request, debtor, MeasureKind.DEED_SEIZURE, target=number, decision=decision, ref=ref)
     registries.report_default(subject, request.outstanding, ref)
     _measure(request, debtor, MeasureKind.CREDIT_REPORT, amount=request.outstanding, decision=decision, ref=ref)

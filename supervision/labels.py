@@ -1,6 +1,8 @@
 """Names of the automatic steps and their outcomes, in the reader's language."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext, pgettext_lazy
+
+from najiz.casefile import inputs
 
 STEPS = {
     "audit": _("Audit"),
@@ -14,6 +16,9 @@ STEPS = {
     "grace_request": _("Request for a grace period"),
     "grace": _("Grace period"),
     "reactivation": _("Reactivation of enforcement"),
+    "consents": pgettext_lazy("decision step", "Consents of the co-owners and heirs"),
+    "payment": pgettext_lazy("decision step", "Payment of the price"),
+    "transfer": pgettext_lazy("decision step", "Transfer of ownership"),
 }
 
 OUTCOMES = {
@@ -28,6 +33,10 @@ OUTCOMES = {
     "awaiting_judge": _("Awaiting the judge's decision"),
     "grace": _("Grace period"),
     "reactivated": _("Enforcement reactivated"),
+    "awaiting_consents": pgettext_lazy("decision outcome", "Awaiting the co-owners' consent"),
+    "awaiting_buyer": pgettext_lazy("decision outcome", "Awaiting the buyer's acceptance"),
+    "paid": pgettext_lazy("decision outcome", "Paid"),
+    "transferred": pgettext_lazy("decision outcome", "Ownership transferred"),
 }
 
 
@@ -35,5 +44,14 @@ def step_label(step: str) -> str:
     return str(STEPS.get(step, step))
 
 
-def outcome_label(outcome: str) -> str:
+def outcome_label(outcome: str, decision=None) -> str:
+    """A referral's outcome is the circuit's code: the reader sees the circuit it went to."""
+    if decision is not None and decision.step == "referral":
+        circuit = decision.circuit or ""
+        if circuit:
+            return pgettext("decision outcome", "Referred to %(circuit)s") % {"circuit": circuit}
+        return pgettext("decision outcome", "Referred to a circuit")
     return str(OUTCOMES.get(outcome, outcome))
+
+
+inputs.register(values={"step": STEPS})

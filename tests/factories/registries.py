@@ -183,6 +183,7 @@ class DeedFactory(DjangoModelFactory):
     property_type = models.PropertyType.VILLA
     city = "riyadh"
     district = "حي النرجس"
+    district_en = "Al Narjis"
     plan_number = "3212"
     plot_number = factory.Sequence(lambda n: str(100 + n))
     area = Decimal("600.00")
@@ -218,6 +219,7 @@ class EncumbranceFactory(DjangoModelFactory):
     deed = factory.SubFactory(DeedFactory)
     kind = models.Encumbrance.Kind.MORTGAGE
     by_whom = "مصرف الراجحي"
+    by_whom_en = "Al Rajhi Bank"
     ref = factory.Sequence(lambda n: f"MTG-{n:06d}")
     active = True
 
