@@ -304,6 +304,7 @@ def record_disbursement_done(disbursement) -> None:
         request.disbursed += disbursement.amount
         request.save(update_fields=["disbursed"])
         casefile.record_event(request, "enforcement.disbursed", params={"amount": str(disbursement.amount)})
+    close_if_paid_out(request)
 
 
 def _sync_invoice(request) -> None:
@@ -374,6 +375,20 @@ def settle_if_covered(request) -> bool:
     _sync_invoice(request)
     _refund_surplus(request)
     transition(request, Status.SETTLED)
+    close_if_paid_out(request)
+    return True
+
+
+def close_if_paid_out(request) -> bool:
+    """A settled request closes once no payout or refund of it is still on its way, so the
+    closure is the last thing on its timeline (after the creditor's last "paid to your account").
+    The caller holds the row lock."""
+    from payments.models import DisbursementStatus
+    from payments.selectors import disbursements_for
+
+    on_its_way = disbursements_for(request).filter(status=DisbursementStatus.PENDING).exists()
+    if request.status != Status.SETTLED or on_its_way:
+        return False
     transition(request, Status.CLOSED)
     from .alerts import alert_creditor, notify_debtors
 
