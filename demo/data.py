@@ -169,6 +169,17 @@ INSTRUMENTS = [
     (CHEQUE_CANCELLED, K.CHEQUE, "البنك الأهلي السعودي — شيك ملغى", ABDULLAH, [NOURA], "9000.00", date(2025, 3, 5), date(2025, 3, 5), S.CANCELLED),
     (JUDGMENT_EXECUTED, K.JUDGMENT, "المحكمة العامة بجدة — الدائرة العامة الأولى", NOURA, [ABDULLAH], "25000.00", date(2023, 5, 14), date(2023, 6, 14), S.EXECUTED),
 ]
+ISSUERS_EN = {
+    JUDGMENT: "General Court in Riyadh, Third General Circuit",
+    CHEQUE: "Al Rajhi Bank, a cheque drawn on the debtor's account",
+    PROMISSORY_NOTE: "A promissory note made in Jeddah",
+    BILL: "A bill of exchange drawn in Riyadh",
+    AWARD: "Saudi Center for Commercial Arbitration, with its enforcement order",
+    NOTARISED_NOT_DUE: "Second Notary Public in Jeddah",
+    SETTLEMENT: "Settlement record, Reconciliation Center of the Ministry of Justice",
+    CHEQUE_CANCELLED: "Saudi National Bank, a cancelled cheque",
+    JUDGMENT_EXECUTED: "General Court in Jeddah, First General Circuit",
+}
 NOT_DUE_FOR_YEARS = 2  # NOTARISED_NOT_DUE falls due this long after the demo is first loaded
 
 POAS = [
@@ -271,7 +282,7 @@ def _seed_instruments():
         instrument, _created = Instrument.objects.get_or_create(
             number=number,
             defaults={
-                "kind": kind, "issuer": issuer, "creditor_person": holder["person"], "creditor_entity": holder["entity"],
+                "kind": kind, "issuer": issuer, "issuer_en": ISSUERS_EN.get(number, ""), "creditor_person": holder["person"], "creditor_entity": holder["entity"],
                 "amount": Decimal(amount), "issue_date": issued, "due_date": due or _in_years(NOT_DUE_FOR_YEARS), "status": status,
             },
         )

@@ -106,6 +106,7 @@ class InstrumentFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: f"T-{n:08d}")
     kind = models.Instrument.Kind.PROMISSORY_NOTE
     issuer = "كتابة العدل الأولى بالرياض"
+    issuer_en = "First Notary Public in Riyadh"
     creditor_person = factory.SubFactory(PersonFactory)
     creditor_entity = None
     amount = Decimal("10000.00")
