@@ -3,8 +3,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from najiz.casefile import messages
+from najiz.casefile import inputs, messages
 from notifications import kinds, services as notifications
+
+from .states import Answer, Capacity, Kind
 
 KINDS = {
     "conveyance.filed": (
@@ -134,3 +136,10 @@ def tell_parties(conveyance, kind, *, buyer=True, **extra):
     if buyer:
         users.append(conveyance.buyer_user)
     tell(conveyance, kind, users, **extra)
+
+inputs.register(values={
+    "kind": dict(Kind.choices),
+    "capacity": dict(Capacity.choices),
+    "role": {"owner": _("Owner"), "heir": _("Heir")},
+    "answer": dict(Answer.choices),
+})

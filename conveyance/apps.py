@@ -7,6 +7,6 @@ class ConveyanceConfig(AppConfig):
     verbose_name = _("Electronic conveyance")
 
     def ready(self):
-        from . import alerts, receivers, tasks  # noqa: F401  (kinds, timeline texts, signal receivers, tasks)
+        from . import alerts, receivers, rules, tasks  # noqa: F401  (kinds, timeline texts, receivers, rule names, tasks)
 
         alerts.register_kinds()

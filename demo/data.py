@@ -145,9 +145,16 @@ DEEDS = [
     (DEED_DEBTOR, True, True, PropertyType.APARTMENT, "riyadh", "حي النخيل", "2871", "305", "210.00", "780000.00", [(KHALID, "1")]),
 ]
 
+DISTRICTS_EN = {
+    "حي الملقا": "Al Malqa", "حي السويدي": "Al Suwaidi", "حي الروضة": "Al Rawdah", "حي الياسمين": "Al Yasmin",
+    "حي العارض": "Al Arid", "حي الشاطئ": "Al Shati", "حي الربوة": "Al Rabwah", "حي النخيل": "Al Nakheel",
+}
+
+# deed, kind, placed by (Arabic, English), reference
 ENCUMBRANCES = [
-    (DEED_MORTGAGED, Encumbrance.Kind.MORTGAGE, "مصرف الراجحي", "MTG-2023-0091"),
-    (DEED_SEIZED, Encumbrance.Kind.SEIZURE, "محكمة التنفيذ بالرياض — الدائرة الأولى للتنفيذ", "EN-2024-000417"),
+    (DEED_MORTGAGED, Encumbrance.Kind.MORTGAGE, "مصرف الراجحي", "Al Rajhi Bank", "MTG-2023-0091"),
+    (DEED_SEIZED, Encumbrance.Kind.SEIZURE, "الدائرة الأولى للتنفيذ — محكمة التنفيذ بالرياض",
+     "First Enforcement Circuit, Enforcement Court in Riyadh", "EN-2024-000417"),
 ]
 
 HEIRS = [(FATIMA, "wife", "0.125"), (FAHD, "son", "0.583333"), (REEM, "daughter", "0.291667")]
@@ -169,6 +176,17 @@ INSTRUMENTS = [
     (CHEQUE_CANCELLED, K.CHEQUE, "البنك الأهلي السعودي — شيك ملغى", ABDULLAH, [NOURA], "9000.00", date(2025, 3, 5), date(2025, 3, 5), S.CANCELLED),
     (JUDGMENT_EXECUTED, K.JUDGMENT, "المحكمة العامة بجدة — الدائرة العامة الأولى", NOURA, [ABDULLAH], "25000.00", date(2023, 5, 14), date(2023, 6, 14), S.EXECUTED),
 ]
+ISSUERS_EN = {
+    JUDGMENT: "General Court in Riyadh, Third General Circuit",
+    CHEQUE: "Al Rajhi Bank, a cheque drawn on the debtor's account",
+    PROMISSORY_NOTE: "A promissory note made in Jeddah",
+    BILL: "A bill of exchange drawn in Riyadh",
+    AWARD: "Saudi Center for Commercial Arbitration, with its enforcement order",
+    NOTARISED_NOT_DUE: "Second Notary Public in Jeddah",
+    SETTLEMENT: "Settlement record, Reconciliation Center of the Ministry of Justice",
+    CHEQUE_CANCELLED: "Saudi National Bank, a cancelled cheque",
+    JUDGMENT_EXECUTED: "General Court in Jeddah, First General Circuit",
+}
 NOT_DUE_FOR_YEARS = 2  # NOTARISED_NOT_DUE falls due this long after the demo is first loaded
 
 POAS = [
@@ -233,13 +251,17 @@ def _seed_deeds():
             number=number,
             defaults={
                 "is_electronic": electronic, "is_updated": updated, "property_type": kind, "city": city, "district": district,
+                "district_en": DISTRICTS_EN.get(district, ""),
                 "plan_number": plan, "plot_number": plot, "area": Decimal(area), "value_of_record": Decimal(value), "issued_at": issued,
             },
         )
         for national_id, share in owners:
             DeedOwner.objects.get_or_create(deed=deed, person=Person.objects.get(national_id=national_id), defaults={"share": Decimal(share)})
-    for number, kind, by_whom, ref in ENCUMBRANCES:
-        Encumbrance.objects.get_or_create(deed=Deed.objects.get(number=number), kind=kind, ref=ref, defaults={"by_whom": by_whom, "placed_at": issued})
+    for number, kind, by_whom, by_whom_en, ref in ENCUMBRANCES:
+        Encumbrance.objects.get_or_create(
+            deed=Deed.objects.get(number=number), kind=kind, ref=ref,
+            defaults={"by_whom": by_whom, "by_whom_en": by_whom_en, "placed_at": issued},
+        )
 
 
 def _seed_inheritance_and_poas():
@@ -267,7 +289,7 @@ def _seed_instruments():
         instrument, _created = Instrument.objects.get_or_create(
             number=number,
             defaults={
-                "kind": kind, "issuer": issuer, "creditor_person": holder["person"], "creditor_entity": holder["entity"],
+                "kind": kind, "issuer": issuer, "issuer_en": ISSUERS_EN.get(number, ""), "creditor_person": holder["person"], "creditor_entity": holder["entity"],
                 "amount": Decimal(amount), "issue_date": issued, "due_date": due or _in_years(NOT_DUE_FOR_YEARS), "status": status,
             },
         )

@@ -87,7 +87,10 @@ def start_confirmation(note: PromissoryNote, *, user, acting_entity=None):
         if "issuer" not in roles(note, user, acting_entity):
             raise NoteRefused(_("Only the person who issued the note confirms it."))
         try:
-            challenge = accounts.start_nafath_login(user.national_id, replacing_token=note.challenge_token or None)
+            challenge = accounts.start_nafath_login(
+                user.national_id, replacing_token=note.challenge_token or None,
+                purpose=accounts.Purpose.SIGN_NOTE, subject=note.number,
+            )
         except accounts.SignInRefused as refusal:
             raise NoteRefused(refusal.message) from refusal
         note.challenge_token = challenge.token
@@ -113,7 +116,7 @@ def confirm_by_debtor(note: PromissoryNote, *, user, acting_entity=None) -> Prom
     if "issuer" not in roles(note, user, acting_entity):
         raise NoteRefused(_("Only the person who issued the note confirms it."))
     try:
-        confirmer = accounts.complete_nafath_login(note.challenge_token)
+        confirmer = accounts.complete_nafath_login(note.challenge_token, purpose=accounts.Purpose.SIGN_NOTE)
     except accounts.SignInRefused as refusal:
         raise NoteRefused(refusal.message) from refusal
     if confirmer.pk != note.issued_by_id:

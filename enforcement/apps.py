@@ -7,7 +7,7 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("Virtual enforcement court")
 
     def ready(self):
-        from . import alerts, disclosure, events, receivers  # noqa: F401  (timeline texts, payment receivers)
+        from . import alerts, disclosure, events, receivers, rules  # noqa: F401  (timeline texts, receivers, rule names)
 
         alerts.register_kinds()
         disclosure.register_kinds()

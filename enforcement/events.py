@@ -1,8 +1,17 @@
 """What each enforcement event says on a request's timeline."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from najiz.casefile import messages
+from najiz.casefile import inputs, messages
+
+
+def circuit_name(code) -> str:
+    """An event stores the circuit's code; the reader sees its name and court, in their language."""
+    from .models import Circuit
+
+    circuit = Circuit.objects.filter(code=code).first() if code else None
+    return str(circuit) if circuit is not None else str(code or "")
+
 
 messages.register(
     {
@@ -58,5 +67,26 @@ messages.register(
             "Instalment {n}, due on {due_on}, was not paid in time: the plan ended and enforcement is reactivated "
             "for the whole remainder."
         ),
-    }
+    },
+    params={"circuit": circuit_name},
 )
+
+
+def _input_labels():
+    from notifications.models import Delivery
+
+    from .models import MeasureKind, Motion
+
+    inputs.register(
+        values={
+            "kind": {**dict(Motion.Kind.choices), **dict(MeasureKind.choices)},
+            "grounds": dict(Motion.Grounds.choices),
+            "channels": dict(Delivery.Channel.choices),
+            "by": {"creditor": pgettext_lazy("decision input", "The creditor"),
+                   "debtor": pgettext_lazy("decision input", "The debtor")},
+        },
+        key_readers={"loads": circuit_name},
+    )
+
+
+_input_labels()

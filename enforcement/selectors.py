@@ -198,7 +198,8 @@ def _stats(queryset: QuerySet) -> dict:
     counts = dict.fromkeys(_STATS_ORDER, 0)
     for group in groups:
         totals["total"] += group["n"]
-        totals["claimed"] += group["claimed"]
+        if group["status"] != Status.REJECTED:  # a rejected request claims nothing any more
+            totals["claimed"] += group["claimed"]
         totals["collected"] += group["collected_"]
         totals["disbursed"] += group["disbursed_"]
         totals["paid_outside"] += group["paid_outside_"]
@@ -352,10 +353,11 @@ def submitted_by(user, acting_entity, *, status="", date_from=None, date_to=None
 
 
 def money_totals(queryset: QuerySet) -> dict:
-    """How many requests, and the sums of their amounts (what is still owed only where it is), in one query."""
+    """How many requests, and the sums of their amounts (what is still owed only where it is, what is
+    claimed only where the request was not rejected), in one query."""
     row = queryset.order_by().aggregate(
         n=Count("pk"),
-        sum_claimed=Coalesce(Sum("amount_claimed"), _ZERO),
+        sum_claimed=Coalesce(Sum("amount_claimed", filter=~Q(status=Status.REJECTED)), _ZERO),
         sum_collected=Coalesce(Sum("collected"), _ZERO),
         sum_disbursed=Coalesce(Sum("disbursed"), _ZERO),
         sum_paid_outside=Coalesce(Sum("paid_outside"), _ZERO),

@@ -26,6 +26,8 @@ PRODUCTION = DJANGO_ENV == "production"
 TESTING = env.bool("NAJIZ_TESTING", default=False)
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION and not TESTING)
+# With DEBUG, Django's technical 404 and 500 pages instead of the portal's (a developer's choice).
+DEBUG_TECHNICAL_ERRORS = env.bool("DEBUG_TECHNICAL_ERRORS", default=False)
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
 else:
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "najiz.accounts.session_expiry.SessionExpiryMiddleware",
     "najiz.accounts.middleware.ActingAsMiddleware",
+    "najiz.common.middleware.PortalErrorPagesMiddleware",  # only with DEBUG: the portal's error pages
 ]
 
 ROOT_URLCONF = "najiz.urls"

@@ -94,6 +94,10 @@ class NafathChallenge(models.Model):
         EXPIRED = "expired", _("expired")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Purpose(models.TextChoices):
+        SIGN_IN = "sign_in", _("Sign in to Najiz")
+        SIGN_NOTE = "sign_note", _("Sign a promissory note")
+
     FAILURES = (Status.REJECTED,)
 
     national_id = models.CharField(_("national ID / iqama"), max_length=10, validators=[validate_national_id])
@@ -108,6 +112,10 @@ class NafathChallenge(models.Model):
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     # Where the request was opened from (najiz.common.addresses): failures count per id and address.
     client_address = models.CharField(_("client address"), max_length=45, blank=True, default="")
+    # What the person confirms by answering, shown in the app: signing in, or signing a document
+    # (`subject`, e.g. the note's number), so a signature never reads as a sign-in.
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.SIGN_IN)
+    subject = models.CharField(_("subject"), max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = _("Nafath request")

@@ -186,6 +186,7 @@ def test_verification_page_shows_the_old_deed_as_no_longer_current(client, sale,
     assert sale.seller.name_ar not in old
     wrong = client.get(reverse("verify:deed", args=[new_number]) + "?code=XXXXX-XXXXX").content.decode()
     assert "غير مطابق" in wrong
+    assert "صحيح وساري" not in wrong and "alert-success" not in wrong  # the mismatch alone, in red
     assert client.get(reverse("verify:deed", args=["999"])).status_code == 404
     assert client.get("/verify/deed/abc%ff").status_code == 404
     assert client.get("/verify/deed/abc%00").status_code == 400  # NUL: refused before any page

@@ -106,6 +106,7 @@ class InstrumentFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: f"T-{n:08d}")
     kind = models.Instrument.Kind.PROMISSORY_NOTE
     issuer = "كتابة العدل الأولى بالرياض"
+    issuer_en = "First Notary Public in Riyadh"
     creditor_person = factory.SubFactory(PersonFactory)
     creditor_entity = None
     amount = Decimal("10000.00")
@@ -183,6 +184,7 @@ class DeedFactory(DjangoModelFactory):
     property_type = models.PropertyType.VILLA
     city = "riyadh"
     district = "حي النرجس"
+    district_en = "Al Narjis"
     plan_number = "3212"
     plot_number = factory.Sequence(lambda n: str(100 + n))
     area = Decimal("600.00")
@@ -218,6 +220,7 @@ class EncumbranceFactory(DjangoModelFactory):
     deed = factory.SubFactory(DeedFactory)
     kind = models.Encumbrance.Kind.MORTGAGE
     by_whom = "مصرف الراجحي"
+    by_whom_en = "Al Rajhi Bank"
     ref = factory.Sequence(lambda n: f"MTG-{n:06d}")
     active = True
 

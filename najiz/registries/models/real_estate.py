@@ -11,7 +11,7 @@ from najiz.common import clock
 from najiz.common.money import ZERO, MoneyField
 
 from ..cities import City, city_label
-from .base import SHARE
+from .base import SHARE, _name
 from .civil import Person
 
 
@@ -42,6 +42,7 @@ class Deed(models.Model):
     )
     city = models.CharField(_("city"), max_length=30, choices=City.choices, default=City.RIYADH, db_index=True)
     district = models.CharField(_("district"), max_length=100, blank=True)
+    district_en = models.CharField(_("district (English)"), max_length=100, blank=True)
     plan_number = models.CharField(_("plan number"), max_length=30, blank=True)
     plot_number = models.CharField(_("plot number"), max_length=30, blank=True)
     area = models.DecimalField(
@@ -98,6 +99,11 @@ class Deed(models.Model):
     def city_label(self) -> str:
         return city_label(self.city)
 
+    @property
+    def district_label(self) -> str:
+        """The district in the reader's language (the Arabic name when no English one is recorded)."""
+        return _name(self.district, self.district_en)
+
 
 class DeedOwner(models.Model):
     deed = models.ForeignKey(Deed, on_delete=models.CASCADE, related_name="owner_rows", verbose_name=_("deed"))
@@ -127,6 +133,7 @@ class Encumbrance(models.Model):
     deed = models.ForeignKey(Deed, on_delete=models.PROTECT, related_name="encumbrances", verbose_name=_("deed"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     by_whom = models.CharField(_("placed by"), max_length=200)
+    by_whom_en = models.CharField(_("placed by (English)"), max_length=200, blank=True)
     ref = models.CharField(_("reference"), max_length=64)
     active = models.BooleanField(_("active"), default=True)
     placed_at = models.DateTimeField(_("placed at"), default=clock.now)
@@ -142,3 +149,8 @@ class Encumbrance(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.deed} ({self.ref})"
+
+    @property
+    def placed_by(self) -> str:
+        """Who placed it, in the reader's language."""
+        return _name(self.by_whom, self.by_whom_en)

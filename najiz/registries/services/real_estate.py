@@ -47,14 +47,14 @@ def _target(deed: Deed) -> str:
     return f"deed:{deed.number}"
 
 
-def _encumber(deed, kind: str, by: str, ref) -> Encumbrance:
+def _encumber(deed, kind: str, by: str, ref, by_en: str = "") -> Encumbrance:
     locked = _locked_deed(deed)
     op, first = _claim(f"place_{kind}", ref, _target(locked))
     if not first:
         return Encumbrance.objects.get(pk=op.result["encumbrance_id"])
     if locked.is_closed:
         raise DeedError(f"Deed {locked.number} is closed.")
-    row = Encumbrance.objects.create(deed=locked, kind=kind, by_whom=str(by), ref=op.ref)
+    row = Encumbrance.objects.create(deed=locked, kind=kind, by_whom=str(by), by_whom_en=str(by_en), ref=op.ref)
     _done(op, encumbrance_id=row.pk)
     return row
 
@@ -74,8 +74,9 @@ def _lift(deed, kind: str, ref) -> Encumbrance | None:
 
 
 @transaction.atomic
-def place_seizure(deed, *, by, ref) -> Encumbrance:
-    return _encumber(deed, Encumbrance.Kind.SEIZURE, by, ref)
+def place_seizure(deed, *, by, ref, by_en="") -> Encumbrance:
+    """`by` is who seizes it, in Arabic; `by_en` in English."""
+    return _encumber(deed, Encumbrance.Kind.SEIZURE, by, ref, by_en)
 
 
 @transaction.atomic
@@ -84,8 +85,8 @@ def lift_seizure(deed, ref) -> Encumbrance | None:
 
 
 @transaction.atomic
-def place_mortgage(deed, *, by, ref) -> Encumbrance:
-    return _encumber(deed, Encumbrance.Kind.MORTGAGE, by, ref)
+def place_mortgage(deed, *, by, ref, by_en="") -> Encumbrance:
+    return _encumber(deed, Encumbrance.Kind.MORTGAGE, by, ref, by_en)
 
 
 @transaction.atomic
@@ -195,6 +196,7 @@ def transfer(deed, to_owners, ref) -> Deed:
         property_type=old.property_type,
         city=old.city,
         district=old.district,
+        district_en=old.district_en,
         plan_number=old.plan_number,
         plot_number=old.plot_number,
         area=old.area,
