@@ -1,7 +1,7 @@
 """Electronic conveyance (الإفراغ العقاري الإلكتروني): one deed sold by its owners (or the heirs
 of a deceased owner, or an agent) to one buyer, paid in full into the conveyance's escrow."""
 
-from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
+from najiz.common.models import ExactShare, share_constraint
 from najiz.common.money import MoneyField
 
 from .states import OPEN, Answer, Capacity, Kind, PaymentMethod, Status
-
-SHARE = {"max_digits": 7, "decimal_places": 6}
 
 
 class Conveyance(models.Model):
@@ -84,11 +83,12 @@ class Conveyance(models.Model):
         return self.buyer or self.buyer_entity
 
 
-class Consent(models.Model):
+class Consent(ExactShare):
     """A seller-side party (an owner, or an heir of a deceased owner) and their answer.
 
-    `share` is the fraction of the whole deed this party gives up: it decides their part of the
-    price. The filer's own consent (or their principal's, given by the agent) is recorded at filing.
+    `share` is the exact fraction of the whole deed this party gives up (an heir's is the deceased
+    owner's share times the heir's: 1/2 × 7/24 = 7/48): it decides their part of the price.
+    The filer's own consent (or their principal's, given by the agent) is recorded at filing.
     """
 
     class Role(models.TextChoices):
@@ -101,7 +101,6 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conveyance_consents"
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
-    share = models.DecimalField(_("share"), **SHARE)
     iban = models.CharField(_("IBAN for the proceeds"), max_length=34, blank=True)
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
@@ -113,12 +112,12 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         constraints = [
             models.UniqueConstraint(fields=["conveyance", "person"], name="conveyance_consent_once_per_person"),
-            models.CheckConstraint(condition=Q(share__gt=0, share__lte=1), name="conveyance_consent_share_fraction"),
+            share_constraint("conveyance_consent_share_fraction"),
         ]
 
     def __str__(self):
         return f"{self.person} {self.answer}"
 
     @property
-    def proceeds_share(self) -> Decimal:
+    def proceeds_share(self) -> Fraction:
         return self.share

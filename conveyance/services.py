@@ -6,6 +6,7 @@ services) Deed, Invoice, ledger account.
 """
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -25,8 +26,6 @@ from . import alerts, rules
 from .eligibility import gather_inputs
 from .models import Consent, Conveyance
 from .states import CANCELLABLE, MACHINE, WAITING, Answer, Capacity, Kind, PaymentMethod, Status
-
-SHARE_QUANTUM = Decimal("0.000001")
 
 
 class ConveyanceError(Exception):
@@ -65,19 +64,25 @@ def _ttl_end():
 
 
 def seller_side(deed, heirs_deed=None) -> list[tuple]:
-    """(person, role, share of the whole deed) of everyone who gives up a share: the living
-    owners, and in place of a deceased owner named on `heirs_deed`, that owner's heirs."""
+    """(person, role, exact share of the whole deed) of everyone who gives up a share: the living
+    owners, and in place of a deceased owner named on `heirs_deed`, that owner's heirs, each the
+    owner's share times the heir's (1/2 × 7/24 = 7/48). A share is (numerator, denominator) in
+    the heirs deed's terms (a whole deed's heir keeps 7/24), a Fraction if one person has two."""
     sellers: dict[int, list] = {}
-    for owner, share in deed.shares():
+    for row in deed.owner_rows.all():
+        owner = row.person
         if heirs_deed is not None and owner.pk == heirs_deed.deceased_id:
-            for row in heirs_deed.shares.select_related("heir").all():
-                part = (share * row.share).quantize(SHARE_QUANTUM)
-                entry = sellers.setdefault(row.heir.pk, [row.heir, Consent.Role.HEIR, Decimal(0)])
-                entry[2] += part
+            for heir in heirs_deed.shares.select_related("heir").all():
+                entry = sellers.setdefault(heir.heir.pk, [heir.heir, Consent.Role.HEIR, []])
+                entry[2].append((row.share_numerator * heir.share_numerator,
+                                 row.share_denominator * heir.share_denominator))
         else:
-            entry = sellers.setdefault(owner.pk, [owner, Consent.Role.OWNER, Decimal(0)])
-            entry[2] += share
-    return [(who, role, min(max(share, SHARE_QUANTUM), Decimal(1))) for who, role, share in sellers.values()]
+            entry = sellers.setdefault(owner.pk, [owner, Consent.Role.OWNER, []])
+            entry[2].append((row.share_numerator, row.share_denominator))
+    return [
+        (who, role, terms[0] if len(terms) == 1 else sum((Fraction(*t) for t in terms), Fraction(0)))
+        for who, role, terms in sellers.values()
+    ]
 
 
 @transaction.atomic
@@ -235,7 +240,7 @@ def settle(conveyance: Conveyance) -> bool:
                 beneficiary=consent.person.name_ar,
             )
             payouts.append(
-                {"id": consent.person.national_id, "share": str(consent.share), "amount": str(part), "iban": iban}
+                {"id": consent.person.national_id, "share": consent.share_label, "amount": str(part), "iban": iban}
             )
     inputs["payouts"] = payouts
     inputs["new_deed"] = new_deed.number
@@ -333,7 +338,7 @@ def answer_consent(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
 def _consent_facts(conveyance) -> dict:
     return {
         "consents": [
-            {"id": c.person.national_id, "role": c.role, "share": str(c.share), "answer": c.answer}
+            {"id": c.person.national_id, "role": c.role, "share": c.share_label, "answer": c.answer}
             for c in conveyance.consents.select_related("person").order_by("id")
         ]
     }

@@ -11,6 +11,7 @@ accounts 9xxxxxxxxxxxxxxxxx, deeds 7xxxxxxxxxxx.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import factory
 from factory.django import DjangoModelFactory
@@ -169,7 +170,8 @@ class EntityAccountFactory(AccountFactory):
 class DeedFactory(DjangoModelFactory):
     """An active electronic, updated deed owned whole by a new person unless `owners=` is given.
 
-    `owners` takes persons (equal shares) or (person, share) pairs.
+    `owners` takes persons (equal shares) or (person, share) pairs; a share is exact: "1/3",
+    Fraction(1, 3), Decimal("0.5"), never a float.
     """
 
     class Meta:
@@ -197,9 +199,9 @@ class DeedFactory(DjangoModelFactory):
 
         if extracted is None:
             extracted = [PersonFactory()]
-        pairs = [item if isinstance(item, tuple) else (item, Decimal(1) / len(extracted)) for item in extracted]
-        for who, share in normalise_shares(pairs):
-            models.DeedOwner.objects.create(deed=self, person=who, share=share)
+        pairs = [item if isinstance(item, tuple) else (item, Fraction(1, len(extracted))) for item in extracted]
+        for who, terms in normalise_shares(pairs):
+            models.DeedOwner.objects.create(deed=self, person=who, share=terms)
 
 
 class DeedOwnerFactory(DjangoModelFactory):
@@ -208,7 +210,7 @@ class DeedOwnerFactory(DjangoModelFactory):
 
     deed = factory.SubFactory(DeedFactory, owners=[])
     person = factory.SubFactory(PersonFactory)
-    share = Decimal("1")
+    share = "1/1"
 
 
 class EncumbranceFactory(DjangoModelFactory):
@@ -239,7 +241,8 @@ class PowerOfAttorneyFactory(DjangoModelFactory):
 
 
 class HeirsDeedFactory(DjangoModelFactory):
-    """An heirs deed of a deceased person; two new heirs with halves unless `heirs=` is given."""
+    """An heirs deed of a deceased person; two new heirs with halves unless `heirs=` is given:
+    persons (equal shares) or (person, share) pairs, shares as the deed counts them ("7/24")."""
 
     class Meta:
         model = models.HeirsDeed
@@ -259,9 +262,9 @@ class HeirsDeedFactory(DjangoModelFactory):
 
         if extracted is None:
             extracted = PersonFactory.create_batch(2)
-        pairs = [item if isinstance(item, tuple) else (item, Decimal(1) / len(extracted)) for item in extracted]
-        for who, share in normalise_shares(pairs):
-            models.HeirShare.objects.create(heirs_deed=self, heir=who, share=share)
+        pairs = [item if isinstance(item, tuple) else (item, f"1/{len(extracted)}") for item in extracted]
+        for who, terms in normalise_shares(pairs):
+            models.HeirShare.objects.create(heirs_deed=self, heir=who, share=terms)
 
 
 class HeirShareFactory(DjangoModelFactory):
@@ -271,7 +274,7 @@ class HeirShareFactory(DjangoModelFactory):
     heirs_deed = factory.SubFactory(HeirsDeedFactory, heirs=[])
     heir = factory.SubFactory(PersonFactory)
     relation = models.HeirShare.Relation.SON
-    share = Decimal("1")
+    share = "1/1"
 
 
 class _RestrictionFactory(DjangoModelFactory):

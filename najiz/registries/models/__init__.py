@@ -12,7 +12,7 @@ models use these two for their own parties.
 """
 
 from .banks import Account, AccountHold, AccountMovement, Bank
-from .base import SHARE, ZERO, Party, exactly_one
+from .base import ZERO, Party, exactly_one
 from .civil import Gender, Nationality, Person
 from .commercial import Entity, Representation, SubjectLink, validate_cr_number
 from .inheritance import HeirsDeed, HeirShare
@@ -29,7 +29,6 @@ from .restrictions import (
 )
 
 __all__ = [
-    "SHARE",
     "ZERO",
     "Account",
     "AccountHold",

@@ -52,7 +52,6 @@ from .instruments import (
 )
 from .powers_of_attorney import poa, poas_held_by
 from .real_estate import (
-    SHARE_QUANTUM,
     active_encumbrances,
     deed,
     deeds_of,
@@ -84,7 +83,6 @@ __all__ = [
     "CAPITAL_CITY",
     "COURT_TRUST_BANK",
     "COURT_TRUST_IBAN",
-    "SHARE_QUANTUM",
     "BankError",
     "City",
     "DeedError",
