@@ -1,5 +1,6 @@
 """Electronic conveyance (الإفراغ العقاري الإلكتروني): one deed sold by its owners (or the heirs
-of a deceased owner, or an agent) to one buyer, paid in full into the conveyance's escrow."""
+of a deceased owner, or an agent) to one buyer, paid in full into the conveyance's escrow, with
+the real-estate transaction tax paid to the tax authority before the transfer."""
 
 from fractions import Fraction
 
@@ -11,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
 from najiz.common.models import ExactShare, share_constraint
-from najiz.common.money import MoneyField
+from najiz.common.money import ZERO, MoneyField
 
-from .states import OPEN, Answer, Capacity, Kind, PaymentMethod, Status
+from .states import OPEN, Answer, Capacity, Kind, PaymentMethod, Status, TaxPayer
 
 
 class Conveyance(models.Model):
@@ -39,11 +40,23 @@ class Conveyance(models.Model):
     buyer_answer = models.CharField(_("buyer's answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
     buyer_answered_at = models.DateTimeField(null=True, blank=True)
     buyer_iban = models.CharField(_("buyer's IBAN"), max_length=34, blank=True)
+    # The buyer's Nafath approval of the purchase: the request, and when it was confirmed and used.
+    buyer_challenge_token = models.CharField(max_length=64, blank=True, editable=False)
+    buyer_approved_at = models.DateTimeField(_("buyer approved by Nafath at"), null=True, blank=True)
     price = MoneyField(_("price"))
     payment_method = models.CharField(
         _("payment method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.MADA
     )
     invoice = models.ForeignKey("payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    tax_payer = models.CharField(_("transaction tax paid by"), max_length=10, choices=TaxPayer.choices,
+                                 default=TaxPayer.SELLER)
+    tax_number = models.CharField(_("tax transaction number"), max_length=20, blank=True)
+    tax_amount = MoneyField(_("real-estate transaction tax"), default=ZERO)
+    tax_exempt_amount = MoneyField(_("part of the price exempt from the tax"), default=ZERO)
+    tax_invoice = models.ForeignKey(
+        "payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tax_receipt_number = models.CharField(_("tax receipt number"), max_length=20, blank=True)
     new_deed = models.ForeignKey("registries.Deed", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     deed_suspended = models.BooleanField(default=False)
     offer_expires_at = models.DateTimeField(_("answer by"), null=True, blank=True, db_index=True)
@@ -62,6 +75,8 @@ class Conveyance(models.Model):
                 fields=["deed"], condition=Q(status__in=sorted(OPEN)), name="conveyance_one_open_per_deed"
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="conveyance_price_not_negative"),
+            models.CheckConstraint(condition=Q(tax_amount__gte=0, tax_exempt_amount__gte=0),
+                                   name="conveyance_tax_not_negative"),
         ]
         indexes = [
             models.Index(fields=["status", "status_changed_at"]),
@@ -77,6 +92,15 @@ class Conveyance(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    @property
+    def tax_registered(self) -> bool:
+        return bool(self.tax_number)
+
+    @property
+    def tax_paid(self) -> bool:
+        """The tax is settled: a receipt was issued (nothing due, or its invoice paid)."""
+        return bool(self.tax_receipt_number)
 
     @property
     def buyer_party(self):
@@ -105,6 +129,9 @@ class Consent(ExactShare):
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     through_agent = models.BooleanField(default=False)
+    # A consent counts only once confirmed by a Nafath request naming the sale (not a sign-in).
+    challenge_token = models.CharField(max_length=64, blank=True, editable=False)
+    approved_at = models.DateTimeField(_("approved by Nafath at"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

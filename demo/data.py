@@ -22,6 +22,7 @@ from najiz.registries.models import (
     DeedOwner,
     Encumbrance,
     Entity,
+    FirstHomeCertificate,
     HeirsDeed,
     HeirShare,
     Instrument,
@@ -147,6 +148,10 @@ ENCUMBRANCES = [
 ]
 
 # Shares as the heirs deed counts them, out of 24 (سهام): the wife an eighth, the son twice the daughter.
+# The housing registry's first-home certificates: a buyer holding one pays no transaction tax on
+# the first 1,000,000 SAR of the price.
+FIRST_HOME_CERTIFICATES = [("FH00000001", REEM)]
+
 HEIRS = [(FATIMA, "wife", "3/24"), (FAHD, "son", "14/24"), (REEM, "daughter", "7/24")]
 
 K = Instrument.Kind
@@ -244,6 +249,10 @@ def _seed_inheritance_and_poas():
     for national_id, relation, share in HEIRS:
         HeirShare.objects.get_or_create(
             heirs_deed=heirs_deed, heir=Person.objects.get(national_id=national_id), defaults={"relation": relation, "share": share}
+        )
+    for number, holder in FIRST_HOME_CERTIFICATES:
+        FirstHomeCertificate.objects.get_or_create(
+            number=number, defaults={"person": Person.objects.get(national_id=holder), "valid_until": _in_years(1)}
         )
     for number, principal, agent, scopes in POAS:
         PowerOfAttorney.objects.get_or_create(

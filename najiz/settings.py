@@ -243,6 +243,8 @@ ENFORCEMENT_DEADLINE_ALERT = timedelta(hours=env.int("ENFORCEMENT_DEADLINE_ALERT
 ENFORCEMENT_GRACE_MAX_DAYS = env.int("ENFORCEMENT_GRACE_MAX_DAYS", default=90)
 CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", default=72))
 CONVEYANCE_MAX_PRICE = env.str("CONVEYANCE_MAX_PRICE", default="5000000.00")
+# The real-estate transaction tax on a conveyance's price (0.05 is 5%), due before the transfer.
+CONVEYANCE_TAX_RATE = env.str("CONVEYANCE_TAX_RATE", default="0.05")
 GATEWAY_SECRET = env.str("GATEWAY_SECRET", default="" if PRODUCTION else "dev-gateway-secret")
 # The payment gateway simulator (/gateway/, its test cards and the OTP it shows) exists only with
 # this on, like NAFATH_SIMULATOR; a system check refuses either in production.

@@ -1,7 +1,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common.identifiers import normalize_digits, validate_national_id
@@ -108,6 +108,9 @@ class NafathChallenge(models.Model):
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     # Where the request was opened from (najiz.common.addresses): failures count per id and address.
     client_address = models.CharField(_("client address"), max_length=45, blank=True, default="")
+    # The act a request approves ("approve the sale of deed … for … SAR"); blank for a sign-in.
+    purpose_ar = models.CharField(_("act approved (Arabic)"), max_length=300, blank=True, default="")
+    purpose_en = models.CharField(_("act approved (English)"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("Nafath request")
@@ -122,6 +125,12 @@ class NafathChallenge(models.Model):
 
     def __str__(self):
         return f"{self.national_id} · {self.number} · {self.status}"
+
+    @property
+    def purpose(self) -> str:
+        """The act in the reader's language, or "" for a sign-in."""
+        english = (translation.get_language() or "ar").startswith("en")
+        return (self.purpose_en or self.purpose_ar) if english else (self.purpose_ar or self.purpose_en)
 
 
 class PasswordLoginFailure(models.Model):

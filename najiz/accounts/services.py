@@ -118,12 +118,15 @@ def _registry_person(national_id: str):
 
 @transaction.atomic
 def start_nafath_login(
-    national_id: str, *, client_address: str = "", replacing_token: str | None = None
+    national_id: str, *, client_address: str = "", replacing_token: str | None = None,
+    purpose_ar: str = "", purpose_en: str = "",
 ) -> NafathChallenge:
     """Open a sign-in request for the id from `client_address` and return it, or raise SignInRefused.
 
     `replacing_token` is the browser's previous request, if any: it is cancelled, so the person
-    who starts again from the same browser leaves no request waiting in their app.
+    who starts again from the same browser leaves no request waiting in their app. `purpose_ar` /
+    `purpose_en` name the act the request approves instead of a sign-in ("approve the sale of
+    deed … for … SAR"); the app shows it.
     """
     national_id = normalize_digits(national_id)
     if not is_valid_national_id(national_id):
@@ -153,6 +156,8 @@ def start_nafath_login(
         created_at=now,
         expires_at=now + settings.NAFATH_CHALLENGE_TTL,
         client_address=client_address,
+        purpose_ar=purpose_ar[:300],
+        purpose_en=purpose_en[:300],
     )
 
 

@@ -13,7 +13,7 @@ from najiz.accounts.services import user_for_person
 from najiz.casefile.selectors import decisions_of
 from tests.factories import registries as factories
 
-from .helpers import pay, reload
+from .helpers import accept_offer, give_consent, pay, reload
 
 
 @pytest.fixture
@@ -55,8 +55,8 @@ def test_an_heirs_deed_of_24_shares_pays_each_heir_their_exact_share(estate, run
     page = client.get(reverse("conveyance:detail", args=[conveyance.number])).content.decode()
     assert "7/24" in page and "14/24" in page
     for user in users[1:]:
-        run(services.answer_consent, reload(conveyance), user=user, accept=True)
-    run(services.answer_offer, reload(conveyance), user=estate["buyer_user"], accept=True)
+        run(give_consent, reload(conveyance), user=user)
+    run(accept_offer, reload(conveyance), user=estate["buyer_user"])
     run(pay, conveyance)
     conveyance = reload(conveyance)
     assert conveyance.status == Status.COMPLETED

@@ -304,3 +304,15 @@ class CreditReportFactory(_RestrictionFactory):
         model = models.CreditReport
 
     amount = Decimal("10000.00")
+
+
+class FirstHomeCertificateFactory(DjangoModelFactory):
+    """The housing registry's first-home certificate, in force for a year."""
+
+    class Meta:
+        model = models.FirstHomeCertificate
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: f"FH{n:08d}")
+    person = factory.SubFactory(PersonFactory)
+    valid_until = factory.LazyFunction(lambda: clock.today() + timedelta(days=365))

@@ -55,6 +55,10 @@ class Deed(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces", verbose_name=_("replaced by")
     )
     issued_at = models.DateTimeField(_("issued at"), default=clock.now)
+    tax_receipt_number = models.CharField(
+        _("tax receipt number"), max_length=20, blank=True,
+        help_text=_("The tax authority's receipt for the real-estate transaction tax of the sale that issued it."),
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:

@@ -75,6 +75,16 @@ from .restrictions import (
     resume_poa_issuing,
     stop_poa_issuing,
 )
+from .tax import (
+    FIRST_HOME_EXEMPT,
+    TaxError,
+    first_home_certificate,
+    record_tax_paid,
+    refund_tax,
+    register_transaction,
+    tax_due,
+    tax_transaction,
+)
 
 CAPITAL_CITY = CAPITAL
 
@@ -83,11 +93,13 @@ __all__ = [
     "CAPITAL_CITY",
     "COURT_TRUST_BANK",
     "COURT_TRUST_IBAN",
+    "FIRST_HOME_EXEMPT",
     "BankError",
     "City",
     "DeedError",
     "InsufficientFunds",
     "RegistryError",
+    "TaxError",
     "UnknownSubject",
     "account",
     "account_holder",
@@ -108,6 +120,7 @@ __all__ = [
     "endorsement_chain",
     "entities_represented_by",
     "entity",
+    "first_home_certificate",
     "freeze",
     "frozen_by",
     "heirs_deed",
@@ -130,7 +143,10 @@ __all__ = [
     "place_seizure",
     "poa",
     "poas_held_by",
+    "record_tax_paid",
+    "refund_tax",
     "register_instrument",
+    "register_transaction",
     "release_deed",
     "report_default",
     "representatives_of",
@@ -140,6 +156,8 @@ __all__ = [
     "stop_poa_issuing",
     "subject_key",
     "suspend_deed",
+    "tax_due",
+    "tax_transaction",
     "transfer",
     "unfreeze",
 ]

@@ -166,8 +166,9 @@ def _next_deed_number() -> str:
 
 
 @transaction.atomic
-def transfer(deed, to_owners, ref) -> Deed:
-    """Close the deed and issue a new one to `to_owners` [(person, share)], same property data.
+def transfer(deed, to_owners, ref, *, tax_receipt_number="") -> Deed:
+    """Close the deed and issue a new one to `to_owners` [(person, share)], same property data,
+    recording the tax authority's receipt for the transaction tax when there is one.
 
     Refused (DeedError) if the deed is closed, held by another ref, or under a mortgage or seizure.
     A repeat with the same ref returns the deed issued the first time.
@@ -195,6 +196,7 @@ def transfer(deed, to_owners, ref) -> Deed:
         plot_number=old.plot_number,
         area=old.area,
         value_of_record=old.value_of_record,
+        tax_receipt_number=str(tax_receipt_number)[:20],
         issued_at=now,
     )
     DeedOwner.objects.bulk_create(DeedOwner(deed=new, person=who, share=terms) for who, terms in owners)
