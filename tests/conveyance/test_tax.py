@@ -83,6 +83,14 @@ def test_the_tax_is_five_percent_paid_by_the_seller_before_the_transfer(sale, ru
     assert payments.held_for(conveyance) == Decimal("0.00")
     assert _ledger_total() == 0
     assert registries.tax_transaction(conveyance.tax_number).status == "paid"
+    body = client.get(f"/api/v1/conveyances/{conveyance.number}").json()  # the seller's session
+    assert body["tax"] == {
+        "registered": True, "transaction_number": conveyance.tax_number, "amount": "60000.00",
+        "exempt_amount": "0.00", "payer": "seller", "payer_label": "البائع", "is_paid": True,
+        "receipt_number": conveyance.tax_receipt_number,
+    }
+    assert [(s["share"], s["answer"]) for s in body["sellers"]] == [("1/1", "accepted")]
+    assert body["buyer_approved_by_nafath"] is True
 
 
 def test_a_first_home_pays_no_tax_on_its_first_million(sale, run):
