@@ -44,6 +44,13 @@ KINDS = {
         _("Pay the price of conveyance {number}"),
         _("Pay {price} SAR in full by SADAD bill {bill} or a Mada card to complete conveyance {number}."),
     ),
+    "conveyance.pay_tax": (
+        _("Pay the real-estate transaction tax of conveyance {number}"),
+        _(
+            "Pay the real-estate transaction tax of {tax} SAR by SADAD bill {bill} or a Mada card: the deed of "
+            "conveyance {number} is transferred only once the price is in escrow and the tax is paid."
+        ),
+    ),
     "conveyance.paid": (
         _("The buyer paid conveyance {number}"),
         _("The price of {price} SAR of conveyance {number} was paid into escrow; the deed is being transferred."),
@@ -101,7 +108,10 @@ messages.register(
         "conveyance.declined": _("The buyer declined the offer."),
         "conveyance.expired": _("The conveyance expired without an answer or payment in time."),
         "conveyance.awaiting_payment": _("The buyer accepted; SADAD bill {bill} was issued for the full price."),
-        "conveyance.paid": _("The buyer paid {amount} SAR into the conveyance's escrow."),
+        "conveyance.paid": _("The price of {amount} SAR is in the conveyance's escrow and the tax is paid."),
+        "conveyance.tax_paid": _(
+            "The real-estate transaction tax of {amount} SAR was paid to the tax authority; receipt {receipt}."
+        ),
         "conveyance.transferred": _(
             "The deed was transferred; new deed {deed} was issued to the buyer and "
             "the proceeds are paid to the sellers."

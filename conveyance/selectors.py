@@ -10,6 +10,7 @@ from django.http import Http404
 
 from najiz.accounts.parties import party_filter
 from najiz.common.identifiers import as_case_number
+from najiz.common.money import format_share
 from najiz.registries import services as registries
 
 from .models import Consent, Conveyance
@@ -57,7 +58,8 @@ def my_deeds(user):
     if person is None:
         return None, []
     return person, [
-        {"deed": deed, "share": deed.share_of(person), "encumbrances": registries.active_encumbrances(deed)}
+        {"deed": deed, "share": format_share(deed.share_of(person)),
+         "encumbrances": registries.active_encumbrances(deed)}
         for deed in registries.deeds_of(person)
     ]
 

@@ -22,6 +22,7 @@ from najiz.registries.models import (
     DeedOwner,
     Encumbrance,
     Entity,
+    FirstHomeCertificate,
     HeirsDeed,
     HeirShare,
     Instrument,
@@ -133,14 +134,14 @@ def demo_iban(bank_code: str, serial: int) -> str:
     return make_saudi_iban(bank_code, f"1{serial:017d}")
 
 
-# number, electronic, updated, type, city, district, plan, plot, area, value, owners [(id, share)]
+# number, electronic, updated, type, city, district, plan, plot, area, value, owners [(id, exact share)]
 DEEDS = [
     (DEED_VILLA, True, True, PropertyType.VILLA, "riyadh", "حي الملقا", "2560", "118", "625.00", "1850000.00", [(ABDULLAH, "1")]),
     (DEED_PAPER, False, False, PropertyType.LAND, "riyadh", "حي السويدي", "1187", "42", "900.00", "650000.00", [(KHALID, "1")]),
     (DEED_NOT_UPDATED, True, False, PropertyType.APARTMENT, "jeddah", "حي الروضة", "605/ب", "17", "180.00", "720000.00", [(NOURA, "1")]),
     (DEED_MORTGAGED, True, True, PropertyType.VILLA, "riyadh", "حي الياسمين", "3124", "560", "450.00", "1600000.00", [(ABDULLAH, "1")]),
     (DEED_SEIZED, True, True, PropertyType.LAND, "riyadh", "حي العارض", "3401", "233", "750.00", "900000.00", [(KHALID, "1")]),
-    (DEED_SHARED, True, True, PropertyType.COMMERCIAL, "jeddah", "حي الشاطئ", "702", "9", "1200.00", "3200000.00", [(NOURA, "0.6"), (ABDULLAH, "0.4")]),
+    (DEED_SHARED, True, True, PropertyType.COMMERCIAL, "jeddah", "حي الشاطئ", "702", "9", "1200.00", "3200000.00", [(NOURA, "3/5"), (ABDULLAH, "2/5")]),
     (DEED_ESTATE, True, True, PropertyType.VILLA, "riyadh", "حي الربوة", "1290", "77", "500.00", "1400000.00", [(SULAIMAN, "1")]),
     (DEED_DEBTOR, True, True, PropertyType.APARTMENT, "riyadh", "حي النخيل", "2871", "305", "210.00", "780000.00", [(KHALID, "1")]),
 ]
@@ -157,7 +158,12 @@ ENCUMBRANCES = [
      "First Enforcement Circuit, Enforcement Court in Riyadh", "EN-2024-000417"),
 ]
 
-HEIRS = [(FATIMA, "wife", "0.125"), (FAHD, "son", "0.583333"), (REEM, "daughter", "0.291667")]
+# Shares as the heirs deed counts them, out of 24 (سهام): the wife an eighth, the son twice the daughter.
+# The housing registry's first-home certificates: a buyer holding one pays no transaction tax on
+# the first 1,000,000 SAR of the price.
+FIRST_HOME_CERTIFICATES = [("FH00000001", REEM)]
+
+HEIRS = [(FATIMA, "wife", "3/24"), (FAHD, "son", "14/24"), (REEM, "daughter", "7/24")]
 
 K = Instrument.Kind
 S = Instrument.Status
@@ -256,7 +262,7 @@ def _seed_deeds():
             },
         )
         for national_id, share in owners:
-            DeedOwner.objects.get_or_create(deed=deed, person=Person.objects.get(national_id=national_id), defaults={"share": Decimal(share)})
+            DeedOwner.objects.get_or_create(deed=deed, person=Person.objects.get(national_id=national_id), defaults={"share": share})
     for number, kind, by_whom, by_whom_en, ref in ENCUMBRANCES:
         Encumbrance.objects.get_or_create(
             deed=Deed.objects.get(number=number), kind=kind, ref=ref,
@@ -271,7 +277,11 @@ def _seed_inheritance_and_poas():
     )
     for national_id, relation, share in HEIRS:
         HeirShare.objects.get_or_create(
-            heirs_deed=heirs_deed, heir=Person.objects.get(national_id=national_id), defaults={"relation": relation, "share": Decimal(share)}
+            heirs_deed=heirs_deed, heir=Person.objects.get(national_id=national_id), defaults={"relation": relation, "share": share}
+        )
+    for number, holder in FIRST_HOME_CERTIFICATES:
+        FirstHomeCertificate.objects.get_or_create(
+            number=number, defaults={"person": Person.objects.get(national_id=holder), "valid_until": _in_years(1)}
         )
     for number, principal, agent, scopes in POAS:
         PowerOfAttorney.objects.get_or_create(

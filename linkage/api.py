@@ -405,4 +405,20 @@ def get_conveyance(request, number: str):
         "submitted_at": conveyance.submitted_at,
         "completed_at": conveyance.completed_at,
         "new_deed_number": conveyance.new_deed.number if conveyance.new_deed_id else None,
+        "buyer_approved_by_nafath": conveyance.buyer_approved_at is not None,
+        "tax": {
+            "registered": conveyance.tax_registered,
+            "transaction_number": conveyance.tax_number or None,
+            "amount": conveyance.tax_amount,
+            "exempt_amount": conveyance.tax_exempt_amount,
+            "payer": conveyance.tax_payer,
+            "payer_label": str(conveyance.get_tax_payer_display()),
+            "is_paid": conveyance.tax_paid,
+            "receipt_number": conveyance.tax_receipt_number or None,
+        },
+        "sellers": [
+            {"name": c.person.display_name, "role": c.role, "role_label": str(c.get_role_display()),
+             "share": c.share_label, "answer": c.answer, "approved_by_nafath": c.approved_at is not None}
+            for c in conveyance.consents.select_related("person").order_by("id")
+        ],
     }

@@ -254,6 +254,8 @@ ENFORCEMENT_INSTALMENTS_MAX = env.int("ENFORCEMENT_INSTALMENTS_MAX", default=24)
 ENFORCEMENT_INSTALMENT_FIRST_DUE_MAX_DAYS = env.int("ENFORCEMENT_INSTALMENT_FIRST_DUE_MAX_DAYS", default=60)
 CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", default=72))
 CONVEYANCE_MAX_PRICE = env.str("CONVEYANCE_MAX_PRICE", default="5000000.00")
+# The real-estate transaction tax on a conveyance's price (0.05 is 5%), due before the transfer.
+CONVEYANCE_TAX_RATE = env.str("CONVEYANCE_TAX_RATE", default="0.05")
 GATEWAY_SECRET = env.str("GATEWAY_SECRET", default="" if PRODUCTION else "dev-gateway-secret")
 # The payment gateway simulator (/gateway/, its test cards and the OTP it shows) exists only with
 # this on, like NAFATH_SIMULATOR; a system check refuses either in production.

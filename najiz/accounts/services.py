@@ -120,13 +120,14 @@ def _registry_person(national_id: str):
 @transaction.atomic
 def start_nafath_login(
     national_id: str, *, client_address: str = "", replacing_token: str | None = None,
-    purpose: str = NafathChallenge.Purpose.SIGN_IN, subject: str = "",
+    purpose: str = NafathChallenge.Purpose.SIGN_IN, subject: str = "", act_ar: str = "", act_en: str = "",
 ) -> NafathChallenge:
     """Open a sign-in request for the id from `client_address` and return it, or raise SignInRefused.
 
     `replacing_token` is the browser's previous request, if any: it is cancelled, so the person
     who starts again from the same browser leaves no request waiting in their app. `purpose` and
-    `subject` say what the app asks the person to confirm (a sign-in, or signing note `subject`).
+    `subject` say what the app asks the person to confirm (a sign-in, or signing note `subject`);
+    `act_ar` / `act_en` name the act an approval confirms ("approve the sale of deed … for … SAR").
     """
     national_id = normalize_digits(national_id)
     if not is_valid_national_id(national_id):
@@ -158,6 +159,8 @@ def start_nafath_login(
         client_address=client_address,
         purpose=purpose,
         subject=subject[:40],
+        act_ar=act_ar[:300],
+        act_en=act_en[:300],
     )
 
 

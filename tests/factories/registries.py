@@ -11,6 +11,7 @@ accounts 9xxxxxxxxxxxxxxxxx, deeds 7xxxxxxxxxxx.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import factory
 from factory.django import DjangoModelFactory
@@ -170,7 +171,8 @@ class EntityAccountFactory(AccountFactory):
 class DeedFactory(DjangoModelFactory):
     """An active electronic, updated deed owned whole by a new person unless `owners=` is given.
 
-    `owners` takes persons (equal shares) or (person, share) pairs.
+    `owners` takes persons (equal shares) or (person, share) pairs; a share is exact: "1/3",
+    Fraction(1, 3), Decimal("0.5"), never a float.
     """
 
     class Meta:
@@ -199,9 +201,9 @@ class DeedFactory(DjangoModelFactory):
 
         if extracted is None:
             extracted = [PersonFactory()]
-        pairs = [item if isinstance(item, tuple) else (item, Decimal(1) / len(extracted)) for item in extracted]
-        for who, share in normalise_shares(pairs):
-            models.DeedOwner.objects.create(deed=self, person=who, share=share)
+        pairs = [item if isinstance(item, tuple) else (item, Fraction(1, len(extracted))) for item in extracted]
+        for who, terms in normalise_shares(pairs):
+            models.DeedOwner.objects.create(deed=self, person=who, share=terms)
 
 
 class DeedOwnerFactory(DjangoModelFactory):
@@ -210,7 +212,7 @@ class DeedOwnerFactory(DjangoModelFactory):
 
     deed = factory.SubFactory(DeedFactory, owners=[])
     person = factory.SubFactory(PersonFactory)
-    share = Decimal("1")
+    share = "1/1"
 
 
 class EncumbranceFactory(DjangoModelFactory):
@@ -242,7 +244,8 @@ class PowerOfAttorneyFactory(DjangoModelFactory):
 
 
 class HeirsDeedFactory(DjangoModelFactory):
-    """An heirs deed of a deceased person; two new heirs with halves unless `heirs=` is given."""
+    """An heirs deed of a deceased person; two new heirs with halves unless `heirs=` is given:
+    persons (equal shares) or (person, share) pairs, shares as the deed counts them ("7/24")."""
 
     class Meta:
         model = models.HeirsDeed
@@ -262,9 +265,9 @@ class HeirsDeedFactory(DjangoModelFactory):
 
         if extracted is None:
             extracted = PersonFactory.create_batch(2)
-        pairs = [item if isinstance(item, tuple) else (item, Decimal(1) / len(extracted)) for item in extracted]
-        for who, share in normalise_shares(pairs):
-            models.HeirShare.objects.create(heirs_deed=self, heir=who, share=share)
+        pairs = [item if isinstance(item, tuple) else (item, f"1/{len(extracted)}") for item in extracted]
+        for who, terms in normalise_shares(pairs):
+            models.HeirShare.objects.create(heirs_deed=self, heir=who, share=terms)
 
 
 class HeirShareFactory(DjangoModelFactory):
@@ -274,7 +277,7 @@ class HeirShareFactory(DjangoModelFactory):
     heirs_deed = factory.SubFactory(HeirsDeedFactory, heirs=[])
     heir = factory.SubFactory(PersonFactory)
     relation = models.HeirShare.Relation.SON
-    share = Decimal("1")
+    share = "1/1"
 
 
 class _RestrictionFactory(DjangoModelFactory):
@@ -304,3 +307,15 @@ class CreditReportFactory(_RestrictionFactory):
         model = models.CreditReport
 
     amount = Decimal("10000.00")
+
+
+class FirstHomeCertificateFactory(DjangoModelFactory):
+    """The housing registry's first-home certificate, in force for a year."""
+
+    class Meta:
+        model = models.FirstHomeCertificate
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: f"FH{n:08d}")
+    person = factory.SubFactory(PersonFactory)
+    valid_until = factory.LazyFunction(lambda: clock.today() + timedelta(days=365))

@@ -373,6 +373,10 @@ def test_conveyance_detail_for_a_party_and_404_for_others(db, client, ent, api_f
     client.force_login(case.seller_user)
     body = Api(client).get(f"/conveyances/{conveyance.number}").json()
     assert body["number"] == conveyance.number and body["deed_number"] == deed.number and body["price"] == "1200000.00"
+    assert body["tax"]["registered"] is False and body["tax"]["payer"] == "seller" and body["tax"]["amount"] == "0.00"
+    assert body["sellers"] == [{"name": seller.display_name, "role": "owner", "role_label": "مالك", "share": "1/1",
+                                "answer": "accepted", "approved_by_nafath": False}]
+    assert body["buyer_approved_by_nafath"] is False
     problem(api_for(ent).get(f"/conveyances/{conveyance.number}"), 404)
     client.force_login(ent.user)
     problem(Api(client).get(f"/conveyances/{conveyance.number}"), 404)

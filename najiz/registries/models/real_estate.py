@@ -1,6 +1,7 @@
 """The real-estate registry: title deeds, their owners' shares, mortgages and seizures."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -8,10 +9,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from najiz.common import clock
+from najiz.common.models import ExactShare, share_constraint
 from najiz.common.money import ZERO, MoneyField
 
 from ..cities import City, city_label
-from .base import SHARE, _name
+from .base import _name
 from .civil import Person
 
 
@@ -55,6 +57,10 @@ class Deed(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces", verbose_name=_("replaced by")
     )
     issued_at = models.DateTimeField(_("issued at"), default=clock.now)
+    tax_receipt_number = models.CharField(
+        _("tax receipt number"), max_length=20, blank=True,
+        help_text=_("The tax authority's receipt for the real-estate transaction tax of the sale that issued it."),
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
@@ -83,17 +89,17 @@ class Deed(models.Model):
     def owners(self) -> list[Person]:
         return [row.person for row in self.owner_rows.all()]
 
-    def shares(self) -> list[tuple[Person, Decimal]]:
+    def shares(self) -> list[tuple[Person, Fraction]]:
         return [(row.person, row.share) for row in self.owner_rows.all()]
 
-    def share_of(self, person) -> Decimal:
+    def share_of(self, person) -> Fraction:
         return sum(
-            (row.share for row in self.owner_rows.all() if row.person_id == getattr(person, "pk", None)), Decimal(0)
+            (row.share for row in self.owner_rows.all() if row.person_id == getattr(person, "pk", None)), Fraction(0)
         )
 
     @property
-    def shares_total(self) -> Decimal:
-        return sum((row.share for row in self.owner_rows.all()), Decimal(0))
+    def shares_total(self) -> Fraction:
+        return sum((row.share for row in self.owner_rows.all()), Fraction(0))
 
     @property
     def city_label(self) -> str:
@@ -105,10 +111,11 @@ class Deed(models.Model):
         return _name(self.district, self.district_en)
 
 
-class DeedOwner(models.Model):
+class DeedOwner(ExactShare):
+    """An owner of a deed and their share, an exact fraction of the property ("1/3")."""
+
     deed = models.ForeignKey(Deed, on_delete=models.CASCADE, related_name="owner_rows", verbose_name=_("deed"))
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="deed_shares", verbose_name=_("owner"))
-    share = models.DecimalField(_("share"), **SHARE, help_text=_("Fraction of the property, e.g. 0.5 for half."))
 
     class Meta:
         ordering = ["id"]
@@ -116,11 +123,11 @@ class DeedOwner(models.Model):
         verbose_name_plural = _("deed owners")
         constraints = [
             models.UniqueConstraint(fields=["deed", "person"], name="registries_owner_once_per_deed"),
-            models.CheckConstraint(condition=Q(share__gt=0, share__lte=1), name="registries_owner_share_fraction"),
+            share_constraint("registries_owner_share_fraction"),
         ]
 
     def __str__(self):
-        return f"{self.person} {self.share}"
+        return f"{self.person} {self.share_label}"
 
 
 class Encumbrance(models.Model):
