@@ -25,6 +25,7 @@ from najiz.common import clock
 from najiz.registries import services as registries
 from payments import services as payments
 from payments.models import Invoice
+from tests.conveyance import helpers as sale_helpers
 
 
 def user(national_id):
@@ -69,9 +70,8 @@ def build(capture, travel) -> dict:
     sale = run(capture, conveyances.file, user=abdullah, capacity="owner", deed_number=demo.DEED_VILLA,
                buyer_id=demo.NOURA, price=Decimal("1200000.00"))
     sale = Conveyance.objects.get(pk=sale.pk)
-    run(capture, conveyances.answer_offer, sale, user=noura, accept=True)
-    sale = Conveyance.objects.get(pk=sale.pk)
-    run(capture, payments.record_gateway_payment, sale.invoice, "TXN-CODES-3", sale.price, "mada")
+    run(capture, sale_helpers.accept_offer, sale, user=noura)  # approved by Nafath, then accepted
+    run(capture, sale_helpers.pay, sale)  # the transaction tax, then the price
     shared = run(capture, conveyances.file, user=noura, capacity="owner", deed_number=demo.DEED_SHARED,
                  buyer_id=demo.FAHD, price=Decimal("3000000.00"))
 
