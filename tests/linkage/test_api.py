@@ -318,6 +318,7 @@ EXERCISED = [
     "get_request",
     "list_invoices",
     "list_payments",
+    "list_motions",
     "get_conveyance",
 ]
 
@@ -348,6 +349,7 @@ def test_every_documented_endpoint_answers(ent, api_for, client, django_capture_
     )
     payments = api.get(f"/requests/{number}/payments").json()
     assert [(p["amount"], p["bill_number"]) for p in payments] == [("1000.00", invoices[0]["bill_number"])]
+    assert api.get(f"/requests/{number}/motions").json() == []  # none filed on this request
 
     problem(api.get("/conveyances/CV-2020-000001"), 404)  # an entity is never a party here; see below for a person
 

@@ -179,7 +179,6 @@ def test_csv_of_100000_requests_streams_with_flat_memory(ent, client):
     assert size > 8_000_000  # ~90 bytes a row: the whole file never sits in memory at once
     assert peak < 12 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
     print(f"streamed in {time.monotonic() - started:.1f}s, peak {peak / 1e6:.1f} MB")
-    assert time.monotonic() - started < 60
 
 
 def test_navigation_offers_business_linkage_only_while_acting_for_an_entity(ent, client):
