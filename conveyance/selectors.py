@@ -7,12 +7,15 @@ conveyances only while acting for themselves, and an entity's side only while ac
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from najiz.accounts.parties import party_filter
+from najiz.common.deadlines import Deadline
 from najiz.common.identifiers import as_case_number
 from najiz.registries import services as registries
 
 from .models import Consent, Conveyance
+from .states import WAITING
 
 
 def _base():
@@ -108,3 +111,12 @@ def operational_figures(*, since, idle_before) -> dict:
         "stranded": Conveyance.objects.filter(status__in=AUTOMATIC, status_changed_at__lt=idle_before).count(),
         "quarantined": None,  # as enforcement's: None until failing conveyances are set aside
     }
+
+
+def next_deadline(now) -> Deadline | None:
+    """The nearest unanswered offer or consent to expire after `now` (services.expire_due)."""
+    found = (
+        Conveyance.objects.filter(status__in=WAITING, offer_expires_at__gte=now)
+        .order_by("offer_expires_at").values_list("offer_expires_at", "number").first()
+    )
+    return Deadline(found[0], _("An unanswered conveyance expires"), found[1]) if found else None

@@ -15,10 +15,12 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Query
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from najiz.accounts.parties import is_party, party_filter
 from najiz.casefile.models import Decision
 from najiz.common import clock
+from najiz.common.deadlines import Deadline, earliest
 from najiz.common.money import ZERO, MoneyField
 from najiz.registries import services as registries
 
@@ -548,3 +550,25 @@ def own_accounts(creditor) -> list[dict]:
     return [
         {"iban": a.iban, "masked": mask_iban(a.iban), "bank": str(a.bank)} for a in registries.accounts_of(creditor)
     ]
+
+
+def next_deadline(now) -> Deadline | None:
+    """The nearest moment after `now` at which a deadline step falls due (due_steps): the Art. 46
+    measures at the end of a payment period, the newspaper notice, the end of a grace period."""
+    orders = EnforcementRequest.objects.filter(status=Status.ORDER_ISSUED).order_by()
+    lapse = orders.filter(deadline__gt=now).order_by("deadline").values_list("deadline", "number").first()
+    notice = (
+        orders.filter(notified_at__isnull=True, order__issued_at__gt=now - settings.ENFORCEMENT_NOTICE_AFTER)
+        .order_by("order__issued_at").values_list("order__issued_at", "number").first()
+    )
+    grace = (
+        Motion.objects.filter(status=Motion.State.GRANTED, ended_at__isnull=True, ends_at__gt=now,
+                              request__status=Status.GRACE)
+        .order_by("ends_at").values_list("ends_at", "request__number").first()
+    )
+    return earliest(
+        Deadline(lapse[0], _("The payment period ends: the Art. 46 measures apply"), lapse[1]) if lapse else None,
+        Deadline(notice[0] + settings.ENFORCEMENT_NOTICE_AFTER, _("No notice reached the debtor: the newspaper notice"),
+                 notice[1]) if notice else None,
+        Deadline(grace[0], _("The grace period ends: enforcement resumes"), grace[1]) if grace else None,
+    )

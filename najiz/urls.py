@@ -36,6 +36,9 @@ if settings.NAFATH_SIMULATOR:
     urlpatterns.append(path("nafath/", include("najiz.accounts.nafath_urls")))
 if settings.PAYMENT_GATEWAY_SIMULATOR:
     urlpatterns.append(path("gateway/", include("payments.gateway_urls")))
+# The demo clock's buttons answer 404 unless DEMO_CLOCK is on; production does not even mount them.
+if not settings.PRODUCTION:
+    urlpatterns.append(path("demo/", include("demo.urls")))
 
 handler400 = "najiz.common.views.bad_request"
 handler403 = "najiz.common.views.permission_denied"

@@ -144,6 +144,9 @@ EXPECTED = {
     # -- the Nafath app simulator (development and tests only; off in production) --
     "nafath/": (200, 200, 200, 200, 200, 200, 200),
     "nafath/requests/<int:pk>/answer/": (405, 405, 405, 405, 405, 405, 405),
+    # -- the demo clock (development only: a 404 with DEMO_CLOCK off, not mounted in production) --
+    "demo/clock/move/": (405, 405, 405, 405, 405, 405, 405),
+    "demo/clock/reset/": (405, 405, 405, 405, 405, 405, 405),
 }
 
 # Every route Django's admin makes for a registered model, whatever the model.
