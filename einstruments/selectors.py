@@ -13,11 +13,13 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from najiz.accounts.parties import is_party, party_filter
 from najiz.common.deadlines import Deadline
+from najiz.common.todo import Task
 
 from .models import NoteEndorsement, PromissoryNote
 from .states import Status
@@ -151,3 +153,18 @@ def next_deadline(now) -> Deadline | None:
         return None
     day_after = datetime.combine(found[0] + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
     return Deadline(day_after, _("An electronic promissory note falls due"), found[1])
+
+
+def tasks_for(user, acting_entity=None) -> list[Task]:
+    """"My tasks": notes to confirm through Nafath (as their debtor), notes to accept (as creditor
+    or guarantor) and endorsements to accept. None of them has a deadline."""
+    waiting = waiting_for_me(user, acting_entity)
+    to_confirm = as_issuer(user, acting_entity).filter(status=Status.AWAITING_CONFIRMATION)[:20]
+    return [
+        *(Task(_("Confirm note %(number)s through Nafath") % {"number": n.number},
+               reverse("einstruments:detail", args=[n.number]), n.number) for n in to_confirm),
+        *(Task(_("Accept or decline note %(number)s") % {"number": n.number},
+               reverse("einstruments:detail", args=[n.number]), n.number) for n in waiting["notes"]),
+        *(Task(_("Accept or decline the endorsement of note %(number)s") % {"number": e.note.number},
+               reverse("einstruments:detail", args=[e.note.number]), e.note.number) for e in waiting["endorsements"]),
+    ]

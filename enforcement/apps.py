@@ -7,6 +7,9 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("Virtual enforcement court")
 
     def ready(self):
-        from . import alerts, events, receivers  # noqa: F401  (timeline texts, payment receivers)
+        from najiz.common import todo
+
+        from . import alerts, events, receivers, selectors  # noqa: F401  (timeline texts, payment receivers)
 
         alerts.register_kinds()
+        todo.register("enforcement", selectors.tasks_for)  # "My tasks" on the home page

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from najiz.casefile.models import Decision
 from najiz.common import clock
 from najiz.common.deadlines import Deadline, earliest
 from najiz.common.money import ZERO, MoneyField
+from najiz.common.todo import Task, purpose_key
 from najiz.registries import services as registries
 
 from .models import Circuit, EnforcementRequest, ExecutionOrder, Measure, Motion, RequestDebtor, StepFailure
@@ -572,3 +574,24 @@ def next_deadline(now) -> Deadline | None:
                  notice[1]) if notice else None,
         Deadline(grace[0], _("The grace period ends: enforcement resumes"), grace[1]) if grace else None,
     )
+
+
+def pending_motions(circuit_ids) -> list[Motion]:
+    """The parties' motions waiting for a judge of these circuits, the oldest first, each with the
+    decision that puts it before the judge."""
+    return list(
+        Motion.objects.filter(status=Motion.State.PENDING, decision__isnull=False, request__circuit_id__in=circuit_ids)
+        .select_related("request").order_by("filed_at", "id")[:20]
+    )
+
+
+def tasks_for(user, acting_entity=None) -> list[Task]:
+    """"My tasks" of a debtor: each request with something still owed, by the end of its payment
+    period while the order runs (the same task as its invoice's, which this one replaces)."""
+    return [
+        Task(_("Pay what request %(number)s obliges you to, or file a motion") % {"number": request.number},
+             reverse("enforcement:detail", args=[request.number]), request.number,
+             request.deadline if request.status == Status.ORDER_ISSUED else None,
+             key=purpose_key(EnforcementRequest._meta.app_label, EnforcementRequest._meta.model_name, request.pk))
+        for request in to_pay(user, acting_entity)
+    ]

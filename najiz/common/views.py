@@ -14,13 +14,19 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from . import todo
+
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """Service tiles for enforcement and real-estate services (and supervision for staff)."""
+    """Service tiles for enforcement and real-estate services (and supervision for staff), and
+    for a signed-in person what waits for them ("my tasks", from every service's provider)."""
     user = request.user
-    return render(request, "home.html", {"show_supervision": user.is_authenticated and user.is_staff})
+    return render(request, "home.html", {
+        "show_supervision": user.is_authenticated and user.is_staff,
+        "tasks": todo.tasks_for(user, getattr(request, "acting_entity", None)),
+    })
 
 
 @never_cache
