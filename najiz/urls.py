@@ -11,6 +11,8 @@ from operations import views as operations_views
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("help/<slug:service>/", common_views.help_page, name="help"),
+    path("accessibility/", common_views.accessibility, name="accessibility"),
     path("metrics", operations_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
