@@ -35,7 +35,8 @@ def find_party(value, *, entities=True):
     return None
 
 
-LIVE_FIELDS = ("creditor_id", "guarantor_id")  # looked up while typed, their names shown back
+# Looked up while typed, their names shown back; the due date shown back in Hijri and Gregorian.
+LIVE_FIELDS = ("creditor_id", "guarantor_id", "due_date")
 
 
 class IssueNoteForm(forms.Form):
@@ -64,8 +65,9 @@ class IssueNoteForm(forms.Form):
                 "hx-include": "closest form",
                 "autocomplete": "off",
                 "dir": "ltr",
-                "inputmode": "numeric",
             })
+            if name != "due_date":
+                self.fields[name].widget.attrs["inputmode"] = "numeric"
 
     def clean_creditor_id(self):
         creditor = find_party(self.cleaned_data["creditor_id"])
