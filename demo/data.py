@@ -415,6 +415,10 @@ def _fmt(message, **params) -> str:
     return str(message) % params
 
 
+JUDGE_DOES = _("Supervises circuit %(circuits)s: reviews its automatic decisions and rules on the debtors' motions "
+                "(staff sign-in with this password).")
+
+
 def who_is_who() -> list[DemoIdentity]:
     """The demo identities and what to try with each (texts follow the active language)."""
     names = {row[0]: (row[1], row[2]) for row in PERSONS} | {row[0]: (row[1], row[2]) for row in ENTITIES}
@@ -450,9 +454,9 @@ def who_is_who() -> list[DemoIdentity]:
             _("Act for it as %(manager)s: creditor on bill of exchange %(bill)s and arbitral award %(award)s."), manager=ABDULLAH, bill=BILL, award=AWARD), NO_LOGIN),
         row(pgettext_lazy("demo role", "Company"), WAHA, _fmt(
             _("Act for it as %(owner)s: creditor on promissory note %(note)s; debtor on bill of exchange %(bill)s."), owner=FAHD, note=PROMISSORY_NOTE, bill=BILL), NO_LOGIN),
-        row(pgettext_lazy("demo role", "Judge"), JUDGE_RIYADH, _fmt(_("Supervises circuit %(circuits)s."), circuits="riyadh-1"), JUDGE_PASSWORDS[JUDGE_RIYADH]),
-        row(pgettext_lazy("demo role", "Judge"), JUDGE_JEDDAH, _fmt(_("Supervises circuit %(circuits)s."), circuits="riyadh-2, jeddah-1"), JUDGE_PASSWORDS[JUDGE_JEDDAH]),
-        row(pgettext_lazy("demo role", "Notary"), NOTARY, _("Staff sign-in with a password."), NOTARY_PASSWORD),
+        row(pgettext_lazy("demo role", "Judge"), JUDGE_RIYADH, _fmt(JUDGE_DOES, circuits="riyadh-1"), JUDGE_PASSWORDS[JUDGE_RIYADH]),
+        row(pgettext_lazy("demo role", "Judge"), JUDGE_JEDDAH, _fmt(JUDGE_DOES, circuits="riyadh-2, jeddah-1"), JUDGE_PASSWORDS[JUDGE_JEDDAH]),
+        row(pgettext_lazy("demo role", "Notary"), NOTARY, _("Reviews the automatic decisions of conveyances (staff sign-in with this password)."), NOTARY_PASSWORD),
         DemoIdentity(str(pgettext_lazy("demo role", "Motions to see")), "", "", "", NO_LOGIN, _fmt(
             _("Requests of %(creditor)s against %(debtor)s already filed: on cheque %(grace)s in a grace period, on cheque "
               "%(plan)s under an instalment plan, on cheque %(objected)s suspended by the judge for an objection."),

@@ -7,7 +7,10 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("Virtual enforcement court")
 
     def ready(self):
-        from . import alerts, disclosure, events, receivers, rules  # noqa: F401  (timeline texts, receivers, rule names)
+        from najiz.common import todo
+
+        from . import alerts, disclosure, events, receivers, rules, selectors  # noqa: F401  (timeline texts, receivers, rule names)
 
         alerts.register_kinds()
         disclosure.register_kinds()
+        todo.register("enforcement", selectors.tasks_for)  # "My tasks" on the home page

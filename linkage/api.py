@@ -1,6 +1,6 @@
 """The Najiz business API, version 1 (/api/v1/): an entity's system files enforcement requests
-and follows them. OpenAPI schema at /api/v1/schema, browsable docs at /api/v1/docs (Swagger UI
-served from the portal's own static files).
+and follows them. OpenAPI schema at /api/v1/schema, browsable docs at /api/v1/docs (the schema
+rendered in the portal's own layout, linkage/docs.py).
 
 Authentication: `Authorization: Bearer <token>` (a token an entity representative created on
 /linkage/tokens/), or the portal's session in the browser (with the CSRF token for POST).
@@ -24,6 +24,7 @@ from najiz.registries import services as registries
 
 from . import problems, selectors, services
 from .auth import BrowserSession, EntityToken
+from .docs import PortalDocs
 from .problems import ApiProblem
 from .schemas import (
     CheckOut,
@@ -62,7 +63,7 @@ class NajizAPI(NinjaAPI):
 
 
 api = NajizAPI(
-    title="Najiz API", version="1", urls_namespace="api-v1", openapi_url="/schema", docs_url="/docs",
+    title="Najiz API", version="1", urls_namespace="api-v1", openapi_url="/schema", docs_url="/docs", docs=PortalDocs(),
     auth=[EntityToken(), BrowserSession()], parser=ObjectBodyParser(),
     description=(
         "Electronic linkage of businesses' systems with the virtual enforcement court: file enforcement "

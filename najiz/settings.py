@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "najiz.accounts.context_processors.acting_as",
                 "najiz.accounts.session_expiry.session_expiry",
+                "demo.context_processors.demo_clock",
             ],
         },
     },
@@ -260,6 +261,10 @@ GATEWAY_SECRET = env.str("GATEWAY_SECRET", default="" if PRODUCTION else "dev-ga
 # The payment gateway simulator (/gateway/, its test cards and the OTP it shows) exists only with
 # this on, like NAFATH_SIMULATOR; a system check refuses either in production.
 PAYMENT_GATEWAY_SIMULATOR = env.bool("PAYMENT_GATEWAY_SIMULATOR", default=not PRODUCTION)
+# The demo clock (demo/clock.py): a bar on every page moves the portal's time forward and runs the
+# sweeps, so what waits for a deadline can be seen at once. On for `make run`, off in the tests
+# (they turn it on where they need it) and off in production, where a system check refuses it.
+DEMO_CLOCK = env.bool("DEMO_CLOCK", default=not PRODUCTION and not TESTING)
 # The pay button's gateway (payments/adapters.py): "simulator", "http" (the hosted payment page at
 # PAYMENT_GATEWAY_URL) or "" (no online payment: the invoice shows its SADAD bill number).
 PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="")

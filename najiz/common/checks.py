@@ -1,5 +1,5 @@
 """System checks of the deployment (they run with every `manage.py check`, `--deploy` included,
-and before `migrate`): no simulator in production, and a pay button that leads somewhere real."""
+and before `migrate`): no simulator (nor the demo clock) in production, and a pay button that leads somewhere real."""
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -10,6 +10,7 @@ SIMULATORS = {
         "najiz.E002",
         "the payment gateway simulator (/gateway/) records payments no bank made",
     ),
+    "DEMO_CLOCK": ("najiz.E006", "the demo clock (/demo/clock/) lets anyone move the portal's time and its deadlines"),
 }
 ADAPTERS = {"simulator", "http", ""}
 

@@ -25,6 +25,8 @@ EXPECTED = {
     # -- public and accounts --
     "": (200, 200, 200, 200, 200, 200, 200),
     "healthz": (200, 200, 200, 200, 200, 200, 200),
+    "help/<slug:service>/": (200, 200, 200, 200, 200, 200, 200),
+    "accessibility/": (200, 200, 200, 200, 200, 200, 200),
     "metrics": (404, 404, 404, 404, 404, 404, 404),  # only the operators' scraper (tests/operations)
     "i18n/setlang/": (302, 302, 302, 302, 302, 302, 302),  # GET just goes back; the switch is a POST
     "jsi18n/": (200, 200, 200, 200, 200, 200, 200),
@@ -146,6 +148,9 @@ EXPECTED = {
     # -- the Nafath app simulator (development and tests only; off in production) --
     "nafath/": (200, 200, 200, 200, 200, 200, 200),
     "nafath/requests/<int:pk>/answer/": (405, 405, 405, 405, 405, 405, 405),
+    # -- the demo clock (development only: a 404 with DEMO_CLOCK off, not mounted in production) --
+    "demo/clock/move/": (405, 405, 405, 405, 405, 405, 405),
+    "demo/clock/reset/": (405, 405, 405, 405, 405, 405, 405),
 }
 
 # Every route Django's admin makes for a registered model, whatever the model.
@@ -159,6 +164,7 @@ def arguments(world) -> dict:
     w = world
     req, cv, note = w.request.number, w.conveyance.number, w.note.number
     return {
+        "help/<slug:service>/": {"service": "conveyance"},
         "enforcement/new/validate/<slug:field>/": {"field": "amount"},
         "enforcement/drafts/<int:pk>/": {"pk": w.draft.pk},
         "enforcement/requests/<case:number>/invoices/<bill:bill_number>.pdf": {
