@@ -7,6 +7,7 @@ class ConveyanceConfig(AppConfig):
     verbose_name = _("Electronic conveyance")
 
     def ready(self):
-        from . import alerts, receivers, tasks  # noqa: F401  (kinds, timeline texts, signal receivers, tasks)
+        from . import alerts, deeds, receivers, tasks  # noqa: F401  (kinds, timeline texts, signal receivers, tasks)
 
         alerts.register_kinds()
+        deeds.register_kinds()

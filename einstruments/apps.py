@@ -8,6 +8,7 @@ class EinstrumentsConfig(AppConfig):
     verbose_name = _("Electronic instruments")
 
     def ready(self):
-        from . import alerts, events, receivers  # noqa: F401  (notification kinds, timeline texts, receivers)
+        from . import alerts, documents, events, receivers  # noqa: F401  (notification kinds, timeline texts, receivers)
 
         alerts.register_kinds()
+        documents.register_kinds()

@@ -7,6 +7,7 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("Virtual enforcement court")
 
     def ready(self):
-        from . import alerts, events, receivers  # noqa: F401  (timeline texts, payment receivers)
+        from . import alerts, documents, events, receivers  # noqa: F401  (timeline texts, payment receivers)
 
         alerts.register_kinds()
+        documents.register_kinds()
