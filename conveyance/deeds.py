@@ -31,7 +31,8 @@ def state(deed, owners=None, encumbrances=None) -> str:
     owners = deed.owner_rows.all() if owners is None else owners
     encumbrances = registries.active_encumbrances(deed) if encumbrances is None else encumbrances
     return documents.fingerprint(
-        deed.number, deed.area, deed.plan_number, deed.plot_number, deed.district,
+        deed.number, deed.area, deed.plan_number, deed.plot_number, deed.district, deed.issuing_office,
+        *(f"{side}:{by}:{length}" for side, by, length in deed.boundaries()),
         *sorted(f"{row.person_id}:{row.share}" for row in owners),
         *sorted(f"{row.kind}:{row.ref}" for row in encumbrances),
     )
@@ -45,6 +46,8 @@ def deed_pdf(deed, *, request=None) -> bytes:
         "deed": deed,
         "owners": owners,
         "encumbrances": encumbrances,
+        "previous": deed.previous,
+        "boundaries": deed.boundaries(),
         "code": verification_code(deed.number),
         "verify_url": url,
     }

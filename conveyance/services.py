@@ -222,7 +222,9 @@ def settle(conveyance: Conveyance) -> bool:
         _release(conveyance)
         alerts.tell_parties(conveyance, "conveyance.refunded")
         return True
-    new_deed = registries.transfer(conveyance.deed, [(conveyance.buyer, Decimal(1))], ref=conveyance.number)
+    new_deed = registries.transfer(
+        conveyance.deed, [(conveyance.buyer, Decimal(1))], ref=conveyance.number, price=conveyance.price
+    )
     conveyance.new_deed, conveyance.deed_suspended = new_deed, False
     consents = list(conveyance.consents.select_related("person").order_by("id"))
     parts = split_by_shares(held, [c.share for c in consents])

@@ -3,6 +3,7 @@ in PDFs, on timelines and in notices, in both languages.
 
 * amount(40000)          → "40,000.00 ر.س" / "SAR 40,000.00" (money.format_sar)
 * area(Decimal("625"))   → "625.00 م²" / "625.00 m²"
+* area_in_words(625)     → "ستمائة و خمسة و عشرون متراً مربعاً"
 * share(Decimal("0.5"))  → "1/2"  (a share as the fraction it is; whole ownership "1/1")
 * message_params(params) → the parameters of a timeline text or a notice, with its amounts written
   as amount() does (they are stored as plain "40000.00" or "40,000.00").
@@ -36,6 +37,30 @@ def area(value, lang=None) -> str:
     number = f"{Decimal(str(value)):,.2f}"
     with translation.override(lang or translation.get_language() or "ar"):
         return pgettext("area in square metres", "%(area)s m²") % {"area": number}
+
+
+def metres(value, lang=None) -> str:
+    """A length in metres: "25.00 م"."""
+    number = f"{Decimal(str(value)):,.2f}"
+    with translation.override(lang or translation.get_language() or "ar"):
+        return pgettext("length in metres", "%(length)s m") % {"length": number}
+
+
+def area_in_words(value, lang=None) -> str:
+    """An area spelled out, as a deed writes it beside the figures: "ستمائة و خمسة و عشرون متراً
+    مربعاً" / "six hundred and twenty-five square metres" (num2words; hundredths when there are)."""
+    from num2words import num2words
+
+    lang = (lang or translation.get_language() or "ar")[:2]
+    quantity = Decimal(str(value)).quantize(Decimal("0.01"))
+    whole, hundredths = int(quantity), int((quantity - int(quantity)) * 100)
+    words = num2words(whole, lang="ar" if lang == "ar" else "en")
+    if hundredths:
+        words = pgettext("area in words", "%(whole)s point %(hundredths)s") % {
+            "whole": words, "hundredths": num2words(hundredths, lang="ar" if lang == "ar" else "en"),
+        }
+    with translation.override(lang):
+        return pgettext("area in words", "%(words)s square metres") % {"words": words}
 
 
 def as_fraction(value) -> Fraction:

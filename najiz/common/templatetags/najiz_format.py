@@ -70,6 +70,28 @@ def area(value):
 
 
 @register.filter
+def metres(value):
+    if value is None or value == "":
+        return ""
+    try:
+        return formats.metres(value)
+    except (TypeError, ValueError, ArithmeticError):
+        logger.warning("metres filter: not a length: %r", value)
+        return value
+
+
+@register.filter
+def area_in_words(value):
+    if value is None or value == "":
+        return ""
+    try:
+        return formats.area_in_words(value)
+    except (TypeError, ValueError, ArithmeticError):
+        logger.warning("area_in_words filter: not an area: %r", value)
+        return value
+
+
+@register.filter
 def share(value):
     if value is None or value == "":
         return ""
