@@ -32,7 +32,8 @@ def state(deed, owners=None, encumbrances=None) -> str:
     encumbrances = registries.active_encumbrances(deed) if encumbrances is None else encumbrances
     return documents.fingerprint(
         deed.number, deed.area, deed.plan_number, deed.plot_number, deed.district, deed.issuing_office,
-        *(f"{side}:{by}:{length}" for side, by, length in deed.boundaries()),
+        # the raw fields, never the labels: the fingerprint must not depend on the reader's language
+        *(f"{getattr(deed, f'{side}_boundary')}:{getattr(deed, f'{side}_length')}" for side in deed.SIDES),
         *sorted(f"{row.person_id}:{row.share}" for row in owners),
         *sorted(f"{row.kind}:{row.ref}" for row in encumbrances),
     )

@@ -7,6 +7,7 @@ disk, never kept. A request that announces a larger body is answered before any 
 """
 
 import io
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
@@ -81,9 +82,12 @@ BAD_INPUT = {signing.Problem.NOT_PDF, signing.Problem.DAMAGED, signing.Problem.E
 
 
 def _page(request, *, status=200, verdict=None, error="", reason=""):
+    record_url = verdict.record.url if verdict is not None and verdict.record is not None else ""
     context = {
         "verdict": verdict, "error": error, "reason": reason, "limit_mb": _limit_mb(),
         "Outcome": documents.Outcome, "field": FIELD,
+        # a link on this site: its path, whatever host the record's absolute URL names
+        "record_path": urlsplit(record_url)._replace(scheme="", netloc="").geturl() if record_url else "",
     }
     return render(request, "common/verify.html", context, status=status)
 

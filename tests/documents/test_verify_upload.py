@@ -49,7 +49,8 @@ def test_the_page_is_public(client):
 def test_a_valid_current_deed(client, sale, deed_pdf):
     response = upload(client, deed_pdf)
     assert response.status_code == 200 and outcome(response) == "current"
-    assert sale.deed.number in response.content.decode()
+    page = response.content.decode()
+    assert sale.deed.number in page and f'href="/verify/deed/{sale.deed.number}?code=' in page
 
 
 def test_a_tampered_deed(client, deed_pdf):
@@ -154,4 +155,4 @@ def test_uploads_never_touch_the_disk(client, deed_pdf, settings, monkeypatch):
 def test_english(client, deed_pdf, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = upload(client, deed_pdf)
-    assert "Valid and current" in response.content.decode()
+    assert outcome(response) == "current" and "Valid and current" in response.content.decode(), outcome(response)
