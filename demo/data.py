@@ -225,7 +225,7 @@ OFFICES = {"riyadh": "كتابة العدل الأولى بالرياض", "jedda
 def _deed_contents(city, plot, area):
     """The issuing office and the four sides of a demo plot: 20 m of frontage on a street, the
     depth that makes its area, neighbouring plots on either side."""
-    depth = (area / Decimal(20)).quantize(Decimal("0.01"))
+    depth = round(area / Decimal(20), 2)
     number = int(plot) if str(plot).isdigit() else 0
     return {
         "issuing_office": OFFICES.get(city, "كتابة العدل الأولى بالرياض"),

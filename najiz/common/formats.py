@@ -34,14 +34,14 @@ def amount(value, lang=None) -> str:
 
 def area(value, lang=None) -> str:
     """An area in square metres, two decimals with a point: "625.00 م²"."""
-    number = f"{Decimal(str(value)):,.2f}"
+    number = f"{Decimal(value):,.2f}"
     with translation.override(lang or translation.get_language() or "ar"):
         return pgettext("area in square metres", "%(area)s m²") % {"area": number}
 
 
 def metres(value, lang=None) -> str:
     """A length in metres: "25.00 م"."""
-    number = f"{Decimal(str(value)):,.2f}"
+    number = f"{Decimal(value):,.2f}"
     with translation.override(lang or translation.get_language() or "ar"):
         return pgettext("length in metres", "%(length)s m") % {"length": number}
 
@@ -52,7 +52,7 @@ def area_in_words(value, lang=None) -> str:
     from num2words import num2words
 
     lang = (lang or translation.get_language() or "ar")[:2]
-    quantity = Decimal(str(value)).quantize(Decimal("0.01"))
+    quantity = round(Decimal(value), 2)
     whole, hundredths = int(quantity), int((quantity - int(quantity)) * 100)
     words = num2words(whole, lang="ar" if lang == "ar" else "en")
     if hundredths:

@@ -58,13 +58,13 @@ class Deed(models.Model):
     issuing_office = models.CharField(_("issuing office"), max_length=120, blank=True)
     # The four sides as a deed states them: the neighbour or street, and the length in metres.
     north_boundary = models.CharField(_("northern boundary"), max_length=200, blank=True)
-    north_length = models.DecimalField(_("northern length (m)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    north_length = models.DecimalField(_("northern length (m)"), max_digits=14, decimal_places=2, null=True, blank=True)
     south_boundary = models.CharField(_("southern boundary"), max_length=200, blank=True)
-    south_length = models.DecimalField(_("southern length (m)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    south_length = models.DecimalField(_("southern length (m)"), max_digits=14, decimal_places=2, null=True, blank=True)
     east_boundary = models.CharField(_("eastern boundary"), max_length=200, blank=True)
-    east_length = models.DecimalField(_("eastern length (m)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    east_length = models.DecimalField(_("eastern length (m)"), max_digits=14, decimal_places=2, null=True, blank=True)
     west_boundary = models.CharField(_("western boundary"), max_length=200, blank=True)
-    west_length = models.DecimalField(_("western length (m)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    west_length = models.DecimalField(_("western length (m)"), max_digits=14, decimal_places=2, null=True, blank=True)
     # The basis of a deed issued by a transfer: the e-conveyance (or other operation) and its price.
     transfer_ref = models.CharField(_("basis of transfer"), max_length=64, blank=True)
     transfer_price = MoneyField(_("price of the transfer"), null=True, blank=True)
