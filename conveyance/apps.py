@@ -9,7 +9,8 @@ class ConveyanceConfig(AppConfig):
     def ready(self):
         from najiz.common import todo
 
-        from . import alerts, receivers, rules, selectors, tasks  # noqa: F401  (kinds, timeline texts, receivers, rule names, tasks)
+        from . import alerts, deeds, receivers, rules, selectors, tasks  # noqa: F401  (kinds, timeline texts, receivers, rule names, tasks)
 
         alerts.register_kinds()
+        deeds.register_kinds()
         todo.register("conveyance", selectors.tasks_for)  # "My tasks" on the home page

@@ -324,7 +324,7 @@ def settle(conveyance: Conveyance) -> bool:
         alerts.tell_parties(conveyance, "conveyance.refunded")
         return True
     new_deed = registries.transfer(conveyance.deed, [(conveyance.buyer, (1, 1))], ref=conveyance.number,
-                                   tax_receipt_number=conveyance.tax_receipt_number)
+                                   tax_receipt_number=conveyance.tax_receipt_number, price=conveyance.price)
     conveyance.new_deed, conveyance.deed_suspended = new_deed, False
     consents = list(conveyance.consents.select_related("person").order_by("id"))
     parts = split_by_shares(held, [c.share for c in consents])

@@ -250,6 +250,23 @@ def _seed_banks():
     court_trust_account()
 
 
+OFFICES = {"riyadh": "كتابة العدل الأولى بالرياض", "jeddah": "كتابة العدل الأولى بجدة", "dammam": "كتابة العدل الأولى بالدمام"}
+
+
+def _deed_contents(city, plot, area):
+    """The issuing office and the four sides of a demo plot: 20 m of frontage on a street, the
+    depth that makes its area, neighbouring plots on either side."""
+    depth = round(area / Decimal(20), 2)
+    number = int(plot) if str(plot).isdigit() else 0
+    return {
+        "issuing_office": OFFICES.get(city, "كتابة العدل الأولى بالرياض"),
+        "north_boundary": "شارع عرض 20 م", "north_length": Decimal("20.00"),
+        "south_boundary": f"قطعة رقم {number + 10}", "south_length": Decimal("20.00"),
+        "east_boundary": f"قطعة رقم {number + 1}", "east_length": depth,
+        "west_boundary": f"قطعة رقم {number - 1}" if number > 1 else "ممر مشاة عرض 6 م", "west_length": depth,
+    }
+
+
 def _seed_deeds():
     issued = clock.now() - timedelta(days=900)
     for number, electronic, updated, kind, city, district, plan, plot, area, value, owners in DEEDS:
@@ -259,6 +276,7 @@ def _seed_deeds():
                 "is_electronic": electronic, "is_updated": updated, "property_type": kind, "city": city, "district": district,
                 "district_en": DISTRICTS_EN.get(district, ""),
                 "plan_number": plan, "plot_number": plot, "area": Decimal(area), "value_of_record": Decimal(value), "issued_at": issued,
+                **_deed_contents(city, plot, Decimal(area)),
             },
         )
         for national_id, share in owners:

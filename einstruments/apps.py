@@ -10,7 +10,8 @@ class EinstrumentsConfig(AppConfig):
     def ready(self):
         from najiz.common import todo
 
-        from . import alerts, events, receivers, selectors  # noqa: F401  (notification kinds, timeline texts, receivers)
+        from . import alerts, documents, events, receivers, selectors  # noqa: F401  (notification kinds, timeline texts, receivers)
 
         alerts.register_kinds()
+        documents.register_kinds()
         todo.register("einstruments", selectors.tasks_for)  # "My tasks" on the home page

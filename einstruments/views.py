@@ -178,7 +178,7 @@ def _detail_context(request, note, **extra) -> dict:
         "may_enforce": "holder" in mine and rules.can_enforce(note) is None,
         "may_answer_endorsement": "endorsee" in mine,
         "may_withdraw_endorsement": "holder" in mine and pending is not None,
-        "verify_url": documents.verification_url(note.number) if note.is_registered else "",
+        "verify_url": documents.verification_url(note.number, request) if note.is_registered else "",
         "code": documents.verification_code(note.number) if note.is_registered else "",
         "confirmation": confirmation_state if note.status == Status.AWAITING_CONFIRMATION else None,
         **extra,

@@ -9,8 +9,9 @@ class EnforcementConfig(AppConfig):
     def ready(self):
         from najiz.common import todo
 
-        from . import alerts, disclosure, events, receivers, rules, selectors  # noqa: F401  (timeline texts, receivers, rule names)
+        from . import alerts, disclosure, documents, events, receivers, rules, selectors  # noqa: F401  (timeline texts, receivers, rule names)
 
         alerts.register_kinds()
+        documents.register_kinds()
         disclosure.register_kinds()
         todo.register("enforcement", selectors.tasks_for)  # "My tasks" on the home page

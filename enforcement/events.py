@@ -24,16 +24,16 @@ messages.register(
             "Execution order {order} issued (Art. 34) and the debtor notified electronically."
         ),
         "enforcement.notice_published": _(
-            "The order was published in a newspaper notice; its cost ({cost} SAR) was added to the claim."
+            "The order was published in a newspaper notice; its cost ({cost}) was added to the claim."
         ),
         "enforcement.measures_applied": _(
             "The payment period lapsed: the enforcement measures of Art. 46 were applied."
         ),
-        "enforcement.collected": _("{amount} SAR collected."),
-        "enforcement.disbursed": _("{amount} SAR paid to the creditor's account."),
-        "enforcement.refunded": _("{amount} SAR paid beyond the claim refunded to the debtor."),
-        "enforcement.paid_outside": _("The creditor certified {amount} SAR paid directly by the debtor."),
-        "enforcement.claim_reduced": _("The creditor reduced the claim from {from} to {to} SAR."),
+        "enforcement.collected": _("{amount} collected."),
+        "enforcement.disbursed": _("{amount} paid to the creditor's account."),
+        "enforcement.refunded": _("{amount} paid beyond the claim refunded to the debtor."),
+        "enforcement.paid_outside": _("The creditor certified {amount} paid directly by the debtor."),
+        "enforcement.claim_reduced": _("The creditor reduced the claim from {from} to {to}."),
         "enforcement.measure_lifted": _("A measure was lifted."),
         "enforcement.settled": _("The claim is fully covered."),
         "enforcement.withdrawn": _("The creditor withdrew the request."),

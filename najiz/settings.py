@@ -34,7 +34,10 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-najiz-0f3c9a7e5b1d4c2a8e6f")
 # The absolute base of the links in SMS, e-mail, PDFs and QR codes; `make run` sets it from its
 # HOST and PORT. In development its host is also an allowed one (make run HOST=… SITE_URL=…).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Unset outside production, a page's links and QR codes take the request's own host instead
+# (najiz.common.links.site_url), so they are right on any port.
+SITE_URL_SET = bool(env.str("SITE_URL", default=""))
+SITE_URL = env.str("SITE_URL", default="") or "http://127.0.0.1:8000"
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS",
     default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", urlsplit(SITE_URL).hostname or "127.0.0.1"],
@@ -295,6 +298,14 @@ METRICS_STRANDED_AFTER = timedelta(seconds=env.int("METRICS_STRANDED_AFTER_SECON
 # Render one tiny PDF when a web or worker process starts (najiz.common.pdf.warm_up), so the first
 # document a person asks for does not pay WeasyPrint's start-up (over a second).
 PDF_WARM_ON_START = env.bool("PDF_WARM_ON_START", default=not TESTING)
+# Every PDF is signed (PAdES) with this PKCS#12 key and certificate (najiz.common.signing). In
+# production the ministry's; elsewhere `manage.py dev_signing_key` makes a local CA's under var/.
+PDF_SIGNING_KEY_FILE = env.str(
+    "PDF_SIGNING_KEY_FILE", default="" if PRODUCTION else str(VAR_DIR / "signing" / "signing.p12")
+)
+PDF_SIGNING_KEY_PASSWORD = env.str("PDF_SIGNING_KEY_PASSWORD", default="" if PRODUCTION else "najiz-development")
+# The verification page reads an uploaded PDF up to this size, in memory, and never stores it.
+VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(

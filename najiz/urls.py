@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from linkage.api import api
-from najiz.common import views as common_views
+from najiz.common import verify, views as common_views
 from operations import views as operations_views
 
 urlpatterns = [
@@ -19,8 +19,11 @@ urlpatterns = [
     path("accounts/", include("najiz.accounts.urls")),
     path("enforcement/", include("enforcement.urls")),
     path("conveyance/", include("conveyance.urls")),
+    path("verify/", verify.verify_upload, name="verify_document"),
     path("verify/instrument/", include("einstruments.verify_urls")),
     path("verify/", include("conveyance.verify_urls")),
+    path("verify/", include("enforcement.verify_urls")),
+    path("verify/", include("payments.verify_urls")),
     path("instruments/", include("einstruments.urls")),
     path("api/v1/", api.urls),
     path("linkage/", include("linkage.urls")),

@@ -9,6 +9,7 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from najiz.common import todo
 
-        from . import selectors
+        from . import documents, selectors
 
+        documents.register_kinds()
         todo.register("payments", selectors.tasks_for)  # "My tasks" on the home page

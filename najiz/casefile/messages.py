@@ -6,6 +6,8 @@ an event stores only its kind and parameters, so the text follows the reader's l
 
 from django.utils.translation import gettext as _
 
+from najiz.common import formats
+
 _MESSAGES: dict = {}
 _PARAMS: dict = {}
 
@@ -26,7 +28,7 @@ def render(kind: str, params: dict | None = None) -> str:
     if template is None:
         return kind
     try:
-        return str(template).format(**_shown(params or {}))
+        return str(template).format(**formats.message_params(_shown(params or {})))
     except (KeyError, IndexError, ValueError):
         return str(template)
 

@@ -62,12 +62,15 @@ class SecurityHeadersMiddleware:
 # room for the method and path: longer query strings are refused the same way behind any server.
 MAX_QUERY_STRING = 4096
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Uploads whose view parses the body itself, with its own size limit and in-memory handler
+# (najiz.common.verify): reading it here first would take in a body of any size.
+OWN_UPLOAD_PATHS = frozenset({"/verify/"})
 
 
 def _fields(request):
     """The query parameters, and the form fields of a form POST."""
     yield lambda: request.GET
-    if request.method == "POST" and request.content_type in FORM_TYPES:
+    if request.method == "POST" and request.content_type in FORM_TYPES and request.path_info not in OWN_UPLOAD_PATHS:
         yield lambda: (request.body, request.POST)[1]  # the body first, so views may still read it
 
 

@@ -192,6 +192,15 @@ class DeedFactory(DjangoModelFactory):
     area = Decimal("600.00")
     value_of_record = Decimal("1500000.00")
     status = models.Deed.Status.ACTIVE
+    issuing_office = "كتابة العدل الأولى بالرياض"
+    north_boundary = "شارع عرض 20 م"
+    north_length = Decimal("25.00")
+    south_boundary = factory.Sequence(lambda n: f"قطعة رقم {99 + n}")
+    south_length = Decimal("25.00")
+    east_boundary = "ممر مشاة عرض 6 م"
+    east_length = Decimal("24.00")
+    west_boundary = factory.Sequence(lambda n: f"قطعة رقم {101 + n}")
+    west_length = Decimal("24.00")
 
     @factory.post_generation
     def owners(self, create, extracted, **kwargs):

@@ -70,6 +70,11 @@ EXPECTED = {
     "conveyance/<case:number>/consent/": (302, 302, 302, 404, 404, 404, 404),
     "conveyance/<case:number>/offer/": (302, 404, 200, 404, 404, 404, 404),
     "conveyance/<case:number>/cancel/": (302, 405, 405, 405, 405, 405, 405),
+    "verify/": (200, 200, 200, 200, 200, 200, 200),  # verify by upload: the form (its POST in tests/documents)
+    "verify/order/<case:number>": (200, 200, 200, 200, 200, 200, 200),
+    "verify/request/<case:number>": (200, 200, 200, 200, 200, 200, 200),
+    "verify/invoice/<bill:bill_number>": (200, 200, 200, 200, 200, 200, 200),
+    "verify/receipt/<case:number>": (200, 200, 200, 200, 200, 200, 200),
     "verify/deed/<deed:number>": (200, 200, 200, 200, 200, 200, 200),
     "verify/deed/<deed:number>/": (200, 200, 200, 200, 200, 200, 200),
     # -- electronic promissory notes --
@@ -180,6 +185,10 @@ def arguments(world) -> dict:
         "conveyance/new/validate/<slug:field>/": {"field": "price"},
         "conveyance/": {"number": cv},
         "verify/deed/": {"number": w.deed.number},
+        "verify/order/": {"number": w.request.order.number},
+        "verify/request/": {"number": req},
+        "verify/invoice/": {"bill_number": w.invoice.bill_number},
+        "verify/receipt/": {"number": w.payment.receipt_number},
         "verify/instrument/": {"number": note},
         "instruments/new/validate/<slug:field>/": {"field": "creditor_id"},
         "instruments/": {"number": note},

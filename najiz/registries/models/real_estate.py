@@ -62,6 +62,19 @@ class Deed(models.Model):
         help_text=_("The tax authority's receipt for the real-estate transaction tax of the sale that issued it."),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    issuing_office = models.CharField(_("issuing office"), max_length=120, blank=True)
+    # The four sides as a deed states them: the neighbour or street, and the length in metres.
+    north_boundary = models.CharField(_("northern boundary"), max_length=200, blank=True)
+    north_length = models.DecimalField(_("northern length (m)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    south_boundary = models.CharField(_("southern boundary"), max_length=200, blank=True)
+    south_length = models.DecimalField(_("southern length (m)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    east_boundary = models.CharField(_("eastern boundary"), max_length=200, blank=True)
+    east_length = models.DecimalField(_("eastern length (m)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    west_boundary = models.CharField(_("western boundary"), max_length=200, blank=True)
+    west_length = models.DecimalField(_("western length (m)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # The basis of a deed issued by a transfer: the e-conveyance (or other operation) and its price.
+    transfer_ref = models.CharField(_("basis of transfer"), max_length=64, blank=True)
+    transfer_price = MoneyField(_("price of the transfer"), null=True, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -109,6 +122,22 @@ class Deed(models.Model):
     def district_label(self) -> str:
         """The district in the reader's language (the Arabic name when no English one is recorded)."""
         return _name(self.district, self.district_en)
+
+
+    def previous(self):
+        """The deed this one replaced (closed by the transfer that issued this one), or None."""
+        return self.replaces.order_by("-closed_at").first()
+
+    SIDES = ("north", "south", "east", "west")
+    SIDE_LABELS = {"north": _("North"), "south": _("South"), "east": _("East"), "west": _("West")}
+
+    def boundaries(self) -> list[tuple]:
+        """[(side label, neighbour or street, length in metres)] of the sides recorded."""
+        return [
+            (self.SIDE_LABELS[side], getattr(self, f"{side}_boundary"), getattr(self, f"{side}_length"))
+            for side in self.SIDES
+            if getattr(self, f"{side}_boundary") or getattr(self, f"{side}_length") is not None
+        ]
 
 
 class DeedOwner(ExactShare):

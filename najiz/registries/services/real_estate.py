@@ -167,9 +167,10 @@ def _next_deed_number() -> str:
 
 
 @transaction.atomic
-def transfer(deed, to_owners, ref, *, tax_receipt_number="") -> Deed:
-    """Close the deed and issue a new one to `to_owners` [(person, share)], same property data,
-    recording the tax authority's receipt for the transaction tax when there is one.
+def transfer(deed, to_owners, ref, *, tax_receipt_number="", price=None) -> Deed:
+    """Close the deed and issue a new one to `to_owners` [(person, share)], same property data;
+    the new deed names `ref` (the e-conveyance) and `price` as the basis of the transfer, and the
+    tax authority's receipt for the transaction tax when there is one.
 
     Refused (DeedError) if the deed is closed, held by another ref, or under a mortgage or seizure.
     A repeat with the same ref returns the deed issued the first time.
@@ -200,6 +201,10 @@ def transfer(deed, to_owners, ref, *, tax_receipt_number="") -> Deed:
         value_of_record=old.value_of_record,
         tax_receipt_number=str(tax_receipt_number)[:20],
         issued_at=now,
+        issuing_office=old.issuing_office,
+        **{f"{side}_{part}": getattr(old, f"{side}_{part}") for side in Deed.SIDES for part in ("boundary", "length")},
+        transfer_ref=str(op.ref),
+        transfer_price=price,
     )
     DeedOwner.objects.bulk_create(DeedOwner(deed=new, person=who, share=terms) for who, terms in owners)
     old.status, old.suspended_ref, old.replaced_by, old.closed_at = Deed.Status.CLOSED, "", new, now
