@@ -44,6 +44,14 @@ name_rules({
     "reactivated_by_creditor": _("Reactivated at the creditor's request"),
     "objection_for_the_judge": _("An objection is for the judge to decide"),
     "grace_request_for_the_judge": _("A request for a grace period is for the judge to decide"),
+    "assets_are_the_debtors": _("The assets disclosed are the debtor's"),
+    "limited_by_disclosure": _("The measures limited to the assets disclosed"),
+    "plan_adds_up": _("The instalments add up to what is owed"),
+    "plan_within_limits": _("The plan is within the number of instalments allowed"),
+    "first_due_in_time": _("The first instalment falls due in time"),
+    "creditor_accepted": _("The creditor accepted the plan"),
+    "creditor_declined": _("The creditor declined the plan"),
+    "instalment_overdue": _("An instalment is overdue"),
 })
 
 
