@@ -44,6 +44,7 @@ KEYS = {
     "deadline": _key("Deadline"),
     "debtor_city": _key("Debtor's city"),
     "debtors": _key("Debtors"),
+    "disclosure": _key("Disclosure of assets"),
     "deceased": _key("Deceased"),
     "deceased_alive": _key("The deceased is alive"),
     "deed": _key("Deed"),
@@ -205,8 +206,8 @@ def _date(text: str) -> str:
 
 
 def _share(text: str) -> str:
+    """A share as the fraction it is ("7/24"), through the money kernel's reading of shares."""
     try:
-        percent = (Decimal(text) * 100).quantize(Decimal("0.01")).normalize()
-    except (InvalidOperation, TypeError, ValueError):
+        return money.format_share(money.share_terms(text))
+    except (InvalidOperation, TypeError, ValueError, ArithmeticError):
         return text
-    return f"{percent:f}%"

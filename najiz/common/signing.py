@@ -137,12 +137,31 @@ def reset() -> None:
         _credentials = None
 
 
-def sign(pdf: bytes) -> bytes:
-    """The PDF with a PAdES (B-B) signature of the portal added as an incremental update."""
+def _outside_event_loop(fn, *args, **kwargs):
+    """Run `fn` here, or in a short-lived thread when this thread runs an asyncio loop (an ASGI
+    view, a browser driver): pyHanko calls asyncio.run(), which refuses to nest."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
+def _sign(pdf: bytes) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     return credentials().pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED).getvalue()
+
+
+def sign(pdf: bytes) -> bytes:
+    """The PDF with a PAdES (B-B) signature of the portal added as an incremental update."""
+    return _outside_event_loop(_sign, pdf)
 
 
 # --- checking a copy ------------------------------------------------------------------------
@@ -191,6 +210,10 @@ def _has_script(data: bytes, reader) -> bool:
 def check(data: bytes) -> CheckResult:
     """Whether these bytes are a document the portal signed, unaltered, and which one. Never
     raises on bad input: a problem code says what is wrong."""
+    return _outside_event_loop(_check, data)
+
+
+def _check(data: bytes) -> CheckResult:
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 

@@ -363,8 +363,12 @@ def conveyance(cfg, redis_url, log):
         s not in ("awaiting_buyer", "rejected") for s in _conveyance_statuses(ids).values()
     ):
         time.sleep(POLL)
+    from tests.conveyance import helpers as sale_helpers
+
     for pk, buyer_user in cases:
-        services.answer_offer(Conveyance.objects.get(pk=pk), user=buyer_user, accept=True)
+        conveyance_ = Conveyance.objects.get(pk=pk)
+        sale_helpers.accept_offer(conveyance_, user=buyer_user)  # approved by Nafath, then accepted
+        sale_helpers.pay_tax(conveyance_)  # the transaction tax first: the timed step is the price
     wait_drained(redis_url)
     wait_stats_flushed()
     before = _stats()

@@ -15,6 +15,7 @@ from enforcement.models import EnforcementRequest
 from najiz.accounts.models import JUDGES_GROUP
 from najiz.accounts.services import user_for_person
 from najiz.common import clock
+from tests.conveyance import helpers as sale_helpers
 from tests.conveyance.helpers import file_sale
 from tests.factories import registries as factories
 from tests.factories.accounts import StaffUserFactory
@@ -149,7 +150,7 @@ def test_a_conveyance_s_invoice_is_the_buyer_s_to_pay_by_its_expiry(client, djan
         conveyance = file_sale(sale)
     conveyance.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        conveyances.answer_offer(conveyance, user=sale.buyer_user, accept=True)
+        sale_helpers.accept_offer(conveyance, user=sale.buyer_user)
     conveyance.refresh_from_db()
     [task] = tasks(client, sale.buyer_user)[0]
     assert task.url == conveyance.invoice.get_absolute_url() and task.due == conveyance.invoice.expires_at

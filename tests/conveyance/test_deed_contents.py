@@ -9,9 +9,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from conveyance import services
-
-from .helpers import file_sale, pay, reload
+from .helpers import accept_offer, file_sale, pay, reload
 
 pytestmark = pytest.mark.django_db
 BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -27,7 +25,7 @@ def conveyed(sale, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         conveyance = file_sale(sale)
     with django_capture_on_commit_callbacks(execute=True):
-        services.answer_offer(reload(conveyance), user=sale.buyer_user, accept=True)
+        accept_offer(conveyance, user=sale.buyer_user)
     with django_capture_on_commit_callbacks(execute=True):
         pay(conveyance)
     return reload(conveyance)

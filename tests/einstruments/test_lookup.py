@@ -51,19 +51,3 @@ def test_an_unknown_field_is_404_and_sign_in_is_needed(client, parties):
     assert client.post(reverse("einstruments:validate", args=["creditor_id"])).status_code == 302
     client.force_login(parties.debtor_user)
     assert client.post(reverse("einstruments:validate", args=["amount"])).status_code == 404
-
-
-def test_the_due_date_is_shown_back_in_hijri_and_gregorian(client, parties):
-    from datetime import timedelta
-
-    from najiz.common import clock, dates
-
-    client.force_login(parties.debtor_user)
-    page = client.get(reverse("einstruments:new")).content.decode()
-    assert 'hx-post="/instruments/new/validate/due_date/"' in page and 'id="due_date-feedback"' in page
-    due = clock.today() + timedelta(days=30)
-    html = lookup(client, "due_date", due.isoformat())
-    assert 'data-testid="due-date-both"' in html
-    assert dates.format_hijri(due, "en", fallback=False) in html and dates.format_gregorian(due, "en") in html
-    past = lookup(client, "due_date", (clock.today() - timedelta(days=1)).isoformat())
-    assert "due-date-both" not in past and "field-errors" in past

@@ -123,7 +123,7 @@ class Deed(models.Model):
         """The district in the reader's language (the Arabic name when no English one is recorded)."""
         return _name(self.district, self.district_en)
 
-
+    @property
     def previous(self):
         """The deed this one replaced (closed by the transfer that issued this one), or None."""
         return self.replaces.order_by("-closed_at").first()
