@@ -25,6 +25,7 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput
+	@[ -f var/signing/signing.p12 ] || $(PY) manage.py dev_signing_key
 	$(PY) manage.py seed_demo
 	@echo "Portal: $$SITE_URL/  (Nafath simulator: $$SITE_URL/nafath/)"
 	@trap 'kill 0' EXIT; $(PY) manage.py run_sweeps & $(PY) manage.py runserver $(HOST):$(PORT)

@@ -3,8 +3,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from najiz.casefile import messages
+from najiz.casefile import inputs, messages
 from notifications import kinds, services as notifications
+
+from .states import Answer, Capacity, Kind
 
 KINDS = {
     "conveyance.filed": (
@@ -17,7 +19,7 @@ KINDS = {
     ),
     "conveyance.consent_requested": (
         _("Your consent is requested on conveyance {number}"),
-        _("A conveyance of deed {deed} to a buyer for {price} SAR awaits your consent as a co-owner or heir."),
+        _("A conveyance of deed {deed} to a buyer for {price} awaits your consent as a co-owner or heir."),
     ),
     "conveyance.consent_refused": (
         _("Conveyance {number} stopped"),
@@ -26,7 +28,7 @@ KINDS = {
     "conveyance.offer": (
         _("Offer to buy the property of deed {deed}"),
         _(
-            "You are offered the property of deed {deed} for {price} SAR (conveyance "
+            "You are offered the property of deed {deed} for {price} (conveyance "
             "{number}). Accept or decline within {hours} hours."
         ),
     ),
@@ -36,15 +38,22 @@ KINDS = {
     ),
     "conveyance.accepted": (
         _("The buyer accepted conveyance {number}"),
-        _("The buyer accepted the conveyance {number} of deed {deed}; the payment of {price} SAR is awaited."),
+        _("The buyer accepted the conveyance {number} of deed {deed}; the payment of {price} is awaited."),
     ),
     "conveyance.pay": (
         _("Pay the price of conveyance {number}"),
-        _("Pay {price} SAR in full by SADAD bill {bill} or a Mada card to complete conveyance {number}."),
+        _("Pay {price} in full by SADAD bill {bill} or a Mada card to complete conveyance {number}."),
+    ),
+    "conveyance.pay_tax": (
+        _("Pay the real-estate transaction tax of conveyance {number}"),
+        _(
+            "Pay the real-estate transaction tax of {tax} SAR by SADAD bill {bill} or a Mada card: the deed of "
+            "conveyance {number} is transferred only once the price is in escrow and the tax is paid."
+        ),
     ),
     "conveyance.paid": (
         _("The buyer paid conveyance {number}"),
-        _("The price of {price} SAR of conveyance {number} was paid into escrow; the deed is being transferred."),
+        _("The price of {price} of conveyance {number} was paid into escrow; the deed is being transferred."),
     ),
     "conveyance.refunded": (
         _("Conveyance {number} rejected and the payment refunded"),
@@ -99,7 +108,10 @@ messages.register(
         "conveyance.declined": _("The buyer declined the offer."),
         "conveyance.expired": _("The conveyance expired without an answer or payment in time."),
         "conveyance.awaiting_payment": _("The buyer accepted; SADAD bill {bill} was issued for the full price."),
-        "conveyance.paid": _("The buyer paid {amount} SAR into the conveyance's escrow."),
+        "conveyance.paid": _("The price of {amount} is in the conveyance's escrow and the tax is paid."),
+        "conveyance.tax_paid": _(
+            "The real-estate transaction tax of {amount} was paid to the tax authority; receipt {receipt}."
+        ),
         "conveyance.transferred": _(
             "The deed was transferred; new deed {deed} was issued to the buyer and "
             "the proceeds are paid to the sellers."
@@ -134,3 +146,10 @@ def tell_parties(conveyance, kind, *, buyer=True, **extra):
     if buyer:
         users.append(conveyance.buyer_user)
     tell(conveyance, kind, users, **extra)
+
+inputs.register(values={
+    "kind": dict(Kind.choices),
+    "capacity": dict(Capacity.choices),
+    "role": {"owner": _("Owner"), "heir": _("Heir")},
+    "answer": dict(Answer.choices),
+})

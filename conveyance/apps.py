@@ -7,6 +7,10 @@ class ConveyanceConfig(AppConfig):
     verbose_name = _("Electronic conveyance")
 
     def ready(self):
-        from . import alerts, receivers, tasks  # noqa: F401  (kinds, timeline texts, signal receivers, tasks)
+        from najiz.common import todo
+
+        from . import alerts, deeds, receivers, rules, selectors, tasks  # noqa: F401  (kinds, timeline texts, receivers, rule names, tasks)
 
         alerts.register_kinds()
+        deeds.register_kinds()
+        todo.register("conveyance", selectors.tasks_for)  # "My tasks" on the home page

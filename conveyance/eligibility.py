@@ -7,7 +7,7 @@ alone, so any decision can be replayed later against today's rules.
 from django.conf import settings
 
 from najiz.common import clock
-from najiz.common.money import to_sar
+from najiz.common.money import format_share, to_sar
 from najiz.registries import services as registries
 
 from .models import Conveyance
@@ -46,7 +46,7 @@ def _deed_facts(deed) -> dict | None:
         "status": deed.status,
         "suspended_ref": deed.suspended_ref,
         "owners": [
-            {"id": row.person.national_id, "share": str(row.share), "alive": bool(row.person.alive)}
+            {"id": row.person.national_id, "share": format_share(row.share), "alive": bool(row.person.alive)}
             for row in deed.owner_rows.all()
         ],
         "encumbrances": [
@@ -84,7 +84,7 @@ def _heirs_facts(number: str) -> dict | None:
         "found": True,
         "deceased": found.deceased.national_id,
         "deceased_alive": bool(found.deceased.alive),
-        "heirs": [{"id": row.heir.national_id, "share": str(row.share)} for row in found.shares.all()],
+        "heirs": [{"id": row.heir.national_id, "share": format_share(row.share)} for row in found.shares.all()],
     }
 
 
@@ -109,7 +109,7 @@ def gather_inputs(conveyance: Conveyance) -> dict:
         "filer": person_facts(conveyance.filer),
         "buyer": _buyer_facts(conveyance),
         "sellers": [
-            {**person_facts(c.person), "share": str(c.share), "role": c.role}
+            {**person_facts(c.person), "share": format_share(c.share), "role": c.role}
             for c in conveyance.consents.select_related("person").order_by("id")
         ],
         "poa": _poa_facts(conveyance.poa_number),

@@ -17,7 +17,7 @@ from najiz.common.identifiers import is_valid_national_id, normalize_digits
 from najiz.common.money import AmountField, to_sar
 from najiz.registries import services as registries
 
-from .states import Capacity, PaymentMethod
+from .states import Capacity, PaymentMethod, TaxPayer
 
 LIVE_FIELDS = ("deed_number", "heirs_deed_number", "poa_number", "buyer_id", "price")
 CR_RE = re.compile(r"^\d{10}$")
@@ -26,6 +26,11 @@ NOT_FOUND = _("No deed with this number was found for you.")
 
 def max_price() -> Decimal:
     return to_sar(settings.CONVEYANCE_MAX_PRICE)
+
+
+def tax_rate_label() -> str:
+    """CONVEYANCE_TAX_RATE as people read it: "5%"."""
+    return f"{(Decimal(settings.CONVEYANCE_TAX_RATE) * 100).normalize():f}%"
 
 
 class ConveyanceForm(forms.Form):
@@ -51,6 +56,16 @@ class ConveyanceForm(forms.Form):
     payment_method = forms.ChoiceField(
         label=_("Payment method"), choices=PaymentMethod.choices, initial=PaymentMethod.MADA, widget=forms.RadioSelect
     )
+    tax_payer = forms.ChoiceField(
+        label=_("The real-estate transaction tax is paid by"), choices=TaxPayer.choices, initial=TaxPayer.SELLER,
+        widget=forms.RadioSelect, required=False,
+        help_text=_("%(rate)s of the price, paid to the tax authority before the transfer; the seller pays it "
+                    "unless you agree otherwise. A buyer holding a first-home certificate pays no tax on the "
+                    "first 1,000,000 SAR."),
+        error_messages={
+            "invalid_choice": _("Choose who pays the real-estate transaction tax: the seller or the buyer."),
+        },
+    )
 
     def __init__(self, *args, user, acting_entity=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,6 +90,7 @@ class ConveyanceForm(forms.Form):
         for name in ("deed_number", "heirs_deed_number", "poa_number", "buyer_id"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
         self.fields["price"].widget.attrs["inputmode"] = "decimal"
+        self.fields["tax_payer"].help_text = self.fields["tax_payer"].help_text % {"rate": tax_rate_label()}
 
     # --- helpers ----------------------------------------------------------------------------
 

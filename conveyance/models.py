@@ -1,7 +1,8 @@
 """Electronic conveyance (الإفراغ العقاري الإلكتروني): one deed sold by its owners (or the heirs
-of a deceased owner, or an agent) to one buyer, paid in full into the conveyance's escrow."""
+of a deceased owner, or an agent) to one buyer, paid in full into the conveyance's escrow, with
+the real-estate transaction tax paid to the tax authority before the transfer."""
 
-from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
@@ -10,11 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
-from najiz.common.money import MoneyField
+from najiz.common.models import ExactShare, share_constraint
+from najiz.common.money import ZERO, MoneyField
 
-from .states import OPEN, Answer, Capacity, Kind, PaymentMethod, Status
-
-SHARE = {"max_digits": 7, "decimal_places": 6}
+from .states import OPEN, Answer, Capacity, Kind, PaymentMethod, Status, TaxPayer
 
 
 class Conveyance(models.Model):
@@ -40,11 +40,23 @@ class Conveyance(models.Model):
     buyer_answer = models.CharField(_("buyer's answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
     buyer_answered_at = models.DateTimeField(null=True, blank=True)
     buyer_iban = models.CharField(_("buyer's IBAN"), max_length=34, blank=True)
+    # The buyer's Nafath approval of the purchase: the request, and when it was confirmed and used.
+    buyer_challenge_token = models.CharField(max_length=64, blank=True, editable=False)
+    buyer_approved_at = models.DateTimeField(_("buyer approved by Nafath at"), null=True, blank=True)
     price = MoneyField(_("price"))
     payment_method = models.CharField(
         _("payment method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.MADA
     )
     invoice = models.ForeignKey("payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    tax_payer = models.CharField(_("transaction tax paid by"), max_length=10, choices=TaxPayer.choices,
+                                 default=TaxPayer.SELLER)
+    tax_number = models.CharField(_("tax transaction number"), max_length=20, blank=True)
+    tax_amount = MoneyField(_("real-estate transaction tax"), default=ZERO)
+    tax_exempt_amount = MoneyField(_("part of the price exempt from the tax"), default=ZERO)
+    tax_invoice = models.ForeignKey(
+        "payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tax_receipt_number = models.CharField(_("tax receipt number"), max_length=20, blank=True)
     new_deed = models.ForeignKey("registries.Deed", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     deed_suspended = models.BooleanField(default=False)
     offer_expires_at = models.DateTimeField(_("answer by"), null=True, blank=True, db_index=True)
@@ -63,6 +75,8 @@ class Conveyance(models.Model):
                 fields=["deed"], condition=Q(status__in=sorted(OPEN)), name="conveyance_one_open_per_deed"
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="conveyance_price_not_negative"),
+            models.CheckConstraint(condition=Q(tax_amount__gte=0, tax_exempt_amount__gte=0),
+                                   name="conveyance_tax_not_negative"),
         ]
         indexes = [
             models.Index(fields=["status", "status_changed_at"]),
@@ -80,15 +94,25 @@ class Conveyance(models.Model):
         return self.status in OPEN
 
     @property
+    def tax_registered(self) -> bool:
+        return bool(self.tax_number)
+
+    @property
+    def tax_paid(self) -> bool:
+        """The tax is settled: a receipt was issued (nothing due, or its invoice paid)."""
+        return bool(self.tax_receipt_number)
+
+    @property
     def buyer_party(self):
         return self.buyer or self.buyer_entity
 
 
-class Consent(models.Model):
+class Consent(ExactShare):
     """A seller-side party (an owner, or an heir of a deceased owner) and their answer.
 
-    `share` is the fraction of the whole deed this party gives up: it decides their part of the
-    price. The filer's own consent (or their principal's, given by the agent) is recorded at filing.
+    `share` is the exact fraction of the whole deed this party gives up (an heir's is the deceased
+    owner's share times the heir's: 1/2 × 7/24 = 7/48): it decides their part of the price.
+    The filer's own consent (or their principal's, given by the agent) is recorded at filing.
     """
 
     class Role(models.TextChoices):
@@ -101,11 +125,13 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conveyance_consents"
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
-    share = models.DecimalField(_("share"), **SHARE)
     iban = models.CharField(_("IBAN for the proceeds"), max_length=34, blank=True)
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     through_agent = models.BooleanField(default=False)
+    # A consent counts only once confirmed by a Nafath request naming the sale (not a sign-in).
+    challenge_token = models.CharField(max_length=64, blank=True, editable=False)
+    approved_at = models.DateTimeField(_("approved by Nafath at"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -113,12 +139,12 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         constraints = [
             models.UniqueConstraint(fields=["conveyance", "person"], name="conveyance_consent_once_per_person"),
-            models.CheckConstraint(condition=Q(share__gt=0, share__lte=1), name="conveyance_consent_share_fraction"),
+            share_constraint("conveyance_consent_share_fraction"),
         ]
 
     def __str__(self):
         return f"{self.person} {self.answer}"
 
     @property
-    def proceeds_share(self) -> Decimal:
+    def proceeds_share(self) -> Fraction:
         return self.share

@@ -10,10 +10,16 @@ from .models import Conveyance
 
 @receiver(invoice_paid, dispatch_uid="conveyance.invoice_paid")
 def on_invoice_paid(sender, invoice, payment, purpose, **kwargs):
-    if isinstance(purpose, Conveyance) and invoice.status == "paid":
-        from .tasks import payment_received
+    if invoice.status != "paid":
+        return
+    from .tasks import payment_received
 
+    if isinstance(purpose, Conveyance):
         enqueue(payment_received, purpose.pk)
+        return
+    # The transaction tax is invoiced for the tax authority's record, not the conveyance.
+    for pk in Conveyance.objects.filter(tax_invoice_id=invoice.pk).values_list("pk", flat=True):
+        enqueue(payment_received, pk)
 
 
 @receiver(disbursement_done, dispatch_uid="conveyance.disbursement_done")

@@ -10,12 +10,39 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from najiz.casefile.rules import RuleResult, result
+from najiz.casefile.rules import RuleResult, name_rules, result
 from najiz.common.money import to_sar
 
 RULES_VERSION = "1"
 NO_DEED = _("Not checked: the deed was not found.")
 NOT_A_PERSON = _("Not checked: the buyer is not an individual in the civil registry.")
+
+name_rules({
+    "deed_exists": _("The deed is registered"),
+    "deed_electronic": _("An electronic deed"),
+    "deed_updated": _("The deed is in the updated registry"),
+    "deed_active": _("The deed is in force"),
+    "deed_suspended": _("The deed is reserved for the conveyance"),
+    "no_mortgage": _("No mortgage on the property"),
+    "no_seizure": _("No seizure on the property"),
+    "filer_id_valid": _("The seller's identity is in force"),
+    "filer_entitled": _("The seller may sell the deed"),
+    "poa_in_force": _("The power of attorney is in force"),
+    "poa_names_transfer": _("The power of attorney names transfer of ownership"),
+    "heirs_deed_valid": _("The heirs deed is valid"),
+    "sellers_valid": _("The sellers' identities are in force"),
+    "sellers_hold_accounts": _("The sellers hold bank accounts"),
+    "buyer_id_valid": _("The buyer's identity is in force"),
+    "buyer_individual": _("The buyer is an individual"),
+    "buyer_alive": _("The buyer is alive"),
+    "buyer_not_seller": _("The buyer is not a seller"),
+    "buyer_has_account": _("The buyer holds a bank account"),
+    "price_positive": _("The price is above zero"),
+    "price_within_limit": _("The price is within the limit"),
+    "all_consented": _("Every co-owner and heir consented"),
+    "paid_in_full": _("The price is paid in full"),
+    "no_other_open_conveyance": _("No other open conveyance on the deed"),
+})
 
 
 def _deed(inputs):

@@ -7,12 +7,18 @@ conveyances only while acting for themselves, and an entity's side only while ac
 
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from najiz.accounts.parties import party_filter
+from najiz.common.deadlines import Deadline
 from najiz.common.identifiers import as_case_number
+from najiz.common.money import format_share
+from najiz.common.todo import Task
 from najiz.registries import services as registries
 
 from .models import Consent, Conveyance
+from .states import WAITING, Answer, Status
 
 
 def _base():
@@ -57,7 +63,8 @@ def my_deeds(user):
     if person is None:
         return None, []
     return person, [
-        {"deed": deed, "share": deed.share_of(person), "encumbrances": registries.active_encumbrances(deed)}
+        {"deed": deed, "share": format_share(deed.share_of(person)),
+         "encumbrances": registries.active_encumbrances(deed)}
         for deed in registries.deeds_of(person)
     ]
 
@@ -108,3 +115,37 @@ def operational_figures(*, since, idle_before) -> dict:
         "stranded": Conveyance.objects.filter(status__in=AUTOMATIC, status_changed_at__lt=idle_before).count(),
         "quarantined": None,  # as enforcement's: None until failing conveyances are set aside
     }
+
+
+def next_deadline(now) -> Deadline | None:
+    """The nearest unanswered offer or consent to expire after `now` (services.expire_due)."""
+    found = (
+        Conveyance.objects.filter(status__in=WAITING, offer_expires_at__gte=now)
+        .order_by("offer_expires_at").values_list("offer_expires_at", "number").first()
+    )
+    return Deadline(found[0], _("An unanswered conveyance expires"), found[1]) if found else None
+
+
+def tasks_for(user, acting_entity=None) -> list[Task]:
+    """"My tasks": the consents asked of the person as an owner or heir, and the offers to buy
+    made to them (or to the entity they act for), each to answer before the offer expires."""
+    tasks = []
+    if acting_entity is None:
+        consents = (
+            Consent.objects.filter(Q(user=user) | Q(person__national_id=user.national_id), answer=Answer.PENDING,
+                                   conveyance__status=Status.AWAITING_CONSENTS)
+            .select_related("conveyance__deed").order_by("conveyance__offer_expires_at")[:20]
+        )
+        tasks += [
+            Task(_("Consent to the sale of deed %(deed)s") % {"deed": c.conveyance.deed.number},
+                 reverse("conveyance:consent", args=[c.conveyance.number]), c.conveyance.number,
+                 c.conveyance.offer_expires_at)
+            for c in consents
+        ]
+    offers = as_buyer(user, acting_entity).filter(status=Status.AWAITING_BUYER).order_by("offer_expires_at")[:20]
+    tasks += [
+        Task(_("Answer the offer to buy deed %(deed)s") % {"deed": c.deed.number},
+             reverse("conveyance:offer", args=[c.number]), c.number, c.offer_expires_at)
+        for c in offers
+    ]
+    return tasks

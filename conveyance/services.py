@@ -5,7 +5,7 @@ Row locks, always in this order: Conveyance, Consent, then (inside the registrie
 services) Deed, Invoice, ledger account.
 """
 
-from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,9 +24,7 @@ from najiz.registries import services as registries
 from . import alerts, rules
 from .eligibility import gather_inputs
 from .models import Consent, Conveyance
-from .states import CANCELLABLE, MACHINE, WAITING, Answer, Capacity, Kind, PaymentMethod, Status
-
-SHARE_QUANTUM = Decimal("0.000001")
+from .states import CANCELLABLE, MACHINE, WAITING, Answer, Capacity, Kind, PaymentMethod, Status, TaxPayer
 
 
 class ConveyanceError(Exception):
@@ -65,24 +63,30 @@ def _ttl_end():
 
 
 def seller_side(deed, heirs_deed=None) -> list[tuple]:
-    """(person, role, share of the whole deed) of everyone who gives up a share: the living
-    owners, and in place of a deceased owner named on `heirs_deed`, that owner's heirs."""
+    """(person, role, exact share of the whole deed) of everyone who gives up a share: the living
+    owners, and in place of a deceased owner named on `heirs_deed`, that owner's heirs, each the
+    owner's share times the heir's (1/2 × 7/24 = 7/48). A share is (numerator, denominator) in
+    the heirs deed's terms (a whole deed's heir keeps 7/24), a Fraction if one person has two."""
     sellers: dict[int, list] = {}
-    for owner, share in deed.shares():
+    for row in deed.owner_rows.all():
+        owner = row.person
         if heirs_deed is not None and owner.pk == heirs_deed.deceased_id:
-            for row in heirs_deed.shares.select_related("heir").all():
-                part = (share * row.share).quantize(SHARE_QUANTUM)
-                entry = sellers.setdefault(row.heir.pk, [row.heir, Consent.Role.HEIR, Decimal(0)])
-                entry[2] += part
+            for heir in heirs_deed.shares.select_related("heir").all():
+                entry = sellers.setdefault(heir.heir.pk, [heir.heir, Consent.Role.HEIR, []])
+                entry[2].append((row.share_numerator * heir.share_numerator,
+                                 row.share_denominator * heir.share_denominator))
         else:
-            entry = sellers.setdefault(owner.pk, [owner, Consent.Role.OWNER, Decimal(0)])
-            entry[2] += share
-    return [(who, role, min(max(share, SHARE_QUANTUM), Decimal(1))) for who, role, share in sellers.values()]
+            entry = sellers.setdefault(owner.pk, [owner, Consent.Role.OWNER, []])
+            entry[2].append((row.share_numerator, row.share_denominator))
+    return [
+        (who, role, terms[0] if len(terms) == 1 else sum((Fraction(*t) for t in terms), Fraction(0)))
+        for who, role, terms in sellers.values()
+    ]
 
 
 @transaction.atomic
 def file(*, user, capacity, deed_number, buyer_id, price, payment_method=PaymentMethod.MADA,
-         heirs_deed_number="", poa_number="", acting_entity=None) -> Conveyance:
+         heirs_deed_number="", poa_number="", acting_entity=None, tax_payer=TaxPayer.SELLER) -> Conveyance:
     """The seller files: the conveyance is numbered, submitted and queued for the eligibility
     checks. Refused (ConveyanceError) while acting for an entity, for an unknown deed, or when
     another conveyance is open on the deed (the partial unique index decides under a race)."""
@@ -92,6 +96,9 @@ def file(*, user, capacity, deed_number, buyer_id, price, payment_method=Payment
         )
     if capacity not in Capacity.values:
         raise ConveyanceError(_("Choose in what capacity you sell."), "capacity")
+    if tax_payer not in TaxPayer.values:
+        raise ConveyanceError(_("Choose who pays the real-estate transaction tax: the seller or the buyer."),
+                              "tax_payer")
     filer = registries.person(user.national_id)
     if filer is None:
         raise ConveyanceError(_("You are not found in the civil registry."), "filer")
@@ -121,6 +128,7 @@ def file(*, user, capacity, deed_number, buyer_id, price, payment_method=Payment
         buyer_iban=first_iban(buyer),
         price=checked_amount(price),
         payment_method=payment_method if payment_method in PaymentMethod.values else PaymentMethod.MADA,
+        tax_payer=tax_payer,
     )
     now = clock.now()
     answering_for = filer.pk
@@ -169,11 +177,13 @@ def check_eligibility(conveyance: Conveyance) -> bool:
             results.append(result("deed_suspended", False, _("The deed could not be reserved for this conveyance.")))
             rejected = True
     outcome = Status.REJECTED if rejected else Status.AWAITING_CONSENTS
+    if not rejected:
+        inputs["tax"] = _register_tax(conveyance)
     decision = casefile.record_decision(
         conveyance, "eligibility", rules=results, outcome=outcome, inputs=inputs,
         rules_version=rules.RULES_VERSION, amount=conveyance.price,
     )
-    transition(conveyance, Status.CHECKED, decision=decision, changed=["deed_suspended"])
+    transition(conveyance, Status.CHECKED, decision=decision, changed=["deed_suspended", *TAX_FIELDS])
     if rejected:
         transition(conveyance, Status.REJECTED, decision=decision)
         alerts.tell_parties(conveyance, "conveyance.rejected", buyer=False)
@@ -186,6 +196,96 @@ def check_eligibility(conveyance: Conveyance) -> bool:
     else:
         alerts.tell(conveyance, "conveyance.consent_requested", [c.user for c in pending], view="conveyance:consent")
     return True
+
+
+# --- the real-estate transaction tax ----------------------------------------------------------
+
+TAX_FIELDS = ["tax_number", "tax_amount", "tax_exempt_amount"]
+
+
+def tax_payer_person(conveyance: Conveyance):
+    """Who pays the tax: the seller who filed (by default), or the buyer."""
+    return conveyance.buyer if conveyance.tax_payer == TaxPayer.BUYER else conveyance.filer
+
+
+def tax_payer_user(conveyance: Conveyance):
+    return conveyance.buyer_user if conveyance.tax_payer == TaxPayer.BUYER else conveyance.filed_by
+
+
+def _register_tax(conveyance: Conveyance) -> dict:
+    """Register the transaction with the tax authority (deed, parties, price) and keep its tax:
+    CONVEYANCE_TAX_RATE of the price, less the first-home exemption the registry finds."""
+    record = registries.register_transaction(
+        ref=conveyance.number, deed_number=conveyance.deed.number,
+        sellers=[c.person for c in conveyance.consents.select_related("person").order_by("id")],
+        buyers=[conveyance.buyer], price=conveyance.price, payer=conveyance.tax_payer,
+        payer_id=tax_payer_person(conveyance).national_id, rate=settings.CONVEYANCE_TAX_RATE,
+    )
+    conveyance.tax_number, conveyance.tax_amount = record.number, record.tax
+    conveyance.tax_exempt_amount = record.exempt_amount
+    return {"number": record.number, "rate": str(record.rate), "exempt": str(record.exempt_amount),
+            "certificate": record.certificate_number, "tax": str(record.tax), "payer": record.payer}
+
+
+def _tax_record(conveyance: Conveyance):
+    return registries.tax_transaction(conveyance.tax_number) if conveyance.tax_number else None
+
+
+def _take_tax_payment(conveyance: Conveyance) -> bool:
+    """Issue the tax receipt once the tax is paid in full (or nothing is due): True if settled."""
+    from payments.models import InvoiceStatus
+
+    if conveyance.tax_receipt_number:
+        return True
+    if not conveyance.tax_number:
+        return False
+    if conveyance.tax_amount > 0:
+        invoice = conveyance.tax_invoice
+        if invoice is None:
+            return False
+        invoice.refresh_from_db()
+        if invoice.status != InvoiceStatus.PAID:
+            return False
+    conveyance.tax_receipt_number = registries.record_tax_paid(conveyance.tax_number).receipt_number
+    conveyance.save(update_fields=["tax_receipt_number"])
+    casefile.record_event(conveyance, "conveyance.tax_paid", params={
+        "number": conveyance.number, "amount": f"{conveyance.tax_amount:,.2f}",
+        "receipt": conveyance.tax_receipt_number,
+    })
+    return True
+
+
+def _refund_tax(conveyance: Conveyance, ref: str) -> None:
+    """Return whatever tax is held for the conveyance to whoever paid it; the authority marks the
+    transaction refunded."""
+    from payments import services as payments
+
+    record = _tax_record(conveyance)
+    if record is None:
+        return
+    held = payments.held_for(record)
+    if held > 0:
+        payer = tax_payer_person(conveyance)
+        iban = conveyance.buyer_iban if conveyance.tax_payer == TaxPayer.BUYER else ""
+        iban = iban or first_iban(payer)
+        if iban:
+            payments.refund(record, iban, held, ref=f"{conveyance.number}/{ref}", beneficiary=payer.name_ar)
+    if held > 0 or conveyance.tax_receipt_number:
+        registries.refund_tax(record.number)
+
+
+def _issue_tax_invoice(conveyance: Conveyance):
+    from payments import services as payments
+
+    if conveyance.tax_amount <= 0:
+        return None
+    conveyance.tax_invoice = payments.create_invoice(
+        purpose=_tax_record(conveyance), payer=tax_payer_person(conveyance), payer_user=tax_payer_user(conveyance),
+        amount=conveyance.tax_amount, allow_partial=False, expires_at=conveyance.offer_expires_at,
+        description_ar=f"ضريبة التصرفات العقارية على الصك {conveyance.deed.number} - الإفراغ {conveyance.number}",
+        description_en=f"Real-estate transaction tax on deed {conveyance.deed.number} - conveyance {conveyance.number}",
+    )
+    return conveyance.tax_invoice
 
 
 def _offer_to_buyer(conveyance: Conveyance, decision=None):
@@ -217,12 +317,14 @@ def settle(conveyance: Conveyance) -> bool:
         if held > 0 and iban:
             payments.refund(conveyance, iban, held, ref=f"{conveyance.number}/refund",
                             beneficiary=conveyance.buyer.name_ar if conveyance.buyer else "")
+        _refund_tax(conveyance, "tax-refund")
         transition(conveyance, Status.REJECTED, decision=decision, params={"amount": f"{held:,.2f}"},
                    changed=["deed_suspended"])
         _release(conveyance)
         alerts.tell_parties(conveyance, "conveyance.refunded")
         return True
-    new_deed = registries.transfer(conveyance.deed, [(conveyance.buyer, Decimal(1))], ref=conveyance.number)
+    new_deed = registries.transfer(conveyance.deed, [(conveyance.buyer, (1, 1))], ref=conveyance.number,
+                                   tax_receipt_number=conveyance.tax_receipt_number, price=conveyance.price)
     conveyance.new_deed, conveyance.deed_suspended = new_deed, False
     consents = list(conveyance.consents.select_related("person").order_by("id"))
     parts = split_by_shares(held, [c.share for c in consents])
@@ -235,10 +337,12 @@ def settle(conveyance: Conveyance) -> bool:
                 beneficiary=consent.person.name_ar,
             )
             payouts.append(
-                {"id": consent.person.national_id, "share": str(consent.share), "amount": str(part), "iban": iban}
+                {"id": consent.person.national_id, "share": consent.share_label, "amount": str(part), "iban": iban}
             )
     inputs["payouts"] = payouts
     inputs["new_deed"] = new_deed.number
+    inputs["tax"] = {"number": conveyance.tax_number, "tax": str(conveyance.tax_amount),
+                     "receipt": conveyance.tax_receipt_number, "payer": conveyance.tax_payer}
     decision = casefile.record_decision(
         conveyance, "transfer", rules=results, outcome=Status.TRANSFERRED, inputs=inputs,
         rules_version=rules.RULES_VERSION, amount=held,
@@ -284,6 +388,97 @@ def advance(conveyance_id: int) -> str:
     return Conveyance.objects.values_list("status", flat=True).get(pk=conveyance_id)
 
 
+# --- approvals by Nafath --------------------------------------------------------------------
+
+NOT_APPROVED = _("Approve in the Nafath app first: choose there the number shown on this page.")
+
+
+def _act(conveyance: Conveyance, *, buyer: bool) -> tuple[str, str]:
+    """The act a Nafath request approves, in both languages: the deed, the price, the case."""
+    deed, price, number = conveyance.deed.number, f"{conveyance.price:,.2f}", conveyance.number
+    if buyer:
+        return (f"الموافقة على شراء العقار بالصك رقم {deed} بمبلغ {price} ريال - الإفراغ {number}",
+                f"Approve buying the property of deed {deed} for {price} SAR - conveyance {number}")
+    return (f"الموافقة على بيع العقار بالصك رقم {deed} بمبلغ {price} ريال - الإفراغ {number}",
+            f"Approve the sale of deed {deed} for {price} SAR - conveyance {number}")
+
+
+def _approver(conveyance: Conveyance, user):
+    """What the user approves now: their pending consent (locked), the conveyance itself when
+    they are the buyer asked to accept, or None."""
+    if conveyance.status == Status.AWAITING_CONSENTS:
+        return (conveyance.consents.select_for_update().select_related("person")
+                .filter(person__national_id=user.national_id, answer=Answer.PENDING).first())
+    if conveyance.status == Status.AWAITING_BUYER and conveyance.buyer_user_id == user.pk:
+        return conveyance
+    return None
+
+
+@transaction.atomic
+def start_approval(conveyance: Conveyance, *, user, client_address: str = ""):
+    """Open the Nafath request by which the user approves the sale (a co-owner or heir) or the
+    purchase (the buyer). The app names the act; the page shows the number to choose."""
+    from najiz.accounts import services as accounts
+
+    conveyance = locked(conveyance.pk)
+    target = _approver(conveyance, user)
+    if target is None:
+        raise ConveyanceError(_("Nothing on this conveyance awaits your approval."), "state")
+    buyer = target is conveyance
+    previous = conveyance.buyer_challenge_token if buyer else target.challenge_token
+    act_ar, act_en = _act(conveyance, buyer=buyer)
+    try:
+        challenge = accounts.start_nafath_login(user.national_id, client_address=client_address,
+                                                replacing_token=previous or None,
+                                                purpose=accounts.Purpose.APPROVE, act_ar=act_ar, act_en=act_en)
+    except accounts.SignInRefused as refusal:
+        raise ConveyanceError(refusal.message, "nafath_refused") from refusal
+    if buyer:
+        conveyance.buyer_challenge_token = challenge.token
+        conveyance.save(update_fields=["buyer_challenge_token"])
+    else:
+        target.challenge_token = challenge.token
+        target.save(update_fields=["challenge_token"])
+    return challenge
+
+
+def approval_request(conveyance: Conveyance, *, user):
+    """The user's Nafath request on this conveyance in its current state, or None."""
+    from najiz.accounts import services as accounts
+
+    if conveyance.buyer_user_id == user.pk and conveyance.status == Status.AWAITING_BUYER:
+        token = conveyance.buyer_challenge_token
+    else:
+        consent = conveyance.consents.filter(person__national_id=user.national_id).first()
+        token = consent.challenge_token if consent else ""
+    return accounts.challenge_outcome(token or None)
+
+
+def approval_to_answer(conveyance: Conveyance, *, user, client_address: str = "") -> tuple:
+    """(the Nafath request waiting for the user's answer, whether their last one was answered
+    wrong): the waiting request, or a new one when there is none or it was answered or expired."""
+    from najiz.accounts.models import NafathChallenge
+
+    challenge = approval_request(conveyance, user=user)
+    was_wrong = challenge is not None and challenge.status == NafathChallenge.Status.REJECTED
+    if challenge is None or challenge.status != NafathChallenge.Status.PENDING:
+        challenge = start_approval(conveyance, user=user, client_address=client_address)
+    return challenge, was_wrong
+
+
+def _use_approval(token: str, person) -> None:
+    """The party's Nafath request is confirmed, by their own id, and not used before: use it.
+    Anything else (no request, waiting, a wrong number, expired, another id) does not count."""
+    from najiz.accounts import services as accounts
+
+    try:
+        confirmer = accounts.complete_nafath_login(token, purpose=accounts.Purpose.APPROVE) if token else None
+    except accounts.SignInRefused:
+        confirmer = None
+    if confirmer is None or person is None or confirmer.national_id != person.national_id:
+        raise ConveyanceError(NOT_APPROVED, "nafath")
+
+
 # --- what people do -------------------------------------------------------------------------
 
 
@@ -293,7 +488,8 @@ def _is_late(conveyance: Conveyance) -> bool:
 
 @transaction.atomic
 def answer_consent(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
-    """A co-owner or heir accepts or refuses. A refusal stops the conveyance with the reason."""
+    """A co-owner or heir accepts (only by a confirmed Nafath request naming the sale, see
+    `start_approval`) or refuses. A refusal stops the conveyance with the reason."""
     conveyance = locked(conveyance.pk)
     if conveyance.status != Status.AWAITING_CONSENTS:
         raise ConveyanceError(_("This conveyance is not awaiting your consent."), "state")
@@ -303,9 +499,12 @@ def answer_consent(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
     consent = conveyance.consents.select_for_update().filter(person__national_id=user.national_id).first()
     if consent is None or consent.answer != Answer.PENDING:
         raise ConveyanceError(_("This conveyance is not awaiting your consent."), "not_pending")
+    if accept:
+        _use_approval(consent.challenge_token, consent.person)
+        consent.approved_at = clock.now()
     consent.answer = Answer.ACCEPTED if accept else Answer.REFUSED
     consent.answered_at = clock.now()
-    consent.save(update_fields=["answer", "answered_at"])
+    consent.save(update_fields=["answer", "answered_at", "approved_at"])
     params = {"number": conveyance.number, "id": consent.person.national_id}
     casefile.record_event(
         conveyance, f"conveyance.consent_{consent.answer}", actor=Actor.PERSON, user=user, params=params
@@ -333,7 +532,7 @@ def answer_consent(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
 def _consent_facts(conveyance) -> dict:
     return {
         "consents": [
-            {"id": c.person.national_id, "role": c.role, "share": str(c.share), "answer": c.answer}
+            {"id": c.person.national_id, "role": c.role, "share": c.share_label, "answer": c.answer}
             for c in conveyance.consents.select_related("person").order_by("id")
         ]
     }
@@ -341,7 +540,8 @@ def _consent_facts(conveyance) -> dict:
 
 @transaction.atomic
 def answer_offer(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
-    """The buyer accepts (an invoice for the full price is issued) or declines."""
+    """The buyer accepts (only by a confirmed Nafath request naming the purchase; an invoice for
+    the full price is issued, and one for the tax) or declines."""
     from payments import services as payments
 
     conveyance = locked(conveyance.pk)
@@ -352,6 +552,9 @@ def answer_offer(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
     if _is_late(conveyance):
         _expire(conveyance)
         return conveyance
+    if accept:
+        _use_approval(conveyance.buyer_challenge_token, conveyance.buyer)
+        conveyance.buyer_approved_at = clock.now()
     conveyance.buyer_answer = Answer.ACCEPTED if accept else Answer.REFUSED
     conveyance.buyer_answered_at = clock.now()
     if not accept:
@@ -367,11 +570,18 @@ def answer_offer(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
         description_ar=f"ثمن العقار بالصك {conveyance.deed.number} - الإفراغ {conveyance.number}",
         description_en=f"Price of the property of deed {conveyance.deed.number} - conveyance {conveyance.number}",
     )
+    tax_invoice = _issue_tax_invoice(conveyance)
     transition(conveyance, Status.AWAITING_PAYMENT, actor=Actor.PERSON, user=user,
                params={"bill": conveyance.invoice.bill_number},
-               changed=["buyer_answer", "buyer_answered_at", "offer_expires_at", "invoice"])
+               changed=["buyer_answer", "buyer_answered_at", "buyer_approved_at", "offer_expires_at", "invoice",
+                        "tax_invoice"])
+    _take_tax_payment(conveyance)  # nothing due (an exempt first home): the receipt at once
     alerts.tell(conveyance, "conveyance.pay", [user], url=conveyance.invoice.get_absolute_url(),
                 bill=conveyance.invoice.bill_number)
+    if tax_invoice is not None:
+        alerts.tell(conveyance, "conveyance.pay_tax", [tax_payer_user(conveyance)],
+                    url=tax_invoice.get_absolute_url(), bill=tax_invoice.bill_number,
+                    tax=f"{conveyance.tax_amount:,.2f}")
     alerts.tell(conveyance, "conveyance.accepted", alerts.seller_users(conveyance))
     return conveyance
 
@@ -391,7 +601,10 @@ def cancel(conveyance: Conveyance, *, user) -> Conveyance:
         invoice = payments.cancel_invoice_remainder(conveyance.invoice)
         if invoice.status == InvoiceStatus.PAID or invoice.paid > 0:
             raise ConveyanceError(_("The buyer has already paid: the conveyance can no longer be cancelled."), "paid")
+    if conveyance.tax_invoice_id:
+        payments.cancel_invoice_remainder(conveyance.tax_invoice)
     transition(conveyance, Status.CANCELLED, actor=Actor.PERSON, user=user)
+    _refund_tax(conveyance, "tax-refund")
     _release(conveyance)
     alerts.tell_parties(conveyance, "conveyance.cancelled")
     return conveyance
@@ -402,8 +615,9 @@ def cancel(conveyance: Conveyance, *, user) -> Conveyance:
 
 @transaction.atomic
 def payment_received(conveyance_id: int) -> Conveyance:
-    """The buyer's invoice is paid in full: the conveyance is paid and the transfer queued.
-    Money that arrives for a conveyance already closed is returned to the buyer."""
+    """An invoice of the conveyance is paid. Once the price is in escrow and the transaction tax
+    is paid (its receipt issued), the conveyance is paid and the transfer queued. Money that
+    arrives for a conveyance already closed is returned to whoever paid it."""
     from payments import services as payments
     from payments.models import InvoiceStatus
 
@@ -412,7 +626,8 @@ def payment_received(conveyance_id: int) -> Conveyance:
     if invoice is None:
         return conveyance
     invoice.refresh_from_db()
-    if conveyance.status == Status.AWAITING_PAYMENT and invoice.status == InvoiceStatus.PAID:
+    tax_settled = conveyance.status == Status.AWAITING_PAYMENT and _take_tax_payment(conveyance)
+    if conveyance.status == Status.AWAITING_PAYMENT and invoice.status == InvoiceStatus.PAID and tax_settled:
         conveyance.paid_at = clock.now()
         amount = payments.held_for(conveyance)
         reason = result("paid_in_full", True, rules.PAYMENT_RECEIVED, amount=f"{amount:,.2f}")
@@ -421,7 +636,7 @@ def payment_received(conveyance_id: int) -> Conveyance:
             "payment",
             rules=[reason],
             outcome=Status.PAID,
-            inputs={"bill": invoice.bill_number, "held": str(amount)},
+            inputs={"bill": invoice.bill_number, "held": str(amount), "tax_receipt": conveyance.tax_receipt_number},
             rules_version=rules.RULES_VERSION,
             amount=amount,
         )
@@ -433,6 +648,7 @@ def payment_received(conveyance_id: int) -> Conveyance:
         iban = conveyance.buyer_iban or first_iban(conveyance.buyer)
         if held > 0 and iban:
             payments.refund(conveyance, iban, held, ref=f"{conveyance.number}/late-refund")
+        _refund_tax(conveyance, "tax-late-refund")
     return conveyance
 
 
@@ -443,11 +659,20 @@ def _expire(conveyance: Conveyance) -> bool:
     from payments import services as payments
     from payments.models import InvoiceStatus
 
+    price_in = tax_in = False
     if conveyance.invoice_id:
-        invoice = payments.cancel_invoice_remainder(conveyance.invoice)
-        if invoice.status == InvoiceStatus.PAID:
-            return False  # the payment won the race; the transfer goes on
+        price_in = payments.cancel_invoice_remainder(conveyance.invoice).status == InvoiceStatus.PAID
+    if conveyance.tax_invoice_id:
+        tax_in = payments.cancel_invoice_remainder(conveyance.tax_invoice).status == InvoiceStatus.PAID
+    if price_in and (tax_in or conveyance.tax_paid):
+        return False  # the payments won the race; the transfer goes on
+    # what was paid of one without the other goes back
     transition(conveyance, Status.EXPIRED)
+    _refund_tax(conveyance, "tax-refund")
+    held = payments.held_for(conveyance)
+    iban = conveyance.buyer_iban or first_iban(conveyance.buyer)
+    if held > 0 and iban:
+        payments.refund(conveyance, iban, held, ref=f"{conveyance.number}/refund")
     _release(conveyance)
     alerts.tell_parties(conveyance, "conveyance.expired")
     return True

@@ -96,6 +96,13 @@ class PaymentMethod(models.TextChoices):
     SADAD = "sadad", _("SADAD")
 
 
+class TaxPayer(models.TextChoices):
+    """Who pays the real-estate transaction tax, chosen on filing (the registry's own values)."""
+
+    SELLER = "seller", pgettext_lazy("tax payer", "The seller")
+    BUYER = "buyer", pgettext_lazy("tax payer", "The buyer")
+
+
 class Answer(models.TextChoices):
     PENDING = "pending", _("Awaiting answer")
     ACCEPTED = "accepted", _("Accepted")

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
+from django.db.models import Q
 
 from najiz.common import clock
 from najiz.common.tasks import enqueue
@@ -42,6 +43,7 @@ def sweep_stalled(batch: int = 500) -> int:
     )
     unpaid = list(
         Conveyance.objects.filter(status=Status.AWAITING_PAYMENT, invoice__status="paid")
+        .filter(Q(tax_invoice__isnull=True) | Q(tax_invoice__status="paid"))
         .values_list("pk", flat=True)[:batch]
     )
     for pk in stalled:

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from najiz.casefile.rules import failed, message_for
 from najiz.casefile.selectors import decisions_of, timeline as case_timeline
 from najiz.common import pdf, screens
+from najiz.common.addresses import client_address
 from najiz.common.identifiers import normalize_digits
 from najiz.registries import services as registries
 
 from . import deeds, precheck, selectors, services
 from .forms import LIVE_FIELDS, ConveyanceForm
-from .states import AUTOMATIC, CANCELLABLE, TONES, Capacity, Status
+from .states import AUTOMATIC, CANCELLABLE, TONES, Capacity, Status, TaxPayer
 
 PAGE_SIZE = 20
 
@@ -56,6 +57,15 @@ def _precheck(form) -> dict:
     fields typed, by field, for the page and the submit button (call after form.is_valid())."""
     blockers = precheck.blockers(precheck.run(form), precheck.typed(form))
     return {"blockers": blockers, "count": len(blockers), "by_field": precheck.by_field(blockers)}
+
+
+_FIELDS = ConveyanceForm.base_fields
+# What a deed picked from the list carries (?deed=&poa=&heirs=).
+PICK_LIMITS = {
+    "deed": (_FIELDS["deed_number"].label, _FIELDS["deed_number"].max_length),
+    "poa": (_FIELDS["poa_number"].label, _FIELDS["poa_number"].max_length),
+    "heirs": (_FIELDS["heirs_deed_number"].label, _FIELDS["heirs_deed_number"].max_length),
+}
 
 
 def _initial(request) -> dict:
@@ -97,6 +107,7 @@ def new(request):
                     buyer_id=data["buyer_id"],
                     price=data["price"],
                     payment_method=data["payment_method"],
+                    tax_payer=data["tax_payer"] or TaxPayer.SELLER,
                 )
             except services.ConveyanceError as refused:
                 form.add_error(None, str(refused.message))
@@ -104,6 +115,9 @@ def new(request):
                 messages.success(request, _("Your conveyance %(number)s was filed.") % {"number": conveyance.number})
                 return redirect("conveyance:detail", number=conveyance.number)
         return _page(request, form, status=400)
+    refused = screens.too_long(request, PICK_LIMITS)
+    if refused is not None:
+        return refused
     return _page(request, _form(request, initial=_initial(request)))
 
 
@@ -112,6 +126,9 @@ def new(request):
 def check(request):
     """The pre-check of the whole form as typed: the blocker count for the submit button, and each
     field's blockers swapped in beside it (htmx out-of-band)."""
+    refused = screens.too_long(request, screens.limits_of(ConveyanceForm))
+    if refused is not None:
+        return refused
     form = _form(request, request.POST)
     form.is_valid()
     return render(request, "conveyance/_precheck.html", {"precheck": _precheck(form)})
@@ -176,6 +193,10 @@ def detail(request, conveyance):
         "can_cancel": conveyance.filed_by_id == user.pk and conveyance.status in CANCELLABLE,
         "reasons": _reasons(conveyance),
         "invoice": conveyance.invoice if is_buyer and conveyance.status == Status.AWAITING_PAYMENT else None,
+        "tax_invoice": conveyance.tax_invoice
+        if conveyance.status == Status.AWAITING_PAYMENT and not conveyance.tax_paid
+        and getattr(services.tax_payer_user(conveyance), "pk", None) == user.pk
+        else None,
         "new_deed": conveyance.new_deed if is_buyer else None,
     }
     return render(request, "conveyance/detail.html", context)
@@ -187,11 +208,28 @@ def timeline(request, conveyance):
     return screens.poll(request, "conveyance/_timeline.html", context, running=context["running"])
 
 
-def _answer(request, conveyance, command, success):
+def _nafath_step(request, conveyance, template, context):
+    """An approval without a confirmed Nafath request: show the request's number (a new request if
+    the last was answered wrong, expired or used) and let the party come back once they chose it."""
+    try:
+        challenge, was_wrong = services.approval_to_answer(conveyance, user=request.user,
+                                                           client_address=client_address(request))
+    except services.ConveyanceError as refused:
+        messages.error(request, str(refused.message))
+        return redirect("conveyance:detail", number=conveyance.number)
+    if was_wrong:
+        messages.error(request, _("The number chosen in Nafath was wrong, so the approval was refused. "
+                                  "A new request was sent."))
+    return render(request, template, {**context, "challenge": challenge})
+
+
+def _answer(request, conveyance, command, success, template, context):
     accept = request.POST.get("answer") == "accept"
     try:
         command(conveyance, user=request.user, accept=accept)
     except services.ConveyanceError as refused:
+        if accept and refused.code == "nafath":
+            return _nafath_step(request, conveyance, template, context)
         messages.error(request, str(refused.message))
     else:
         messages.success(request, success[accept])
@@ -201,37 +239,42 @@ def _answer(request, conveyance, command, success):
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent(request, number):
-    """A co-owner's or heir's own screen: what is sold, to whom, for how much; accept or refuse."""
+    """A co-owner's or heir's own screen: what is sold, to whom, for how much; approve by Nafath
+    or refuse."""
     conveyance = selectors.conveyance_for(request.user, number, request.acting_entity)
     mine = selectors.pending_consent(request.user, conveyance)
     if mine is None or conveyance.status != Status.AWAITING_CONSENTS:
         return redirect("conveyance:detail", number=conveyance.number)
+    context = {"cv": conveyance, "consent": mine, "badge": badge(conveyance),
+               "encumbrances": registries.active_encumbrances(conveyance.deed)}
     if request.method == "POST":
         return _answer(
             request,
             conveyance,
             services.answer_consent,
             {True: _("You consented to the conveyance."), False: _("You refused the conveyance; it was stopped.")},
+            "conveyance/consent.html", context,
         )
-    return render(request, "conveyance/consent.html", {"cv": conveyance, "consent": mine, "badge": badge(conveyance),
-                                                       "encumbrances": registries.active_encumbrances(conveyance.deed)})
+    return render(request, "conveyance/consent.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer(request, number):
-    """The buyer reviews the deed, the price and the sellers; accepts or declines."""
+    """The buyer reviews the deed, the price, the tax and the sellers; approves by Nafath and
+    accepts, or declines."""
     conveyance = selectors.conveyance_for(request.user, number, request.acting_entity)
     if conveyance.buyer_user_id != request.user.pk:
         raise Http404
     if conveyance.status != Status.AWAITING_BUYER:
         return redirect("conveyance:detail", number=conveyance.number)
+    context = {"cv": conveyance, "badge": badge(conveyance), "consents": conveyance.consents.select_related("person"),
+               "encumbrances": registries.active_encumbrances(conveyance.deed)}
     if request.method == "POST":
         return _answer(request, conveyance, services.answer_offer,
                        {True: _("You accepted the offer. Pay the price in full to complete the conveyance."),
-                        False: _("You declined the offer.")})
-    context = {"cv": conveyance, "badge": badge(conveyance), "consents": conveyance.consents.select_related("person"),
-               "encumbrances": registries.active_encumbrances(conveyance.deed)}
+                        False: _("You declined the offer.")},
+                       "conveyance/offer.html", context)
     return render(request, "conveyance/offer.html", context)
 
 

@@ -22,6 +22,7 @@ from najiz.registries.models import (
     DeedOwner,
     Encumbrance,
     Entity,
+    FirstHomeCertificate,
     HeirsDeed,
     HeirShare,
     Instrument,
@@ -133,24 +134,36 @@ def demo_iban(bank_code: str, serial: int) -> str:
     return make_saudi_iban(bank_code, f"1{serial:017d}")
 
 
-# number, electronic, updated, type, city, district, plan, plot, area, value, owners [(id, share)]
+# number, electronic, updated, type, city, district, plan, plot, area, value, owners [(id, exact share)]
 DEEDS = [
     (DEED_VILLA, True, True, PropertyType.VILLA, "riyadh", "حي الملقا", "2560", "118", "625.00", "1850000.00", [(ABDULLAH, "1")]),
     (DEED_PAPER, False, False, PropertyType.LAND, "riyadh", "حي السويدي", "1187", "42", "900.00", "650000.00", [(KHALID, "1")]),
     (DEED_NOT_UPDATED, True, False, PropertyType.APARTMENT, "jeddah", "حي الروضة", "605/ب", "17", "180.00", "720000.00", [(NOURA, "1")]),
     (DEED_MORTGAGED, True, True, PropertyType.VILLA, "riyadh", "حي الياسمين", "3124", "560", "450.00", "1600000.00", [(ABDULLAH, "1")]),
     (DEED_SEIZED, True, True, PropertyType.LAND, "riyadh", "حي العارض", "3401", "233", "750.00", "900000.00", [(KHALID, "1")]),
-    (DEED_SHARED, True, True, PropertyType.COMMERCIAL, "jeddah", "حي الشاطئ", "702", "9", "1200.00", "3200000.00", [(NOURA, "0.6"), (ABDULLAH, "0.4")]),
+    (DEED_SHARED, True, True, PropertyType.COMMERCIAL, "jeddah", "حي الشاطئ", "702", "9", "1200.00", "3200000.00", [(NOURA, "3/5"), (ABDULLAH, "2/5")]),
     (DEED_ESTATE, True, True, PropertyType.VILLA, "riyadh", "حي الربوة", "1290", "77", "500.00", "1400000.00", [(SULAIMAN, "1")]),
     (DEED_DEBTOR, True, True, PropertyType.APARTMENT, "riyadh", "حي النخيل", "2871", "305", "210.00", "780000.00", [(KHALID, "1")]),
 ]
 
+DISTRICTS_EN = {
+    "حي الملقا": "Al Malqa", "حي السويدي": "Al Suwaidi", "حي الروضة": "Al Rawdah", "حي الياسمين": "Al Yasmin",
+    "حي العارض": "Al Arid", "حي الشاطئ": "Al Shati", "حي الربوة": "Al Rabwah", "حي النخيل": "Al Nakheel",
+}
+
+# deed, kind, placed by (Arabic, English), reference
 ENCUMBRANCES = [
-    (DEED_MORTGAGED, Encumbrance.Kind.MORTGAGE, "مصرف الراجحي", "MTG-2023-0091"),
-    (DEED_SEIZED, Encumbrance.Kind.SEIZURE, "محكمة التنفيذ بالرياض — الدائرة الأولى للتنفيذ", "EN-2024-000417"),
+    (DEED_MORTGAGED, Encumbrance.Kind.MORTGAGE, "مصرف الراجحي", "Al Rajhi Bank", "MTG-2023-0091"),
+    (DEED_SEIZED, Encumbrance.Kind.SEIZURE, "الدائرة الأولى للتنفيذ — محكمة التنفيذ بالرياض",
+     "First Enforcement Circuit, Enforcement Court in Riyadh", "EN-2024-000417"),
 ]
 
-HEIRS = [(FATIMA, "wife", "0.125"), (FAHD, "son", "0.583333"), (REEM, "daughter", "0.291667")]
+# Shares as the heirs deed counts them, out of 24 (سهام): the wife an eighth, the son twice the daughter.
+# The housing registry's first-home certificates: a buyer holding one pays no transaction tax on
+# the first 1,000,000 SAR of the price.
+FIRST_HOME_CERTIFICATES = [("FH00000001", REEM)]
+
+HEIRS = [(FATIMA, "wife", "3/24"), (FAHD, "son", "14/24"), (REEM, "daughter", "7/24")]
 
 K = Instrument.Kind
 S = Instrument.Status
@@ -169,6 +182,17 @@ INSTRUMENTS = [
     (CHEQUE_CANCELLED, K.CHEQUE, "البنك الأهلي السعودي — شيك ملغى", ABDULLAH, [NOURA], "9000.00", date(2025, 3, 5), date(2025, 3, 5), S.CANCELLED),
     (JUDGMENT_EXECUTED, K.JUDGMENT, "المحكمة العامة بجدة — الدائرة العامة الأولى", NOURA, [ABDULLAH], "25000.00", date(2023, 5, 14), date(2023, 6, 14), S.EXECUTED),
 ]
+ISSUERS_EN = {
+    JUDGMENT: "General Court in Riyadh, Third General Circuit",
+    CHEQUE: "Al Rajhi Bank, a cheque drawn on the debtor's account",
+    PROMISSORY_NOTE: "A promissory note made in Jeddah",
+    BILL: "A bill of exchange drawn in Riyadh",
+    AWARD: "Saudi Center for Commercial Arbitration, with its enforcement order",
+    NOTARISED_NOT_DUE: "Second Notary Public in Jeddah",
+    SETTLEMENT: "Settlement record, Reconciliation Center of the Ministry of Justice",
+    CHEQUE_CANCELLED: "Saudi National Bank, a cancelled cheque",
+    JUDGMENT_EXECUTED: "General Court in Jeddah, First General Circuit",
+}
 NOT_DUE_FOR_YEARS = 2  # NOTARISED_NOT_DUE falls due this long after the demo is first loaded
 
 POAS = [
@@ -226,6 +250,23 @@ def _seed_banks():
     court_trust_account()
 
 
+OFFICES = {"riyadh": "كتابة العدل الأولى بالرياض", "jeddah": "كتابة العدل الأولى بجدة", "dammam": "كتابة العدل الأولى بالدمام"}
+
+
+def _deed_contents(city, plot, area):
+    """The issuing office and the four sides of a demo plot: 20 m of frontage on a street, the
+    depth that makes its area, neighbouring plots on either side."""
+    depth = round(area / Decimal(20), 2)
+    number = int(plot) if str(plot).isdigit() else 0
+    return {
+        "issuing_office": OFFICES.get(city, "كتابة العدل الأولى بالرياض"),
+        "north_boundary": "شارع عرض 20 م", "north_length": Decimal("20.00"),
+        "south_boundary": f"قطعة رقم {number + 10}", "south_length": Decimal("20.00"),
+        "east_boundary": f"قطعة رقم {number + 1}", "east_length": depth,
+        "west_boundary": f"قطعة رقم {number - 1}" if number > 1 else "ممر مشاة عرض 6 م", "west_length": depth,
+    }
+
+
 def _seed_deeds():
     issued = clock.now() - timedelta(days=900)
     for number, electronic, updated, kind, city, district, plan, plot, area, value, owners in DEEDS:
@@ -233,13 +274,18 @@ def _seed_deeds():
             number=number,
             defaults={
                 "is_electronic": electronic, "is_updated": updated, "property_type": kind, "city": city, "district": district,
+                "district_en": DISTRICTS_EN.get(district, ""),
                 "plan_number": plan, "plot_number": plot, "area": Decimal(area), "value_of_record": Decimal(value), "issued_at": issued,
+                **_deed_contents(city, plot, Decimal(area)),
             },
         )
         for national_id, share in owners:
-            DeedOwner.objects.get_or_create(deed=deed, person=Person.objects.get(national_id=national_id), defaults={"share": Decimal(share)})
-    for number, kind, by_whom, ref in ENCUMBRANCES:
-        Encumbrance.objects.get_or_create(deed=Deed.objects.get(number=number), kind=kind, ref=ref, defaults={"by_whom": by_whom, "placed_at": issued})
+            DeedOwner.objects.get_or_create(deed=deed, person=Person.objects.get(national_id=national_id), defaults={"share": share})
+    for number, kind, by_whom, by_whom_en, ref in ENCUMBRANCES:
+        Encumbrance.objects.get_or_create(
+            deed=Deed.objects.get(number=number), kind=kind, ref=ref,
+            defaults={"by_whom": by_whom, "by_whom_en": by_whom_en, "placed_at": issued},
+        )
 
 
 def _seed_inheritance_and_poas():
@@ -249,7 +295,11 @@ def _seed_inheritance_and_poas():
     )
     for national_id, relation, share in HEIRS:
         HeirShare.objects.get_or_create(
-            heirs_deed=heirs_deed, heir=Person.objects.get(national_id=national_id), defaults={"relation": relation, "share": Decimal(share)}
+            heirs_deed=heirs_deed, heir=Person.objects.get(national_id=national_id), defaults={"relation": relation, "share": share}
+        )
+    for number, holder in FIRST_HOME_CERTIFICATES:
+        FirstHomeCertificate.objects.get_or_create(
+            number=number, defaults={"person": Person.objects.get(national_id=holder), "valid_until": _in_years(1)}
         )
     for number, principal, agent, scopes in POAS:
         PowerOfAttorney.objects.get_or_create(
@@ -267,7 +317,7 @@ def _seed_instruments():
         instrument, _created = Instrument.objects.get_or_create(
             number=number,
             defaults={
-                "kind": kind, "issuer": issuer, "creditor_person": holder["person"], "creditor_entity": holder["entity"],
+                "kind": kind, "issuer": issuer, "issuer_en": ISSUERS_EN.get(number, ""), "creditor_person": holder["person"], "creditor_entity": holder["entity"],
                 "amount": Decimal(amount), "issue_date": issued, "due_date": due or _in_years(NOT_DUE_FOR_YEARS), "status": status,
             },
         )
@@ -383,6 +433,10 @@ def _fmt(message, **params) -> str:
     return str(message) % params
 
 
+JUDGE_DOES = _("Supervises circuit %(circuits)s: reviews its automatic decisions and rules on the debtors' motions "
+                "(staff sign-in with this password).")
+
+
 def who_is_who() -> list[DemoIdentity]:
     """The demo identities and what to try with each (texts follow the active language)."""
     names = {row[0]: (row[1], row[2]) for row in PERSONS} | {row[0]: (row[1], row[2]) for row in ENTITIES}
@@ -418,9 +472,9 @@ def who_is_who() -> list[DemoIdentity]:
             _("Act for it as %(manager)s: creditor on bill of exchange %(bill)s and arbitral award %(award)s."), manager=ABDULLAH, bill=BILL, award=AWARD), NO_LOGIN),
         row(pgettext_lazy("demo role", "Company"), WAHA, _fmt(
             _("Act for it as %(owner)s: creditor on promissory note %(note)s; debtor on bill of exchange %(bill)s."), owner=FAHD, note=PROMISSORY_NOTE, bill=BILL), NO_LOGIN),
-        row(pgettext_lazy("demo role", "Judge"), JUDGE_RIYADH, _fmt(_("Supervises circuit %(circuits)s."), circuits="riyadh-1"), JUDGE_PASSWORDS[JUDGE_RIYADH]),
-        row(pgettext_lazy("demo role", "Judge"), JUDGE_JEDDAH, _fmt(_("Supervises circuit %(circuits)s."), circuits="riyadh-2, jeddah-1"), JUDGE_PASSWORDS[JUDGE_JEDDAH]),
-        row(pgettext_lazy("demo role", "Notary"), NOTARY, _("Staff sign-in with a password."), NOTARY_PASSWORD),
+        row(pgettext_lazy("demo role", "Judge"), JUDGE_RIYADH, _fmt(JUDGE_DOES, circuits="riyadh-1"), JUDGE_PASSWORDS[JUDGE_RIYADH]),
+        row(pgettext_lazy("demo role", "Judge"), JUDGE_JEDDAH, _fmt(JUDGE_DOES, circuits="riyadh-2, jeddah-1"), JUDGE_PASSWORDS[JUDGE_JEDDAH]),
+        row(pgettext_lazy("demo role", "Notary"), NOTARY, _("Reviews the automatic decisions of conveyances (staff sign-in with this password)."), NOTARY_PASSWORD),
         DemoIdentity(str(pgettext_lazy("demo role", "Motions to see")), "", "", "", NO_LOGIN, _fmt(
             _("Requests of %(creditor)s against %(debtor)s already filed: on cheque %(grace)s in a grace period, on cheque "
               "%(plan)s under an instalment plan, on cheque %(objected)s suspended by the judge for an objection."),

@@ -9,11 +9,11 @@ from notifications import kinds, services as notifications
 KINDS = {
     "einstruments.acceptance_needed": (
         _("Promissory note {number} awaits your acceptance"),
-        _("A promissory note {number} for {amount} SAR names you. Open it to accept or decline."),
+        _("A promissory note {number} for {amount} names you. Open it to accept or decline."),
     ),
     "einstruments.endorsement_offered": (
         _("Promissory note {number} endorsed to you"),
-        _("The holder of promissory note {number} ({amount} SAR) endorsed it to you. Open it to accept or decline."),
+        _("The holder of promissory note {number} ({amount}) endorsed it to you. Open it to accept or decline."),
     ),
 }
 

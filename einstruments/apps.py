@@ -8,6 +8,10 @@ class EinstrumentsConfig(AppConfig):
     verbose_name = _("Electronic instruments")
 
     def ready(self):
-        from . import alerts, events, receivers  # noqa: F401  (notification kinds, timeline texts, receivers)
+        from najiz.common import todo
+
+        from . import alerts, documents, events, receivers, selectors  # noqa: F401  (notification kinds, timeline texts, receivers)
 
         alerts.register_kinds()
+        documents.register_kinds()
+        todo.register("einstruments", selectors.tasks_for)  # "My tasks" on the home page

@@ -13,7 +13,7 @@ messages.register(
         "einstruments.active": _("The note was registered as an execution instrument."),
         "einstruments.declined": _("The note was declined; it will not become an instrument."),
         "einstruments.cancelled": _("The issuer cancelled the note before it was registered."),
-        "einstruments.paid": _("The note was paid ({amount} SAR)."),
+        "einstruments.paid": _("The note was paid ({amount})."),
         "einstruments.payout_waiting": _("The holder has no bank account on record; the payment is held for them."),
         "einstruments.endorsement_requested": _("The holder endorsed the note to {to}; awaiting their acceptance."),
         "einstruments.endorsement_declined": _("The endorsement was declined."),

@@ -1,49 +1,27 @@
 """Forms of the e-promissory note screens. Bad input is a form error, never a server error."""
 
-import re
-
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from najiz.common import clock
-from najiz.common.identifiers import is_valid_national_id, normalize_digits
 from najiz.common.money import AmountField
-from najiz.registries import services as registries
 from najiz.registries.cities import City
 
-CR_RE = re.compile(r"^\d{10}$")
+from .issuance import find_party
 
-
-def _clean_number(value) -> str:
-    try:
-        return normalize_digits(value or "")[:20]
-    except Exception:
-        return ""
-
-
-def find_party(value, *, entities=True):
-    """A registry person (by national id / iqama) or entity (by CR number), or None."""
-    text = _clean_number(value)
-    if is_valid_national_id(text):
-        found = registries.person(text)
-        if found is not None and found.alive:
-            return found
-        return None
-    if entities and CR_RE.fullmatch(text):
-        return registries.entity(text)
-    return None
-
-
-LIVE_FIELDS = ("creditor_id", "guarantor_id")  # looked up while typed, their names shown back
+# The issue form's fields the pre-check speaks of (einstruments.precheck), looked up as typed.
+LIVE_FIELDS = ("creditor_id", "guarantor_id")
 
 
 class IssueNoteForm(forms.Form):
+    """What a note is issued with. The form checks only what each field can say alone; the issue
+    rules (who the creditor and guarantor are, the amount, the due date) are the pre-check's, run
+    on the same facts as the issue service, so the page and the service say the same."""
+
     creditor_id = forms.CharField(
         label=_("Creditor's ID or CR number"), max_length=20,
         help_text=_("The national ID, iqama or commercial registration number of the person or entity you owe."),
     )
-    amount = AmountField(label=_("Amount (SAR)"))
+    amount = AmountField(label=_("Amount (SAR)"), min_value=None)  # more than zero: the issue rule's to say
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.ChoiceField(label=_("Place of issue"), choices=City.choices)
     guarantor_id = forms.CharField(
@@ -56,49 +34,18 @@ class IssueNoteForm(forms.Form):
         self.debtor = debtor
         self.creditor = self.guarantor = None  # found by the look-ups, shown back as typed
         for name in LIVE_FIELDS:
-            self.fields[name].widget.attrs.update({
-                "hx-post": reverse("einstruments:validate", args=[name]),
-                "hx-trigger": "keyup changed delay:400ms, change",
-                "hx-target": f"#{name}-feedback",
-                "hx-swap": "innerHTML",
-                "hx-include": "closest form",
-                "autocomplete": "off",
-                "dir": "ltr",
-                "inputmode": "numeric",
-            })
+            self.fields[name].widget.attrs.update({"autocomplete": "off", "dir": "ltr", "inputmode": "numeric"})
 
     def clean_creditor_id(self):
-        creditor = find_party(self.cleaned_data["creditor_id"])
-        if creditor is None:
-            raise forms.ValidationError(_("No person or entity with this number is found in the registries."))
-        if creditor == self.debtor:
-            raise forms.ValidationError(_("You cannot issue a note to yourself."))
-        self.creditor = creditor
-        return creditor
+        self.creditor = find_party(self.cleaned_data["creditor_id"])
+        return self.creditor
 
     def clean_guarantor_id(self):
         value = self.cleaned_data.get("guarantor_id")
         if not value:
             return None
-        guarantor = find_party(value, entities=False)
-        if guarantor is None:
-            raise forms.ValidationError(_("No person with this ID is found in the civil registry."))
-        if guarantor == self.debtor:
-            raise forms.ValidationError(_("The debtor cannot guarantee their own note."))
-        self.guarantor = guarantor
-        return guarantor
-
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < clock.today():
-            raise forms.ValidationError(_("The due date cannot be in the past."))
-        return due
-
-    def clean(self):
-        data = super().clean()
-        if data.get("guarantor_id") is not None and data.get("guarantor_id") == data.get("creditor_id"):
-            self.add_error("guarantor_id", _("The guarantor must be someone other than the creditor."))
-        return data
+        self.guarantor = find_party(value, entities=False)
+        return self.guarantor
 
 
 class EndorseForm(forms.Form):

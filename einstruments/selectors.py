@@ -8,12 +8,18 @@ gets 404, whether the note exists or not.
 """
 
 import re
+from datetime import datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from najiz.accounts.parties import is_party, party_filter
+from najiz.common.deadlines import Deadline
+from najiz.common.todo import Task
 
 from .models import NoteEndorsement, PromissoryNote
 from .states import Status
@@ -134,3 +140,31 @@ def pending_endorsement(note) -> NoteEndorsement | None:
 
 def endorsements_of(note) -> list:
     return list(note.endorsements.select_related("from_person", "from_entity", "to_person", "to_entity"))
+
+
+def next_deadline(now) -> Deadline | None:
+    """The nearest active note to fall due after `now`: past its due date (the day after it, in
+    Riyadh), its holder may file it for enforcement in one step."""
+    found = (
+        PromissoryNote.objects.filter(status=Status.ACTIVE, due_date__gte=timezone.localdate(now))
+        .order_by("due_date").values_list("due_date", "number").first()
+    )
+    if found is None:
+        return None
+    day_after = datetime.combine(found[0] + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+    return Deadline(day_after, _("An electronic promissory note falls due"), found[1])
+
+
+def tasks_for(user, acting_entity=None) -> list[Task]:
+    """"My tasks": notes to confirm through Nafath (as their debtor), notes to accept (as creditor
+    or guarantor) and endorsements to accept. None of them has a deadline."""
+    waiting = waiting_for_me(user, acting_entity)
+    to_confirm = as_issuer(user, acting_entity).filter(status=Status.AWAITING_CONFIRMATION)[:20]
+    return [
+        *(Task(_("Confirm note %(number)s through Nafath") % {"number": n.number},
+               reverse("einstruments:detail", args=[n.number]), n.number) for n in to_confirm),
+        *(Task(_("Accept or decline note %(number)s") % {"number": n.number},
+               reverse("einstruments:detail", args=[n.number]), n.number) for n in waiting["notes"]),
+        *(Task(_("Accept or decline the endorsement of note %(number)s") % {"number": e.note.number},
+               reverse("einstruments:detail", args=[e.note.number]), e.note.number) for e in waiting["endorsements"]),
+    ]

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
+from najiz.casefile.rules import message_for
 from najiz.casefile.workflow import Workflow
 from najiz.common import clock
 from najiz.registries import services as registries
 
-from . import rules
+from . import issuance, rules
 from .models import NoteEndorsement, PromissoryNote
 from .selectors import roles
 from .states import MACHINE, Status
@@ -54,19 +55,19 @@ def party_id(subject) -> str:
 
 
 @transaction.atomic
-def issue_note(*, user, acting_entity, creditor, amount, due_date, place, guarantor=None) -> PromissoryNote:
-    """The debtor (a person, or a representative acting for an entity) issues a note to `creditor`."""
+def issue_note(
+    *, user, acting_entity, creditor, amount, due_date, place, guarantor=None, guarantor_named=False
+) -> PromissoryNote:
+    """The debtor (a person, or a representative acting for an entity) issues a note to `creditor`
+    (as einstruments.issuance.find_party found them; `guarantor_named`: a guarantor's id was given,
+    found or not). Refused on the first issue rule that fails, in its words."""
     debtor = acting_entity or registries.person(user.national_id)
-    if debtor is None:
-        raise NoteRefused(_("You are not found in the civil registry."))
-    if creditor is None or creditor == debtor:
-        raise NoteRefused(_("The creditor must be another person or entity."))
-    if guarantor is not None and (guarantor == debtor or guarantor == creditor):
-        raise NoteRefused(_("The guarantor must be someone other than the debtor and the creditor."))
-    if amount is None or amount <= 0:
-        raise NoteRefused(_("The amount must be more than zero."))
-    if due_date < clock.today():
-        raise NoteRefused(_("The due date cannot be in the past."))
+    refusal = rules.issue_refusal(issuance.facts(
+        debtor=debtor, creditor=creditor, guarantor=guarantor, guarantor_named=guarantor_named, amount=amount,
+        due_date=due_date,
+    ))
+    if refusal is not None:
+        raise NoteRefused(message_for(refusal.as_dict()))
     note = PromissoryNote.objects.create(
         number=casefile.next_case_number("PN"), issued_by=user, amount=amount, due_date=due_date, place=place,
         guarantor_person=guarantor, issued_at=clock.now(), status_changed_at=clock.now(),
@@ -86,7 +87,10 @@ def start_confirmation(note: PromissoryNote, *, user, acting_entity=None):
         if "issuer" not in roles(note, user, acting_entity):
             raise NoteRefused(_("Only the person who issued the note confirms it."))
         try:
-            challenge = accounts.start_nafath_login(user.national_id, replacing_token=note.challenge_token or None)
+            challenge = accounts.start_nafath_login(
+                user.national_id, replacing_token=note.challenge_token or None,
+                purpose=accounts.Purpose.SIGN_NOTE, subject=note.number,
+            )
         except accounts.SignInRefused as refusal:
             raise NoteRefused(refusal.message) from refusal
         note.challenge_token = challenge.token
@@ -112,7 +116,7 @@ def confirm_by_debtor(note: PromissoryNote, *, user, acting_entity=None) -> Prom
     if "issuer" not in roles(note, user, acting_entity):
         raise NoteRefused(_("Only the person who issued the note confirms it."))
     try:
-        confirmer = accounts.complete_nafath_login(note.challenge_token)
+        confirmer = accounts.complete_nafath_login(note.challenge_token, purpose=accounts.Purpose.SIGN_NOTE)
     except accounts.SignInRefused as refusal:
         raise NoteRefused(refusal.message) from refusal
     if confirmer.pk != note.issued_by_id:

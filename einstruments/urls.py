@@ -6,6 +6,7 @@ app_name = "einstruments"
 urlpatterns = [
     path("", views.note_list, name="list"),
     path("new/", views.new, name="new"),
+    path("new/check/", views.check, name="check"),
     path("new/validate/<slug:field>/", views.validate, name="validate"),
     path("<case:number>/", views.detail, name="detail"),
     path("<case:number>/confirmation/", views.confirmation, name="confirmation"),

@@ -15,7 +15,7 @@ from najiz.casefile import selectors as casefile
 from najiz.common import pdf, screens
 from najiz.registries import services as registries
 
-from . import documents, rules, selectors, services
+from . import documents, precheck, rules, selectors, services
 from .forms import LIVE_FIELDS, EndorseForm, EnforceForm, IssueNoteForm
 from .models import PromissoryNote
 from .states import Status
@@ -41,40 +41,88 @@ def note_list(request):
     return render(request, "einstruments/list.html", context)
 
 
+def _debtor(request):
+    return _acting(request) or registries.person(request.user.national_id)
+
+
+def _precheck(request, values, *, invalid=()) -> dict:
+    """The issue rules on what is typed so far (einstruments.precheck): each field's blockers in
+    the rules' words, the creditor and guarantor found (by name), and the count for the button.
+    `invalid`: fields whose own error is shown instead."""
+    values = {name: values.get(name) for name in precheck.FIELDS}
+    outcome = precheck.run(values, debtor=_debtor(request))
+    typed = [name for name in precheck.typed(values) if name not in invalid]
+    blockers = precheck.blockers(outcome.checks, typed)
+    by_field = precheck.by_field(blockers)
+    found = {"creditor_id": outcome.creditor, "guarantor_id": outcome.guarantor}
+    return {
+        "blockers": blockers, "count": len(blockers), "general": by_field.get("note", []),
+        "fields": {
+            name: {"name": name, "messages": by_field[name], "party": found.get(name), "typed": bool(values[name])}
+            for name in precheck.FIELDS
+        },
+    }
+
+
+def _issue_page(request, form, *, status=200, refused=False):
+    context = {"form": form, "debtor": _debtor(request), "refused": refused}
+    if form.is_bound:
+        context["precheck"] = _precheck(request, form.data, invalid=set(form.errors))
+    return render(request, "einstruments/new.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request):
+    """Issue a note. A blocker left is a hard refusal (no judge reviews a note before it is issued):
+    the page names each by its field and nothing is issued."""
     acting = _acting(request)
-    debtor = acting or registries.person(request.user.national_id)
-    form = IssueNoteForm(request.POST if request.method == "POST" else None, debtor=debtor)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            note = services.issue_note(
-                user=request.user, acting_entity=acting, creditor=data["creditor_id"], amount=data["amount"],
-                due_date=data["due_date"], place=data["place"], guarantor=data["guarantor_id"],
-            )
-        except services.NoteRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            try:
-                services.start_confirmation(note, user=request.user, acting_entity=acting)
-            except services.NoteRefused as refusal:
-                messages.error(request, refusal.message)
-            return redirect("einstruments:detail", note.number)
-    return render(request, "einstruments/new.html", {"form": form, "debtor": debtor})
+    form = IssueNoteForm(request.POST if request.method == "POST" else None, debtor=_debtor(request))
+    if request.method != "POST":
+        return _issue_page(request, form)
+    if not form.is_valid():
+        return _issue_page(request, form, status=400)
+    if _precheck(request, request.POST)["count"]:
+        return _issue_page(request, form, status=400, refused=True)
+    data = form.cleaned_data
+    try:
+        note = services.issue_note(
+            user=request.user, acting_entity=acting, creditor=data["creditor_id"], amount=data["amount"],
+            due_date=data["due_date"], place=data["place"], guarantor=data["guarantor_id"],
+            guarantor_named=bool(str(request.POST.get("guarantor_id", "")).strip()),
+        )
+    except services.NoteRefused as refusal:  # a registry changed since the page was checked
+        form.add_error(None, refusal.message)
+        return _issue_page(request, form, status=400)
+    try:
+        services.start_confirmation(note, user=request.user, acting_entity=acting)
+    except services.NoteRefused as refusal:
+        messages.error(request, refusal.message)
+    return redirect("einstruments:detail", note.number)
 
 
-def _issue_form(request, data=None):
-    return IssueNoteForm(data, debtor=_acting(request) or registries.person(request.user.national_id))
+@login_required
+@require_POST
+def check(request):
+    """The pre-check of the whole issue form as typed: the blocker count for the submit button, and
+    each field's blockers, or the name found, swapped in beside it (htmx out-of-band)."""
+    refused = screens.too_long(request, screens.limits_of(IssueNoteForm))
+    if refused is not None:
+        return refused
+    return render(request, "einstruments/_precheck.html", {"precheck": _precheck(request, request.POST)})
 
 
 @login_required
 @require_POST
 def validate(request, field):
-    """The creditor or guarantor looked up by id as typed: their name, or why not found."""
-    template = "einstruments/_feedback.html"
-    return screens.field_feedback(request, field, live_fields=LIVE_FIELDS, form_for=_issue_form, template=template)
+    """The creditor or guarantor looked up by id as typed: their name, or the rules' blockers."""
+    if field not in LIVE_FIELDS:
+        raise Http404
+    refused = screens.too_long(request, screens.limits_of(IssueNoteForm))
+    if refused is not None:
+        return refused
+    region = _precheck(request, request.POST)["fields"][field]
+    return render(request, "einstruments/_feedback.html", {"region": region})
 
 
 def _confirmation_context(request, note) -> dict:
@@ -130,7 +178,7 @@ def _detail_context(request, note, **extra) -> dict:
         "may_enforce": "holder" in mine and rules.can_enforce(note) is None,
         "may_answer_endorsement": "endorsee" in mine,
         "may_withdraw_endorsement": "holder" in mine and pending is not None,
-        "verify_url": documents.verification_url(note.number) if note.is_registered else "",
+        "verify_url": documents.verification_url(note.number, request) if note.is_registered else "",
         "code": documents.verification_code(note.number) if note.is_registered else "",
         "confirmation": confirmation_state if note.status == Status.AWAITING_CONFIRMATION else None,
         **extra,

@@ -15,7 +15,7 @@ KINDS = {
     "enforcement.order_issued": (
         _("Execution order on request {number}"),
         _(
-            "An execution order (Art. 34) was issued against you on enforcement request {number} for {amount} SAR. "
+            "An execution order (Art. 34) was issued against you on enforcement request {number} for {amount}. "
             "Pay within {days} days of this notification, or the enforcement measures of Art. 46 apply."
         ),
     ),
@@ -25,7 +25,7 @@ KINDS = {
     ),
     "enforcement.deadline_near": (
         _("Payment period ends soon on request {number}"),
-        _("The payment period on enforcement request {number} ends on {deadline}. Outstanding: {amount} SAR."),
+        _("The payment period on enforcement request {number} ends on {deadline}. Outstanding: {amount}."),
     ),
     "enforcement.measures_applied": (
         _("Enforcement measures applied on request {number}"),
@@ -33,7 +33,7 @@ KINDS = {
     ),
     "enforcement.money_received": (
         _("Money received on request {number}"),
-        _("{amount} SAR was collected on enforcement request {number}."),
+        _("{amount} was collected on enforcement request {number}."),
     ),
     "enforcement.closed": (
         _("Enforcement request {number} closed"),
@@ -69,7 +69,7 @@ KINDS = {
         _("Grace period on request {number}"),
         _(
             "A grace period on enforcement request {number} runs until {until}: the measures are lifted meanwhile. "
-            "If {amount} SAR is still owed then, enforcement reactivates. Reason: {reason}"
+            "If {amount} is still owed then, enforcement reactivates. Reason: {reason}"
         ),
     ),
     "enforcement.grace_refused": (
@@ -78,7 +78,7 @@ KINDS = {
     ),
     "enforcement.reactivated": (
         _("Enforcement reactivated on request {number}"),
-        _("The grace period on request {number} is over and enforcement is reactivated: {amount} SAR outstanding."),
+        _("The grace period on request {number} is over and enforcement is reactivated: {amount} outstanding."),
     ),
     "enforcement.plan_proposed": (
         _("The debtor proposed an instalment plan on request {number}"),

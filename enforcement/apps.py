@@ -7,7 +7,11 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("Virtual enforcement court")
 
     def ready(self):
-        from . import alerts, disclosure, events, receivers  # noqa: F401  (timeline texts, payment receivers)
+        from najiz.common import todo
+
+        from . import alerts, disclosure, documents, events, receivers, rules, selectors  # noqa: F401  (timeline texts, receivers, rule names)
 
         alerts.register_kinds()
+        documents.register_kinds()
         disclosure.register_kinds()
+        todo.register("enforcement", selectors.tasks_for)  # "My tasks" on the home page

@@ -19,7 +19,7 @@ from najiz.casefile import messages, services as casefile
 from najiz.casefile.models import Actor, ReviewState
 from najiz.casefile.rules import result
 from najiz.common import clock
-from najiz.common.money import HALALA, ZERO, to_sar
+from najiz.common.money import HALALA, ZERO, share_terms, to_sar
 from najiz.registries import services as registries
 from notifications import kinds
 
@@ -56,8 +56,8 @@ def _deed_value(deed, person, number: str):
     for encumbrance in registries.active_encumbrances(deed):
         if encumbrance.kind == "mortgage" or not _ours(encumbrance.ref, number):
             return ZERO, True
-    share = deed.share_of(person)
-    return (deed.value_of_record * share).quantize(HALALA, rounding=ROUND_DOWN), False
+    numerator, denominator = share_terms(deed.share_of(person))  # exact: "7/24" of the value
+    return (deed.value_of_record * numerator / denominator).quantize(HALALA, rounding=ROUND_DOWN), False
 
 
 def mask_iban(iban: str) -> str:

@@ -1,8 +1,17 @@
 """What each enforcement event says on a request's timeline."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from najiz.casefile import messages
+from najiz.casefile import inputs, messages
+
+
+def circuit_name(code) -> str:
+    """An event stores the circuit's code; the reader sees its name and court, in their language."""
+    from .models import Circuit
+
+    circuit = Circuit.objects.filter(code=code).first() if code else None
+    return str(circuit) if circuit is not None else str(code or "")
+
 
 messages.register(
     {
@@ -15,16 +24,16 @@ messages.register(
             "Execution order {order} issued (Art. 34) and the debtor notified electronically."
         ),
         "enforcement.notice_published": _(
-            "The order was published in a newspaper notice; its cost ({cost} SAR) was added to the claim."
+            "The order was published in a newspaper notice; its cost ({cost}) was added to the claim."
         ),
         "enforcement.measures_applied": _(
             "The payment period lapsed: the enforcement measures of Art. 46 were applied."
         ),
-        "enforcement.collected": _("{amount} SAR collected."),
-        "enforcement.disbursed": _("{amount} SAR paid to the creditor's account."),
-        "enforcement.refunded": _("{amount} SAR paid beyond the claim refunded to the debtor."),
-        "enforcement.paid_outside": _("The creditor certified {amount} SAR paid directly by the debtor."),
-        "enforcement.claim_reduced": _("The creditor reduced the claim from {from} to {to} SAR."),
+        "enforcement.collected": _("{amount} collected."),
+        "enforcement.disbursed": _("{amount} paid to the creditor's account."),
+        "enforcement.refunded": _("{amount} paid beyond the claim refunded to the debtor."),
+        "enforcement.paid_outside": _("The creditor certified {amount} paid directly by the debtor."),
+        "enforcement.claim_reduced": _("The creditor reduced the claim from {from} to {to}."),
         "enforcement.measure_lifted": _("A measure was lifted."),
         "enforcement.settled": _("The claim is fully covered."),
         "enforcement.withdrawn": _("The creditor withdrew the request."),
@@ -58,5 +67,26 @@ messages.register(
             "Instalment {n}, due on {due_on}, was not paid in time: the plan ended and enforcement is reactivated "
             "for the whole remainder."
         ),
-    }
+    },
+    params={"circuit": circuit_name},
 )
+
+
+def _input_labels():
+    from notifications.models import Delivery
+
+    from .models import MeasureKind, Motion
+
+    inputs.register(
+        values={
+            "kind": {**dict(Motion.Kind.choices), **dict(MeasureKind.choices)},
+            "grounds": dict(Motion.Grounds.choices),
+            "channels": dict(Delivery.Channel.choices),
+            "by": {"creditor": pgettext_lazy("decision input", "The creditor"),
+                   "debtor": pgettext_lazy("decision input", "The debtor")},
+        },
+        key_readers={"loads": circuit_name},
+    )
+
+
+_input_labels()

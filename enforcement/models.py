@@ -30,9 +30,12 @@ class Circuit(models.Model):
         verbose_name_plural = _("enforcement circuits")
 
     def __str__(self):
+        """The circuit with its court (which names the city): several courts have a first circuit."""
         from django.utils.translation import get_language
 
-        return self.name_en if (get_language() or "ar").startswith("en") else self.name_ar
+        if (get_language() or "ar").startswith("en"):
+            return f"{self.name_en}, {self.court_en}" if self.court_en else self.name_en
+        return f"{self.name_ar} — {self.court_ar}" if self.court_ar else self.name_ar
 
 
 class EnforcementRequest(models.Model):

@@ -21,11 +21,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.db.models import Count, Exists, OuterRef
+from django.utils.functional import lazy, lazystr
 
 from najiz.casefile import services as casefile
 from najiz.casefile.rules import failed, result
 from najiz.common import clock
 from najiz.common.bulk import update_rows
+from najiz.registries.cities import city_label
 
 from . import dispatch, quarantine, rules
 from .audit import AuditFacts
@@ -113,9 +115,9 @@ class CircuitLoads:
             "fallback_to_capital": fallback,
         }
         reason = (
-            result("circuit_city", True, rules.REFERRAL_FALLBACK, city=city or "-")
+            result("circuit_city", True, rules.REFERRAL_FALLBACK, city=lazy(city_label, str)(city) if city else "-")
             if fallback
-            else result("circuit_city", True, rules.REFERRAL_BY_CITY, circuit=circuit.code, load=circuit.open_load)
+            else result("circuit_city", True, rules.REFERRAL_BY_CITY, circuit=lazystr(circuit), load=circuit.open_load)
         )
         return circuit, inputs, reason
 

@@ -4,16 +4,15 @@ the dashboard report). Everything is read through the selectors, so it only ever
 signed-in person may see; the views decide who may ask.
 """
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from najiz.casefile.selectors import timeline as case_timeline
 from najiz.common import clock, money
+from najiz.common.documents import code
 from najiz.common.pdf import pdf_response, render_pdf
 
-from . import charts, selectors
+from . import charts, documents, selectors
 from .models import ExecutionOrder
 from .states import PublicStatus
 
@@ -116,10 +115,6 @@ def _open_invoices(user, acting_entity, request_ids) -> dict:
 # --- documents ------------------------------------------------------------------------------
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def order_of(enforcement_request):
     try:
         return enforcement_request.order
@@ -132,10 +127,12 @@ def order_pdf(http_request, enforcement_request, order):
         "req": enforcement_request,
         "order": order,
         "debtors": enforcement_request.debtors.select_related("person", "entity").order_by("id"),
-        "page_url": absolute(reverse("enforcement:detail", args=[enforcement_request.number])),
+        "verify_url": documents.verification_url(documents.ORDER, order.number, http_request),
+        "code": code(documents.ORDER, order.number),
     }
-    pdf = render_pdf("enforcement/pdf/order.html", context, request=http_request)
-    return pdf_response(pdf, f"{order.number}.pdf")
+    stamp = documents.order_stamp(order, enforcement_request)
+    rendered = render_pdf("enforcement/pdf/order.html", context, request=http_request, document=stamp)
+    return pdf_response(rendered, f"{order.number}.pdf")
 
 
 def request_report_pdf(http_request, enforcement_request, *, show_iban: bool):
@@ -151,10 +148,12 @@ def request_report_pdf(http_request, enforcement_request, *, show_iban: bool):
         "events": case_timeline(enforcement_request),
         "show_iban": show_iban,
         "status_label": PublicStatus(enforcement_request.public_status).label,
-        "page_url": absolute(reverse("enforcement:detail", args=[enforcement_request.number])),
+        "verify_url": documents.verification_url(documents.REPORT, enforcement_request.number, http_request),
+        "code": code(documents.REPORT, enforcement_request.number),
     }
-    pdf = render_pdf("enforcement/pdf/report.html", context, request=http_request)
-    return pdf_response(pdf, f"{enforcement_request.number}-report.pdf")
+    stamp = documents.report_stamp(enforcement_request)
+    rendered = render_pdf("enforcement/pdf/report.html", context, request=http_request, document=stamp)
+    return pdf_response(rendered, f"{enforcement_request.number}-report.pdf")
 
 
 def dashboard_report_pdf(http_request):
@@ -166,5 +165,6 @@ def dashboard_report_pdf(http_request):
     context["generated_at"] = clock.now()
     for row in context["filed_rows"] + context["against_rows"]:
         row.status_label = PublicStatus(row.public_status).label
-    pdf = render_pdf("enforcement/pdf/dashboard.html", context, request=http_request)
-    return pdf_response(pdf, "enforcement-information.pdf")
+    stamp = documents.information_stamp(context["generated_at"])
+    rendered = render_pdf("enforcement/pdf/dashboard.html", context, request=http_request, document=stamp)
+    return pdf_response(rendered, "enforcement-information.pdf")

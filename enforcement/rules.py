@@ -10,7 +10,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from najiz.casefile.rules import RuleResult, result
+from najiz.casefile.rules import RuleResult, name_rules, result
 from najiz.common.money import to_sar
 
 RULES_VERSION = "1"
@@ -20,6 +20,39 @@ EXECUTION_KINDS = frozenset(
     {"judgment", "arbitral_award", "notarised_document", "cheque", "promissory_note", "bill_of_exchange", "other_art9"}
 )
 NOT_APPLICABLE = _("Not checked: the instrument was not found.")
+
+name_rules({
+    "instrument_exists": _("The instrument is registered"),
+    "instrument_valid": _("The instrument is in force"),
+    "execution_instrument": _("An execution instrument (Art. 9)"),
+    "instrument_due": _("The instrument has fallen due"),
+    "creditor_matches": _("The applicant is the instrument's creditor"),
+    "debtors_on_instrument": _("The debtors are named on the instrument"),
+    "debtors_exist": _("The debtors are in the registries"),
+    "amount_positive": _("The amount is above zero"),
+    "amount_within_remaining": _("The amount is within what the instrument has left"),
+    "no_open_request": _("No other open request on the instrument"),
+    "iban_valid": _("A valid IBAN"),
+    "iban_held_by_creditor": _("The account is the creditor's"),
+    "circuit_city": _("The circuit of the debtor's city"),
+    "period_lapsed": _("The payment period has lapsed"),
+    "debt_outstanding": _("Something is still owed"),
+    "step_failed": _("The automatic step could not be completed"),
+    "order_art34": _("The execution order (Art. 34)"),
+    "grace_within_maximum": _("The grace period is within the maximum"),
+    "grace_ended": _("The grace period has ended"),
+    "reactivated_by_creditor": _("Reactivated at the creditor's request"),
+    "objection_for_the_judge": _("An objection is for the judge to decide"),
+    "grace_request_for_the_judge": _("A request for a grace period is for the judge to decide"),
+    "assets_are_the_debtors": _("The assets disclosed are the debtor's"),
+    "limited_by_disclosure": _("The measures limited to the assets disclosed"),
+    "plan_adds_up": _("The instalments add up to what is owed"),
+    "plan_within_limits": _("The plan is within the number of instalments allowed"),
+    "first_due_in_time": _("The first instalment falls due in time"),
+    "creditor_accepted": _("The creditor accepted the plan"),
+    "creditor_declined": _("The creditor declined the plan"),
+    "instalment_overdue": _("An instalment is overdue"),
+})
 
 
 def _instrument(inputs):

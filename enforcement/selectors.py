@@ -14,12 +14,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from najiz.accounts.parties import is_party, party_filter
 from najiz.casefile.models import Decision
 from najiz.common import clock
+from najiz.common.deadlines import Deadline, earliest
 from najiz.common.money import ZERO, MoneyField
+from najiz.common.todo import Task, purpose_key
 from najiz.registries import services as registries
 
 from .models import Circuit, EnforcementRequest, ExecutionOrder, Measure, Motion, RequestDebtor, StepFailure
@@ -198,7 +202,8 @@ def _stats(queryset: QuerySet) -> dict:
     counts = dict.fromkeys(_STATS_ORDER, 0)
     for group in groups:
         totals["total"] += group["n"]
-        totals["claimed"] += group["claimed"]
+        if group["status"] != Status.REJECTED:  # a rejected request claims nothing any more
+            totals["claimed"] += group["claimed"]
         totals["collected"] += group["collected_"]
         totals["disbursed"] += group["disbursed_"]
         totals["paid_outside"] += group["paid_outside_"]
@@ -352,10 +357,11 @@ def submitted_by(user, acting_entity, *, status="", date_from=None, date_to=None
 
 
 def money_totals(queryset: QuerySet) -> dict:
-    """How many requests, and the sums of their amounts (what is still owed only where it is), in one query."""
+    """How many requests, and the sums of their amounts (what is still owed only where it is, what is
+    claimed only where the request was not rejected), in one query."""
     row = queryset.order_by().aggregate(
         n=Count("pk"),
-        sum_claimed=Coalesce(Sum("amount_claimed"), _ZERO),
+        sum_claimed=Coalesce(Sum("amount_claimed", filter=~Q(status=Status.REJECTED)), _ZERO),
         sum_collected=Coalesce(Sum("collected"), _ZERO),
         sum_disbursed=Coalesce(Sum("disbursed"), _ZERO),
         sum_paid_outside=Coalesce(Sum("paid_outside"), _ZERO),
@@ -562,3 +568,46 @@ def motions_with_plans(request: EnforcementRequest) -> list:
     for motion in motions:
         motion.plan = plans.get(motion.pk, [])
     return motions
+
+
+def next_deadline(now) -> Deadline | None:
+    """The nearest moment after `now` at which a deadline step falls due (due_steps): the Art. 46
+    measures at the end of a payment period, the newspaper notice, the end of a grace period."""
+    orders = EnforcementRequest.objects.filter(status=Status.ORDER_ISSUED).order_by()
+    lapse = orders.filter(deadline__gt=now).order_by("deadline").values_list("deadline", "number").first()
+    notice = (
+        orders.filter(notified_at__isnull=True, order__issued_at__gt=now - settings.ENFORCEMENT_NOTICE_AFTER)
+        .order_by("order__issued_at").values_list("order__issued_at", "number").first()
+    )
+    grace = (
+        Motion.objects.filter(status=Motion.State.GRANTED, ended_at__isnull=True, ends_at__gt=now,
+                              request__status=Status.GRACE)
+        .order_by("ends_at").values_list("ends_at", "request__number").first()
+    )
+    return earliest(
+        Deadline(lapse[0], _("The payment period ends: the Art. 46 measures apply"), lapse[1]) if lapse else None,
+        Deadline(notice[0] + settings.ENFORCEMENT_NOTICE_AFTER, _("No notice reached the debtor: the newspaper notice"),
+                 notice[1]) if notice else None,
+        Deadline(grace[0], _("The grace period ends: enforcement resumes"), grace[1]) if grace else None,
+    )
+
+
+def pending_motions(circuit_ids) -> list[Motion]:
+    """The parties' motions waiting for a judge of these circuits, the oldest first, each with the
+    decision that puts it before the judge."""
+    return list(
+        Motion.objects.filter(status=Motion.State.PENDING, decision__isnull=False, request__circuit_id__in=circuit_ids)
+        .select_related("request").order_by("filed_at", "id")[:20]
+    )
+
+
+def tasks_for(user, acting_entity=None) -> list[Task]:
+    """"My tasks" of a debtor: each request with something still owed, by the end of its payment
+    period while the order runs (the same task as its invoice's, which this one replaces)."""
+    return [
+        Task(_("Pay what request %(number)s obliges you to, or file a motion") % {"number": request.number},
+             reverse("enforcement:detail", args=[request.number]), request.number,
+             request.deadline if request.status == Status.ORDER_ISSUED else None,
+             key=purpose_key(EnforcementRequest._meta.app_label, EnforcementRequest._meta.model_name, request.pk))
+        for request in to_pay(user, acting_entity)
+    ]

@@ -157,6 +157,17 @@ def _seize_balances(request, debtor, assets, decision, ref) -> None:
             _collect(request, Collection.Source.SEIZURE, source_ref, seized)
 
 
+def _in_both_languages(subject) -> tuple[str, str]:
+    """A name as the Arabic and the English reader see it (a registry keeps both)."""
+    from django.utils import translation
+
+    names = []
+    for language in ("ar", "en"):
+        with translation.override(language):
+            names.append(str(subject or ""))
+    return names[0], names[1]
+
+
 def _restrict(request, debtor, assets, decision, ref) -> None:
     """The measures that press a debtor whose money did not cover the debt."""
     subject = debtor.party
@@ -166,7 +177,8 @@ def _restrict(request, debtor, assets, decision, ref) -> None:
         registries.stop_poa_issuing(subject, ref)
         _measure(request, debtor, MeasureKind.STOP_POA, decision=decision, ref=ref)
         for number in assets["deeds"]:
-            registries.place_seizure(registries.deed(number), by=str(request.circuit or ""), ref=ref)
+            by_ar, by_en = _in_both_languages(request.circuit)
+            registries.place_seizure(registries.deed(number), by=by_ar, by_en=by_en, ref=ref)
             _measure(request, debtor, MeasureKind.DEED_SEIZURE, target=number, decision=decision, ref=ref)
     registries.report_default(subject, request.outstanding, ref)
     _measure(request, debtor, MeasureKind.CREDIT_REPORT, amount=request.outstanding, decision=decision, ref=ref)
@@ -303,6 +315,7 @@ def record_disbursement_done(disbursement) -> None:
         request.disbursed += disbursement.amount
         request.save(update_fields=["disbursed"])
         casefile.record_event(request, "enforcement.disbursed", params={"amount": str(disbursement.amount)})
+    close_if_paid_out(request)
 
 
 def _sync_invoice(request) -> None:
@@ -387,6 +400,20 @@ def settle_if_covered(request) -> bool:
     _sync_invoice(request)
     _refund_surplus(request)
     transition(request, Status.SETTLED)
+    close_if_paid_out(request)
+    return True
+
+
+def close_if_paid_out(request) -> bool:
+    """A settled request closes once no payout or refund of it is still on its way, so the
+    closure is the last thing on its timeline (after the creditor's last "paid to your account").
+    The caller holds the row lock."""
+    from payments.models import DisbursementStatus
+    from payments.selectors import disbursements_for
+
+    on_its_way = disbursements_for(request).filter(status=DisbursementStatus.PENDING).exists()
+    if request.status != Status.SETTLED or on_its_way:
+        return False
     transition(request, Status.CLOSED)
     from .alerts import alert_creditor, notify_debtors
 

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from najiz.casefile.rules import failed, message_for
 from najiz.casefile.selectors import decisions_of, timeline as case_timeline
-from najiz.common import screens
+from najiz.common import screens, verify
 from najiz.common.identifiers import normalize_iban
-from najiz.common.pdf import pdf_response, render_pdf
+from najiz.common.pdf import pdf_response
 from najiz.registries import services as registries
+from payments import documents as payment_documents
 
-from . import disclosure_views, motion_views, precheck, reports, selectors, services
+from . import disclosure_views, documents, motion_views, precheck, reports, selectors, services
 from .forms import LIVE_FIELDS, CertifyPaidForm, FilingForm, ReduceClaimForm, WithdrawForm
 from .states import AUTOMATIC, ENFORCING, PublicStatus, Status, TransitionError
 
@@ -125,13 +126,28 @@ def validate(request, field):
 def check(request):
     """The pre-check of the whole form as typed: the blocker count for the submit button, and each
     field's blockers swapped in beside it (htmx out-of-band)."""
+    refused = screens.too_long(request, screens.limits_of(FilingForm))
+    if refused is not None:
+        return refused
     return render(request, "enforcement/_precheck.html", {"precheck": _precheck(request, request.POST)})
+
+
+# What a picker takes: a search, an instrument number, an IBAN.
+_FIELDS = FilingForm.base_fields
+PICKER_LIMITS = {
+    "q": (_lazy("Search by number, debtor name or ID"), 100),
+    "instrument": (_FIELDS["instrument_number"].label, _FIELDS["instrument_number"].max_length),
+    "account": (_FIELDS["iban"].label, _FIELDS["iban"].max_length),
+}
 
 
 @login_required
 @require_GET
 def instrument_choices(request):
     """The instrument picker's rows matching the search (only the creditor's own instruments)."""
+    refused = screens.too_long(request, PICKER_LIMITS)
+    if refused is not None:
+        return refused
     form = _form(request)
     rows = selectors.claimable_instruments(form.creditor, search=request.GET.get("q", ""))
     return render(request, "enforcement/_instrument_choices.html", {"rows": rows})
@@ -147,6 +163,9 @@ def pick(request):
     """A choice from a picker fills in the form as typed so far: an instrument its number, its
     debtors and what remains claimable; an account its IBAN. A number that is not the creditor's
     changes nothing and reads as not found."""
+    refused = screens.too_long(request, screens.limits_of(FilingForm, **PICKER_LIMITS))
+    if refused is not None:
+        return refused
     creditor = _form(request).creditor
     values = {name: request.POST.get(name, "") for name in LIVE_FIELDS}
     picked, error = "", ""
@@ -416,8 +435,7 @@ def invoice_pdf(request, number, bill_number):
 
     enforcement_request = selectors.request_for(request, number)
     invoice = get_object_or_404(invoices_for(enforcement_request), bill_number=bill_number)
-    pdf = render_pdf("payments/pdf/invoice.html", {"invoice": invoice}, request=request)
-    return pdf_response(pdf, f"invoice-{invoice.bill_number}.pdf")
+    return pdf_response(payment_documents.invoice_pdf(invoice, request=request), f"invoice-{invoice.bill_number}.pdf")
 
 
 @login_required
@@ -427,5 +445,16 @@ def receipt_pdf(request, number, pk):
 
     enforcement_request = selectors.request_for(request, number)
     payment = get_object_or_404(payments_for(enforcement_request), pk=pk)
-    pdf = render_pdf("payments/pdf/receipt.html", {"payment": payment, "invoice": payment.invoice}, request=request)
-    return pdf_response(pdf, f"{payment.receipt_number}.pdf")
+    return pdf_response(payment_documents.receipt_pdf(payment, request=request), f"{payment.receipt_number}.pdf")
+
+
+@require_GET
+def verify_order(request, number):
+    """Public: what an execution order's QR code opens. Nothing about the parties or the amount."""
+    return verify.record_page(request, documents.ORDER, number)
+
+
+@require_GET
+def verify_request(request, number):
+    """Public: what a request report's QR code opens."""
+    return verify.record_page(request, documents.REPORT, number)

@@ -1,6 +1,6 @@
 """The Najiz business API, version 1 (/api/v1/): an entity's system files enforcement requests
-and follows them. OpenAPI schema at /api/v1/schema, browsable docs at /api/v1/docs (Swagger UI
-served from the portal's own static files).
+and follows them. OpenAPI schema at /api/v1/schema, browsable docs at /api/v1/docs (the schema
+rendered in the portal's own layout, linkage/docs.py).
 
 Authentication: `Authorization: Bearer <token>` (a token an entity representative created on
 /linkage/tokens/), or the portal's session in the browser (with the CSRF token for POST).
@@ -24,6 +24,7 @@ from najiz.registries import services as registries
 
 from . import problems, selectors, services
 from .auth import BrowserSession, EntityToken
+from .docs import PortalDocs
 from .problems import ApiProblem
 from .schemas import (
     CheckOut,
@@ -62,7 +63,7 @@ class NajizAPI(NinjaAPI):
 
 
 api = NajizAPI(
-    title="Najiz API", version="1", urls_namespace="api-v1", openapi_url="/schema", docs_url="/docs",
+    title="Najiz API", version="1", urls_namespace="api-v1", openapi_url="/schema", docs_url="/docs", docs=PortalDocs(),
     auth=[EntityToken(), BrowserSession()], parser=ObjectBodyParser(),
     description=(
         "Electronic linkage of businesses' systems with the virtual enforcement court: file enforcement "
@@ -405,4 +406,20 @@ def get_conveyance(request, number: str):
         "submitted_at": conveyance.submitted_at,
         "completed_at": conveyance.completed_at,
         "new_deed_number": conveyance.new_deed.number if conveyance.new_deed_id else None,
+        "buyer_approved_by_nafath": conveyance.buyer_approved_at is not None,
+        "tax": {
+            "registered": conveyance.tax_registered,
+            "transaction_number": conveyance.tax_number or None,
+            "amount": conveyance.tax_amount,
+            "exempt_amount": conveyance.tax_exempt_amount,
+            "payer": conveyance.tax_payer,
+            "payer_label": str(conveyance.get_tax_payer_display()),
+            "is_paid": conveyance.tax_paid,
+            "receipt_number": conveyance.tax_receipt_number or None,
+        },
+        "sellers": [
+            {"name": c.person.display_name, "role": c.role, "role_label": str(c.get_role_display()),
+             "share": c.share_label, "answer": c.answer, "approved_by_nafath": c.approved_at is not None}
+            for c in conveyance.consents.select_related("person").order_by("id")
+        ],
     }

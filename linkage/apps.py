@@ -8,4 +8,6 @@ class LinkageConfig(AppConfig):
     verbose_name = _("Business linkage")
 
     def ready(self):
-        from . import checks, receivers  # noqa: F401  (registers the system check; connects to enforcement's status signal)
+        from . import checks, documents, receivers  # noqa: F401  (registers the system check; connects to enforcement's status signal)
+
+        documents.register_kinds()

@@ -2,6 +2,7 @@
 ("1250.00"), in SAR; times are ISO 8601 with their offset."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -10,7 +11,9 @@ from najiz.common.money import Amount
 
 class FilingIn(Schema):
     instrument_number: str = Field(..., max_length=40, description="Number of the execution instrument.")
-    debtor_ids: list[str] = Field(..., max_length=10, description="National IDs, iqama or CR numbers of the debtors.")
+    debtor_ids: list[Annotated[str, Field(max_length=20)]] = Field(
+        ..., max_length=10, description="National IDs, iqama or CR numbers of the debtors."
+    )
     amount: Amount = Field(..., description='Amount claimed in SAR, e.g. "5000.00".')
     iban: str = Field(..., max_length=40, description="Saudi IBAN of an account held by the creditor.")
 
@@ -166,6 +169,30 @@ class PaymentOut(Schema):
     received_at: datetime
 
 
+class ConveyanceTaxOut(Schema):
+    """The real-estate transaction tax, once the tax authority has registered the transaction."""
+
+    registered: bool
+    transaction_number: str | None
+    amount: Amount
+    exempt_amount: Amount = Field(description="The part of the price exempt (a first home's first 1,000,000 SAR).")
+    payer: str = Field(description="seller or buyer")
+    payer_label: str
+    is_paid: bool = Field(description="The tax is paid and its receipt issued (nothing due counts as paid).")
+    receipt_number: str | None
+
+
+class ConveyanceSellerOut(Schema):
+    """A seller-side party: an owner or an heir, the exact share of the deed they give up."""
+
+    name: str
+    role: str
+    role_label: str
+    share: str = Field(description='An exact fraction of the whole deed, e.g. "7/24".')
+    answer: str
+    approved_by_nafath: bool
+
+
 class ConveyanceOut(Schema):
     number: str
     status: str
@@ -177,3 +204,6 @@ class ConveyanceOut(Schema):
     submitted_at: datetime | None
     completed_at: datetime | None
     new_deed_number: str | None
+    buyer_approved_by_nafath: bool
+    tax: ConveyanceTaxOut
+    sellers: list[ConveyanceSellerOut]

@@ -17,7 +17,7 @@ from enforcement.states import PublicStatus, Status
 from najiz.common import clock
 from najiz.common.pdf import pdf_response, render_pdf
 
-from . import selectors, services
+from . import documents, selectors, services
 from .forms import ReportFilterForm, TokenForm, WebhookForm
 
 PDF_ROWS = 500
@@ -227,5 +227,6 @@ def report_pdf(request):
         "entity": request.acting_entity, "form": form, "totals": selectors.totals(queryset),
         "months": selectors.by_month(queryset), "rows": rows, "limit": PDF_ROWS, "generated_at": clock.now(),
     }
-    pdf = render_pdf("linkage/pdf/report.html", context, request=request)
+    stamp = documents.stamp(request.acting_entity, context["generated_at"])
+    pdf = render_pdf("linkage/pdf/report.html", context, request=request, document=stamp)
     return pdf_response(pdf, f"requests-{request.acting_entity.cr_number}.pdf")

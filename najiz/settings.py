@@ -26,13 +26,18 @@ PRODUCTION = DJANGO_ENV == "production"
 TESTING = env.bool("NAJIZ_TESTING", default=False)
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION and not TESTING)
+# With DEBUG, Django's technical 404 and 500 pages instead of the portal's (a developer's choice).
+DEBUG_TECHNICAL_ERRORS = env.bool("DEBUG_TECHNICAL_ERRORS", default=False)
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-najiz-0f3c9a7e5b1d4c2a8e6f")
 # The absolute base of the links in SMS, e-mail, PDFs and QR codes; `make run` sets it from its
 # HOST and PORT. In development its host is also an allowed one (make run HOST=… SITE_URL=…).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Unset outside production, a page's links and QR codes take the request's own host instead
+# (najiz.common.links.site_url), so they are right on any port.
+SITE_URL_SET = bool(env.str("SITE_URL", default=""))
+SITE_URL = env.str("SITE_URL", default="") or "http://127.0.0.1:8000"
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS",
     default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", urlsplit(SITE_URL).hostname or "127.0.0.1"],
@@ -81,6 +86,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "najiz.accounts.session_expiry.SessionExpiryMiddleware",
     "najiz.accounts.middleware.ActingAsMiddleware",
+    "najiz.common.middleware.PortalErrorPagesMiddleware",  # only with DEBUG: the portal's error pages
 ]
 
 ROOT_URLCONF = "najiz.urls"
@@ -100,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "najiz.accounts.context_processors.acting_as",
                 "najiz.accounts.session_expiry.session_expiry",
+                "demo.context_processors.demo_clock",
             ],
         },
     },
@@ -251,10 +258,16 @@ ENFORCEMENT_INSTALMENTS_MAX = env.int("ENFORCEMENT_INSTALMENTS_MAX", default=24)
 ENFORCEMENT_INSTALMENT_FIRST_DUE_MAX_DAYS = env.int("ENFORCEMENT_INSTALMENT_FIRST_DUE_MAX_DAYS", default=60)
 CONVEYANCE_OFFER_TTL = timedelta(hours=env.int("CONVEYANCE_OFFER_TTL_HOURS", default=72))
 CONVEYANCE_MAX_PRICE = env.str("CONVEYANCE_MAX_PRICE", default="5000000.00")
+# The real-estate transaction tax on a conveyance's price (0.05 is 5%), due before the transfer.
+CONVEYANCE_TAX_RATE = env.str("CONVEYANCE_TAX_RATE", default="0.05")
 GATEWAY_SECRET = env.str("GATEWAY_SECRET", default="" if PRODUCTION else "dev-gateway-secret")
 # The payment gateway simulator (/gateway/, its test cards and the OTP it shows) exists only with
 # this on, like NAFATH_SIMULATOR; a system check refuses either in production.
 PAYMENT_GATEWAY_SIMULATOR = env.bool("PAYMENT_GATEWAY_SIMULATOR", default=not PRODUCTION)
+# The demo clock (demo/clock.py): a bar on every page moves the portal's time forward and runs the
+# sweeps, so what waits for a deadline can be seen at once. On for `make run`, off in the tests
+# (they turn it on where they need it) and off in production, where a system check refuses it.
+DEMO_CLOCK = env.bool("DEMO_CLOCK", default=not PRODUCTION and not TESTING)
 # The pay button's gateway (payments/adapters.py): "simulator", "http" (the hosted payment page at
 # PAYMENT_GATEWAY_URL) or "" (no online payment: the invoice shows its SADAD bill number).
 PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="")
@@ -285,6 +298,14 @@ METRICS_STRANDED_AFTER = timedelta(seconds=env.int("METRICS_STRANDED_AFTER_SECON
 # Render one tiny PDF when a web or worker process starts (najiz.common.pdf.warm_up), so the first
 # document a person asks for does not pay WeasyPrint's start-up (over a second).
 PDF_WARM_ON_START = env.bool("PDF_WARM_ON_START", default=not TESTING)
+# Every PDF is signed (PAdES) with this PKCS#12 key and certificate (najiz.common.signing). In
+# production the ministry's; elsewhere `manage.py dev_signing_key` makes a local CA's under var/.
+PDF_SIGNING_KEY_FILE = env.str(
+    "PDF_SIGNING_KEY_FILE", default="" if PRODUCTION else str(VAR_DIR / "signing" / "signing.p12")
+)
+PDF_SIGNING_KEY_PASSWORD = env.str("PDF_SIGNING_KEY_PASSWORD", default="" if PRODUCTION else "najiz-development")
+# The verification page reads an uploaded PDF up to this size, in memory, and never stores it.
+VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(

@@ -28,6 +28,8 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import override
 
+from najiz.common import formats
+
 
 class UnknownKind(LookupError):
     """The kind was never registered."""
@@ -86,7 +88,7 @@ def render(kind: str, params: dict | None, language: str) -> tuple[str, str]:
     """(subject, body) of `kind` filled with `params`, in `language`."""
     entry = get(kind)
     with override(language):
-        values = {name: _localize(value, language) for name, value in (params or {}).items()}
+        values = formats.message_params({name: _localize(value, language) for name, value in (params or {}).items()})
         try:
             subject = str(entry.subject).format(**values)
             body = str(entry.body).format(**values)

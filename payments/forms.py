@@ -94,7 +94,17 @@ class SadadForm(forms.Form):
         self.fields["bill_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
     def clean_bill_number(self):
-        number = normalize_digits(self.cleaned_data["bill_number"]).replace("-", "")
+        number = normalize_digits(self.cleaned_data["bill_number"]).replace("-", "").replace(" ", "")
+        if not number.isdigit():
+            raise ValidationError(_("A bill number has digits only."), code="invalid_bill")
+        if len(number) != 11:
+            raise ValidationError(
+                _("A bill number has 11 digits; this one has %(count)s.") % {"count": len(number)}, code="invalid_bill"
+            )
         if not services.is_valid_bill_number(number):
-            raise ValidationError(_("Enter the 11-digit bill number."), code="invalid_bill")
+            # 11 digits, but the check digit disagrees: a digit was mistyped
+            raise ValidationError(
+                _("This is not a valid bill number: a digit may be mistyped. Check it against the invoice."),
+                code="invalid_bill",
+            )
         return number

@@ -3,6 +3,10 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from najiz.common import clock
+from najiz.common.todo import Task, purpose_key
 
 from .models import OPEN_STATUSES, Disbursement, Invoice, PayerKind, Payment
 
@@ -13,7 +17,9 @@ def invoices_visible_to(user, acting_entity=None) -> QuerySet:
         return Invoice.objects.none()
     if acting_entity is not None:
         return Invoice.objects.filter(payer_kind=PayerKind.ENTITY, payer_id_number=acting_entity.cr_number)
-    return Invoice.objects.filter(Q(payer_user=user) | Q(payer_kind=PayerKind.PERSON, payer_id_number=user.national_id))
+    # acting for oneself, an entity's invoice is not one's own, whoever opened it (najiz.accounts.parties)
+    mine = Q(payer_user=user) | Q(payer_id_number=user.national_id)
+    return Invoice.objects.filter(mine, payer_kind=PayerKind.PERSON)
 
 
 def invoice_for_payer(request, bill_number: str) -> Invoice:
@@ -75,3 +81,18 @@ def operational_figures(*, since) -> dict:
         "payment_to_disbursement": latencies(done, F("done_at") - Coalesce(Subquery(paid), F("requested_at"))),
         "disbursements_failed": Disbursement.objects.filter(status=DisbursementStatus.FAILED).count(),
     }
+
+
+def tasks_for(user, acting_entity=None) -> list[Task]:
+    """"My tasks": the open invoices the person (or the entity they act for) is to pay."""
+    invoices = (
+        invoices_visible_to(user, acting_entity).filter(status__in=OPEN_STATUSES)
+        .exclude(expires_at__lte=clock.now()).order_by("expires_at", "id")[:20]
+    )
+    tasks = []
+    for invoice in invoices:
+        purpose = ContentType.objects.get_for_id(invoice.purpose_type_id)  # cached
+        tasks.append(Task(_("Pay: %(what)s") % {"what": invoice.description}, invoice.get_absolute_url(),
+                          invoice.bill_number, invoice.expires_at,
+                          key=purpose_key(purpose.app_label, purpose.model, invoice.purpose_id)))
+    return tasks

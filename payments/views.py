@@ -10,10 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from najiz.common import verify
 from najiz.common.middleware import CONTENT_SECURITY_POLICY
-from najiz.common.pdf import pdf_response, render_pdf
+from najiz.common.pdf import pdf_response
 
-from . import adapters, callbacks, selectors
+from . import adapters, callbacks, documents, selectors
 from .forms import PayInvoiceForm
 
 
@@ -79,16 +80,26 @@ def pay(request, bill_number):
 @require_GET
 def receipt(request, pk):
     payment = selectors.payment_for_payer(request, pk)
-    pdf = render_pdf("payments/pdf/receipt.html", {"payment": payment, "invoice": payment.invoice}, request=request)
-    return pdf_response(pdf, f"{payment.receipt_number}.pdf")
+    return pdf_response(documents.receipt_pdf(payment, request=request), f"{payment.receipt_number}.pdf")
 
 
 @login_required
 @require_GET
 def invoice_pdf(request, bill_number):
     invoice = selectors.invoice_for_payer(request, bill_number)
-    pdf = render_pdf("payments/pdf/invoice.html", {"invoice": invoice}, request=request)
-    return pdf_response(pdf, f"invoice-{invoice.bill_number}.pdf")
+    return pdf_response(documents.invoice_pdf(invoice, request=request), f"invoice-{invoice.bill_number}.pdf")
+
+
+@require_GET
+def verify_invoice(request, bill_number):
+    """Public: what an invoice's QR code opens. Nothing about the payer or the amount."""
+    return verify.record_page(request, documents.INVOICE, bill_number)
+
+
+@require_GET
+def verify_receipt(request, number):
+    """Public: what a receipt's QR code opens."""
+    return verify.record_page(request, documents.RECEIPT, number)
 
 
 @csrf_exempt

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: Chromium for browser journeys, poppler for PDF text,
+# Debian packages the test suite needs: Chromium for browser journeys, poppler for PDF text and signatures,
 # gettext for translation catalogues, HarfBuzz's subsetter (WeasyPrint embeds fonts with it in
 # milliseconds; without it, through fontTools, each PDF takes about a tenth of a second more).
 # Installs only what is missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
-command -v pdftotext >/dev/null || need+=(poppler-utils)
+{ command -v pdftotext && command -v pdfsig; } >/dev/null || need+=(poppler-utils)  # pdfsig: the signature tests
 command -v msgfmt >/dev/null || need+=(gettext)
 ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset.so.0 || need+=(libharfbuzz-subset0)
 if ((${#need[@]})); then

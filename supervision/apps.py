@@ -8,4 +8,8 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Judicial supervision")
 
     def ready(self):
-        from . import events, replay  # noqa: F401  (timeline texts, replayable steps)
+        from najiz.common import todo
+
+        from . import events, replay, selectors  # noqa: F401  (timeline texts, replayable steps)
+
+        todo.register("supervision", selectors.tasks_for)  # "My tasks" on the home page

@@ -1,6 +1,8 @@
 """Names of the automatic steps and their outcomes, in the reader's language."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext, pgettext_lazy
+
+from najiz.casefile import inputs
 
 STEPS = {
     "audit": _("Audit"),
@@ -18,6 +20,9 @@ STEPS = {
     "settlement_proposal": _("Proposed instalment plan"),
     "settlement": _("Instalment settlement"),
     "settlement_default": _("Instalment not paid in time"),
+    "consents": pgettext_lazy("decision step", "Consents of the co-owners and heirs"),
+    "payment": pgettext_lazy("decision step", "Payment of the price"),
+    "transfer": pgettext_lazy("decision step", "Transfer of ownership"),
 }
 
 OUTCOMES = {
@@ -37,6 +42,10 @@ OUTCOMES = {
     "awaiting_creditor": _("Awaiting the creditor's answer"),
     "settlement": _("Instalment settlement"),
     "declined": _("Declined"),
+    "awaiting_consents": pgettext_lazy("decision outcome", "Awaiting the co-owners' consent"),
+    "awaiting_buyer": pgettext_lazy("decision outcome", "Awaiting the buyer's acceptance"),
+    "paid": pgettext_lazy("decision outcome", "Paid"),
+    "transferred": pgettext_lazy("decision outcome", "Ownership transferred"),
 }
 
 
@@ -44,5 +53,14 @@ def step_label(step: str) -> str:
     return str(STEPS.get(step, step))
 
 
-def outcome_label(outcome: str) -> str:
+def outcome_label(outcome: str, decision=None) -> str:
+    """A referral's outcome is the circuit's code: the reader sees the circuit it went to."""
+    if decision is not None and decision.step == "referral":
+        circuit = decision.circuit or ""
+        if circuit:
+            return pgettext("decision outcome", "Referred to %(circuit)s") % {"circuit": circuit}
+        return pgettext("decision outcome", "Referred to a circuit")
     return str(OUTCOMES.get(outcome, outcome))
+
+
+inputs.register(values={"step": STEPS})

@@ -10,11 +10,14 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from enforcement import selectors as enforcement
 from najiz.accounts.models import JUDGES_GROUP, NOTARIES_GROUP
 from najiz.casefile.models import Decision, ReviewState
 from najiz.casefile.selectors import decisions_of, timeline
+from najiz.common.todo import Task
 
 CONVEYANCE_APP = "conveyance"
 
@@ -152,3 +155,16 @@ def statistics(circuit_ids) -> dict:
         "overrides": sorted(overrides.items(), key=lambda item: (-item[1], item[0])),
         "collection_rate": rate,
     }
+
+
+def tasks_for(user, acting_entity=None) -> list[Task]:
+    """"My tasks" of a judge: the parties' motions waiting for a ruling in their circuits."""
+    sup = supervisor(user)
+    if not sup.circuit_ids:
+        return []
+    return [
+        Task(_("Rule on the motion (%(motion)s) on request %(number)s")
+             % {"motion": motion.get_kind_display(), "number": motion.request.number},
+             reverse("supervision:decision", args=[motion.decision_id]), motion.request.number)
+        for motion in enforcement.pending_motions(sup.circuit_ids)
+    ]

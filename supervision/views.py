@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from enforcement import selectors as enforcement_selectors
 from enforcement.states import AUTOMATIC, ENFORCING, OPEN, Status, TransitionError
+from najiz.casefile.inputs import readable
 from najiz.casefile.models import ReviewState
-from najiz.casefile.rules import message_for
+from najiz.casefile.rules import message_for, rule_name
 
 from . import charts, replay as replays, selectors, services
 from .forms import QueueFilterForm, ReasonForm
@@ -42,7 +43,7 @@ def _row(decision) -> dict:
         "decision": decision,
         "number": getattr(decision.case, "number", None) or "—",
         "step": step_label(decision.step),
-        "outcome": outcome_label(decision.outcome),
+        "outcome": outcome_label(decision.outcome, decision),
         "failed": [message_for(rule) for rule in decision.failed_rules()],
     }
 
@@ -124,15 +125,17 @@ def _decision_context(decision, form=None, action="", error=None) -> dict:
     if form is not None:
         form.auto_id = f"{action}-%s"
     file = selectors.decision_file(decision)
-    rules = [{**rule, "message": message_for(rule)} for rule in decision.rules]
+    rules = [{**rule, "name": rule_name(rule["id"]), "message": message_for(rule)} for rule in decision.rules]
     return {
         **file,
         "decision": decision,
         "step": step_label(decision.step),
-        "outcome": outcome_label(decision.outcome),
+        "outcome": outcome_label(decision.outcome, decision),
         "rules": rules,
+        "facts": readable(decision.inputs),
         "history": [
-            {"decision": d, "step": step_label(d.step), "outcome": outcome_label(d.outcome)} for d in file["decisions"]
+            {"decision": d, "step": step_label(d.step), "outcome": outcome_label(d.outcome, d)}
+            for d in file["decisions"]
         ],
         "action_forms": [
             {
@@ -214,10 +217,11 @@ def act(request, sup, pk, action):
 def replay(request, sup, pk):
     decision = selectors.decision_for(sup, pk)
     result = replays.replay(decision)
-    context = {"decision": decision, "replay": result, "outcome": outcome_label(decision.outcome),
+    context = {"decision": decision, "replay": result, "outcome": outcome_label(decision.outcome, decision),
                "outcome_now": outcome_label(result.outcome) if result else "",
                "comparison": [
-                   {**row, "then_message": message_for(row["then"]) if row["then"] else "",
+                   {**row, "name": rule_name(row["id"]),
+                    "then_message": message_for(row["then"]) if row["then"] else "",
                     "now_message": message_for(row["now"]) if row["now"] else ""}
                    for row in (result.comparison() if result else [])
                ]}
@@ -235,7 +239,9 @@ def statistics(request, sup):
     ids = [selected.pk] if selected else [c.pk for c in circuits]
     stats = selectors.statistics(ids) if ids else None
     chart = charts.bar_chart(stats["by_state"], title=_("Requests by state"), rtl=get_language_bidi()) if stats else ""
-    context = {"circuits": circuits, "selected": selected, "stats": stats, "chart": chart, "average": "", "rate": ""}
+    overrides = [(rule_name(rule_id), n) for rule_id, n in stats["overrides"]] if stats else []
+    context = {"circuits": circuits, "selected": selected, "stats": stats, "chart": chart, "average": "", "rate": "",
+               "overrides": overrides}
     if stats and stats["average_to_order"] is not None:
         context["average"] = _duration(stats["average_to_order"])
     if stats and stats["collection_rate"] is not None:

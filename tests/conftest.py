@@ -17,6 +17,24 @@ def _fresh_language():
     translation.deactivate()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_key(tmp_path_factory):
+    """The suite's own document-signing CA and key, made once in a temporary directory (never
+    var/): every PDF a test renders is signed with it. Yields (PKCS#12 path, CA certificate path)."""
+    from django.conf import settings
+
+    from najiz.common import signing
+
+    path = tmp_path_factory.mktemp("signing") / "signing.p12"
+    signing.create_development_key(path, "test-signing-password")
+    saved = settings.PDF_SIGNING_KEY_FILE, settings.PDF_SIGNING_KEY_PASSWORD
+    settings.PDF_SIGNING_KEY_FILE, settings.PDF_SIGNING_KEY_PASSWORD = str(path), "test-signing-password"
+    signing.reset()
+    yield path, path.parent / "ca.pem"
+    settings.PDF_SIGNING_KEY_FILE, settings.PDF_SIGNING_KEY_PASSWORD = saved
+    signing.reset()
+
+
 @pytest.fixture
 def travel():
     """Move the portal's clock: `with travel(timedelta(days=6)): ...`."""

@@ -24,13 +24,26 @@ def _manage(*args, **env):
     )
 
 
-def test_production_mode_passes_check_deploy():
+PRODUCTION = {
+    "DJANGO_ENV": "production", "SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-" + "x" * 20,
+    "ALLOWED_HOSTS": "najiz.example", "GATEWAY_SECRET": "gateway-secret",
+}
+
+
+def test_production_mode_passes_check_deploy(signing_key):
     run = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_ENV="production", SECRET_KEY="k" * 20 + "-production-secret-for-the-check-" + "x" * 20,
-        ALLOWED_HOSTS="najiz.example", GATEWAY_SECRET="gateway-secret",
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION,
+        PDF_SIGNING_KEY_FILE=str(signing_key[0]), PDF_SIGNING_KEY_PASSWORD="test-signing-password",
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_production_mode_refuses_to_start_without_a_signing_key(signing_key):
+    run = _manage("check", "--deploy", **PRODUCTION)
+    assert run.returncode != 0 and "najiz.E007" in run.stderr
+    run = _manage("check", "--deploy", **PRODUCTION, PDF_SIGNING_KEY_FILE=str(signing_key[0]),
+                  PDF_SIGNING_KEY_PASSWORD="not-the-password")
+    assert run.returncode != 0 and "najiz.E008" in run.stderr
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():

@@ -1,7 +1,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common.identifiers import normalize_digits, validate_national_id
@@ -94,6 +94,11 @@ class NafathChallenge(models.Model):
         EXPIRED = "expired", _("expired")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Purpose(models.TextChoices):
+        SIGN_IN = "sign_in", _("Sign in to Najiz")
+        SIGN_NOTE = "sign_note", _("Sign a promissory note")
+        APPROVE = "approve", _("Approve a transaction")  # the act is named in act_ar / act_en
+
     FAILURES = (Status.REJECTED,)
 
     national_id = models.CharField(_("national ID / iqama"), max_length=10, validators=[validate_national_id])
@@ -108,6 +113,13 @@ class NafathChallenge(models.Model):
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     # Where the request was opened from (najiz.common.addresses): failures count per id and address.
     client_address = models.CharField(_("client address"), max_length=45, blank=True, default="")
+    # What the person confirms by answering, shown in the app: signing in, or signing a document
+    # (`subject`, e.g. the note's number), so a signature never reads as a sign-in.
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.SIGN_IN)
+    subject = models.CharField(_("subject"), max_length=40, blank=True, default="")
+    # The act a request approves ("approve the sale of deed … for … SAR"); blank for a sign-in.
+    act_ar = models.CharField(_("act approved (Arabic)"), max_length=300, blank=True, default="")
+    act_en = models.CharField(_("act approved (English)"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("Nafath request")
@@ -122,6 +134,12 @@ class NafathChallenge(models.Model):
 
     def __str__(self):
         return f"{self.national_id} · {self.number} · {self.status}"
+
+    @property
+    def act(self) -> str:
+        """The act in the reader's language, or "" for a sign-in."""
+        english = (translation.get_language() or "ar").startswith("en")
+        return (self.act_en or self.act_ar) if english else (self.act_ar or self.act_en)
 
 
 class PasswordLoginFailure(models.Model):

@@ -29,6 +29,7 @@ from najiz.common.identifiers import is_valid_national_id, normalize_digits
 from .models import NafathChallenge, PasswordLoginFailure, User
 
 Status = NafathChallenge.Status
+Purpose = NafathChallenge.Purpose  # what a Nafath request asks the person to confirm
 
 # How many requests may wait at once for one id from one address (a shield for the person's app
 # against floods).
@@ -118,12 +119,15 @@ def _registry_person(national_id: str):
 
 @transaction.atomic
 def start_nafath_login(
-    national_id: str, *, client_address: str = "", replacing_token: str | None = None
+    national_id: str, *, client_address: str = "", replacing_token: str | None = None,
+    purpose: str = NafathChallenge.Purpose.SIGN_IN, subject: str = "", act_ar: str = "", act_en: str = "",
 ) -> NafathChallenge:
     """Open a sign-in request for the id from `client_address` and return it, or raise SignInRefused.
 
     `replacing_token` is the browser's previous request, if any: it is cancelled, so the person
-    who starts again from the same browser leaves no request waiting in their app.
+    who starts again from the same browser leaves no request waiting in their app. `purpose` and
+    `subject` say what the app asks the person to confirm (a sign-in, or signing note `subject`);
+    `act_ar` / `act_en` name the act an approval confirms ("approve the sale of deed … for … SAR").
     """
     national_id = normalize_digits(national_id)
     if not is_valid_national_id(national_id):
@@ -153,6 +157,10 @@ def start_nafath_login(
         created_at=now,
         expires_at=now + settings.NAFATH_CHALLENGE_TTL,
         client_address=client_address,
+        purpose=purpose,
+        subject=subject[:40],
+        act_ar=act_ar[:300],
+        act_en=act_en[:300],
     )
 
 
@@ -282,10 +290,14 @@ def users_for_persons(persons) -> dict[str, User]:
 
 
 @transaction.atomic
-def complete_nafath_login(token: str) -> User:
-    """Use a confirmed request (once) and return the account to sign in, or raise SignInRefused."""
+def complete_nafath_login(token: str, *, purpose: str = Purpose.SIGN_IN) -> User:
+    """Use a confirmed request (once) and return the account to sign in, or raise SignInRefused.
+    The request must have been opened for `purpose`: a signature confirmed signs no one in, and a
+    sign-in confirmed signs no document."""
     challenge = NafathChallenge.objects.select_for_update().filter(token=token).first()
     if challenge is None or challenge.status != Status.CONFIRMED or challenge.used_at is not None:
+        raise SignInRefused(GENERIC_REFUSAL, code="not_confirmed")
+    if challenge.purpose != purpose:
         raise SignInRefused(GENERIC_REFUSAL, code="not_confirmed")
     until = nafath_locked_until(challenge.national_id, challenge.client_address)
     if until:  # locked while this request waited (failures from other browsers at the address)

@@ -66,6 +66,25 @@ def ended(session, now: datetime) -> str | None:
 
 def stamp_sign_in(session, now: datetime) -> None:
     session[sessions.SIGNED_IN_AT] = session[sessions.LAST_ACTIVE] = now.timestamp()
+    _note_clock_offset(session, clock.demo_offset().total_seconds())
+
+
+def _note_clock_offset(session, offset: float) -> None:
+    if offset or sessions.CLOCK_OFFSET in session:
+        session[sessions.CLOCK_OFFSET] = offset
+
+
+def follow_the_clock(session) -> None:
+    """Move the session's times by as much as the demo clock moved since they were written: the
+    portal's time jumping days ahead is no inactivity of the person's."""
+    offset = clock.demo_offset().total_seconds()
+    moved = offset - session.get(sessions.CLOCK_OFFSET, 0)
+    if not moved:
+        return
+    for key in (sessions.SIGNED_IN_AT, sessions.LAST_ACTIVE):
+        if isinstance(session.get(key), (int, float)):
+            session[key] += moved
+    _note_clock_offset(session, offset)
 
 
 def record_activity(session, now: datetime, *, force: bool = False) -> None:
@@ -103,6 +122,7 @@ class SessionExpiryMiddleware:
             now = clock.now()
             if sessions.SIGNED_IN_AT not in session:  # signed in before sessions kept their times
                 stamp_sign_in(session, now)
+            follow_the_clock(session)
             reason = ended(session, now)
             if reason:
                 response = self._sign_out(request, reason)

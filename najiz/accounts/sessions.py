@@ -10,3 +10,6 @@ ACTING_AS = "accounts.acting_as"
 # SESSION_MAX_AGE and SESSION_IDLE_TIMEOUT respectively (najiz.accounts.session_expiry).
 SIGNED_IN_AT = "accounts.signed_in_at"
 LAST_ACTIVE = "accounts.last_active"
+# The demo clock's offset (seconds) those two times were written under: when the clock moves, they
+# move with it, so a jump of days does not end the session (najiz.accounts.session_expiry).
+CLOCK_OFFSET = "accounts.clock_offset"

@@ -6,11 +6,21 @@ an event stores only its kind and parameters, so the text follows the reader's l
 
 from django.utils.translation import gettext as _
 
+from najiz.common import formats
+
 _MESSAGES: dict = {}
+_PARAMS: dict = {}
 
 
-def register(messages: dict) -> None:
+def register(messages: dict, *, params: dict | None = None) -> None:
+    """`params` names a parameter's reader: {name: function(stored value) -> text}, for a
+    parameter stored as a code (a circuit's code reads as the circuit's name)."""
     _MESSAGES.update(messages)
+    _PARAMS.update(params or {})
+
+
+def _shown(params: dict) -> dict:
+    return {key: _PARAMS[key](value) if key in _PARAMS else value for key, value in params.items()}
 
 
 def render(kind: str, params: dict | None = None) -> str:
@@ -18,7 +28,7 @@ def render(kind: str, params: dict | None = None) -> str:
     if template is None:
         return kind
     try:
-        return str(template).format(**(params or {}))
+        return str(template).format(**formats.message_params(_shown(params or {})))
     except (KeyError, IndexError, ValueError):
         return str(template)
 

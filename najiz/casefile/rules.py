@@ -26,11 +26,19 @@ class RuleResult:
 
 def result(rule_id: str, passed: bool | None, message, **params) -> RuleResult:
     """Build a RuleResult from a lazy translatable message (with %(name)s params), rendered in
-    Arabic and English."""
+    Arabic and English; a lazy param is rendered in each language too."""
     message_ar, message_en = _in_both_languages(*_message_key(message))
     if params:
-        message_ar, message_en = message_ar % params, message_en % params
+        message_ar, message_en = message_ar % _params_in("ar", params), message_en % _params_in("en", params)
     return RuleResult(rule_id, passed, message_ar, message_en)
+
+
+def _params_in(language: str, params: dict) -> dict:
+    """A lazy parameter (a circuit's name, lazystr(circuit)) is read in each language in turn."""
+    if not any(isinstance(value, Promise) for value in params.values()):
+        return params
+    with translation.override(language):
+        return {key: str(value) if isinstance(value, Promise) else value for key, value in params.items()}
 
 
 def _message_key(message) -> tuple:
@@ -49,6 +57,19 @@ def _in_both_languages(func, args: tuple, kw: tuple) -> tuple[str, str]:
         with translation.override(language):
             texts.append(str(func(*args, **dict(kw))) if func else args[0])
     return texts[0], texts[1]
+
+
+_RULE_NAMES: dict = {}
+
+
+def name_rules(names: dict) -> None:
+    """Apps give each rule id a name in the rule's own words ({id: gettext_lazy(...)}), which the
+    judges' screens show in place of the id."""
+    _RULE_NAMES.update(names)
+
+
+def rule_name(rule_id: str) -> str:
+    return str(_RULE_NAMES.get(rule_id, rule_id))
 
 
 def message_for(rule: dict) -> str:

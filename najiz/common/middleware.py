@@ -1,10 +1,15 @@
+import logging
+
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
-from django.http import UnreadablePostError
+from django.core.exceptions import BadRequest, MiddlewareNotUsed, PermissionDenied, SuspiciousOperation
+from django.http import Http404, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from . import views
 
 
 class ArabicFirstLocaleMiddleware(LocaleMiddleware):
@@ -57,12 +62,15 @@ class SecurityHeadersMiddleware:
 # room for the method and path: longer query strings are refused the same way behind any server.
 MAX_QUERY_STRING = 4096
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Uploads whose view parses the body itself, with its own size limit and in-memory handler
+# (najiz.common.verify): reading it here first would take in a body of any size.
+OWN_UPLOAD_PATHS = frozenset({"/verify/"})
 
 
 def _fields(request):
     """The query parameters, and the form fields of a form POST."""
     yield lambda: request.GET
-    if request.method == "POST" and request.content_type in FORM_TYPES:
+    if request.method == "POST" and request.content_type in FORM_TYPES and request.path_info not in OWN_UPLOAD_PATHS:
         yield lambda: (request.body, request.POST)[1]  # the body first, so views may still read it
 
 
@@ -109,3 +117,37 @@ class InputGuardMiddleware:
         refused = bad_request(request)
         refused.status_code = status
         return refused
+
+
+class PortalErrorPagesMiddleware:
+    """With DEBUG on (`make run`), the portal's own 403, 404 and 500 pages, not Django's technical
+    pages, which list every URL pattern or show a traceback to whoever asks. The 500's traceback
+    goes to the log (the console of `make run`). DEBUG_TECHNICAL_ERRORS = True (environment
+    variable of that name) brings the technical pages back for a developer. Off when DEBUG is
+    off: Django then uses the handlers of najiz/urls.py itself."""
+
+    def __init__(self, get_response):
+        if not settings.DEBUG or getattr(settings, "DEBUG_TECHNICAL_ERRORS", False):
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # An address no pattern answers is refused here, before the resolver's technical 404;
+        # CommonMiddleware (outside this one) still adds a missing trailing slash.
+        try:
+            resolve(request.path_info)
+        except Resolver404:
+            return views.page_not_found(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404):
+            return views.page_not_found(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return views.permission_denied(request, exception)
+        if isinstance(exception, (BadRequest, SuspiciousOperation)):
+            return None  # Django answers these with the portal's 400 even when DEBUG
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s", request.path, exc_info=(type(exception), exception, exception.__traceback__)
+        )
+        return views.server_error(request)

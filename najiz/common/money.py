@@ -6,6 +6,8 @@
   built on it;
 * `format_sar(amount, lang)` renders it for people ("1,234.50 ر.س" / "SAR 1,234.50");
 * `split_by_shares(amount, shares)` divides an amount by shares so the parts add up exactly;
+* `share_terms(value)` reads a share of a property ("1/3", "7/24", Fraction, Decimal) exactly, as
+  the integer numerator and denominator it is stored as, and `format_share` shows it ("7/24");
 * `MoneyField()` is the model field every amount uses (max_digits=14, decimal_places=2).
 """
 
@@ -186,21 +188,62 @@ def _share(value) -> Fraction:
     if isinstance(value, bool) or isinstance(value, float):
         raise TypeError(f"shares must not be {type(value).__name__}; use Fraction, Decimal, int or str")
     try:
-        share = Fraction(value)
-    except (ValueError, ZeroDivisionError):
+        share = Fraction(*value) if isinstance(value, tuple) else Fraction(value)
+    except (ValueError, TypeError, ZeroDivisionError):
         raise ValueError(f"not a share: {value!r}") from None
     if share < 0:
         raise ValueError(f"a share cannot be negative: {value!r}")
     return share
 
 
+SHARE_TEXT_RE = re.compile(r"(?P<numerator>[0-9]{1,12})(?:/(?P<denominator>[0-9]{1,12}))?")
+
+
+def share_terms(value) -> tuple[int, int]:
+    """A share of a property, exactly, as (numerator, denominator) with 0 < share <= 1.
+
+    Text "7/24" is kept as written (an heirs deed counts its shares, سهام, out of a common total);
+    "1" is the whole. A Fraction, an int or a Decimal ("0.5") is taken exactly, in lowest terms.
+    A float, zero, a negative share, more than the whole or anything else: ValueError (TypeError
+    for a float, which cannot hold a third)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(f"shares must not be {type(value).__name__}; use Fraction, Decimal, int or str")
+    if isinstance(value, tuple) and len(value) == 2 and all(type(term) is int for term in value):
+        numerator, denominator = value
+    elif isinstance(value, str):
+        found = SHARE_TEXT_RE.fullmatch(normalize_digits(value).replace(" ", ""))
+        if found is None:
+            raise ValueError(f"not a share: {value!r}")
+        numerator, denominator = int(found["numerator"]), int(found["denominator"] or 1)
+    elif isinstance(value, Fraction | Decimal | int):
+        try:
+            exact = Fraction(value)
+        except (ValueError, OverflowError):
+            raise ValueError(f"not a share: {value!r}") from None
+        numerator, denominator = exact.numerator, exact.denominator
+    else:
+        raise ValueError(f"not a share: {value!r}")
+    if denominator <= 0 or numerator <= 0 or numerator > denominator:
+        raise ValueError(f"a share is more than nothing and at most the whole: {value!r}")
+    return numerator, denominator
+
+
+def format_share(value) -> str:
+    """A share as people read it on a deed: "1/3", "7/24"; the whole is "1/1"."""
+    numerator, denominator = value if isinstance(value, tuple) else (Fraction(value).numerator,
+                                                                      Fraction(value).denominator)
+    return f"{numerator}/{denominator}"
+
+
 def split_by_shares(amount, shares) -> list[Decimal]:
     """Split `amount` in proportion to `shares` so the parts sum exactly to the amount.
 
     Shares may be fractions ("1/3", Fraction(1, 3), Decimal("0.25")) or plain weights (2, 1, 1);
-    they are taken relative to their total. Each part is rounded down to the halala and the
-    halalas left over go one by one to the parts with the largest remainders (earlier parts
-    win ties), the largest-remainder method.
+    they are taken relative to their total. The rule, the largest-remainder method (docs/money.md
+    §6): each part is its exact share rounded down to the halala, and the halalas left over go
+    one by one to the parts with the largest remainders, the earlier part winning a tie. So each
+    part is within one halala of its exact share, never a halala above it unless it had a
+    remainder, and the parts sum to the amount exactly.
     """
     total = to_sar(amount)
     weights = [_share(share) for share in shares]

@@ -1,7 +1,12 @@
-"""PDF documents (execution orders, invoices, reports, deeds) rendered with WeasyPrint.
+"""PDF documents (execution orders, invoices, reports, deeds) rendered with WeasyPrint and signed.
 
-    pdf = render_pdf("enforcement/pdf/order.html", {"order": order}, lang="ar")
+    pdf = render_pdf("enforcement/pdf/order.html", {"order": order}, lang="ar",
+                     document=documents.stamp("order", order.number, state))
     return pdf_response(pdf, f"{order.number}.pdf")
+
+Every document leaves here with the portal's PAdES signature (najiz.common.signing), which any PDF
+reader shows and the verification page checks; `document` (a najiz.common.documents stamp) is
+written into its metadata, under the signature, so an uploaded copy says what it is.
 
 Templates extend `common/pdf/base.html` (A4, ministry header, page numbers, RTL for Arabic).
 The vendored Noto Sans (Latin) and Noto Sans Arabic fonts are embedded through @font-face rules
@@ -39,6 +44,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils._os import safe_join
+
+from . import signing
 
 logger = logging.getLogger(__name__)
 
@@ -141,20 +148,26 @@ def _tools():
     return tools
 
 
-def render_pdf_html(html: str, *, base_url: str | None = None) -> bytes:
-    """Turn an HTML document into PDF bytes with the portal's fonts."""
+def render_pdf_html(html: str, *, base_url: str | None = None, sign: bool = True) -> bytes:
+    """Turn an HTML document into PDF bytes with the portal's fonts, signed unless `sign` is off.
+    `<meta name="najiz-document">` goes into the PDF's metadata (custom_metadata)."""
     from weasyprint import HTML
 
     font_config, stylesheet, fetcher = _tools()
     document = HTML(string=html, base_url=base_url or settings.SITE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    pdf = document.write_pdf(stylesheets=[stylesheet], font_config=font_config, custom_metadata=True)
+    return signing.sign(pdf) if sign else pdf
 
 
-def render_pdf(template_name: str, context: dict | None = None, *, request=None, lang: str | None = None) -> bytes:
-    """Render a template (usually extending common/pdf/base.html) to PDF bytes.
+def render_pdf(
+    template_name: str, context: dict | None = None, *, request=None, lang: str | None = None,
+    document: str = "",
+) -> bytes:
+    """Render a template (usually extending common/pdf/base.html) to signed PDF bytes.
 
     `lang` ("ar" or "en") picks the document language; without it the request's language,
-    else the active one. Arabic documents are right-to-left.
+    else the active one. Arabic documents are right-to-left. `document` is the stamp
+    (documents.stamp) an uploaded copy is recognised by.
     """
     if lang is None and request is not None:
         lang = getattr(request, "LANGUAGE_CODE", None)
@@ -164,6 +177,7 @@ def render_pdf(template_name: str, context: dict | None = None, *, request=None,
             **(context or {}),
             "pdf_lang": translation.get_language(),
             "pdf_rtl": translation.get_language_bidi(),
+            "pdf_document": document,
         }
         html = render_to_string(template_name, context, request=request)
     return render_pdf_html(html)

@@ -1,12 +1,13 @@
 """What the case apps' screens share: the door of a page of one case (and the page that only
 shows it), the live validation of one form field, and a fragment that keeps polling while the
-automation runs (htmx)."""
+automation runs (htmx), and the refusal of a value longer than its field takes."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -58,3 +59,27 @@ def poll(request, template, context, *, running):
     if request.htmx and not running:
         response["HX-Refresh"] = "true"
     return response
+
+
+# The longest text a field with no length of its own (an amount, a date, a search) takes.
+LONGEST_TEXT = 100
+
+
+def limits_of(form_class, **more) -> dict:
+    """{name: (label, longest)} of a form's fields (and `more` of the same shape), for `too_long`."""
+    fields = form_class.base_fields.items()
+    return {name: (field.label, getattr(field, "max_length", None) or LONGEST_TEXT) for name, field in fields} | more
+
+
+def too_long(request, limits: dict):
+    """A 400 naming the field when a value sent (form field or query parameter) is longer than the
+    field takes (`limits`: {name: (label, longest)}), else None. A browser stops at the inputs'
+    maxlength, so only a hand-made request meets it; it gets this answer, never a 500."""
+    data = request.POST if request.method == "POST" else request.GET
+    for name, (label, longest) in limits.items():
+        if any(len(value) > longest for value in data.getlist(name)):
+            message = _("“%(field)s” is too long: at most %(longest)s characters.") % {
+                "field": label, "longest": longest,
+            }
+            return render(request, "components/input_refused.html", {"message": message}, status=400)
+    return None

@@ -6,21 +6,49 @@ templates/400.html, ...), so it is extracted into the project catalogue (locale/
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from . import money, todo
+
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """Service tiles for enforcement and real-estate services (and supervision for staff)."""
+    """Service tiles for enforcement and real-estate services (and supervision for staff), and
+    for a signed-in person what waits for them ("my tasks", from every service's provider)."""
     user = request.user
-    return render(request, "home.html", {"show_supervision": user.is_authenticated and user.is_staff})
+    return render(request, "home.html", {
+        "show_supervision": user.is_authenticated and user.is_staff,
+        "tasks": todo.tasks_for(user, getattr(request, "acting_entity", None)),
+    })
+
+
+# The help page of each service (templates/help/), with the figures of the settings they quote.
+HELP_PAGES = {"enforcement": "help/enforcement.html", "conveyance": "help/conveyance.html",
+              "instruments": "help/instruments.html"}
+
+
+def help_page(request, service):
+    template = HELP_PAGES.get(service)
+    if template is None:
+        raise Http404
+    return render(request, template, {
+        "payment_days": settings.ENFORCEMENT_PAYMENT_PERIOD.days,
+        "notice_days": settings.ENFORCEMENT_NOTICE_AFTER.days,
+        "offer_hours": int(settings.CONVEYANCE_OFFER_TTL.total_seconds() // 3600),
+        "max_price": money.parse_amount(settings.CONVEYANCE_MAX_PRICE),
+    })
+
+
+def accessibility(request):
+    return render(request, "accessibility.html")
 
 
 @never_cache

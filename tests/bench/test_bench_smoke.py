@@ -84,11 +84,17 @@ def test_every_bench_scenario_runs_at_tiny_sizes(settings):
     assert rows["c95"]["n"] == 2 and rows["c50"]["details"]["completed"] == 2
     assert all(r["details"]["queries"] > 0 and r["details"]["creditor_rows"] == cfg.creditor_rows
                for key, r in rows.items() if key.startswith("d-"))
+    for key in ("i-form", "i-api"):  # the pre-check, on the dashboard creditor's instruments among the rows
+        precheck = rows[key]
+        assert precheck["n"] == cfg.samples and precheck["target"] == "<= 150 ms p95" and precheck["pass"] is not None
+        assert precheck["details"]["instruments"] > 0 and precheck["details"]["queries"] > 0
+        assert precheck["details"]["rows_in_db"] >= cfg.rows and precheck["details"]["p95_ms"] > 0
     assert rows["e"]["details"]["bytes"] > 1000
     printed = table(outcome["rows"])
     assert "(a) pipeline throughput" in printed and "floor (same run)" in printed
     assert "(a') pipeline throughput, 1 % poisoned" in printed
     assert f"{waits['p50']} / {waits['p95']} / {waits['p99']} / {waits['max']}" in printed
+    assert "(i) pre-check while typing (form)" in printed and "(i) pre-check (API)" in printed
 
 
 def test_the_seeded_data_is_what_a_live_portal_holds(db):

@@ -23,7 +23,9 @@ from najiz.common.money import (
     MoneyField,
     checked_amount,
     format_sar,
+    format_share,
     parse_amount,
+    share_terms,
     split_by_shares,
     to_sar,
 )
@@ -113,6 +115,64 @@ def test_split_by_shares(amount, shares, expected):
     parts = split_by_shares(amount, shares)
     assert [str(part) for part in parts] == expected
     assert sum(parts) == to_sar(amount)
+
+
+def _within_a_halala(amount, shares, parts):
+    total = sum(Fraction(share) for share in shares)
+    for part, share in zip(parts, shares, strict=True):
+        exact = Fraction(to_sar(amount)) * Fraction(share) / total
+        assert exact - Fraction(1, 100) < Fraction(part) < exact + Fraction(1, 100)
+
+
+def test_thirds_of_a_million_and_a_halala():
+    """Three heirs with a third each: nobody gets more than a halala above their exact share
+    (333,333.336...), the two halalas left over go to the first two (the earlier part wins a tie)."""
+    parts = split_by_shares("1000000.01", ["1/3", "1/3", "1/3"])
+    assert [str(part) for part in parts] == ["333333.34", "333333.34", "333333.33"]
+    assert sum(parts) == Decimal("1000000.01")
+    _within_a_halala("1000000.01", ["1/3"] * 3, parts)
+
+
+def test_two_one_one():
+    """Exact parts 500,000.015, 250,000.0075, 250,000.0075: the two halalas left over go to the
+    largest remainders (.75 of a halala each), not to the first part (.5)."""
+    parts = split_by_shares("1000000.03", [2, 1, 1])
+    assert [str(part) for part in parts] == ["500000.01", "250000.01", "250000.01"]
+    assert sum(parts) == Decimal("1000000.03")
+    _within_a_halala("1000000.03", [2, 1, 1], parts)
+
+
+def test_an_heirs_deed_of_24_shares_at_an_awkward_price():
+    """3/24, 7/24, 14/24 of 987,654.31: exact parts 123,456.78875, 288,065.8404..., 576,131.6808...;
+    each rounded down, the one halala left goes to the largest remainder (the first, .875)."""
+    shares = ["3/24", "7/24", "14/24"]
+    parts = split_by_shares("987654.31", shares)
+    assert [str(part) for part in parts] == ["123456.79", "288065.84", "576131.68"]
+    assert sum(parts) == Decimal("987654.31")
+    _within_a_halala("987654.31", shares, parts)
+
+
+@pytest.mark.parametrize(
+    ("value", "terms"),
+    [("1/3", (1, 3)), ("3/24", (3, 24)), ("١/٣", (1, 3)), ("1", (1, 1)), (Fraction(2, 4), (1, 2)),
+     (Decimal("0.5"), (1, 2)), (1, (1, 1)), ((7, 24), (7, 24))],
+)
+def test_share_terms_reads_shares_exactly(value, terms):
+    assert share_terms(value) == terms
+
+
+@pytest.mark.parametrize(
+    "value", ["0/3", "4/3", "1/0", "-1/3", "x", "", "1/3\x00", "1" * 13, Decimal("1.5"), 0, Fraction(-1, 2), None]
+)
+def test_share_terms_refuses_nothing_negatives_and_more_than_the_whole(value):
+    with pytest.raises(ValueError):
+        share_terms(value)
+    with pytest.raises(TypeError):
+        share_terms(0.5)
+
+
+def test_format_share():
+    assert [format_share(Fraction(1, 3)), format_share((7, 24)), format_share(1)] == ["1/3", "7/24", "1/1"]
 
 
 @pytest.mark.parametrize(

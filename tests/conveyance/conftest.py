@@ -32,7 +32,7 @@ def heirs_case(db):
     c.deceased = factories.PersonFactory(deceased=True)
     c.deed = factories.DeedFactory(owners=[c.deceased])
     c.heirs = factories.PersonFactory.create_batch(3)
-    c.shares = [Decimal("0.5"), Decimal("0.25"), Decimal("0.25")]
+    c.shares = ["2/4", "1/4", "1/4"]
     c.heirs_deed = factories.HeirsDeedFactory(deceased=c.deceased, heirs=list(zip(c.heirs, c.shares, strict=True)))
     c.accounts = [factories.AccountFactory(person=h, balance=Decimal("0.00")) for h in c.heirs]
     c.users = [user_for_person(h) for h in c.heirs]

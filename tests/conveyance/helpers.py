@@ -12,14 +12,32 @@ def file_sale(case, *, price="1200000.00", buyer_id=None, capacity="owner", user
     )
 
 
-def pay(conveyance, amount=None):
-    """Pay the conveyance's invoice as the gateway would, then let the receivers run."""
+def pay(conveyance, amount=None, *, tax=True):
+    """Pay the conveyance's transaction tax (unless `tax=False`) and then its price, as the
+    gateway would, and let the receivers run."""
+    conveyance = Conveyance.objects.get(pk=conveyance.pk)
+    if tax:
+        pay_tax(conveyance)
+    pay_price(conveyance, amount)
+
+
+def pay_price(conveyance, amount=None):
     from payments import services as payments
 
     conveyance = Conveyance.objects.get(pk=conveyance.pk)
     payments.record_gateway_payment(
         conveyance.invoice, f"TXN-{uuid.uuid4().hex[:12]}", amount or conveyance.price, "mada"
     )
+
+
+def pay_tax(conveyance):
+    from payments import services as payments
+
+    conveyance = Conveyance.objects.get(pk=conveyance.pk)
+    if conveyance.tax_invoice_id:
+        payments.record_gateway_payment(
+            conveyance.tax_invoice, f"TXN-{uuid.uuid4().hex[:12]}", conveyance.tax_amount, "sadad"
+        )
 
 
 def reload(conveyance):
@@ -32,3 +50,24 @@ def failed_rules(conveyance, step="eligibility"):
 
     decision = decisions_of(conveyance).filter(step=step).last()
     return [r["id"] for r in failed(decision.rules)]
+
+
+def approve(conveyance, user):
+    """The party approves in the Nafath simulator: the request the page opened, its number chosen."""
+    from najiz.accounts import services as accounts
+
+    challenge = services.start_approval(reload(conveyance), user=user)
+    accounts.answer_challenge(challenge.pk, challenge.number)
+    return challenge
+
+
+def accept_offer(conveyance, *, user):
+    """The buyer approves the purchase by Nafath, then accepts."""
+    approve(conveyance, user)
+    return services.answer_offer(reload(conveyance), user=user, accept=True)
+
+
+def give_consent(conveyance, *, user):
+    """A co-owner or heir approves the sale by Nafath, then consents."""
+    approve(conveyance, user)
+    return services.answer_consent(reload(conveyance), user=user, accept=True)

@@ -14,7 +14,7 @@ from payments import services as payments
 from payments.models import Disbursement
 from tests.factories import registries as factories
 
-from .helpers import failed_rules, file_sale, pay, reload
+from .helpers import accept_offer, failed_rules, file_sale, give_consent, pay, reload
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def _balance(account):
 
 def test_a_sale_completes_and_issues_a_new_deed(sale, run):
     conveyance = run(file_sale, sale, price="1200000.00")
-    conveyance = run(services.answer_offer, reload(conveyance), user=sale.buyer_user, accept=True)
+    conveyance = run(accept_offer, reload(conveyance), user=sale.buyer_user)
     assert conveyance.status == Status.AWAITING_PAYMENT
     assert conveyance.invoice.amount == Decimal("1200000.00") and not conveyance.invoice.allow_partial
     run(pay, conveyance)
@@ -70,11 +70,11 @@ def test_heirs_conveyance_all_consent_splits_the_proceeds_by_shares(heirs_case, 
     conveyance = reload(conveyance)
     assert conveyance.kind == "heirs" and conveyance.status == Status.AWAITING_CONSENTS
     assert Notification.objects.filter(recipient=c.users[1], kind="conveyance.consent_requested").exists()
-    run(services.answer_consent, conveyance, user=c.users[1], accept=True)
+    run(give_consent, conveyance, user=c.users[1])
     assert reload(conveyance).status == Status.AWAITING_CONSENTS
-    run(services.answer_consent, conveyance, user=c.users[2], accept=True)
+    run(give_consent, conveyance, user=c.users[2])
     assert reload(conveyance).status == Status.AWAITING_BUYER
-    run(services.answer_offer, conveyance, user=c.buyer_user, accept=True)
+    run(accept_offer, conveyance, user=c.buyer_user)
     run(pay, conveyance)
     conveyance = reload(conveyance)
     assert conveyance.status == Status.COMPLETED
@@ -97,7 +97,7 @@ def test_heirs_conveyance_stops_when_one_heir_refuses(heirs_case, run):
         buyer_id=c.buyer.national_id,
         price=Decimal("900000"),
     )
-    run(services.answer_consent, reload(conveyance), user=c.users[1], accept=True)
+    run(give_consent, reload(conveyance), user=c.users[1])
     run(services.answer_consent, reload(conveyance), user=c.users[2], accept=False)
     conveyance = reload(conveyance)
     assert conveyance.status == Status.REJECTED
@@ -112,7 +112,7 @@ def test_heirs_conveyance_stops_when_one_heir_refuses(heirs_case, run):
 
 def test_a_seizure_between_acceptance_and_payment_refunds_the_buyer(sale, run):
     conveyance = run(file_sale, sale, price="300000.00")
-    run(services.answer_offer, reload(conveyance), user=sale.buyer_user, accept=True)
+    run(accept_offer, reload(conveyance), user=sale.buyer_user)
     registries.place_seizure(sale.deed, by="محكمة التنفيذ بالرياض", ref="EN-2025-000777")
     before = _balance(sale.buyer_account)
     run(pay, conveyance)
@@ -123,9 +123,9 @@ def test_a_seizure_between_acceptance_and_payment_refunds_the_buyer(sale, run):
     assert deed.status == "active" and deed.replaced_by is None and deed.owners == [sale.seller]
     assert conveyance.new_deed is None
     assert _balance(sale.buyer_account) == before + Decimal("300000.00")  # refunded to the buyer's IBAN
-    assert _balance(sale.seller_account) == Decimal("0.00")
+    assert _balance(sale.seller_account) == Decimal("15000.00")  # none of the price; the tax they paid, back
     assert payments.held_for(conveyance) == Decimal("0.00")
-    refund = Disbursement.objects.get(kind="refund")
+    refund = Disbursement.objects.get(kind="refund", amount=Decimal("300000.00"))  # the tax goes back apart
     assert refund.iban == sale.buyer_account.iban and refund.status == "done"
     assert Notification.objects.filter(recipient=sale.buyer_user, kind="conveyance.refunded").exists()
 
@@ -159,7 +159,7 @@ def test_an_unanswered_offer_expires(sale, run, travel, settings):
 
 def test_an_unpaid_invoice_expires_and_is_cancelled(sale, run, travel, settings):
     conveyance = run(file_sale, sale)
-    run(services.answer_offer, reload(conveyance), user=sale.buyer_user, accept=True)
+    run(accept_offer, reload(conveyance), user=sale.buyer_user)
     with travel(settings.CONVEYANCE_OFFER_TTL + timedelta(minutes=1)):
         run(tasks.sweep_expired)
     conveyance = reload(conveyance)
@@ -170,13 +170,13 @@ def test_an_unpaid_invoice_expires_and_is_cancelled(sale, run, travel, settings)
 def test_late_answer_after_the_ttl_expires_instead(sale, run, travel, settings):
     conveyance = run(file_sale, sale)
     with travel(settings.CONVEYANCE_OFFER_TTL + timedelta(minutes=1)):
-        run(services.answer_offer, reload(conveyance), user=sale.buyer_user, accept=True)
+        run(accept_offer, reload(conveyance), user=sale.buyer_user)
     assert reload(conveyance).status == Status.EXPIRED
 
 
 def test_seller_cancels_before_payment(sale, run):
     conveyance = run(file_sale, sale)
-    run(services.answer_offer, reload(conveyance), user=sale.buyer_user, accept=True)
+    run(accept_offer, reload(conveyance), user=sale.buyer_user)
     run(services.cancel, reload(conveyance), user=sale.seller_user)
     conveyance = reload(conveyance)
     assert conveyance.status == Status.CANCELLED
@@ -189,7 +189,7 @@ def test_seller_cancels_before_payment(sale, run):
 
 def test_seller_cannot_cancel_after_payment(sale, run):
     conveyance = run(file_sale, sale)
-    run(services.answer_offer, reload(conveyance), user=sale.buyer_user, accept=True)
+    run(accept_offer, reload(conveyance), user=sale.buyer_user)
     run(pay, conveyance)
     with pytest.raises(services.ConveyanceError):
         services.cancel(reload(conveyance), user=sale.seller_user)
@@ -211,8 +211,8 @@ def test_co_owner_consents_then_buyer(sale, run):
     assert reload(conveyance).status == Status.AWAITING_CONSENTS
     with pytest.raises(services.ConveyanceError):
         services.answer_consent(reload(conveyance), user=sale.seller_user, accept=True)  # already given by filing
-    run(services.answer_consent, reload(conveyance), user=user_for_person(co_owner), accept=True)
-    run(services.answer_offer, reload(conveyance), user=sale.buyer_user, accept=True)
+    run(give_consent, reload(conveyance), user=user_for_person(co_owner))
+    run(accept_offer, reload(conveyance), user=sale.buyer_user)
     run(pay, conveyance)
     assert reload(conveyance).status == Status.COMPLETED
     assert _balance(account) == Decimal("100000.00")

@@ -12,7 +12,7 @@ from najiz.accounts.services import user_for_person
 from najiz.registries import services as registries
 from tests.factories import registries as factories
 
-from .helpers import file_sale, pay, reload
+from .helpers import accept_offer, approve, file_sale, pay, reload
 
 
 @pytest.fixture
@@ -131,6 +131,8 @@ def test_buyer_accepts_on_the_offer_screen_and_gets_the_pay_link(client, sale, r
     client.force_login(sale.buyer_user)
     page = client.get(reverse("conveyance:offer", args=[conveyance.number])).content.decode()
     assert "640,000.00" in page and sale.seller.name_ar in page and sale.deed.number in page
+    assert "32,000.00" in page  # the tax, before anyone pays
+    approve(conveyance, sale.buyer_user)
     response = run(client.post, reverse("conveyance:offer", args=[conveyance.number]), {"answer": "accept"})
     assert response.status_code == 302
     conveyance = reload(conveyance)
@@ -172,7 +174,7 @@ def test_lists_as_seller_and_buyer(client, sale, run):
 
 def test_verification_page_shows_the_old_deed_as_no_longer_current(client, sale, run):
     conveyance = run(file_sale, sale)
-    run(services.answer_offer, reload(conveyance), user=sale.buyer_user, accept=True)
+    run(accept_offer, reload(conveyance), user=sale.buyer_user)
     run(pay, conveyance)
     conveyance = reload(conveyance)
     new_number = conveyance.new_deed.number
@@ -186,6 +188,7 @@ def test_verification_page_shows_the_old_deed_as_no_longer_current(client, sale,
     assert sale.seller.name_ar not in old
     wrong = client.get(reverse("verify:deed", args=[new_number]) + "?code=XXXXX-XXXXX").content.decode()
     assert "غير مطابق" in wrong
+    assert "صحيح وساري" not in wrong and "alert-success" not in wrong  # the mismatch alone, in red
     assert client.get(reverse("verify:deed", args=["999"])).status_code == 404
     assert client.get("/verify/deed/abc%ff").status_code == 404
     assert client.get("/verify/deed/abc%00").status_code == 400  # NUL: refused before any page

@@ -85,7 +85,8 @@ def test_seed_demo_counts():
     assert services.deeds_of(deceased)
     heirs_deed = HeirsDeed.objects.get(deceased=deceased)
     assert len(heirs_deed.heirs) == 3
-    assert sum(row.share for row in heirs_deed.shares.all()) == Decimal(1)
+    assert sum(row.share for row in heirs_deed.shares.all()) == 1
+    assert [row.share_label for row in heirs_deed.shares.all()] == ["3/24", "14/24", "7/24"]
 
     assert Instrument.objects.count() >= 8
     assert Instrument.objects.values("kind").distinct().count() >= 5

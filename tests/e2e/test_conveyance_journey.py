@@ -13,7 +13,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_seller_files_buyer_accepts_pays_and_verifies_the_new_deed(page, live_server, login_as):
     from conveyance.models import Conveyance
     from najiz.accounts.services import user_for_person
-    from payments import conf
     from tests.factories.registries import AccountFactory, DeedFactory, PersonFactory
 
     seller = PersonFactory()
@@ -49,25 +48,36 @@ def test_seller_files_buyer_accepts_pays_and_verifies_the_new_deed(page, live_se
     page.goto(f"/conveyance/{conveyance.number}/")
     page.get_by_role("link", name="مراجعة العرض").click()
     expect(page.get_by_test_id("price")).to_contain_text("1,250,000.00")
+    expect(page.get_by_test_id("tax")).to_contain_text("62,500.00")  # shown before anyone pays
+    expect(page.get_by_test_id("tax-payer")).to_contain_text("البائع")
+    page.get_by_role("button", name="قبول العرض").click()
+    # the button alone is no approval: the buyer chooses the number in the Nafath app
+    number = page.get_by_test_id("nafath-number")
+    expect(number).to_have_text(re.compile(r"^\d{2}$"))
+    expect(page.get_by_test_id("nafath-purpose")).to_contain_text(deed.number)
+    chosen = number.inner_text()
+    offer_url = page.url
+    page.goto(f"/nafath/?national_id={buyer.national_id}")
+    expect(page.get_by_test_id("nafath-request-purpose")).to_contain_text("1,250,000.00")
+    page.locator(f"button[name=number][value='{chosen}']").click()
+    page.goto(offer_url)
     page.get_by_role("button", name="قبول العرض").click()
     page.get_by_test_id("pay-link").click()
-    page.wait_for_url(re.compile(r"/payments/invoices/\d{11}/$"))
-    expect(page.locator("main input[name=amount]")).to_have_value("1250000.00")
-    page.get_by_role("button", name="ادفع الآن").click()
-    page.wait_for_url(re.compile(r"/gateway/s/[^/]+/$"))
-    page.get_by_label("بطاقة مدى").check()
-    page.get_by_role("button", name="متابعة").click()
-    page.locator("main input[name=number]").fill(conf.CARD_APPROVED)
-    page.locator("main input[name=expiry]").fill("12/39")
-    page.locator("main input[name=cvv]").fill("123")
-    page.locator("main form[action$='/card/'] button[type=submit]").click()
-    otp = page.get_by_test_id("otp")
-    expect(otp).to_have_text(re.compile(r"^\d{6}$"))
-    page.locator("main input[name=otp]").fill(otp.inner_text())
-    page.get_by_role("button", name="تأكيد الدفع").click()
-    expect(page.get_by_test_id("invoice-status")).to_have_text(re.compile(r"^\s*مدفوعة\s*$"))
+    _pay_by_mada(page, "1250000.00")
+    page.goto(f"/conveyance/{conveyance.number}/")
+    expect(page.get_by_test_id("next-step")).to_contain_text("سداد الضريبة")  # the price alone does not transfer
 
-    # the new deed: PDF and public verification
+    # the seller: pays the real-estate transaction tax by a bill of its own
+    page.context.clear_cookies()
+    login_as(seller_user)
+    page.goto(f"/conveyance/{conveyance.number}/")
+    expect(page.get_by_test_id("tax")).to_contain_text("62,500.00")
+    page.get_by_test_id("pay-tax-link").click()
+    _pay_by_mada(page, "62500.00")
+
+    # the new deed: PDF and public verification, as the buyer
+    page.context.clear_cookies()
+    login_as(buyer_user)
     page.goto(f"/conveyance/{conveyance.number}/")
     new_number = page.get_by_test_id("new-deed-number")
     expect(new_number).to_have_text(re.compile(r"^\d{12}$"))
@@ -81,3 +91,24 @@ def test_seller_files_buyer_accepts_pays_and_verifies_the_new_deed(page, live_se
     expect(page.get_by_test_id("verify-result")).to_contain_text("لم يعد ساريًا")
     conveyance.refresh_from_db()
     assert conveyance.status == "completed" and conveyance.new_deed.number == number
+    assert conveyance.tax_receipt_number and conveyance.new_deed.tax_receipt_number == conveyance.tax_receipt_number
+
+
+def _pay_by_mada(page, amount):
+    from payments import conf
+
+    page.wait_for_url(re.compile(r"/payments/invoices/\d{11}/$"))
+    expect(page.locator("main input[name=amount]")).to_have_value(amount)
+    page.get_by_role("button", name="ادفع الآن").click()
+    page.wait_for_url(re.compile(r"/gateway/s/[^/]+/$"))
+    page.get_by_label("بطاقة مدى").check()
+    page.get_by_role("button", name="متابعة").click()
+    page.locator("main input[name=number]").fill(conf.CARD_APPROVED)
+    page.locator("main input[name=expiry]").fill("12/39")
+    page.locator("main input[name=cvv]").fill("123")
+    page.locator("main form[action$='/card/'] button[type=submit]").click()
+    otp = page.get_by_test_id("otp")
+    expect(otp).to_have_text(re.compile(r"^\d{6}$"))
+    page.locator("main input[name=otp]").fill(otp.inner_text())
+    page.get_by_role("button", name="تأكيد الدفع").click()
+    expect(page.get_by_test_id("invoice-status")).to_have_text(re.compile(r"^\s*مدفوعة\s*$"))

@@ -49,7 +49,7 @@ def test_judge_reverses_a_rejection_and_the_creditor_sees_it_continue(page, live
 
     # why: the rules, the failing one among them
     page.wait_for_url(re.compile(r"/supervision/decisions/\d+/$"))
-    expect(page.locator("#rules")).to_contain_text("iban_held_by_creditor")
+    expect(page.locator("#rules")).to_contain_text("الحساب باسم الدائن")  # the rule by its name, not its id
     page.locator("#replay-button").click()
     expect(page.locator("#replay [data-replay=same]")).to_be_visible()
 

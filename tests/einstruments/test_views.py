@@ -101,7 +101,7 @@ def test_issue_form_rejects_bad_input_without_a_server_error(client, parties):
         {"creditor_id": parties.creditor.national_id, "amount": "2.5e3", "due_date": "2099-01-01", "place": "riyadh"},
     ):
         response = client.post(reverse("einstruments:new"), data)
-        assert response.status_code == 200
+        assert response.status_code == 400
     assert not PromissoryNote.objects.exists()
 
 
@@ -168,3 +168,24 @@ def test_archive_tabs(client, parties):
     assert client.get(reverse("einstruments:list") + "?as=junk").status_code == 200
     client.force_login(parties.stranger_user)
     assert note.number not in client.get(reverse("einstruments:list") + "?as=holder").content.decode()
+
+
+def test_the_nafath_request_names_the_note_being_signed_and_signs_no_one_in(client, parties):
+    from einstruments import services
+
+    note = issue(parties)
+    challenge = services.start_confirmation(note, user=parties.debtor_user)
+    assert (challenge.purpose, challenge.subject) == (NafathChallenge.Purpose.SIGN_NOTE, note.number)
+    app = client.get(reverse("nafath:simulator"), {"national_id": parties.debtor.national_id}).content.decode()
+    assert note.number in app and "طلب توقيع السند لأمر" in app
+    assert "طلب دخول إلى ناجز" not in app  # not a sign-in
+    accounts.answer_challenge(challenge.pk, challenge.number)
+    with pytest.raises(accounts.SignInRefused):
+        accounts.complete_nafath_login(challenge.token)  # a signature confirmed is no sign-in
+
+
+def test_a_wrong_verification_code_shows_only_the_mismatch_in_red(client, parties):
+    note = active_note(parties)
+    body = client.get(f"/verify/instrument/{note.number}?code=WRONG-CODE").content.decode()
+    assert "alert-danger" in body and "alert-success" not in body
+    assert "رمز التحقق غير مطابق" in body and "مسجل وساري" not in body

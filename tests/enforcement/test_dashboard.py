@@ -66,7 +66,7 @@ def test_creditor_figures_by_public_status_and_amounts(case, mixed):
         PublicStatus.EXECUTED: 1, PublicStatus.REJECTED: 1, PublicStatus.WITHDRAWN: 1, PublicStatus.SUSPENDED: 0,
         PublicStatus.GRACE: 0, PublicStatus.SETTLEMENT: 0,
     }
-    assert stats["claimed"] == Decimal("3850.00")
+    assert stats["claimed"] == Decimal("3800.00")  # the rejected request's 50.00 is not claimed
     assert stats["collected"] == Decimal("800.00")
     assert stats["disbursed"] == Decimal("800.00")
     assert stats["outstanding"] == Decimal("2600.00")  # 100 + 1000 + 1500: open requests only
@@ -86,7 +86,7 @@ def test_the_dashboard_shows_both_sides_and_a_chart(client, case, mixed):
     html = response.content.decode()
     assert response.status_code == 200
     assert "معلومات تنفيذ" in html
-    assert "3,850.00" in html and "2,600.00" in html  # claimed, outstanding as creditor
+    assert "3,800.00" in html and "2,600.00" in html  # claimed (the rejected request aside), outstanding
     assert "قيد التنفيذ" in html and "منفذ جزئياً" in html
     # the chart: inline SVG with an accessible name and description, no script
     assert '<svg class="chart-svg" role="img" aria-labelledby=' in html
@@ -216,7 +216,7 @@ def test_the_figures_sort_every_state_as_the_status_filter_does(case):
             for code, _ in stats["by_status"]
         }
         assert sum(count for _, count in stats["by_status"]) == len(rows)  # every state has a public status
-        assert stats["claimed"] == sum(row.amount_claimed for row in rows)
+        assert stats["claimed"] == sum(row.amount_claimed for row in rows if row.status != Status.REJECTED)
         assert stats["collected"] == stats["disbursed"] == sum(row.collected for row in rows)
         assert stats["paid_outside"] == sum(row.paid_outside for row in rows)
         assert stats["outstanding"] == sum(row.outstanding for row in rows if row.status in owed)

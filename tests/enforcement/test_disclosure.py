@@ -31,7 +31,7 @@ REASON = "تبين للدائرة أن الأموال المفصح عنها لا
 def deeds(case):
     """Two deeds of the debtor's: a whole villa, and half of a plot worth 4,000 SAR (2,000 his)."""
     villa = factories.DeedFactory(owners=[case.debtor], value_of_record=Decimal("1500000.00"))
-    plot = factories.DeedFactory(owners=[(case.debtor, "0.5"), (factories.PersonFactory(), "0.5")],
+    plot = factories.DeedFactory(owners=[(case.debtor, "1/2"), (factories.PersonFactory(), "1/2")],
                                  value_of_record=Decimal("4000.00"))
     return {"villa": villa, "plot": plot}
 

@@ -101,6 +101,14 @@ def test_known_instrument_shows_its_details_to_its_creditor(creditor_client, cas
     assert "8,000.00" in html
 
 
+def test_the_instrument_s_issuer_reads_in_the_reader_s_language(creditor_client, case, settings):
+    arabic = validate(creditor_client, "instrument_number", instrument_number=case.instrument.number).content.decode()
+    assert case.instrument.issuer in arabic
+    creditor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = validate(creditor_client, "instrument_number", instrument_number=case.instrument.number).content.decode()
+    assert case.instrument.issuer_en in english and case.instrument.issuer not in english
+
+
 def test_someone_elses_instrument_is_not_found(client, case):
     stranger = factories.PersonFactory()
     client.force_login(UserFactory(national_id=stranger.national_id))

@@ -104,6 +104,46 @@ def test_paying_in_full_before_the_deadline_closes_without_measures(order, case,
     assert request.disbursed == Decimal("5000.00")
 
 
+def test_the_request_closes_after_its_last_payout_reached_the_creditor(
+    order, case, django_capture_on_commit_callbacks
+):
+    """Covered, the request is settled; it closes once the payout is done, so "closed" is the
+    last line of its timeline, after "paid to the creditor's account"."""
+    from najiz.casefile.selectors import timeline
+    from payments.models import Disbursement
+
+    invoice = Invoice.objects.get(purpose_id=order.pk)
+    with django_capture_on_commit_callbacks() as paid:
+        payments.record_gateway_payment(invoice, "T-ORDER", Decimal("5000.00"), "mada")
+    with django_capture_on_commit_callbacks() as payout:
+        for callback in paid:  # the payment reaches the request; its payout is queued
+            callback()
+    assert payout and reload(order).status == Status.SETTLED  # the payout is still on its way
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in payout:
+            callback()
+    request = reload(order)
+    assert request.status == Status.CLOSED and Disbursement.objects.get(purpose_id=order.pk).status == "done"
+    kinds = [event.kind for event in timeline(request)]
+    assert kinds[-1] == "enforcement.closed"
+    assert kinds.index("enforcement.settled") < kinds.index("enforcement.disbursed") < kinds.index("enforcement.closed")
+
+
+def test_the_debtor_is_no_longer_told_to_pay_once_the_order_is_paid(
+    order, case, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from najiz.accounts.services import user_for_person
+
+    client.force_login(user_for_person(case.debtor))
+    page = client.get(reverse("enforcement:detail", args=[order.number])).content.decode()
+    assert "أنت ملزم بسداد المبلغ أدناه" in page  # before: the order and what to pay
+    pay(order, "5000.00", django_capture_on_commit_callbacks)
+    page = client.get(reverse("enforcement:detail", args=[order.number])).content.decode()
+    assert "أنت ملزم بسداد المبلغ أدناه" not in page and 'id="nothing-to-pay"' in page
+
+
 def test_partial_payment_then_seizure_closes_exactly_at_the_claim(
     order, case, django_capture_on_commit_callbacks, travel
 ):

@@ -2,14 +2,11 @@
 its field in the rule's words, the count on the submit button, the confirmation before filing
 with blockers, and nothing revealed of another person's instruments or accounts."""
 
-import re
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from enforcement import services
 from enforcement.models import EnforcementRequest
 from enforcement.states import Status
 from najiz.casefile.rules import failed
@@ -17,6 +14,7 @@ from najiz.casefile.selectors import decisions_of
 from najiz.common import clock
 from tests.factories import registries as factories
 from tests.factories.accounts import UserFactory
+from tests.precheck_html import blockers_of, count_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,24 +33,6 @@ def check(client, data):
     response = client.post(CHECK, data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     return response.content.decode()
-
-
-def blockers_of(html, field) -> str:
-    """The blockers swapped in beside `field` ("" when none)."""
-    found = re.search(rf'<div id="{field}-blockers"[^>]*>(.*?)</div>', html, re.S)
-    assert found, f"no blockers region for {field}"
-    return found.group(1)
-
-
-def count_of(html) -> int:
-    found = re.search(r'data-blocker-count="(\d+)"', html)
-    return int(found.group(1)) if found else 0
-
-
-@pytest.fixture
-def creditor_client(client, case):
-    client.force_login(case.user)
-    return client
 
 
 def test_a_sound_request_has_no_blocker(creditor_client, case):
@@ -106,19 +86,8 @@ def test_the_cancelled_demo_cheque_is_flagged_while_typing(client, db, circuits)
     assert count_of(html) == 1
 
 
-def test_an_amount_above_what_remains_after_an_earlier_request_is_flagged(
-    creditor_client, case, django_capture_on_commit_callbacks
-):
-    earlier = services.save_draft(
-        user=case.user,
-        acting_entity=None,
-        instrument_number=case.instrument.number,
-        debtor_ids=[case.debtor.national_id],
-        amount=Decimal("6000.00"),
-        iban=case.account.iban,
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submit(earlier, user=case.user)
+def test_an_amount_above_what_remains_after_an_earlier_request_is_flagged(creditor_client, case, earlier_request):
+    earlier_request("6000.00")
     html = check(creditor_client, form_data(case, amount="3000.00"))
     assert "exceeds what remains due on the instrument (2000.00 SAR)" in blockers_of(html, "amount")
     assert "Another open enforcement request exists on this instrument" in blockers_of(html, "instrument_number")
@@ -131,20 +100,10 @@ def test_only_the_fields_typed_are_checked(creditor_client, case):
     assert "blocker-list" not in blockers_of(html, "debtor_ids")
 
 
-def test_another_persons_instrument_reads_as_not_found_and_reveals_nothing(
-    client, case, django_capture_on_commit_callbacks
-):
+def test_another_persons_instrument_reads_as_not_found_and_reveals_nothing(client, case, earlier_request):
     case.instrument.status = "cancelled"
     case.instrument.save()
-    earlier = services.save_draft(
-        user=case.user,
-        acting_entity=None,
-        instrument_number=case.instrument.number,
-        debtor_ids=[case.debtor.national_id],
-        amount=Decimal("6000.00"),
-        iban=case.account.iban,
-    )
-    services.submit(earlier, user=case.user)
+    earlier = earlier_request("6000.00", run=False)
     stranger = factories.PersonFactory()
     factories.AccountFactory(person=stranger)
     client.force_login(UserFactory(national_id=stranger.national_id))
@@ -160,10 +119,19 @@ def test_a_nul_character_is_the_portals_bad_request_page(creditor_client, case):
     assert response.status_code == 400 and "<html" in response.content.decode()
 
 
-@pytest.mark.parametrize("junk", ["x" * 5000, "\x01\x1f", "SA" + "9" * 40, "١٢٣", "'; drop table --", "NaN", "1e999"])
+@pytest.mark.parametrize("junk", ["x" * 30, "\x01\x1f", "SA" + "9" * 22, "١٢٣", "'; drop table --", "NaN", "1e999"])
 def test_junk_in_any_field_gets_an_answer_never_a_500(creditor_client, case, junk):
     for field in ("instrument_number", "debtor_ids", "amount", "iban"):
         check(creditor_client, form_data(case, **{field: junk}))
+
+
+@pytest.mark.parametrize(("field", "longest"), [("instrument_number", 30), ("debtor_ids", 200), ("amount", 100),
+                                                ("iban", 40)])
+def test_overlong_text_is_a_400_naming_the_field(creditor_client, case, field, longest):
+    check(creditor_client, form_data(case, **{field: "9" * longest}))  # at the limit: answered as usual
+    response = creditor_client.post(CHECK, form_data(case, **{field: "9" * (longest + 1)}), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 400 and "data-input-refused" in html and f"at most {longest} characters" in html
 
 
 def test_the_check_needs_post_and_sign_in(client, creditor_client):

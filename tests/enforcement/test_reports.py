@@ -70,7 +70,7 @@ def test_the_execution_order_pdf(client, case, issued):
     assert case.creditor.name_en.split()[0] in words and case.debtor.name_en.split()[0] in words
 
 
-def test_the_order_pdf_carries_a_qr_to_the_request_page(client, case, issued, monkeypatch):
+def test_the_order_pdf_carries_a_qr_to_its_public_verification_page(client, case, issued, monkeypatch):
     from enforcement import reports
 
     seen = {}
@@ -83,8 +83,12 @@ def test_the_order_pdf_carries_a_qr_to_the_request_page(client, case, issued, mo
     monkeypatch.setattr(reports, "render_pdf", spy)
     client.force_login(case.user)
     get_pdf(client, reverse("enforcement:order_pdf", args=[issued.number]))
-    assert seen["page_url"].endswith(reverse("enforcement:detail", args=[issued.number]))
-    assert seen["page_url"].startswith("http")
+    path = reverse("verify_enforcement:order", args=[issued.order.number])
+    assert seen["verify_url"].startswith(f"http://testserver{path}?code=")
+    client.logout()
+    page = client.get(seen["verify_url"].removeprefix("http://testserver")).content.decode()
+    assert "The verification code matches this document." in page or "رمز التحقق مطابق" in page
+    assert case.debtor.name_ar not in page
 
 
 @needs_poppler

@@ -11,6 +11,7 @@ accounts 9xxxxxxxxxxxxxxxxx, deeds 7xxxxxxxxxxx.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import factory
 from factory.django import DjangoModelFactory
@@ -106,6 +107,7 @@ class InstrumentFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: f"T-{n:08d}")
     kind = models.Instrument.Kind.PROMISSORY_NOTE
     issuer = "كتابة العدل الأولى بالرياض"
+    issuer_en = "First Notary Public in Riyadh"
     creditor_person = factory.SubFactory(PersonFactory)
     creditor_entity = None
     amount = Decimal("10000.00")
@@ -169,7 +171,8 @@ class EntityAccountFactory(AccountFactory):
 class DeedFactory(DjangoModelFactory):
     """An active electronic, updated deed owned whole by a new person unless `owners=` is given.
 
-    `owners` takes persons (equal shares) or (person, share) pairs.
+    `owners` takes persons (equal shares) or (person, share) pairs; a share is exact: "1/3",
+    Fraction(1, 3), Decimal("0.5"), never a float.
     """
 
     class Meta:
@@ -183,11 +186,21 @@ class DeedFactory(DjangoModelFactory):
     property_type = models.PropertyType.VILLA
     city = "riyadh"
     district = "حي النرجس"
+    district_en = "Al Narjis"
     plan_number = "3212"
     plot_number = factory.Sequence(lambda n: str(100 + n))
     area = Decimal("600.00")
     value_of_record = Decimal("1500000.00")
     status = models.Deed.Status.ACTIVE
+    issuing_office = "كتابة العدل الأولى بالرياض"
+    north_boundary = "شارع عرض 20 م"
+    north_length = Decimal("25.00")
+    south_boundary = factory.Sequence(lambda n: f"قطعة رقم {99 + n}")
+    south_length = Decimal("25.00")
+    east_boundary = "ممر مشاة عرض 6 م"
+    east_length = Decimal("24.00")
+    west_boundary = factory.Sequence(lambda n: f"قطعة رقم {101 + n}")
+    west_length = Decimal("24.00")
 
     @factory.post_generation
     def owners(self, create, extracted, **kwargs):
@@ -197,9 +210,9 @@ class DeedFactory(DjangoModelFactory):
 
         if extracted is None:
             extracted = [PersonFactory()]
-        pairs = [item if isinstance(item, tuple) else (item, Decimal(1) / len(extracted)) for item in extracted]
-        for who, share in normalise_shares(pairs):
-            models.DeedOwner.objects.create(deed=self, person=who, share=share)
+        pairs = [item if isinstance(item, tuple) else (item, Fraction(1, len(extracted))) for item in extracted]
+        for who, terms in normalise_shares(pairs):
+            models.DeedOwner.objects.create(deed=self, person=who, share=terms)
 
 
 class DeedOwnerFactory(DjangoModelFactory):
@@ -208,7 +221,7 @@ class DeedOwnerFactory(DjangoModelFactory):
 
     deed = factory.SubFactory(DeedFactory, owners=[])
     person = factory.SubFactory(PersonFactory)
-    share = Decimal("1")
+    share = "1/1"
 
 
 class EncumbranceFactory(DjangoModelFactory):
@@ -218,6 +231,7 @@ class EncumbranceFactory(DjangoModelFactory):
     deed = factory.SubFactory(DeedFactory)
     kind = models.Encumbrance.Kind.MORTGAGE
     by_whom = "مصرف الراجحي"
+    by_whom_en = "Al Rajhi Bank"
     ref = factory.Sequence(lambda n: f"MTG-{n:06d}")
     active = True
 
@@ -239,7 +253,8 @@ class PowerOfAttorneyFactory(DjangoModelFactory):
 
 
 class HeirsDeedFactory(DjangoModelFactory):
-    """An heirs deed of a deceased person; two new heirs with halves unless `heirs=` is given."""
+    """An heirs deed of a deceased person; two new heirs with halves unless `heirs=` is given:
+    persons (equal shares) or (person, share) pairs, shares as the deed counts them ("7/24")."""
 
     class Meta:
         model = models.HeirsDeed
@@ -259,9 +274,9 @@ class HeirsDeedFactory(DjangoModelFactory):
 
         if extracted is None:
             extracted = PersonFactory.create_batch(2)
-        pairs = [item if isinstance(item, tuple) else (item, Decimal(1) / len(extracted)) for item in extracted]
-        for who, share in normalise_shares(pairs):
-            models.HeirShare.objects.create(heirs_deed=self, heir=who, share=share)
+        pairs = [item if isinstance(item, tuple) else (item, f"1/{len(extracted)}") for item in extracted]
+        for who, terms in normalise_shares(pairs):
+            models.HeirShare.objects.create(heirs_deed=self, heir=who, share=terms)
 
 
 class HeirShareFactory(DjangoModelFactory):
@@ -271,7 +286,7 @@ class HeirShareFactory(DjangoModelFactory):
     heirs_deed = factory.SubFactory(HeirsDeedFactory, heirs=[])
     heir = factory.SubFactory(PersonFactory)
     relation = models.HeirShare.Relation.SON
-    share = Decimal("1")
+    share = "1/1"
 
 
 class _RestrictionFactory(DjangoModelFactory):
@@ -301,3 +316,15 @@ class CreditReportFactory(_RestrictionFactory):
         model = models.CreditReport
 
     amount = Decimal("10000.00")
+
+
+class FirstHomeCertificateFactory(DjangoModelFactory):
+    """The housing registry's first-home certificate, in force for a year."""
+
+    class Meta:
+        model = models.FirstHomeCertificate
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: f"FH{n:08d}")
+    person = factory.SubFactory(PersonFactory)
+    valid_until = factory.LazyFunction(lambda: clock.today() + timedelta(days=365))

@@ -2,11 +2,13 @@
 with nothing filed, and nothing revealed of another's instrument or account."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from enforcement.models import EnforcementRequest
 from najiz.common import clock
+from tests.enforcement.blockers import CASES
 from tests.factories import registries as factories
 
 from .conftest import filing
@@ -92,10 +94,12 @@ def test_an_unknown_instrument_is_an_error_and_a_blocker(ent, api_for):
     assert "instrument_number" in [error["field"] for error in result["errors"]]
 
 
-@pytest.mark.parametrize("field", ["instrument_number", "iban"])
-def test_overlong_text_is_a_documented_422(ent, api_for, field):
-    response = api_for(ent).post("/requests/check", filing(ent, **{field: "9" * 41}), headers=EN)
+@pytest.mark.parametrize(("field", "value"), [("instrument_number", "9" * 41), ("iban", "9" * 41),
+                                            ("debtor_ids", ["9" * 21]), ("debtor_ids", ["1000000016"] * 11)])
+def test_overlong_text_is_a_documented_422(ent, api_for, field, value):
+    response = api_for(ent).post("/requests/check", filing(ent, **{field: value}), headers=EN)
     assert response.status_code == 422 and response["Content-Type"].startswith("application/problem+json")
+    assert field in str(response.json())
 
 
 @pytest.mark.parametrize("junk", ["\u0000", "1\u00002", "\u0001\u001f", "١٢٣", "'; drop table --"])
@@ -135,3 +139,29 @@ def test_demo_data_for_a_person_signed_in_in_the_browser(client, db, circuits):
     response = client.post("/api/v1/requests/check", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200, response.content.decode()[:500]
     assert failing(response.json()) == {"instrument_valid": "The instrument has been cancelled."}
+
+
+def _world(ent, api, capture):
+    def claim_first(amount):
+        with capture(execute=True):
+            assert api.post("/requests", filing(ent, amount=amount)).status_code == 201
+
+    def switch_creditor():  # the representative's own instrument, checked as the entity
+        ent.instrument.creditor_entity, ent.instrument.creditor_person = None, ent.rep
+        ent.instrument.save()
+
+    return SimpleNamespace(instrument=ent.instrument, debtor=ent.debtor, claim_first=claim_first,
+                           someone_elses_iban=factories.AccountFactory().iban, switch_creditor=switch_creditor)
+
+
+@pytest.mark.parametrize("blocker", CASES)
+def test_each_blocker_is_reported_before_filing(ent, api_for, django_capture_on_commit_callbacks, blocker):
+    """The same cases as the web form's (tests/enforcement/blockers.py), through the API."""
+    api = api_for(ent)
+    body = filing(ent, **blocker.make(_world(ent, api, django_capture_on_commit_callbacks)))
+    filed_before = EnforcementRequest.objects.count()
+    result = check(api, body)
+    assert set(failing(result)) == blocker.failing and result["blockers"] == len(blocker.failing)
+    assert blocker.words in " ".join(failing(result).values()) and result["ok"] is False
+    assert blocker.field in [rule["field"] for rule in result["rules"] if rule["passed"] is False]
+    assert EnforcementRequest.objects.count() == filed_before

@@ -17,7 +17,7 @@ from operations import queues
 from payments import services as payments
 from payments.models import Disbursement, DisbursementStatus
 from payments.selectors import open_invoice_for
-from tests.conveyance.helpers import file_sale, pay as pay_conveyance, reload as reload_conveyance
+from tests.conveyance.helpers import accept_offer, file_sale, pay as pay_conveyance, reload as reload_conveyance
 from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db
@@ -115,10 +115,9 @@ def test_payment_to_disbursement_and_failed_disbursements(client, case, file_req
 def test_payment_to_new_deed(client, sale, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         conveyance = file_sale(sale, price="1200000.00")
-    from conveyance import services
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.answer_offer(reload_conveyance(conveyance), user=sale.buyer_user, accept=True)
+        accept_offer(reload_conveyance(conveyance), user=sale.buyer_user)
     with django_capture_on_commit_callbacks(execute=True):
         pay_conveyance(conveyance)
     conveyance = reload_conveyance(conveyance)

@@ -335,3 +335,37 @@ def test_invoice_screens_do_not_query_per_row(payer_client, make_invoice, django
         assert payer_client.get("/payments/").status_code == 200
     with django_assert_max_num_queries(8):
         assert payer_client.get(invoices[0].get_absolute_url()).status_code == 200
+
+
+def _mistyped(bill_number: str) -> str:
+    """The bill number with its last digit changed: still 11 digits, but the check digit fails."""
+    return bill_number[:10] + str((int(bill_number[10]) + 1) % 10)
+
+
+@pytest.mark.parametrize("typed, said, not_said", [
+    ("12345", "5", "11-digit"),
+    ("1234567890123", "13", "11-digit"),
+    ("12345abcde1", "digits only", "11"),
+    ("mistyped", "mistyped", "11"),
+])
+def test_a_wrong_sadad_bill_number_says_what_is_wrong(payer_client, make_invoice, settings, typed, said, not_said):
+    from django.utils import translation
+
+    invoice = make_invoice("300.00", allow_partial=False)
+    typed = _mistyped(invoice.bill_number) if typed == "mistyped" else typed
+    with translation.override("en"):
+        payer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        _url, response = pay_by_sadad(payer_client, invoice, "300.00", bill_number=typed)
+        errors = " ".join(response.context["form"].errors["bill_number"])
+    assert response.status_code == 400
+    assert said in errors and not_said not in errors
+
+
+def test_a_valid_bill_number_of_another_bill_says_no_such_bill_waits(payer_client, make_invoice):
+    invoice = make_invoice("300.00", allow_partial=False)
+    other = make_invoice("50.00", allow_partial=False)
+    _url, response = pay_by_sadad(payer_client, invoice, "300.00", bill_number=other.bill_number)
+    assert response.status_code == 400
+    assert "لا توجد فاتورة بهذا الرقم" in response.content.decode()
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.UNPAID

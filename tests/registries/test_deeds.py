@@ -1,4 +1,5 @@
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -86,7 +87,8 @@ def test_transfer_closes_old_deed_and_issues_a_new_one():
     assert (new.district, new.area, new.value_of_record, new.city, new.property_type) == (
         old.district, old.area, old.value_of_record, old.city, old.property_type,
     )
-    assert new.shares() == [(buyer_one, D("0.750000")), (buyer_two, D("0.250000"))]
+    assert new.shares() == [(buyer_one, Fraction(3, 4)), (buyer_two, Fraction(1, 4))]
+    assert [row.share_label for row in new.owner_rows.all()] == ["3/4", "1/4"]
     assert services.deeds_of(seller) == []
     assert services.deeds_of(buyer_one) == [new]
 
@@ -102,16 +104,25 @@ def test_transfer_numbers_are_unique():
     assert first.number != second.number
 
 
-def test_transfer_splits_thirds_exactly():
+def test_transfer_keeps_thirds_exact():
     owners = PersonFactory.create_batch(3)
-    new = services.transfer(DeedFactory(), [(who, D(1) / 3) for who in owners], "CV-1")
-    assert new.shares_total == D(1)
-    assert [share for _who, share in new.shares()] == [D("0.333333"), D("0.333333"), D("0.333334")]
+    new = services.transfer(DeedFactory(), [(who, "1/3") for who in owners], "CV-1")
+    assert new.shares_total == 1
+    assert [share for _who, share in new.shares()] == [Fraction(1, 3)] * 3
+    assert [(row.share_numerator, row.share_denominator) for row in new.owner_rows.all()] == [(1, 3)] * 3
+
+
+def test_transfer_keeps_the_terms_as_written():
+    owners = PersonFactory.create_batch(3)
+    new = services.transfer(DeedFactory(), list(zip(owners, ["3/24", "7/24", "14/24"], strict=True)), "CV-1")
+    assert [row.share_label for row in new.owner_rows.all()] == ["3/24", "7/24", "14/24"]
+    assert new.share_of(owners[2]) == Fraction(7, 12)
 
 
 @pytest.mark.parametrize(
     "shares",
-    [[], [D("0.5")], [D("0.6"), D("0.6")], [D("1.5"), D("-0.5")]],
+    [[], [D("0.5")], [D("0.6"), D("0.6")], [D("1.5"), D("-0.5")], ["0/1", "1/1"], ["1/3", "1/3", "1/4"],
+     ["1/0"], ["2/1", "-1/1"], ["x"], ["1/3\x00", "2/3"]],
 )
 def test_transfer_refuses_bad_shares(shares):
     deed = DeedFactory()

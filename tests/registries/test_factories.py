@@ -1,4 +1,3 @@
-from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -71,7 +70,9 @@ def test_instrument_defaults_to_one_person_debtor():
 def test_database_refuses_a_share_above_one():
     deed = factories.DeedFactory(owners=[])
     with pytest.raises(IntegrityError), transaction.atomic():
-        DeedOwner.objects.create(deed=deed, person=factories.PersonFactory(), share=Decimal("1.5"))
+        DeedOwner.objects.create(deed=deed, person=factories.PersonFactory(), share_numerator=3, share_denominator=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DeedOwner.objects.create(deed=deed, person=factories.PersonFactory(), share_numerator=0, share_denominator=2)
 
 
 def test_database_refuses_suspension_without_ref():

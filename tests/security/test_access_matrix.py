@@ -25,6 +25,8 @@ EXPECTED = {
     # -- public and accounts --
     "": (200, 200, 200, 200, 200, 200, 200),
     "healthz": (200, 200, 200, 200, 200, 200, 200),
+    "help/<slug:service>/": (200, 200, 200, 200, 200, 200, 200),
+    "accessibility/": (200, 200, 200, 200, 200, 200, 200),
     "metrics": (404, 404, 404, 404, 404, 404, 404),  # only the operators' scraper (tests/operations)
     "i18n/setlang/": (302, 302, 302, 302, 302, 302, 302),  # GET just goes back; the switch is a POST
     "jsi18n/": (200, 200, 200, 200, 200, 200, 200),
@@ -68,6 +70,11 @@ EXPECTED = {
     "conveyance/<case:number>/consent/": (302, 302, 302, 404, 404, 404, 404),
     "conveyance/<case:number>/offer/": (302, 404, 200, 404, 404, 404, 404),
     "conveyance/<case:number>/cancel/": (302, 405, 405, 405, 405, 405, 405),
+    "verify/": (200, 200, 200, 200, 200, 200, 200),  # verify by upload: the form (its POST in tests/documents)
+    "verify/order/<case:number>": (200, 200, 200, 200, 200, 200, 200),
+    "verify/request/<case:number>": (200, 200, 200, 200, 200, 200, 200),
+    "verify/invoice/<bill:bill_number>": (200, 200, 200, 200, 200, 200, 200),
+    "verify/receipt/<case:number>": (200, 200, 200, 200, 200, 200, 200),
     "verify/deed/<deed:number>": (200, 200, 200, 200, 200, 200, 200),
     "verify/deed/<deed:number>/": (200, 200, 200, 200, 200, 200, 200),
     # -- electronic promissory notes --
@@ -75,6 +82,7 @@ EXPECTED = {
     "verify/instrument/<case:number>/": (200, 200, 200, 200, 200, 200, 200),
     "instruments/": (302, 200, 200, 200, 200, 200, 200),
     "instruments/new/": (302, 200, 200, 200, 200, 200, 200),
+    "instruments/new/check/": (302, 405, 405, 405, 405, 405, 405),
     "instruments/new/validate/<slug:field>/": (302, 405, 405, 405, 405, 405, 405),
     "instruments/<case:number>/": (302, 200, 200, 404, 404, 404, 404),
     "instruments/<case:number>/confirmation/": (
@@ -145,6 +153,9 @@ EXPECTED = {
     # -- the Nafath app simulator (development and tests only; off in production) --
     "nafath/": (200, 200, 200, 200, 200, 200, 200),
     "nafath/requests/<int:pk>/answer/": (405, 405, 405, 405, 405, 405, 405),
+    # -- the demo clock (development only: a 404 with DEMO_CLOCK off, not mounted in production) --
+    "demo/clock/move/": (405, 405, 405, 405, 405, 405, 405),
+    "demo/clock/reset/": (405, 405, 405, 405, 405, 405, 405),
 }
 
 # Every route Django's admin makes for a registered model, whatever the model.
@@ -158,6 +169,7 @@ def arguments(world) -> dict:
     w = world
     req, cv, note = w.request.number, w.conveyance.number, w.note.number
     return {
+        "help/<slug:service>/": {"service": "conveyance"},
         "enforcement/new/validate/<slug:field>/": {"field": "amount"},
         "enforcement/drafts/<int:pk>/": {"pk": w.draft.pk},
         "enforcement/requests/<case:number>/invoices/<bill:bill_number>.pdf": {
@@ -173,6 +185,10 @@ def arguments(world) -> dict:
         "conveyance/new/validate/<slug:field>/": {"field": "price"},
         "conveyance/": {"number": cv},
         "verify/deed/": {"number": w.deed.number},
+        "verify/order/": {"number": w.request.order.number},
+        "verify/request/": {"number": req},
+        "verify/invoice/": {"bill_number": w.invoice.bill_number},
+        "verify/receipt/": {"number": w.payment.receipt_number},
         "verify/instrument/": {"number": note},
         "instruments/new/validate/<slug:field>/": {"field": "creditor_id"},
         "instruments/": {"number": note},

@@ -34,7 +34,7 @@ BASE = Path(__file__).resolve().parent.parent.parent
 # by test_production_settings_turn_every_simulator_off).
 PRODUCTION = {
     "DJANGO_ENV": "production", "PRODUCTION": True, "NAFATH_SIMULATOR": False, "PAYMENT_GATEWAY_SIMULATOR": False,
-    "PAYMENT_GATEWAY": "",
+    "PAYMENT_GATEWAY": "", "DEMO_CLOCK": False,
 }
 HOSTED = {"PAYMENT_GATEWAY": "http", "PAYMENT_GATEWAY_URL": "https://pay.example.sa/checkout",
           "PAYMENT_GATEWAY_MERCHANT_ID": "NAJIZ-01", "SITE_URL": "https://najiz.example.sa"}

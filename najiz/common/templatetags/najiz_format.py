@@ -1,6 +1,8 @@
 """Formatting for templates: `{% load najiz_format %}`.
 
 * `{{ amount|sar }}`             → "1,234.50 ر.س" / "SAR 1,234.50" (active language)
+* `{{ deed.area|area }}`         → "625.00 م²" / "625.00 m²"
+* `{{ row.share|share }}`        → "1/2" (najiz.common.formats: the one formatter of numbers)
 * `{{ value|hijri }}`            → "1 رمضان 1445 هـ"  (`|hijri:"time"` adds the Riyadh time)
 * `{{ value|gregorian }}`        → "11 مارس 2024م"    (`|gregorian:"time"` adds the Riyadh time)
 * `{{ value|both_dates }}` or `{% both_dates value %}` →
@@ -19,7 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from najiz.common import dates, money
+from najiz.common import dates, formats, money
 from najiz.common.pdf import qr_data_uri as make_qr_data_uri, qr_svg as make_qr_svg
 
 register = template.Library()
@@ -53,6 +55,50 @@ def sar(value):
         return money.format_sar(value)
     except (TypeError, ValueError):
         logger.warning("sar filter: not an amount: %r", value)
+        return value
+
+
+@register.filter
+def area(value):
+    if value is None or value == "":
+        return ""
+    try:
+        return formats.area(value)
+    except (TypeError, ValueError, ArithmeticError):
+        logger.warning("area filter: not an area: %r", value)
+        return value
+
+
+@register.filter
+def metres(value):
+    if value is None or value == "":
+        return ""
+    try:
+        return formats.metres(value)
+    except (TypeError, ValueError, ArithmeticError):
+        logger.warning("metres filter: not a length: %r", value)
+        return value
+
+
+@register.filter
+def area_in_words(value):
+    if value is None or value == "":
+        return ""
+    try:
+        return formats.area_in_words(value)
+    except (TypeError, ValueError, ArithmeticError):
+        logger.warning("area_in_words filter: not an area: %r", value)
+        return value
+
+
+@register.filter
+def share(value):
+    if value is None or value == "":
+        return ""
+    try:
+        return formats.share(value)
+    except (TypeError, ValueError, ArithmeticError):
+        logger.warning("share filter: not a share: %r", value)
         return value
 
 

@@ -1,9 +1,9 @@
 """Stand-ins for the government registries the portal links to (docs/design.md §4), a module each.
 
 civil (Person), commercial (Entity), instruments, banks, real estate (Deed, Encumbrance), powers
-of attorney, inheritance (HeirsDeed), and the restriction registries (travel bans, stops on
-issuing powers of attorney, bars on financial dealings, credit-bureau reports); `operations`
-holds the registries' own log and counters.
+of attorney, inheritance (HeirsDeed), the tax authority and the housing registry (tax), and the
+restriction registries (travel bans, stops on issuing powers of attorney, bars on financial
+dealings, credit-bureau reports); `operations` holds the registries' own log and counters.
 
 Other apps never touch these models directly: they go through `najiz.registries.services`.
 A record that belongs to "a person or an entity" has two nullable foreign keys with a check
@@ -12,7 +12,7 @@ models use these two for their own parties.
 """
 
 from .banks import Account, AccountHold, AccountMovement, Bank
-from .base import SHARE, ZERO, Party, exactly_one
+from .base import ZERO, Party, exactly_one
 from .civil import Gender, Nationality, Person
 from .commercial import Entity, Representation, SubjectLink, validate_cr_number
 from .inheritance import HeirsDeed, HeirShare
@@ -27,9 +27,9 @@ from .restrictions import (
     Restriction,
     TravelBan,
 )
+from .tax import FirstHomeCertificate, RealEstateTransaction, TaxPayer
 
 __all__ = [
-    "SHARE",
     "ZERO",
     "Account",
     "AccountHold",
@@ -41,6 +41,7 @@ __all__ = [
     "DeedOwner",
     "Encumbrance",
     "Entity",
+    "FirstHomeCertificate",
     "Gender",
     "HeirShare",
     "HeirsDeed",
@@ -55,10 +56,12 @@ __all__ = [
     "PoaScope",
     "PowerOfAttorney",
     "PropertyType",
+    "RealEstateTransaction",
     "RegistryOperation",
     "Representation",
     "Restriction",
     "SubjectLink",
+    "TaxPayer",
     "TravelBan",
     "exactly_one",
     "validate_cr_number",

@@ -5,8 +5,6 @@ from django.utils.translation import get_language
 
 from najiz.common.money import ZERO  # noqa: F401  (re-exported for the registry models)
 
-SHARE = {"max_digits": 7, "decimal_places": 6}  # a fraction of the whole: 0 < share <= 1
-
 
 def _english() -> bool:
     return (get_language() or "ar").startswith("en")

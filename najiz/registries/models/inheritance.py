@@ -1,10 +1,10 @@
 """Deeds of inheritance limitation and the heirs' shares."""
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import SHARE
+from najiz.common.models import ExactShare, share_constraint
+
 from .civil import Person
 
 
@@ -31,7 +31,10 @@ class HeirsDeed(models.Model):
         return [row.heir for row in self.shares.all()]
 
 
-class HeirShare(models.Model):
+class HeirShare(ExactShare):
+    """An heir and their share of the estate, as the heirs deed counts it: سهام out of a common
+    total (3/24, 7/24, 14/24), kept as written."""
+
     class Relation(models.TextChoices):
         WIFE = "wife", _("Wife")
         HUSBAND = "husband", _("Husband")
@@ -47,7 +50,6 @@ class HeirShare(models.Model):
     )
     heir = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="inheritances", verbose_name=_("heir"))
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices, blank=True)
-    share = models.DecimalField(_("share"), **SHARE)
 
     class Meta:
         ordering = ["id"]
@@ -55,8 +57,8 @@ class HeirShare(models.Model):
         verbose_name_plural = _("heirs' shares")
         constraints = [
             models.UniqueConstraint(fields=["heirs_deed", "heir"], name="registries_heir_once_per_deed"),
-            models.CheckConstraint(condition=Q(share__gt=0, share__lte=1), name="registries_heir_share_fraction"),
+            share_constraint("registries_heir_share_fraction"),
         ]
 
     def __str__(self):
-        return f"{self.heir} {self.share}"
+        return f"{self.heir} {self.share_label}"

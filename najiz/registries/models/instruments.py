@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from najiz.common import clock
 from najiz.common.money import HALALA, MoneyField
 
-from .base import Party, exactly_one
+from .base import Party, _name, exactly_one
 from .civil import Person
 from .commercial import Entity, SubjectLink
 
@@ -37,6 +37,7 @@ class Instrument(models.Model):
     number = models.CharField(_("instrument number"), max_length=30, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    issuer_en = models.CharField(_("issued by (English)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     creditor_person = models.ForeignKey(
         Person,
@@ -74,6 +75,11 @@ class Instrument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def issuer_label(self) -> str:
+        """Who issued it, in the reader's language (the Arabic when no English is recorded)."""
+        return _name(self.issuer, self.issuer_en)
 
     creditor = Party("creditor")
 

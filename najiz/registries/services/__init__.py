@@ -52,7 +52,6 @@ from .instruments import (
 )
 from .powers_of_attorney import poa, poas_held_by
 from .real_estate import (
-    SHARE_QUANTUM,
     active_encumbrances,
     deed,
     deeds_of,
@@ -76,6 +75,16 @@ from .restrictions import (
     resume_poa_issuing,
     stop_poa_issuing,
 )
+from .tax import (
+    FIRST_HOME_EXEMPT,
+    TaxError,
+    first_home_certificate,
+    record_tax_paid,
+    refund_tax,
+    register_transaction,
+    tax_due,
+    tax_transaction,
+)
 
 CAPITAL_CITY = CAPITAL
 
@@ -84,12 +93,13 @@ __all__ = [
     "CAPITAL_CITY",
     "COURT_TRUST_BANK",
     "COURT_TRUST_IBAN",
-    "SHARE_QUANTUM",
+    "FIRST_HOME_EXEMPT",
     "BankError",
     "City",
     "DeedError",
     "InsufficientFunds",
     "RegistryError",
+    "TaxError",
     "UnknownSubject",
     "account",
     "account_holder",
@@ -110,6 +120,7 @@ __all__ = [
     "endorsement_chain",
     "entities_represented_by",
     "entity",
+    "first_home_certificate",
     "freeze",
     "frozen_by",
     "heirs_deed",
@@ -132,7 +143,10 @@ __all__ = [
     "place_seizure",
     "poa",
     "poas_held_by",
+    "record_tax_paid",
+    "refund_tax",
     "register_instrument",
+    "register_transaction",
     "release_deed",
     "report_default",
     "representatives_of",
@@ -142,6 +156,8 @@ __all__ = [
     "stop_poa_issuing",
     "subject_key",
     "suspend_deed",
+    "tax_due",
+    "tax_transaction",
     "transfer",
     "unfreeze",
 ]

@@ -1,17 +1,16 @@
 """The real-estate registry: deeds, their owners, mortgages and seizures, suspension and transfer."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db import transaction
 
 from najiz.common import clock
 from najiz.common.identifiers import normalize_digits
+from najiz.common.money import share_terms
 
 from ..models import Deed, DeedOwner, Encumbrance, NumberSequence, Person
 from .base import DeedError, _claim, _done, _text
 from .civil import _as_person
-
-SHARE_QUANTUM = Decimal("0.000001")
 
 
 def _deeds():
@@ -47,14 +46,14 @@ def _target(deed: Deed) -> str:
     return f"deed:{deed.number}"
 
 
-def _encumber(deed, kind: str, by: str, ref) -> Encumbrance:
+def _encumber(deed, kind: str, by: str, ref, by_en: str = "") -> Encumbrance:
     locked = _locked_deed(deed)
     op, first = _claim(f"place_{kind}", ref, _target(locked))
     if not first:
         return Encumbrance.objects.get(pk=op.result["encumbrance_id"])
     if locked.is_closed:
         raise DeedError(f"Deed {locked.number} is closed.")
-    row = Encumbrance.objects.create(deed=locked, kind=kind, by_whom=str(by), ref=op.ref)
+    row = Encumbrance.objects.create(deed=locked, kind=kind, by_whom=str(by), by_whom_en=str(by_en), ref=op.ref)
     _done(op, encumbrance_id=row.pk)
     return row
 
@@ -74,8 +73,9 @@ def _lift(deed, kind: str, ref) -> Encumbrance | None:
 
 
 @transaction.atomic
-def place_seizure(deed, *, by, ref) -> Encumbrance:
-    return _encumber(deed, Encumbrance.Kind.SEIZURE, by, ref)
+def place_seizure(deed, *, by, ref, by_en="") -> Encumbrance:
+    """`by` is who seizes it, in Arabic; `by_en` in English."""
+    return _encumber(deed, Encumbrance.Kind.SEIZURE, by, ref, by_en)
 
 
 @transaction.atomic
@@ -84,8 +84,8 @@ def lift_seizure(deed, ref) -> Encumbrance | None:
 
 
 @transaction.atomic
-def place_mortgage(deed, *, by, ref) -> Encumbrance:
-    return _encumber(deed, Encumbrance.Kind.MORTGAGE, by, ref)
+def place_mortgage(deed, *, by, ref, by_en="") -> Encumbrance:
+    return _encumber(deed, Encumbrance.Kind.MORTGAGE, by, ref, by_en)
 
 
 @transaction.atomic
@@ -128,31 +128,28 @@ def release_deed(deed, ref) -> Deed:
     return locked
 
 
-def normalise_shares(owners) -> list[tuple[Person, Decimal]]:
-    """Check (person, share) pairs: distinct known persons, shares > 0 summing to 1.
-
-    Shares are fractions kept to six decimals; a rounding remainder of at most one millionth per
-    owner (thirds, sixths...) goes to the last owner so the total is exactly 1.
-    """
+def normalise_shares(owners) -> list[tuple[Person, tuple[int, int]]]:
+    """Check (person, share) pairs: distinct known persons, each share an exact fraction above
+    zero ("1/3", Fraction, Decimal; never a float), all summing to exactly 1. Returns (person,
+    (numerator, denominator)) with the terms as given, so 3/24 stays 3/24."""
     pairs = []
     for who, share in owners:
         if isinstance(share, float):
-            raise TypeError("Shares are Decimal, never float.")
+            raise TypeError("Shares are exact fractions, never float.")
         found = _as_person(who)
         if found is None:
             raise DeedError(f"Unknown person: {who!r}")
-        pairs.append((found, Decimal(str(share)).quantize(SHARE_QUANTUM, rounding=ROUND_HALF_UP)))
+        try:
+            pairs.append((found, share_terms(share)))
+        except ValueError:
+            raise DeedError(f"Every share must be a fraction above zero and at most 1: {share!r}") from None
     if not pairs:
         raise DeedError("A deed needs at least one owner.")
     if len({who.pk for who, _share in pairs}) != len(pairs):
         raise DeedError("An owner is listed twice.")
-    if any(share <= 0 for _who, share in pairs):
-        raise DeedError("Every share must be positive.")
-    gap = Decimal(1) - sum(share for _who, share in pairs)
-    if abs(gap) > SHARE_QUANTUM * len(pairs):
-        raise DeedError(f"Shares must add up to 1 (off by {gap}).")
-    last_person, last_share = pairs[-1]
-    pairs[-1] = (last_person, last_share + gap)
+    total = sum((Fraction(*terms) for _who, terms in pairs), Fraction(0))
+    if total != 1:
+        raise DeedError(f"Shares must add up to 1 (they add up to {total}).")
     return pairs
 
 
@@ -170,8 +167,10 @@ def _next_deed_number() -> str:
 
 
 @transaction.atomic
-def transfer(deed, to_owners, ref) -> Deed:
-    """Close the deed and issue a new one to `to_owners` [(person, share)], same property data.
+def transfer(deed, to_owners, ref, *, tax_receipt_number="", price=None) -> Deed:
+    """Close the deed and issue a new one to `to_owners` [(person, share)], same property data;
+    the new deed names `ref` (the e-conveyance) and `price` as the basis of the transfer, and the
+    tax authority's receipt for the transaction tax when there is one.
 
     Refused (DeedError) if the deed is closed, held by another ref, or under a mortgage or seizure.
     A repeat with the same ref returns the deed issued the first time.
@@ -195,13 +194,19 @@ def transfer(deed, to_owners, ref) -> Deed:
         property_type=old.property_type,
         city=old.city,
         district=old.district,
+        district_en=old.district_en,
         plan_number=old.plan_number,
         plot_number=old.plot_number,
         area=old.area,
         value_of_record=old.value_of_record,
+        tax_receipt_number=str(tax_receipt_number)[:20],
         issued_at=now,
+        issuing_office=old.issuing_office,
+        **{f"{side}_{part}": getattr(old, f"{side}_{part}") for side in Deed.SIDES for part in ("boundary", "length")},
+        transfer_ref=str(op.ref),
+        transfer_price=price,
     )
-    DeedOwner.objects.bulk_create(DeedOwner(deed=new, person=who, share=share) for who, share in owners)
+    DeedOwner.objects.bulk_create(DeedOwner(deed=new, person=who, share=terms) for who, terms in owners)
     old.status, old.suspended_ref, old.replaced_by, old.closed_at = Deed.Status.CLOSED, "", new, now
     old.save(update_fields=["status", "suspended_ref", "replaced_by", "closed_at"])
     _done(op, deed=new.number, deed_id=new.pk)
