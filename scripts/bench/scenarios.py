@@ -158,6 +158,21 @@ def file_concurrently(drafts, user, filers: int) -> None:
         list(pool.map(file_all, [drafts[i::filers] for i in range(filers)]))
 
 
+def _floors(cfg, redis_url, before, n):
+    """Once the work has drained: the rows it wrote per case (pg_stat counts), and those rows
+    written as bare SQL on `concurrency` connections and on one: the scenario's floors."""
+    wait_drained(redis_url, timeout=cfg.timeout)
+    wait_stats_flushed()
+    shape = per_case(before, _stats(), n)
+    floor = Floor(_conninfo(), shape)
+    try:
+        floor_run = floor.run(min(n, cfg.floor_cases), threads=cfg.concurrency)
+        floor_single = floor.run(min(n, cfg.floor_cases), threads=1)
+    finally:
+        floor.drop()
+    return shape, floor_run, floor_single, {t: {"inserts": i, "updates": u} for t, (i, u) in shape.items()}
+
+
 def pipeline(cfg, redis_url, log):
     from najiz.common import clock
 
@@ -178,16 +193,7 @@ def pipeline(cfg, redis_url, log):
     log(
         f"      {len(issued)}/{n} order_issued in {elapsed if elapsed is None else round(elapsed, 2)}s; others {others}"
     )
-    wait_drained(redis_url, timeout=cfg.timeout)
-    wait_stats_flushed()
-    shape = per_case(before, _stats(), n)
-    floor = Floor(_conninfo(), shape)
-    try:
-        floor_run = floor.run(min(n, cfg.floor_cases), threads=cfg.concurrency)
-        floor_single = floor.run(min(n, cfg.floor_cases), threads=1)
-    finally:
-        floor.drop()
-    writes = {t: {"inserts": i, "updates": u} for t, (i, u) in shape.items()}
+    shape, floor_run, floor_single, writes = _floors(cfg, redis_url, before, n)
     target = 111
     return [row("a", "(a) pipeline throughput", f"{n} filed at once -> all order_issued", "requests/s",
                 round(rate, 1) if rate else None, round(floor_run["per_second"], 1), f">= {target}",
@@ -504,16 +510,7 @@ def lifecycle(cfg, redis_url, log):
     d = distribution(waits)
     log(f"      {len(closed)}/{n} closed in {elapsed if elapsed is None else round(elapsed, 2)}s; "
         f"filing -> closure p95 {d['p95']} ms; others {others}")
-    wait_drained(redis_url, timeout=cfg.timeout)
-    wait_stats_flushed()
-    shape = per_case(before, _stats(), n)
-    floor = Floor(_conninfo(), shape)
-    try:
-        floor_run = floor.run(min(n, cfg.floor_cases), threads=cfg.concurrency)
-        floor_single = floor.run(min(n, cfg.floor_cases), threads=1)
-    finally:
-        floor.drop()
-    writes = {t: {"inserts": i, "updates": u} for t, (i, u) in shape.items()}
+    _shape, floor_run, floor_single, writes = _floors(cfg, redis_url, before, n)
     note = "same rows per request, filing to closure (pg_stat counts), bare SQL, one txn per request"
     return [
         row("f", "(f) whole lifecycle throughput", f"{n} filed at once -> paid -> disbursed -> closed", "requests/s",
