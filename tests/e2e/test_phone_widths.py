@@ -8,9 +8,11 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
+DEED = "310199000001"
 PAGES = ["/", "/enforcement/", "/enforcement/dashboard/", "/enforcement/against-me/", "/enforcement/new/",
          "/conveyance/", "/conveyance/deeds/", "/conveyance/new/", "/instruments/", "/instruments/new/",
-         "/help/enforcement/", "/help/conveyance/", "/accessibility/", "/api/v1/docs", "/notifications/"]
+         "/help/enforcement/", "/help/conveyance/", "/accessibility/", "/api/v1/docs", "/notifications/",
+         f"/conveyance/deeds/{DEED}/"]
 
 
 @pytest.fixture
@@ -23,7 +25,7 @@ def phone(browser, live_server, client, case):
                                 debtor_ids=[case.debtor.national_id], amount=Decimal("7999.99"),
                                 iban=case.account.iban)
     services.submit(draft, user=case.user)
-    factories.DeedFactory(owners=[case.creditor])  # "my deeds" was wider than a phone, hiding its actions
+    factories.DeedFactory(number=DEED, owners=[case.creditor])  # "my deeds" was wider than a phone, hiding its actions
     context = browser.new_context(base_url=live_server.url, locale="ar-SA", viewport=PHONE)
     context.set_default_timeout(15_000)
     client.force_login(case.user)
