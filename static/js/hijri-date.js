@@ -3,7 +3,8 @@
  * Hijri parts fills the Gregorian date: the Umm al-Qura calendar, from the same table as the
  * server's (hijridate; scripts/hijri_table.py writes it here). Arabic-Indic digits are read as
  * digits. A Hijri day that does not exist empties the Gregorian date, and the server says why.
- * After each fill a `change` event bubbles from the widget, so a form's live checks run.
+ * The other calendar is filled before a form's own listeners hear of the edit, and a Hijri year
+ * typed sends a `change` from the widget, so a form's live checks run with both.
  * No framework; loaded with `defer`.
  */
 (function () {
@@ -104,13 +105,17 @@
     } else if (which === "day" || which === "month" || which === "year") {
       filled = fillGregorian(widget);
     }
-    if (filled && event.type === "input") {
+    // A select or the date input sends its own `change` next; the year typed sends none until
+    // the person leaves it, so a form's live checks hear of the day filled in from here.
+    if (filled && which === "year" && event.type === "input") {
       announce(widget);
     }
   }
 
-  document.addEventListener("input", onEdit);
-  document.addEventListener("change", onEdit);
+  // In the capture phase: the other calendar is filled before the form's own listeners
+  // (htmx's live checks) read the event.
+  document.addEventListener("input", onEdit, true);
+  document.addEventListener("change", onEdit, true);
 
   window.najizHijri = { toHijri: toHijri, fromHijri: fromHijri };
 })();
