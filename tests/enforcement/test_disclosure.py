@@ -143,7 +143,7 @@ def test_a_covering_disclosure_before_the_deadline_limits_the_measures_to_seizin
         page = client.get(reverse("enforcement:detail", args=[ordered.number]))
         body = page.content.decode()
         assert "disclosure-record" in body
-        assert "أفصح المنفذ ضده عن أموال قيمتها 1503000.00 ريال" in body  # the timeline
+        assert "أفصح المنفذ ضده عن أموال قيمتها 1,503,000.00 ر.س،" in body  # the timeline, the amount written once
         assert page.context["disclosure_form"] is None  # no second disclosure while this one covers
     assert Event.objects.filter(case_id=ordered.pk, kind="enforcement.assets_disclosed", public=True).exists()
 
