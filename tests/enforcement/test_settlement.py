@@ -264,6 +264,9 @@ def test_a_certified_payment_shortens_the_plan_from_its_end(
         ({"first_due": "2020-01-01"}, "first_due"),  # a date already past
         ({"first_due": "not a date"}, "first_due"),
         ({"statement": "ا" * 1001}, "statement"),
+        ({"amount": "9" * 40}, "amount"),
+        ({"amount": "-500.00"}, "amount"),
+        ({"first_due": "9" * 300}, "first_due"),
         ({"confirm": ""}, "confirm"),
     ],
 )
@@ -272,7 +275,9 @@ def test_bad_plan_is_a_400_with_its_message(debtor_client, measured, data, field
     assert response.status_code == 400
     errors = response.context["motion_forms"]["plan"].errors
     assert field in errors and str(errors[field][0])
-    assert not Motion.objects.exists()
+    assert not Motion.objects.exists() and not Instalment.objects.exists()
+    request = reload(measured)
+    assert request.status == Status.MEASURES_APPLIED and invoices_for(request).filter(status="unpaid").count() == 1
 
 
 def test_a_plan_that_no_longer_adds_up_cannot_be_accepted(
@@ -288,7 +293,7 @@ def test_a_plan_that_no_longer_adds_up_cannot_be_accepted(
     assert Motion.objects.get(kind="settlement").status == "pending"
 
 
-@pytest.mark.parametrize("field", ["amount", "statement"])
+@pytest.mark.parametrize("field", ["count", "amount", "first_due", "statement"])
 def test_a_nul_in_the_plan_is_a_400(debtor_client, measured, field, django_capture_on_commit_callbacks):
     response = propose(debtor_client, measured, django_capture_on_commit_callbacks, **{field: "5\x00"})
     assert response.status_code == 400 and b"<html" in response.content  # the portal's error page
