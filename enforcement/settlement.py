@@ -7,7 +7,9 @@ request's invoice gives way to one invoice per instalment (a SADAD bill due on i
 the payments app: no second money path), and each payment is collected as any other. An
 instalment still unpaid ENFORCEMENT_INSTALMENT_DEFAULT_DAYS after its due date ends the plan (the
 instalments sweep): enforcement reactivates for the whole remainder and the measures apply again.
-The last instalment closes the request as a full payment does (services.settle_if_covered)."""
+The creditor may end a plan early, with reasons, to the same effect (end_early). Each instalment
+paid leaves a decision for the supervision queue. The last instalment closes the request as a full
+payment does (services.settle_if_covered)."""
 
 import calendar
 from datetime import date, datetime, time, timedelta
