@@ -126,3 +126,17 @@ class PlanAnswerForm(_ActionForm):
 
     def clean_reason(self):
         return plain_text(self.cleaned_data["reason"])
+
+
+class PlanEndForm(_ActionForm):
+    """The creditor ends a plan in force early: the reasons go on the decision and to the debtor."""
+
+    reason = forms.CharField(label=_("Reasons"), min_length=5, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["reason", "confirm"]
+
+    def clean_reason(self):
+        reason = plain_text(self.cleaned_data["reason"])
+        if len(reason) < 5:
+            raise forms.ValidationError(_("Write at least 5 characters."), code="too_short")
+        return reason
