@@ -4,6 +4,8 @@ The gateway POSTs JSON {txn_id, bill_number, amount, method, status} with the he
 `X-Gateway-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with GATEWAY_SECRET>`.
 A bank transfer (method `transfer`) names the transfer reference the payer wrote
 (`reference`, "NJZ" and the bill number) in place of `bill_number`.
+A confirmation sent again is acknowledged and records nothing more; the same txn_id with another
+amount, method or bill is refused (409).
 `process()` is shared by the HTTP endpoint and the in-process simulator, so both go through the
 same checks: signature first (nothing is read or changed before it verifies), then the body.
 """
@@ -98,6 +100,9 @@ def process(raw_body: bytes, header: str | None) -> Outcome:
     if not Invoice.objects.filter(bill_number=bill_number).exists():
         return _problem(404, "unknown transfer reference" if bill_key == "reference" else "unknown bill number")
     payment, created = services.record_gateway_payment(bill_number, txn_id, amount, method)
+    if not created and (payment.amount, payment.method, payment.invoice.bill_number) != (amount, method, bill_number):
+        # the same transaction told again with other figures: nothing is recorded, and it is said
+        return _problem(409, "txn_id was already recorded with another amount, method or bill")
     return Outcome(
         200,
         {

@@ -77,6 +77,15 @@ def test_a_replayed_transfer_is_not_counted_twice(client, big_invoice):
     assert big_invoice.paid == D("100000.00") and Payment.objects.count() == 1
 
 
+def test_a_replay_with_other_figures_is_refused(client, big_invoice):
+    payload = _transfer(big_invoice, "100000.00")
+    post_callback(client, payload)
+    replay = post_callback(client, {**payload, "amount": "250000.00"})  # validly signed, other amount
+    assert replay.status_code == 409 and "already recorded" in replay.json()["error"]
+    big_invoice.refresh_from_db()
+    assert big_invoice.paid == D("100000.00") and Payment.objects.count() == 1
+
+
 @pytest.mark.parametrize("signature, status", [("sha256=" + "0" * 64, 403), (False, 401)])
 def test_a_forged_transfer_is_refused_and_moves_nothing(client, big_invoice, signature, status):
     response = post_callback(client, _transfer(big_invoice, "250000.00"), signature=signature)
