@@ -174,3 +174,13 @@ def tasks_for(user, acting_entity=None) -> list[Task]:
         for c in offers
     ]
     return tasks
+
+
+def tax_payout(conveyance):
+    """The payment of the conveyance's transaction tax to the tax authority (a disbursement), or None."""
+    from payments.selectors import disbursements_for
+
+    record = registries.tax_transaction(conveyance.tax_number) if conveyance.tax_number else None
+    if record is None:
+        return None
+    return disbursements_for(record).filter(ref=f"{conveyance.number}/tax-payout").first()

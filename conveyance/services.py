@@ -21,7 +21,7 @@ from najiz.common.money import checked_amount, split_by_shares
 from najiz.common.tasks import enqueue_on_commit
 from najiz.registries import services as registries
 
-from . import alerts, rules
+from . import alerts, rules, signals
 from .eligibility import gather_inputs
 from .models import Consent, Conveyance
 from .states import CANCELLABLE, MACHINE, WAITING, Answer, Capacity, Kind, PaymentMethod, Status, TaxPayer
@@ -35,7 +35,8 @@ class ConveyanceError(Exception):
         self.message, self.code = message, code
 
 
-WORKFLOW = Workflow(MACHINE, Conveyance, event_params=lambda conveyance: {"number": conveyance.number})
+WORKFLOW = Workflow(MACHINE, Conveyance, event_params=lambda conveyance: {"number": conveyance.number},
+                    announce=signals.announce)
 locked = WORKFLOW.locked
 # The one place a conveyance changes state (the caller holds the row lock); `changed`: the other
 # fields the caller set.
@@ -252,6 +253,7 @@ def _take_tax_payment(conveyance: Conveyance) -> bool:
         "number": conveyance.number, "amount": f"{conveyance.tax_amount:,.2f}",
         "receipt": conveyance.tax_receipt_number,
     })
+    signals.announce_event(conveyance, signals.TAX_PAID)
     return True
 
 
@@ -272,6 +274,24 @@ def _refund_tax(conveyance: Conveyance, ref: str) -> None:
             payments.refund(record, iban, held, ref=f"{conveyance.number}/{ref}", beneficiary=payer.name_ar)
     if held > 0 or conveyance.tax_receipt_number:
         registries.refund_tax(record.number)
+
+
+def _pay_tax_out(conveyance: Conveyance) -> str:
+    """Once the deed is transferred, the tax held for the transaction is paid to the tax
+    authority's account (a disbursement, executed after commit; idempotent on its ref). Returns
+    the IBAN it goes to, or "" when nothing is held."""
+    from payments import services as payments
+
+    record = _tax_record(conveyance)
+    if record is None:
+        return ""
+    held = payments.held_for(record)
+    if held <= 0:
+        return ""
+    authority = registries.tax_authority_account()
+    payments.request_disbursement(record, authority.iban, held, ref=f"{conveyance.number}/tax-payout",
+                                  beneficiary=authority.entity.name_ar)
+    return authority.iban
 
 
 def _issue_tax_invoice(conveyance: Conveyance):
@@ -342,7 +362,8 @@ def settle(conveyance: Conveyance) -> bool:
     inputs["payouts"] = payouts
     inputs["new_deed"] = new_deed.number
     inputs["tax"] = {"number": conveyance.tax_number, "tax": str(conveyance.tax_amount),
-                     "receipt": conveyance.tax_receipt_number, "payer": conveyance.tax_payer}
+                     "receipt": conveyance.tax_receipt_number, "payer": conveyance.tax_payer,
+                     "paid_out_to": _pay_tax_out(conveyance)}
     decision = casefile.record_decision(
         conveyance, "transfer", rules=results, outcome=Status.TRANSFERRED, inputs=inputs,
         rules_version=rules.RULES_VERSION, amount=held,

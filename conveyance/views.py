@@ -16,6 +16,7 @@ from najiz.common import pdf, screens
 from najiz.common.addresses import client_address
 from najiz.common.identifiers import normalize_digits
 from najiz.registries import services as registries
+from payments import selectors as payment_selectors
 
 from . import deeds, precheck, selectors, services
 from .forms import LIVE_FIELDS, ConveyanceForm
@@ -206,7 +207,9 @@ def detail(request, conveyance):
         and getattr(services.tax_payer_user(conveyance), "pk", None) == user.pk
         else None,
         "new_deed": conveyance.new_deed if is_buyer else None,
+        "tax_payout": selectors.tax_payout(conveyance),
     }
+    context["transfer"] = payment_selectors.transfer_details(context["invoice"])
     return render(request, "conveyance/detail.html", context)
 
 

@@ -68,7 +68,16 @@ api = NajizAPI(
     description=(
         "Electronic linkage of businesses' systems with the virtual enforcement court: file enforcement "
         "requests, follow their status, procedures, measures and amounts, invoices and payments. Amounts are "
-        "strings in SAR with two decimals. Errors are RFC 9457 problem details (application/problem+json)."
+        "strings in SAR with two decimals. Errors are RFC 9457 problem details (application/problem+json).\n\n"
+        "Webhooks: an entity's endpoints receive signed events (Najiz-Signature: t=<timestamp>,v1=<HMAC-SHA256 of "
+        "\"<timestamp>.<body>\">), in order per case: request.status_changed, motion.filed, motion.decided, "
+        "grace.started, grace.ended, plan.accepted, plan.defaulted for its enforcement requests; and for a "
+        "conveyance the entity is party to conveyance.filed, conveyance.accepted, conveyance.paid, "
+        "conveyance.tax_paid, conveyance.transferred (with the new deed number), conveyance.completed, "
+        "conveyance.rejected, conveyance.refunded (rejected after payment, the money returned), "
+        "conveyance.declined, conveyance.expired, conveyance.cancelled, whose data show the price, the "
+        "transaction tax, each seller's exact share as a fraction (\"7/24\") and Nafath approval, and the "
+        "buyer's."
     ),
 )
 problems.install(api)

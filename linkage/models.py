@@ -102,7 +102,9 @@ class Failure(models.TextChoices):
 
 
 class WebhookDelivery(models.Model):
-    """One event for one endpoint. Events of the same request go out one at a time, in order."""
+    """One event for one endpoint, of an enforcement request or of a conveyance (`request_number`
+    and `request_status` are then the conveyance's). Events of the same case go out one at a time,
+    in order."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -113,7 +115,12 @@ class WebhookDelivery(models.Model):
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries")
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event_type = models.CharField(_("event"), max_length=60)
-    request = models.ForeignKey("enforcement.EnforcementRequest", on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(
+        "enforcement.EnforcementRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    conveyance = models.ForeignKey(
+        "conveyance.Conveyance", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     request_number = models.CharField(_("request number"), max_length=20)
     request_status = models.CharField(_("status"), max_length=20)
     occurred_at = models.DateTimeField(_("occurred"))
@@ -136,8 +143,20 @@ class WebhookDelivery(models.Model):
                 fields=["endpoint", "request", "event_type", "request_status", "occurred_at"],
                 name="webhook_event_once",
             ),
+            models.UniqueConstraint(
+                fields=["endpoint", "conveyance", "event_type", "request_status", "occurred_at"],
+                name="webhook_conveyance_event_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(request__isnull=False, conveyance__isnull=True)
+                | models.Q(request__isnull=True, conveyance__isnull=False),
+                name="webhook_event_of_one_case",
+            ),
         ]
-        indexes = [models.Index(fields=["endpoint", "request", "state", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["endpoint", "request", "state", "occurred_at"]),
+            models.Index(fields=["endpoint", "conveyance", "state", "occurred_at"]),
+        ]
 
     def __str__(self):
         return f"{self.request_number} {self.request_status}"

@@ -363,12 +363,69 @@ def queue_motion_event(event) -> list[int]:
     return created
 
 
-def _enqueue(endpoint_id: int, request_id: int, countdown: float = 0) -> None:
+def conveyance_data(conveyance) -> dict:
+    """What a conveyance's webhook event says of it: its status, deed and price, the transaction
+    tax, each seller's exact share (a fraction, "7/24") and Nafath approval, the buyer's answer and
+    approval, and the new deed once transferred."""
+    return {
+        "number": conveyance.number,
+        "status": conveyance.status,
+        "kind": conveyance.kind,
+        "deed_number": conveyance.deed.number,
+        "price": str(conveyance.price),
+        "new_deed_number": conveyance.new_deed.number if conveyance.new_deed_id else None,
+        "tax": {
+            "transaction_number": conveyance.tax_number or None,
+            "amount": str(conveyance.tax_amount),
+            "exempt_amount": str(conveyance.tax_exempt_amount),
+            "payer": conveyance.tax_payer,
+            "is_paid": conveyance.tax_paid,
+            "receipt_number": conveyance.tax_receipt_number or None,
+        },
+        "sellers": [
+            {"name": c.person.display_name, "role": c.role, "share": c.share_label, "answer": c.answer,
+             "approved_by_nafath": c.approved_at is not None}
+            for c in conveyance.consents.select_related("person").order_by("id")
+        ],
+        "buyer": {"answer": conveyance.buyer_answer, "approved_by_nafath": conveyance.buyer_approved_at is not None},
+    }
+
+
+def queue_conveyance_event(event) -> list[int]:
+    """A conveyance's event (conveyance.signals.ConveyanceEvent) for each active endpoint of the
+    entities party to it, in the order of the conveyance's other events."""
+    if not event.entity_ids:
+        return []
+    conveyance = event.conveyance
+    created = []
+    with transaction.atomic():
+        endpoints = WebhookEndpoint.objects.filter(entity_id__in=event.entity_ids, active=True).order_by("pk")
+        for endpoint in endpoints:
+            delivery, new = WebhookDelivery.objects.get_or_create(
+                endpoint=endpoint, conveyance_id=conveyance.pk, event_type=event.type,
+                request_status=conveyance.status, occurred_at=event.at,
+                defaults={"request_number": conveyance.number or ""},
+            )
+            if new:
+                delivery.payload = {
+                    "id": str(delivery.event_id), "type": event.type, "occurred_at": _iso(event.at),
+                    "data": conveyance_data(conveyance),
+                }
+                delivery.save(update_fields=["payload"])
+                created.append(delivery.pk)
+                _enqueue(endpoint.pk, None, conveyance_id=conveyance.pk)
+    return created
+
+
+def _enqueue(endpoint_id: int, request_id: int | None, countdown: float = 0, *, conveyance_id=None) -> None:
     from najiz.common.tasks import enqueue_on_commit
 
     from .tasks import deliver_webhooks
 
-    enqueue_on_commit(deliver_webhooks, endpoint_id, request_id, countdown=countdown or None)
+    if conveyance_id:
+        enqueue_on_commit(deliver_webhooks, endpoint_id, None, conveyance_id, countdown=countdown or None)
+    else:
+        enqueue_on_commit(deliver_webhooks, endpoint_id, request_id, countdown=countdown or None)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -468,8 +525,12 @@ def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Outcome:
     return Outcome(code, str(error), int((time.monotonic() - started) * 1000))
 
 
-def deliver_next(endpoint_id: int, request_id: int) -> float | None:
-    """Send the oldest undelivered event of this request to this endpoint.
+def _chain(request_id, conveyance_id) -> dict:
+    return {"conveyance_id": conveyance_id} if conveyance_id else {"request_id": request_id}
+
+
+def deliver_next(endpoint_id: int, request_id: int | None, conveyance_id: int | None = None) -> float | None:
+    """Send the oldest undelivered event of this request (or of this conveyance) to this endpoint.
 
     Returns 0 to go on with the next event, the seconds to wait before trying again, or None
     when nothing is left. The endpoint row is locked (FOR NO KEY UPDATE, so new events can still
@@ -480,7 +541,7 @@ def deliver_next(endpoint_id: int, request_id: int) -> float | None:
             return None
         delivery = (
             WebhookDelivery.objects.filter(
-                endpoint=endpoint, request_id=request_id, state=WebhookDelivery.State.PENDING
+                endpoint=endpoint, state=WebhookDelivery.State.PENDING, **_chain(request_id, conveyance_id)
             )
             .order_by("occurred_at", "id")
             .first()
@@ -508,17 +569,19 @@ def deliver_next(endpoint_id: int, request_id: int) -> float | None:
         return wait
 
 
-def stalled_chains(*, batch: int = 500) -> list[tuple[int, int]]:
-    """(endpoint, request) pairs with an event due and not sent: the safety net for a lost task."""
+def stalled_chains(*, batch: int = 500, case: str = "request") -> list[tuple[int, int]]:
+    """(endpoint, request) pairs with an event due and not sent: the safety net for a lost task
+    (with case="conveyance", the (endpoint, conveyance) pairs)."""
     from django.db.models import Exists, OuterRef, Q
 
-    pending = WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING)
-    earlier = pending.filter(endpoint_id=OuterRef("endpoint_id"), request_id=OuterRef("request_id")).filter(
+    key = f"{case}_id"
+    pending = WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING, **{f"{key}__isnull": False})
+    earlier = pending.filter(endpoint_id=OuterRef("endpoint_id"), **{key: OuterRef(key)}).filter(
         Q(occurred_at__lt=OuterRef("occurred_at")) | Q(occurred_at=OuterRef("occurred_at"), id__lt=OuterRef("id"))
     )
     due = (
         pending.filter(endpoint__active=True, next_attempt_at__lte=clock.now())
         .exclude(Exists(earlier))  # only the head of each chain: the rest wait behind it
-        .order_by().values_list("endpoint_id", "request_id").distinct()
+        .order_by().values_list("endpoint_id", key).distinct()
     )
     return list(due[:batch])

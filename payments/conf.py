@@ -7,6 +7,8 @@ PAYMENTS_DISBURSEMENT_MAX_ATTEMPTS  bank attempts before a disbursement is marke
 PAYMENTS_DISBURSEMENT_RETRY_BACKOFF_MAX  ceiling of the retry backoff, in seconds (600).
 PAYMENTS_HOLDING_PREFIXES       {app_label: ledger account prefix} for the money a purpose holds;
                                 default {"conveyance": "escrow"}, every other app "case_payable".
+PAYMENTS_BANK_TRANSFER_MIN      the smallest outstanding amount a bank transfer is offered for (Decimal,
+                                100,000.00 SAR): large prices, beyond a card's limits.
 GATEWAY_SECRET                  shared HMAC-SHA256 key of the gateway callback (project setting).
 PAYMENT_GATEWAY_SIMULATOR       the simulator exists (its pages, sessions and callbacks); default off.
 PAYMENT_GATEWAY                 the pay button's adapter: "simulator", "http" or "" (none).
@@ -15,6 +17,7 @@ PAYMENT_GATEWAY_MERCHANT_ID     the portal's merchant id at that gateway, sent w
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -66,6 +69,10 @@ def disbursement_backoff_max() -> int:
 def stalled_after() -> timedelta:
     """Project setting STALLED_AFTER: when the sweeps consider a queued step lost."""
     return getattr(settings, "STALLED_AFTER", timedelta(minutes=3))
+
+
+def bank_transfer_min() -> Decimal:
+    return Decimal(str(getattr(settings, "PAYMENTS_BANK_TRANSFER_MIN", "100000.00")))
 
 
 def holding_prefixes() -> dict:

@@ -31,7 +31,11 @@ class PayInvoiceForm(forms.Form):
 
 
 class MethodForm(forms.Form):
-    method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices, widget=forms.RadioSelect)
+    method = forms.ChoiceField(
+        label=_("Payment method"),
+        choices=[(PaymentMethod.MADA, PaymentMethod.MADA.label), (PaymentMethod.SADAD, PaymentMethod.SADAD.label)],
+        widget=forms.RadioSelect,
+    )
 
 
 class CardForm(forms.Form):
@@ -108,3 +112,24 @@ class SadadForm(forms.Form):
                 code="invalid_bill",
             )
         return number
+
+
+class BankTransferForm(forms.Form):
+    """The simulated bank's transfer screen: the reference the invoice shows, and the amount sent."""
+
+    reference = forms.CharField(label=_("Transfer reference"), max_length=30)
+    amount = AmountField(label=_("Amount to transfer (SAR)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].widget.attrs.update({"autocomplete": "off", "dir": "ltr"})
+
+    def clean_reference(self):
+        reference = normalize_digits(self.cleaned_data["reference"]).strip().upper()
+        if services.bill_number_of_reference(reference) is None:
+            raise ValidationError(
+                _("This is not a transfer reference: it is NJZ followed by the 11-digit bill number. "
+                  "Check it against the invoice."),
+                code="invalid_reference",
+            )
+        return reference

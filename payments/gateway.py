@@ -1,10 +1,14 @@
-"""The payment gateway simulator (Mada card + OTP, SADAD bank screen).
+"""The payment gateway simulator (Mada card + OTP, SADAD bank screen, bank transfer).
 
 The portal opens a checkout (`start_session`) for an invoice and an amount and sends the payer to
 the simulator's pages. When the simulated bank approves, the simulator confirms to the portal
 exactly as a real gateway would: a JSON body signed with HMAC-SHA256, handed to the same code
 the HTTP callback endpoint runs (`callbacks.process`). A confirmation the portal did not
 acknowledge is re-sent by the sweep. Card numbers and CVVs are never stored.
+
+A bank transfer is made at the simulated bank (`bank_transfer`): the payer types the transfer
+reference the invoice shows and any amount; the bank confirms each transfer by the same signed
+callback (method `transfer`, with the reference), and the portal adds the transfers up.
 
 All of it exists only with PAYMENT_GATEWAY_SIMULATOR (never in production): otherwise no session
 opens, no confirmation is sent and the pages are not mounted.
@@ -135,7 +139,7 @@ def get(token: str) -> GatewaySession:
 def choose_method(token: str, method: str) -> GatewaySession:
     session = _locked(token)
     _require(session, SessionState.STARTED)
-    if method not in PaymentMethod.values:
+    if method not in (PaymentMethod.MADA, PaymentMethod.SADAD):
         raise StepError(_("Choose Mada or SADAD."), status_code=400)
     session.method = method
     session.save(update_fields=["method"])
@@ -217,16 +221,51 @@ def cancel(token: str) -> GatewaySession:
     return session
 
 
+def bank_transfer(*, reference: str, amount, user=None) -> GatewaySession:
+    """The simulated bank sends a transfer to the escrow account with this reference and tells the
+    portal. A reference that names no invoice is refused (StepError) before any money moves. The
+    bank does not know what the invoice still asks for: whatever arrives beyond it is returned."""
+    from . import services
+
+    if not conf.simulator_enabled():
+        raise ImproperlyConfigured("the payment gateway simulator is off (PAYMENT_GATEWAY_SIMULATOR)")
+    bill_number = services.bill_number_of_reference(reference)
+    if bill_number is None:
+        raise StepError(_("This is not a transfer reference: it is NJZ followed by the 11-digit bill number. "
+                          "Check it against the invoice."), status_code=400)
+    amount = checked_amount(amount, signed=True)
+    if amount <= 0:
+        raise StepError(_("The amount must be more than zero."), status_code=400)
+    with transaction.atomic():
+        invoice = Invoice.objects.filter(bill_number=bill_number).first()
+        if invoice is None:
+            raise StepError(_("No invoice is waiting for a transfer with this reference. Check the reference."),
+                            status_code=400)
+        now = clock.now()
+        session = GatewaySession.objects.create(
+            token=secrets.token_urlsafe(32), txn_id="BT" + secrets.token_hex(10).upper(), invoice=invoice,
+            amount=amount, method=PaymentMethod.TRANSFER, state=SessionState.SUCCEEDED,
+            started_by=user if user is not None and user.is_authenticated else None,
+            created_at=now, expires_at=now, finished_at=now,
+        )
+    deliver_callback(session.pk)
+    return session
+
+
 def callback_body(session: GatewaySession) -> bytes:
-    return callbacks.encode(
-        {
-            "txn_id": session.txn_id,
-            "bill_number": session.invoice.bill_number,
-            "amount": str(session.amount),
-            "method": session.method,
-            "status": session.state,
-        }
-    )
+    payload = {
+        "txn_id": session.txn_id,
+        "amount": str(session.amount),
+        "method": session.method,
+        "status": session.state,
+    }
+    if session.method == PaymentMethod.TRANSFER:
+        from . import services
+
+        payload["reference"] = services.transfer_reference(session.invoice)
+    else:
+        payload["bill_number"] = session.invoice.bill_number
+    return callbacks.encode(payload)
 
 
 def deliver_callback(session_pk: int) -> callbacks.Outcome | None:

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from najiz.common.money import format_sar
 
 from . import conf, gateway
-from .forms import CardForm, MethodForm, OtpForm, SadadForm
+from .forms import BankTransferForm, CardForm, MethodForm, OtpForm, SadadForm
 from .models import GatewaySession, PaymentMethod, SessionState
 
 
@@ -142,3 +142,35 @@ def cancel(request, token):
     if session.is_final:
         return _page(request, session, error=_("This payment session has already ended."), status=409)
     return _after_step(request, gateway.cancel(session.token))
+
+
+@simulator_only
+@require_http_methods(["GET", "POST"])
+@never_cache
+def bank(request):
+    """The simulated bank's transfer screen: a transfer to the escrow account with the invoice's
+    reference; the bank then confirms it to the portal by the signed callback."""
+    if request.method == "GET":
+        form = BankTransferForm(initial={"reference": str(request.GET.get("reference", ""))[:30]})
+        return _bank_page(request, form)
+    form = BankTransferForm(request.POST)
+    if not form.is_valid():
+        return _bank_page(request, form, status=400)
+    try:
+        session = gateway.bank_transfer(reference=form.cleaned_data["reference"], amount=form.cleaned_data["amount"],
+                                        user=request.user)
+    except gateway.StepError as error:
+        form.add_error("reference", error.message)
+        return _bank_page(request, form, status=error.status_code)
+    if GatewaySession.objects.filter(pk=session.pk, callback_acknowledged_at__isnull=False).exists():
+        messages.success(request, _("Transfer of %(amount)s received.") % {"amount": format_sar(session.amount)})
+    else:
+        messages.info(request, _("The transfer was sent. The confirmation will reach the invoice shortly."))
+    return redirect(session.invoice.get_absolute_url())
+
+
+def _bank_page(request, form, status=200):
+    from . import services
+
+    context = {"form": form, "iban": services.escrow_iban()}
+    return render(request, "payments/gateway/bank.html", context, status=status)

@@ -253,6 +253,7 @@ class Invoice(models.Model):
 class PaymentMethod(models.TextChoices):
     MADA = "mada", _("Mada card")
     SADAD = "sadad", _("SADAD")
+    TRANSFER = "transfer", _("Bank transfer")
 
 
 class Payment(AppendOnlyModel):

@@ -96,3 +96,18 @@ def tasks_for(user, acting_entity=None) -> list[Task]:
                           invoice.bill_number, invoice.expires_at,
                           key=purpose_key(purpose.app_label, purpose.model, invoice.purpose_id)))
     return tasks
+
+
+def transfer_details(invoice) -> dict | None:
+    """How to pay an invoice by bank transfer (the escrow IBAN, the reference, what is still to
+    transfer, the simulated bank's page), or None when it is not offered for this invoice."""
+    from django.urls import reverse
+
+    from . import conf, services
+
+    if invoice is None or not services.accepts_transfer(invoice):
+        return None
+    reference = services.transfer_reference(invoice)
+    bank_url = f"{reverse('gateway:bank')}?reference={reference}" if conf.simulator_enabled() else ""
+    return {"iban": services.escrow_iban(), "reference": reference, "outstanding": invoice.outstanding,
+            "bank_url": bank_url}

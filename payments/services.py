@@ -292,6 +292,36 @@ def create_invoices(bills: list[dict]) -> list[Invoice]:
     raise RuntimeError("could not allocate a bill number")  # pragma: no cover
 
 
+# --- Bank transfers -------------------------------------------------------------------------
+
+TRANSFER_PREFIX = "NJZ"
+
+
+def transfer_reference(invoice: Invoice) -> str:
+    """The reference a payer writes on a bank transfer to the escrow (trust) account: the bill
+    number behind a prefix, so it is unique to the invoice and a mistyped digit fails its check."""
+    return f"{TRANSFER_PREFIX}{invoice.bill_number}"
+
+
+def bill_number_of_reference(reference) -> str | None:
+    """The bill number a transfer reference names, or None when it is not a reference at all."""
+    text = str(reference or "").strip().upper().replace(" ", "").replace("-", "")
+    if not text.startswith(TRANSFER_PREFIX):
+        return None
+    number = text[len(TRANSFER_PREFIX):]
+    return number if is_valid_bill_number(number) else None
+
+
+def escrow_iban() -> str:
+    """The account bank transfers are made to: the court's trust account, which holds every escrow."""
+    return _bank().court_trust_account().iban
+
+
+def accepts_transfer(invoice: Invoice) -> bool:
+    """A bank transfer is offered for a payable invoice of a large amount (PAYMENTS_BANK_TRANSFER_MIN)."""
+    return invoice.is_payable and invoice.amount >= conf.bank_transfer_min()
+
+
 def _lock_invoice(invoice) -> Invoice:
     if isinstance(invoice, Invoice):
         return Invoice.objects.select_for_update().get(pk=invoice.pk)
@@ -358,16 +388,17 @@ def expire_invoices(batch_size: int = 500) -> int:
     return count
 
 
-def _split(invoice: Invoice, amount: Decimal) -> Decimal:
+def _split(invoice: Invoice, amount: Decimal, method: str = PaymentMethod.MADA) -> Decimal:
     """How much of a confirmed gateway payment applies to the invoice (the rest is refunded).
 
-    A closed or expired invoice takes nothing; an invoice that must be paid in full takes a
-    payment only if it covers the whole outstanding; otherwise up to the outstanding applies.
+    A closed or expired invoice takes nothing; an invoice that must be paid in full takes a card or
+    SADAD payment only if it covers the whole outstanding, while bank transfers add up on it until
+    the whole amount is in; otherwise up to the outstanding applies.
     """
     if not invoice.is_payable:
         return ZERO
     outstanding = invoice.outstanding
-    if not invoice.allow_partial and amount < outstanding:
+    if not invoice.allow_partial and method != PaymentMethod.TRANSFER and amount < outstanding:
         return ZERO
     return min(amount, outstanding)
 
@@ -394,7 +425,7 @@ def record_gateway_payment(invoice, txn_id: str, amount, method: str) -> tuple[P
     if existing:
         return existing, False
     _expire_if_due(invoice)
-    applied = _split(invoice, amount)
+    applied = _split(invoice, amount, method)
     excess = amount - applied
     now = clock.now()
     try:

@@ -35,6 +35,7 @@ def _detail(request, invoice, form=None, status=200):
         "payments": invoice.payments.order_by("received_at", "id"),
         "form": form if invoice.is_payable and online else None,
         "online_payment": online,
+        "transfer": selectors.transfer_details(invoice),
     }
     response = render(request, "payments/invoice_detail.html", context, status=status)
     origin = getattr(gateway, "origin", None)

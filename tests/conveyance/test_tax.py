@@ -41,6 +41,14 @@ def _tax_account(conveyance):
     return -payments.balance(f"tax_authority:{conveyance.tax_number}")
 
 
+def _tax_collected(conveyance):
+    return payments.collected_for(registries.tax_transaction(conveyance.tax_number))
+
+
+def _authority_balance():
+    return _balance(registries.tax_authority_account())
+
+
 def _offered(sale, run, price="1200000.00", **extra):
     conveyance = run(file_sale, sale, price=price, **extra)
     return reload(conveyance)
@@ -79,7 +87,9 @@ def test_the_tax_is_five_percent_paid_by_the_seller_before_the_transfer(sale, ru
     assert conveyance.tax_receipt_number.startswith("ZR")
     assert registries.deed(conveyance.new_deed.number).tax_receipt_number == conveyance.tax_receipt_number
     assert _balance(sale.seller_account) == Decimal("1200000.00")  # the price, none of the tax
-    assert _tax_account(conveyance) == Decimal("60000.00")
+    # the tax was held for the authority, then paid out to its account once the deed transferred
+    assert _tax_collected(conveyance) == Decimal("60000.00") and _tax_account(conveyance) == Decimal("0.00")
+    assert _authority_balance() == Decimal("60000.00")
     assert payments.held_for(conveyance) == Decimal("0.00")
     assert _ledger_total() == 0
     assert registries.tax_transaction(conveyance.tax_number).status == "paid"
@@ -102,7 +112,8 @@ def test_a_first_home_pays_no_tax_on_its_first_million(sale, run):
     run(pay, conveyance)
     conveyance = reload(conveyance)
     assert conveyance.status == Status.COMPLETED
-    assert _tax_account(conveyance) == Decimal("25000.00") and _ledger_total() == 0
+    assert _tax_collected(conveyance) == Decimal("25000.00") and _tax_account(conveyance) == Decimal("0.00")
+    assert _authority_balance() == Decimal("25000.00") and _ledger_total() == 0
     certificate.refresh_from_db()
     assert certificate.used_ref == conveyance.number
     assert registries.first_home_certificate(sale.buyer) is None
@@ -167,3 +178,25 @@ def test_the_form_refuses_a_tax_payer_who_is_not_a_party(client, sale):
     assert response.status_code == 400
     assert "ضريبة التصرفات العقارية" in response.content.decode()
     assert not registries.deed(sale.deed.number).conveyances.exists()
+
+
+def test_the_tax_is_paid_out_to_the_tax_authority_once_after_the_transfer(sale, run, client):
+    from django.db import transaction
+
+    authority_before = _authority_balance()
+    conveyance = run(accept_offer, _offered(sale, run), user=sale.buyer_user)
+    run(pay, conveyance)
+    conveyance = reload(conveyance)
+    assert conveyance.status == Status.COMPLETED
+    payout = Disbursement.objects.get(ref=f"{conveyance.number}/tax-payout")
+    assert (payout.status, payout.kind, payout.amount) == ("done", "payout", Decimal("60000.00"))
+    assert payout.iban == registries.tax_authority_account().iban and payout.purpose_ref == conveyance.tax_number
+    assert _authority_balance() - authority_before == conveyance.tax_amount
+    assert _tax_account(conveyance) == Decimal("0.00") and _ledger_total() == 0
+    with transaction.atomic():  # asked again: nothing is held, nothing more is paid
+        assert services._pay_tax_out(reload(conveyance)) == ""
+    assert Disbursement.objects.filter(ref__endswith="/tax-payout").count() == 1
+    client.force_login(sale.seller_user)
+    page = client.get(reverse("conveyance:detail", args=[conveyance.number])).content.decode()
+    assert 'data-testid="tax-payout"' in page and conveyance.tax_receipt_number in page
+

@@ -128,6 +128,7 @@ EXPECTED = {
     "payments/invoices/<bill:bill_number>.pdf": (302, 404, 200, 404, 404, 404, 404),
     "payments/receipts/<int:pk>.pdf": (302, 404, 200, 404, 404, 404, 404),
     "payments/callback/": (405, 405, 405, 405, 405, 405, 405),
+    "gateway/bank/": (200, 200, 200, 200, 200, 200, 200),  # the simulated bank's transfer screen
     "gateway/s/<gateway:token>/": (200, 200, 200, 200, 200, 200, 200),
     "gateway/s/<gateway:token>/method/": (405, 405, 405, 405, 405, 405, 405),
     "gateway/s/<gateway:token>/card/": (405, 405, 405, 405, 405, 405, 405),

@@ -82,6 +82,7 @@ from .tax import (
     record_tax_paid,
     refund_tax,
     register_transaction,
+    tax_authority_account,
     tax_due,
     tax_transaction,
 )
@@ -156,6 +157,7 @@ __all__ = [
     "stop_poa_issuing",
     "subject_key",
     "suspend_deed",
+    "tax_authority_account",
     "tax_due",
     "tax_transaction",
     "transfer",

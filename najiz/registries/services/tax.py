@@ -8,11 +8,16 @@ from django.db import transaction
 from najiz.common import clock
 from najiz.common.money import ZERO, to_sar
 
-from ..models import FirstHomeCertificate, NumberSequence, RealEstateTransaction, TaxPayer
+from ..models import Account, Bank, Entity, FirstHomeCertificate, NumberSequence, RealEstateTransaction, TaxPayer
 from .base import RegistryError, _claim, _done, _money, _text
 from .civil import _as_person
 
 FIRST_HOME_EXEMPT = Decimal("1000000.00")  # the state bears the tax on this much of a first home
+
+# The tax authority's account, to which the court pays the transaction tax it collected.
+TAX_AUTHORITY_CR = "7000000002"
+TAX_AUTHORITY_NAME = ("هيئة الزكاة والضريبة والجمارك", "Zakat, Tax and Customs Authority")
+TAX_AUTHORITY_IBAN = "SA7910000000000000000002"  # make_saudi_iban("10", "2"), at the Saudi National Bank
 
 
 class TaxError(RegistryError):
@@ -42,6 +47,25 @@ def _next_number(name: str, prefix: str) -> str:
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{prefix}{counter.last:010d}"
+
+
+def tax_authority_account() -> Account:
+    """The tax authority's account at the bank (made, with the authority, when missing)."""
+    from .banks import COURT_TRUST_BANK
+
+    found = Account.objects.filter(iban=TAX_AUTHORITY_IBAN).first()
+    if found:
+        return found
+    name_ar, name_en = TAX_AUTHORITY_NAME
+    authority, _created = Entity.objects.get_or_create(
+        cr_number=TAX_AUTHORITY_CR, defaults={"name_ar": name_ar, "name_en": name_en}
+    )
+    code, bank_ar, bank_en = COURT_TRUST_BANK
+    bank, _created = Bank.objects.get_or_create(code=code, defaults={"name_ar": bank_ar, "name_en": bank_en})
+    account, _created = Account.objects.get_or_create(
+        iban=TAX_AUTHORITY_IBAN, defaults={"bank": bank, "entity": authority}
+    )
+    return account
 
 
 def tax_transaction(number) -> RealEstateTransaction | None:
