@@ -137,6 +137,13 @@ def recreate(database: str, template: str) -> float:
     return time.perf_counter() - started
 
 
+def _commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.strip()
+    return (done.stdout.strip() or "unknown") + (" (modified)" if dirty else "")
+
+
 def check_services() -> None:
     try:
         pg_admin().close()
@@ -150,7 +157,7 @@ def check_services() -> None:
         raise SystemExit(f"Redis is not reachable at {REDIS_URL}: {error}") from None
 
 
-def growth(cfg: Config, args) -> list[dict]:
+def growth(cfg: Config, args) -> tuple[list[dict], bool]:
     """(d) once more on a database of `scale_rows` requests (its own cached template, the same
     creditor's share), and each page's p95 ratio to the usual data set's. The worker is stopped
     by then, so nothing else runs; the larger copy is dropped afterwards."""
@@ -160,7 +167,7 @@ def growth(cfg: Config, args) -> list[dict]:
     from scripts.bench import scenarios
 
     scaled_cfg = dataclasses.replace(cfg, rows=cfg.scale_rows)
-    template, _ = ensure_template(scaled_cfg, args.fresh_data)
+    template, built = ensure_template(scaled_cfg, args.fresh_data)
     database = f"{args.database}_scale"
     connections.close_all()
     log(f"(d) at {cfg.scale_rows:,} requests: database {database} created in {recreate(database, template):.1f}s")
@@ -176,7 +183,7 @@ def growth(cfg: Config, args) -> list[dict]:
         connections["default"].settings_dict["NAME"] = args.database
         with pg_admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    return scenarios.growth_rows(base, scaled, cfg.rows, cfg.scale_rows)
+    return scenarios.growth_rows(base, scaled, cfg.rows, cfg.scale_rows), built
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -221,6 +228,9 @@ def parse(argv=None) -> tuple[Config, argparse.Namespace]:
     parser.add_argument("--quick", action="store_true", help="tiny sizes (harness check)")
     parser.add_argument("--fresh-data", action="store_true", help="rebuild the cached dashboard data set")
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "najiz_bench"))
+    parser.add_argument("--only", default=None,
+                        help="comma-separated scenarios (a, a-poison, b, c, f, g, d, h, i, e; growth needs d); "
+                             "each brings what it needs")
     for field in dataclasses.fields(Config):
         parser.add_argument(f"--{field.name.replace('_', '-')}", type=type(field.default), default=None)
     args = parser.parse_args(argv)
@@ -262,19 +272,21 @@ def main(argv=None) -> int:
     )
     try:
         log(f"worker ready in {worker.start():.1f}s")
-        outcome = scenarios.run_all(cfg, REDIS_URL, log)
+        outcome = scenarios.run_all(cfg, REDIS_URL, log, only=args.only)
     finally:
         worker.stop()
         purge(REDIS_URL)
-    if cfg.scale_rows > cfg.rows:
-        outcome["rows"] += growth(cfg, args)
+    if cfg.scale_rows > cfg.rows and "d" in outcome["scenarios"]:
+        rows, outcome["scale_template_built"] = growth(cfg, args)
+        outcome["rows"] += rows
     from django.db import connection
 
     payload = {
         "at": datetime.now(UTC).isoformat(), "sizes": dataclasses.asdict(cfg), "quick": args.quick,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "postgres": connection.cursor().connection.info.server_version, "database": args.database,
-        "template": template, "template_built": built, "total_seconds": round(time.perf_counter() - began, 1),
+        "template": template, "template_built": built, "commit": _commit(),
+        "total_seconds": round(time.perf_counter() - began, 1),
         **outcome,
     }
     connection.close()

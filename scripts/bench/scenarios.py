@@ -989,18 +989,41 @@ def diagnostics(log) -> dict:
     return out
 
 
-def run_all(cfg, redis_url: str, log=print) -> dict:
-    results, started = [], time.perf_counter()
+SCENARIOS = ("a", "a-poison", "b", "c", "f", "g", "d", "h", "i", "e")
+NEEDS = {"a-poison": "a", "b": "a", "e": "a"}  # (a)'s clean figure, its floor, its issued orders
+
+
+def selected(only: str | None) -> tuple[str, ...]:
+    """The scenarios to run, in their usual order: all of them, or those named (comma-separated)
+    with what they need."""
+    if not only:
+        return SCENARIOS
+    names = {name.strip() for name in only.split(",") if name.strip()}
+    unknown = names - set(SCENARIOS)
+    if unknown:
+        raise SystemExit(f"unknown scenario(s) {', '.join(sorted(unknown))}; choose from {', '.join(SCENARIOS)}")
+    names |= {NEEDS[name] for name in names if name in NEEDS}
+    return tuple(name for name in SCENARIOS if name in names)
+
+
+def run_all(cfg, redis_url: str, log=print, only: str | None = None) -> dict:
+    results, started, chosen = [], time.perf_counter(), selected(only)
     diag = diagnostics(log)
-    rows_a, floor_single, user = pipeline(cfg, redis_url, log)
-    results += rows_a
-    results += pipeline_poisoned(cfg, redis_url, log, rows_a[0]["value"])
-    results += latency(cfg, redis_url, log, floor_single)
-    results += conveyance(cfg, redis_url, log)
-    results += lifecycle(cfg, redis_url, log)
-    results += deadline_sweep(cfg, redis_url, log)
-    results += dashboard(cfg, log)
-    results += web(cfg, log)
-    results += precheck(cfg, log)
-    results += order_pdf(cfg, log, user)
-    return {"rows": results, "diagnostics_ms": diag, "scenario_seconds": round(time.perf_counter() - started, 1)}
+    if "a" in chosen:
+        rows_a, floor_single, user = pipeline(cfg, redis_url, log)
+        results += rows_a
+    if "a-poison" in chosen:
+        results += pipeline_poisoned(cfg, redis_url, log, rows_a[0]["value"])
+    if "b" in chosen:
+        results += latency(cfg, redis_url, log, floor_single)
+    steps = {"c": conveyance, "f": lifecycle, "g": deadline_sweep}
+    for name in ("c", "f", "g"):
+        if name in chosen:
+            results += steps[name](cfg, redis_url, log)
+    for name, scenario in (("d", dashboard), ("h", web), ("i", precheck)):
+        if name in chosen:
+            results += scenario(cfg, log)
+    if "e" in chosen:
+        results += order_pdf(cfg, log, user)
+    return {"rows": results, "diagnostics_ms": diag, "scenarios": list(chosen),
+            "scenario_seconds": round(time.perf_counter() - started, 1)}

@@ -37,3 +37,15 @@ def test_the_growth_ratio_is_each_pages_p95_on_the_larger_set_over_the_usual_one
     assert rows["growth-against me (list)"]["value"] == 1.5 and rows["growth-against me (list)"]["pass"] is False
     assert "10,000,000 vs 1,000,000" in rows["growth-dashboard"]["scenario"]
     assert rows["growth-dashboard"]["details"]["shown"] == "1.25 (40.0 -> 50.0 ms); 10 -> 10 q"
+
+
+def test_a_scenario_named_alone_brings_what_it_needs_and_an_unknown_one_is_refused():
+    import pytest
+
+    from scripts.bench.scenarios import SCENARIOS, selected
+
+    assert selected(None) == SCENARIOS
+    assert selected("i, e") == ("a", "i", "e")  # the PDF needs (a)'s issued orders
+    assert selected("b,d") == ("a", "b", "d")
+    with pytest.raises(SystemExit, match="unknown scenario"):
+        selected("i,zz")
