@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/najiz
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Test processes (pytest-xdist): each has its own test database and Redis database (conftest.py).
+TEST_WORKERS ?= 2
 # Where `make run` serves: make run PORT=8123 HOST=0.0.0.0. The links and QR codes follow
 # (SITE_URL), unless SITE_URL is set, e.g. to the machine's address for a phone on the network.
 HOST ?= 127.0.0.1
@@ -38,7 +40,7 @@ test: setup
 	@scripts/system-deps.sh
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(PY) scripts/check_services.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} NAJIZ_TESTING=1 \
-		$(PY) -m pytest --create-db $(PYTEST_ARGS)
+		$(PY) -m pytest --create-db -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The suite without browser journeys, reusing the test database (quick local loop).
 test-fast: setup

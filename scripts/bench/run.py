@@ -47,9 +47,10 @@ class Config:
     http_users: int = 50          # (h) people loading pages at once over HTTP
     http_seconds: float = 30.0    # (h) how long, for the pages and again for the floor
     rows: int = 1_000_000         # (d) requests in the database
+    scale_rows: int = 10_000_000  # (d) again on this many, for the growth ratio (0: skip)
     creditor_rows: int = 10_000   # (d) of which the dashboard creditor filed
     samples: int = 30             # (d) page loads per page
-    pdf_samples: int = 10         # (e) renders
+    pdf_samples: int = 20         # (e) renders, signed and unsigned each
     floor_cases: int = 300        # cases run for each floor
     concurrency: int = 2          # worker processes
     timeout: float = 900.0        # longest wait for any scenario to finish
@@ -57,8 +58,8 @@ class Config:
 
 QUICK = {"pipeline": 30, "rate": 10.0, "latency_seconds": 2.0, "conveyances": 4, "conveyance_rate": 4.0,
          "lifecycle": 20, "sweep_requests": 200, "http_users": 10,
-         "http_seconds": 10.0, "rows": 20_000, "creditor_rows": 500, "samples": 5, "pdf_samples": 2,
-         "floor_cases": 30, "timeout": 120.0}
+         "http_seconds": 10.0, "rows": 20_000, "scale_rows": 40_000, "creditor_rows": 500, "samples": 5,
+         "pdf_samples": 2, "floor_cases": 30, "timeout": 120.0}
 
 
 def log(message: str) -> None:
@@ -102,7 +103,8 @@ def ensure_template(cfg: Config, fresh: bool) -> tuple[str, bool]:
     prefix = f"najiz_bench_tpl_{cfg.rows}_"
     name = prefix + fingerprint(cfg)
     with pg_admin() as conn:
-        existing = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])]
+        # filtered here, not by LIKE: "_" is LIKE's wildcard, so 1000000_ would match 10000000…
+        existing = [r[0] for r in conn.execute("SELECT datname FROM pg_database") if r[0].startswith(prefix)]
         for stale in existing:
             if stale != name or fresh:
                 conn.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
@@ -135,6 +137,13 @@ def recreate(database: str, template: str) -> float:
     return time.perf_counter() - started
 
 
+def _commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.strip()
+    return (done.stdout.strip() or "unknown") + (" (modified)" if dirty else "")
+
+
 def check_services() -> None:
     try:
         pg_admin().close()
@@ -146,6 +155,35 @@ def check_services() -> None:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except Exception as error:
         raise SystemExit(f"Redis is not reachable at {REDIS_URL}: {error}") from None
+
+
+def growth(cfg: Config, args) -> tuple[list[dict], bool]:
+    """(d) once more on a database of `scale_rows` requests (its own cached template, the same
+    creditor's share), and each page's p95 ratio to the usual data set's. The worker is stopped
+    by then, so nothing else runs; the larger copy is dropped afterwards."""
+    from django.core.cache import cache
+    from django.db import connections
+
+    from scripts.bench import scenarios
+
+    scaled_cfg = dataclasses.replace(cfg, rows=cfg.scale_rows)
+    template, built = ensure_template(scaled_cfg, args.fresh_data)
+    database = f"{args.database}_scale"
+    connections.close_all()
+    log(f"(d) at {cfg.scale_rows:,} requests: database {database} created in {recreate(database, template):.1f}s")
+    log(f"(d) at {cfg.rows:,} requests again, with the worker stopped as it is for the larger set")
+    base = scenarios.dashboard(cfg, log)
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = database
+    cache.clear()
+    try:
+        scaled = scenarios.dashboard(scaled_cfg, log)
+    finally:
+        connections.close_all()
+        connections["default"].settings_dict["NAME"] = args.database
+        with pg_admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    return scenarios.growth_rows(base, scaled, cfg.rows, cfg.scale_rows), built
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -190,6 +228,9 @@ def parse(argv=None) -> tuple[Config, argparse.Namespace]:
     parser.add_argument("--quick", action="store_true", help="tiny sizes (harness check)")
     parser.add_argument("--fresh-data", action="store_true", help="rebuild the cached dashboard data set")
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "najiz_bench"))
+    parser.add_argument("--only", default=None,
+                        help="comma-separated scenarios (a, a-poison, b, c, f, g, d, h, i, e; growth needs d); "
+                             "each brings what it needs")
     for field in dataclasses.fields(Config):
         parser.add_argument(f"--{field.name.replace('_', '-')}", type=type(field.default), default=None)
     args = parser.parse_args(argv)
@@ -231,17 +272,21 @@ def main(argv=None) -> int:
     )
     try:
         log(f"worker ready in {worker.start():.1f}s")
-        outcome = scenarios.run_all(cfg, REDIS_URL, log)
+        outcome = scenarios.run_all(cfg, REDIS_URL, log, only=args.only)
     finally:
         worker.stop()
         purge(REDIS_URL)
+    if cfg.scale_rows > cfg.rows and "d" in outcome["scenarios"]:
+        rows, outcome["scale_template_built"] = growth(cfg, args)
+        outcome["rows"] += rows
     from django.db import connection
 
     payload = {
         "at": datetime.now(UTC).isoformat(), "sizes": dataclasses.asdict(cfg), "quick": args.quick,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "postgres": connection.cursor().connection.info.server_version, "database": args.database,
-        "template": template, "template_built": built, "total_seconds": round(time.perf_counter() - began, 1),
+        "template": template, "template_built": built, "commit": _commit(),
+        "total_seconds": round(time.perf_counter() - began, 1),
         **outcome,
     }
     connection.close()

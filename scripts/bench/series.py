@@ -73,8 +73,10 @@ def main(argv=None) -> int:
             return done.returncode
         runs.append(json.loads((OUT / "latest.json").read_text()))
     table = summarise(runs)
-    head = (f"{len(runs)} consecutive runs, {runs[0]['at'][:10]}; first run built its data: "
-            f"{runs[0].get('template_built')}; machine {runs[0]['machine']}")
+    head = (f"{len(runs)} consecutive runs of {runs[0].get('commit', 'unknown')}, {runs[0]['at'][:10]}; "
+            f"scenarios {', '.join(runs[0].get('scenarios', []))}; first run built its data: "
+            f"{runs[0].get('template_built')} (the larger set: {runs[0].get('scale_template_built', '-')}); "
+            f"machine {runs[0]['machine']}")
     (OUT / "series.md").write_text(head + "\n\n" + table + "\n")
     print("\n" + head + "\n\n" + table)
     every = [r["pass"] for run in runs for r in run["rows"] if r["pass"] is not None]

@@ -18,3 +18,34 @@ def test_each_figure_reads_as_min_median_max_and_the_runs_that_met_its_target():
 def test_a_figure_missing_from_a_run_is_said():
     runs = [_run(1.0, True), {"rows": []}]
     assert "(1 runs without it)" in summarise(runs)
+
+
+def _page(id_, p95, queries, rows):
+    return {"id": id_, "scenario": "(d) dashboard", "n": 30,
+            "details": {"p95_ms": p95, "queries": queries, "rows_in_db": rows}}
+
+
+def test_the_growth_ratio_is_each_pages_p95_on_the_larger_set_over_the_usual_one():
+    from scripts.bench.scenarios import growth_rows
+
+    base = [_page("d-dashboard", 40.0, 10, 1_000_000), _page("d-against me (list)", 20.0, 8, 1_000_000),
+            {"id": "e", "details": {}}]
+    scaled = [_page("d-dashboard", 50.0, 10, 10_000_000), _page("d-against me (list)", 30.0, 8, 10_000_000)]
+    rows = {r["id"]: r for r in growth_rows(base, scaled, 1_000_000, 10_000_000)}
+    assert set(rows) == {"growth-dashboard", "growth-against me (list)"}
+    assert rows["growth-dashboard"]["value"] == 1.25 and rows["growth-dashboard"]["pass"] is True
+    assert rows["growth-against me (list)"]["value"] == 1.5 and rows["growth-against me (list)"]["pass"] is False
+    assert "10,000,000 vs 1,000,000" in rows["growth-dashboard"]["scenario"]
+    assert rows["growth-dashboard"]["details"]["shown"] == "1.25 (40.0 -> 50.0 ms); 10 -> 10 q"
+
+
+def test_a_scenario_named_alone_brings_what_it_needs_and_an_unknown_one_is_refused():
+    import pytest
+
+    from scripts.bench.scenarios import SCENARIOS, selected
+
+    assert selected(None) == SCENARIOS
+    assert selected("i, e") == ("a", "i", "e")  # the PDF needs (a)'s issued orders
+    assert selected("b,d") == ("a", "b", "d")
+    with pytest.raises(SystemExit, match="unknown scenario"):
+        selected("i,zz")
