@@ -103,6 +103,14 @@ class TaxPayer(models.TextChoices):
     BUYER = "buyer", pgettext_lazy("tax payer", "The buyer")
 
 
+class BuyersPay(models.TextChoices):
+    """How several buyers pay the price into escrow, chosen on filing: each their part (the price
+    split by their shares), or the first buyer named the whole price."""
+
+    EACH = "each", _("Each buyer pays their share of the price")
+    FIRST = "first", _("The first buyer pays the whole price")
+
+
 class Answer(models.TextChoices):
     PENDING = "pending", _("Awaiting answer")
     ACCEPTED = "accepted", _("Accepted")
