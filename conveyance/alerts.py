@@ -115,7 +115,7 @@ messages.register(
         "conveyance.buyer_accepted": _("The buyer with ID {id} accepted by Nafath (share {share})."),
         "conveyance.declined": _("The buyer declined the offer."),
         "conveyance.expired": _("The conveyance expired without an answer or payment in time."),
-        "conveyance.awaiting_payment": _("The buyer accepted; SADAD bill {bill} was issued for the full price."),
+        "conveyance.awaiting_payment": _("The buyer accepted; the price is billed by SADAD {bill}."),
         "conveyance.paid": _("The price of {amount} is in the conveyance's escrow and the tax is paid."),
         "conveyance.tax_paid": _(
             "The real-estate transaction tax of {amount} was paid to the tax authority; receipt {receipt}."

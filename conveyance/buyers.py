@@ -24,6 +24,7 @@ NO_SHARE = _("Enter the share each buyer buys, as a fraction such as 1/2.")
 BAD_SHARE = _("Each buyer's share is a fraction above zero and at most the whole, such as 1/2 or 2/3.")
 NAMED_TWICE = _("The buyer with ID %(id)s is named twice.")
 SELLER_BUYS = _("The buyer with ID %(id)s is a seller in this conveyance: a seller cannot be one of the buyers.")
+NOT_FOUND = _("No person with ID %(id)s is found in the civil registry.")
 NOT_WHOLE = _("The buyers' shares must add up to the whole (1); they add up to %(total)s.")
 
 
@@ -85,4 +86,3 @@ def checked(pairs, *, seller_ids=()) -> list[tuple[str, tuple[int, int]]]:
     if total != 1:
         raise BuyersRefused(NOT_WHOLE, "buyer_share", None, total=format_share(total))
     return rows
-NOT_FOUND = _("No person with ID %(id)s is found in the civil registry.")

@@ -713,7 +713,7 @@ def answer_offer(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
     _issue_price_invoices(conveyance, buyers)
     tax_invoice = _issue_tax_invoice(conveyance)
     transition(conveyance, Status.AWAITING_PAYMENT, actor=Actor.PERSON, user=user,
-               params={"bill": conveyance.invoice.bill_number},
+               params={"bill": " / ".join(b.invoice.bill_number for b in buyers if b.invoice_id)},
                changed=["buyer_answer", "buyer_answered_at", "buyer_approved_at", "offer_expires_at", "invoice",
                         "tax_invoice"])
     _take_tax_payment(conveyance)  # nothing due (an exempt first home): the receipt at once
