@@ -16,7 +16,7 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("conveyance status", "Submitted")
     CHECKED = "checked", pgettext_lazy("conveyance status", "Checked")
     REJECTED = "rejected", pgettext_lazy("conveyance status", "Rejected")
-    AWAITING_CONSENTS = "awaiting_consents", pgettext_lazy("conveyance status", "Awaiting the co-owners' consent")
+    AWAITING_CONSENTS = "awaiting_consents", pgettext_lazy("conveyance status", "Awaiting the sellers' approval")
     AWAITING_BUYER = "awaiting_buyer", pgettext_lazy("conveyance status", "Awaiting the buyer's acceptance")
     DECLINED = "declined", pgettext_lazy("conveyance status", "Declined by the buyer")
     EXPIRED = "expired", pgettext_lazy("conveyance status", "Expired")

@@ -42,7 +42,7 @@ OUTCOMES = {
     "awaiting_creditor": _("Awaiting the creditor's answer"),
     "settlement": _("Instalment settlement"),
     "declined": _("Declined"),
-    "awaiting_consents": pgettext_lazy("decision outcome", "Awaiting the co-owners' consent"),
+    "awaiting_consents": pgettext_lazy("decision outcome", "Awaiting the sellers' approval"),
     "awaiting_buyer": pgettext_lazy("decision outcome", "Awaiting the buyer's acceptance"),
     "paid": pgettext_lazy("decision outcome", "Paid"),
     "transferred": pgettext_lazy("decision outcome", "Ownership transferred"),

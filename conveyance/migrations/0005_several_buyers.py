@@ -65,4 +65,9 @@ class Migration(migrations.Migration):
             model_name='conveyance',
             name='buyer_challenge_token',
         ),
+        migrations.AlterField(
+            model_name='conveyance',
+            name='status',
+            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('checked', 'Checked'), ('rejected', 'Rejected'), ('awaiting_consents', "Awaiting the sellers' approval"), ('awaiting_buyer', "Awaiting the buyer's acceptance"), ('declined', 'Declined by the buyer'), ('expired', 'Expired'), ('awaiting_payment', 'Awaiting payment'), ('paid', 'Paid'), ('transferred', 'Ownership transferred'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], db_index=True, default='draft', max_length=20, verbose_name='status'),
+        ),
     ]
