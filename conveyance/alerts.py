@@ -107,7 +107,8 @@ messages.register(
         "conveyance.checked": _("The eligibility checks were run."),
         "conveyance.rejected": _("The conveyance was rejected."),
         "conveyance.awaiting_consents": _(
-            "The checks passed; the deed is suspended for this conveyance and the sellers' approval by Nafath is requested."
+            "The checks passed; the deed is suspended for this conveyance and the sellers' approval by Nafath "
+            "is requested."
         ),
         "conveyance.consent_accepted": _("The co-owner or heir with ID {id} consented."),
         "conveyance.consent_refused": _("The co-owner or heir with ID {id} refused."),

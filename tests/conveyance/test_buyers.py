@@ -346,3 +346,14 @@ def test_filing_two_buyers_through_the_form(couple, client, django_capture_on_co
     assert conveyance.status == Status.AWAITING_CONSENTS
     approve(conveyance, c.seller_user)
     assert services.answer_consent(reload(conveyance), user=c.seller_user, accept=True).status == Status.AWAITING_BUYER
+
+
+def test_the_eligibility_rules_check_every_buyer(sale, run):
+    from .helpers import failed_rules
+
+    deceased, without_account = factories.PersonFactory(deceased=True), factories.PersonFactory()
+    conveyance = run(file_sale, sale, buyers=[(sale.buyer.national_id, "1/3"), (deceased.national_id, "1/3"),
+                                              (without_account.national_id, "1/3")])
+    conveyance = reload(conveyance)
+    assert conveyance.status == Status.REJECTED
+    assert set(failed_rules(conveyance)) == {"buyer_alive", "buyer_has_account"}
