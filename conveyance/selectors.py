@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from najiz.accounts.parties import party_filter
+from najiz.accounts.parties import is_party, party_filter
 from najiz.common.deadlines import Deadline
 from najiz.common.identifiers import as_case_number
 from najiz.common.money import format_share
@@ -64,10 +64,19 @@ def purchase_of(user, conveyance) -> Buyer | None:
     return conveyance.buyers.filter(user=user).select_related("person", "invoice").first()
 
 
-def my_deeds(user):
+def _for_themselves(acting_entity) -> bool:
+    """Whether a deed's owner side may be the signed-in person's: deed owners in the real-estate
+    registry are persons (no entity holds a deed there), so, by the rule of every case
+    (najiz.accounts.parties), only while they act for themselves."""
+    return is_party(acting_entity, entity_id=None, mine=True)
+
+
+def my_deeds(user, acting_entity=None):
+    """(person, rows) of the deeds the signed-in side holds a share in: the person's own while
+    acting for themselves; none while acting for an entity, which holds no deed in the registry."""
     person = registries.person(user.national_id)
-    if person is None:
-        return None, []
+    if person is None or not _for_themselves(acting_entity):
+        return person, []
     return person, [
         {"deed": deed, "share": format_share(deed.share_of(person)),
          "encumbrances": registries.active_encumbrances(deed)}
@@ -94,13 +103,29 @@ def deeds_to_sell(user) -> list[dict]:
     return rows
 
 
-def deed_for_owner(user, number):
-    """A deed (of any status) in which the user holds or held a share; 404 otherwise."""
+def deed_for_owner(user, number, acting_entity=None):
+    """A deed (of any status) in which the signed-in side holds or held a share; 404 otherwise
+    (also while acting for an entity: see my_deeds)."""
     deed = registries.deed(number)
     person = registries.person(user.national_id)
-    if deed is None or person is None or not deed.share_of(person):
+    if deed is None or person is None or not _for_themselves(acting_entity) or not deed.share_of(person):
         raise Http404
     return deed
+
+
+def deed_file(deed, request=None) -> dict:
+    """What a deed's page shows: its owners with their shares, the active encumbrances, the
+    previous deed, the four sides, and the link a verifier follows."""
+    from . import deeds
+
+    return {
+        "deed": deed,
+        "owners": list(deed.owner_rows.select_related("person").all()),
+        "encumbrances": registries.active_encumbrances(deed),
+        "previous": deed.previous,
+        "boundaries": deed.boundaries(),
+        "verify_url": deeds.verification_url(deed.number, request),
+    }
 
 
 def operational_figures(*, since, idle_before) -> dict:

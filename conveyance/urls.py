@@ -6,6 +6,7 @@ app_name = "conveyance"
 urlpatterns = [
     path("", views.conveyance_list, name="list"),
     path("deeds/", views.my_deeds, name="deeds"),
+    path("deeds/<deed:number>/", views.deed_detail, name="deed"),
     path("deeds/<deed:number>.pdf", views.deed_pdf, name="deed_pdf"),
     path("new/", views.new, name="new"),
     path("new/validate/<slug:field>/", views.validate, name="validate"),

@@ -1,4 +1,4 @@
-"""Conveyance screens: my deeds (PDF), new conveyance (live validation), my conveyances as
+"""Conveyance screens: my deeds (a deed's page, its PDF), new conveyance (live validation), my conveyances as
 seller / buyer, a conveyance's file with its timeline, the consent and offer screens, and the
 public deed verification page."""
 
@@ -34,14 +34,22 @@ def badge(conveyance) -> dict:
 @login_required
 @require_GET
 def my_deeds(request):
-    person, rows = selectors.my_deeds(request.user)
+    person, rows = selectors.my_deeds(request.user, request.acting_entity)
     return render(request, "conveyance/deeds.html", {"person": person, "rows": rows})
 
 
 @login_required
 @require_GET
+def deed_detail(request, number):
+    """One deed as its owner sees it: everything the deed holds, its PDF and its verification link."""
+    deed = selectors.deed_for_owner(request.user, number, request.acting_entity)
+    return render(request, "conveyance/deed.html", selectors.deed_file(deed, request))
+
+
+@login_required
+@require_GET
 def deed_pdf(request, number):
-    deed = selectors.deed_for_owner(request.user, number)
+    deed = selectors.deed_for_owner(request.user, number, request.acting_entity)
     return pdf.pdf_response(deeds.deed_pdf(deed, request=request), f"deed-{deed.number}.pdf")
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common.money import AmountField
+from najiz.common.widgets import HijriDateField
 from najiz.registries.cities import City
 
 from .issuance import find_party
@@ -22,7 +23,9 @@ class IssueNoteForm(forms.Form):
         help_text=_("The national ID, iqama or commercial registration number of the person or entity you owe."),
     )
     amount = AmountField(label=_("Amount (SAR)"), min_value=None)  # more than zero: the issue rule's to say
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = HijriDateField(
+        label=_("Due date"), help_text=_("Pick the day in either calendar; the other follows."),
+    )
     place = forms.ChoiceField(label=_("Place of issue"), choices=City.choices)
     guarantor_id = forms.CharField(
         label=_("Guarantor's ID"), max_length=20, required=False,

@@ -49,19 +49,25 @@ def _precheck(request, values, *, invalid=()) -> dict:
     """The issue rules on what is typed so far (einstruments.precheck): each field's blockers in
     the rules' words, the creditor and guarantor found (by name), and the count for the button.
     `invalid`: fields whose own error is shown instead."""
-    values = {name: values.get(name) for name in precheck.FIELDS}
+    # the due date given in either calendar (najiz.common.widgets), or why it cannot be read
+    due_date, due_problem = IssueNoteForm.base_fields["due_date"].typed(values, "due_date")
+    values = {name: values.get(name) for name in precheck.FIELDS} | {"due_date": due_date or ""}
     outcome = precheck.run(values, debtor=_debtor(request))
     typed = [name for name in precheck.typed(values) if name not in invalid]
     blockers = precheck.blockers(outcome.checks, typed)
     by_field = precheck.by_field(blockers)
     found = {"creditor_id": outcome.creditor, "guarantor_id": outcome.guarantor}
-    return {
+    result = {
         "blockers": blockers, "count": len(blockers), "general": by_field.get("note", []),
         "fields": {
             name: {"name": name, "messages": by_field[name], "party": found.get(name), "typed": bool(values[name])}
             for name in precheck.FIELDS
         },
     }
+    if due_problem and "due_date" not in invalid:
+        result["fields"]["due_date"]["messages"] = [due_problem]
+    result["fields"]["due_date"]["date"] = due_date  # shown back in Hijri and Gregorian
+    return result
 
 
 def _issue_page(request, form, *, status=200, refused=False):

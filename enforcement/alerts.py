@@ -83,7 +83,7 @@ KINDS = {
     "enforcement.plan_proposed": (
         _("The debtor proposed an instalment plan on request {number}"),
         _(
-            "The debtor proposed {count} monthly instalments of {instalment} SAR on request {number} ({amount} SAR "
+            "The debtor proposed {count} monthly instalments of {instalment} on request {number} ({amount} "
             "outstanding). Open the request to accept or decline it; enforcement goes on until you accept."
         ),
     ),
@@ -91,7 +91,7 @@ KINDS = {
         _("Instalment plan accepted on request {number}"),
         _(
             "The instalment plan on request {number} was accepted: {count} monthly instalments, the first of "
-            "{instalment} SAR due on {first_due}. The measures are lifted while each instalment is paid on time; "
+            "{instalment} due on {first_due}. The measures are lifted while each instalment is paid on time; "
             "an instalment left unpaid after its due date ends the plan and enforcement reactivates."
         ),
     ),
@@ -101,13 +101,21 @@ KINDS = {
     ),
     "enforcement.instalment_paid": (
         _("Instalment {n} of {count} paid on request {number}"),
-        _("Instalment {n} of {count} on request {number} was paid. Still owed: {amount} SAR."),
+        _("Instalment {n} of {count} on request {number} was paid. Still owed: {amount}."),
     ),
     "enforcement.plan_defaulted": (
         _("Instalment plan ended on request {number}"),
         _(
             "Instalment {n}, due on {due_on}, was not paid in time: the instalment plan on request {number} has "
-            "ended and enforcement is reactivated for the whole remainder of {amount} SAR."
+            "ended and enforcement is reactivated for the whole remainder of {amount}."
+        ),
+    ),
+    "enforcement.plan_ended": (
+        _("Instalment plan ended by the creditor on request {number}"),
+        _(
+            "The creditor ended the instalment plan on request {number} before its last instalment: the unpaid "
+            "instalments' bills are cancelled, enforcement is reactivated for the whole remainder of {amount} and "
+            "the measures apply again. Reasons: {reason}"
         ),
     ),
 }

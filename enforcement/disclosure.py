@@ -26,6 +26,7 @@ from notifications import kinds
 from . import rules, services
 from .models import Measure, MeasureKind, Motion
 from .motions import MotionRefused
+from .signals import announce_motion
 from .states import Status
 
 RULES_VERSION = "disclosure-1"
@@ -247,6 +248,9 @@ def disclose(request, *, user, debtor, keys) -> Motion:
     motion.save(update_fields=["decision"])
     casefile.record_event(request, "enforcement.assets_disclosed", actor=Actor.PERSON, user=user,
                           decision=motion.decision, params={"total": inputs["total"], "count": len(assets)})
+    # the system decides it at once: filed and decided (measures limited, or the disclosure recorded)
+    announce_motion(request, motion, "motion.filed")
+    announce_motion(request, motion, "motion.decided")
     # told before anything is seized, so the notice names what was outstanding when disclosed
     _tell(request, "enforcement.disclosure_limited" if covers else "enforcement.disclosure_recorded",
           total=inputs["total"])
@@ -280,6 +284,7 @@ def overrule(decision, *, judge, reason: str) -> Motion:
     casefile.record_event(request, "enforcement.disclosure_overruled", actor=Actor.JUDGE, user=judge,
                           decision=decision, params={"reason": reason})
     _tell(request, "enforcement.disclosure_overruled", reason=reason)
+    announce_motion(request, motion, "motion.decided")
     if request.status == Status.MEASURES_APPLIED and request.outstanding > 0:
         # the deeds kept under seizure for the disclosure are seized again in the full round, as
         # new measures under its reference: lifted here so none is held twice at the registry
@@ -295,7 +300,7 @@ def overrule(decision, *, judge, reason: str) -> Motion:
 # --- timeline texts and notices ---------------------------------------------------------------
 
 messages.register({
-    "enforcement.assets_disclosed": _("The debtor disclosed assets worth {total} SAR, picked from the registries."),
+    "enforcement.assets_disclosed": _("The debtor disclosed assets worth {total}, picked from the registries."),
     "enforcement.measures_limited": _(
         "The disclosed assets cover the debt: the measures are limited to seizing them, with no travel ban, stop on "
         "powers of attorney or credit report."
@@ -304,21 +309,21 @@ messages.register({
         "The supervising judge overruled the disclosure; the measures apply in full: {reason}"
     ),
     "enforcement.disclosure_lapsed": _(
-        "The disclosed assets no longer cover the debt (they are worth {total} SAR now): the measures apply in full."
+        "The disclosed assets no longer cover the debt (they are worth {total} now): the measures apply in full."
     ),
 })
 
 KINDS = {
     "enforcement.disclosure_limited": (
         _("Assets disclosed on request {number}"),
-        _("The debtor disclosed assets worth {total} SAR on enforcement request {number}, which cover the "
-          "{amount} SAR outstanding: the measures are limited to seizing them, with no travel ban, stop on powers "
+        _("The debtor disclosed assets worth {total} on enforcement request {number}, which cover the "
+          "{amount} outstanding: the measures are limited to seizing them, with no travel ban, stop on powers "
           "of attorney or credit report."),
     ),
     "enforcement.disclosure_recorded": (
         _("Assets disclosed on request {number}"),
-        _("The debtor disclosed assets worth {total} SAR on enforcement request {number}. They do not cover the "
-          "{amount} SAR outstanding, so the measures of Art. 46 apply; the disclosure is recorded."),
+        _("The debtor disclosed assets worth {total} on enforcement request {number}. They do not cover the "
+          "{amount} outstanding, so the measures of Art. 46 apply; the disclosure is recorded."),
     ),
     "enforcement.disclosure_overruled": (
         _("Disclosure overruled on request {number}"),

@@ -55,17 +55,21 @@ messages.register(
         "enforcement.grace_refused": _("The supervising judge refused the grace period: {reason}"),
         "enforcement.reactivated": _("Enforcement reactivated after the grace period."),
         "enforcement.plan_proposed": _(
-            "The debtor proposed a plan of {count} monthly instalments of {amount} SAR; the creditor will answer."
+            "The debtor proposed a plan of {count} monthly instalments of {amount}; the creditor will answer."
         ),
         "enforcement.settlement": _(
             "The creditor accepted the debtor's plan of {count} monthly instalments, the first due on {first_due}; "
             "the measures are lifted while they are paid on time."
         ),
         "enforcement.plan_declined": _("The creditor declined the debtor's instalment plan: {reason}"),
-        "enforcement.instalment_paid": _("Instalment {n} of {count} ({amount} SAR) paid."),
+        "enforcement.instalment_paid": _("Instalment {n} of {count} ({amount}) paid; the measures stay lifted."),
         "enforcement.plan_defaulted": _(
             "Instalment {n}, due on {due_on}, was not paid in time: the plan ended and enforcement is reactivated "
             "for the whole remainder."
+        ),
+        "enforcement.plan_ended": _(
+            "The creditor ended the instalment plan before its end: enforcement is reactivated for the whole "
+            "remainder: {reason}"
         ),
     },
     params={"circuit": circuit_name},

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common.money import AmountField
+from najiz.common.widgets import HijriDateInput
 
 from .forms import _ActionForm
 from .models import Motion
@@ -88,7 +89,7 @@ class PlanForm(_MotionForm):
     amount = AmountField(label=_("Amount of each instalment (SAR)"),
                          help_text=_("The last instalment takes what is left, so it may be smaller."))
     first_due = forms.DateField(label=_("Due date of the first instalment"),
-                                widget=forms.DateInput(attrs={"type": "date", "dir": "ltr", "class": "input"}),
+                                widget=HijriDateInput(),
                                 help_text=_("The next instalments fall due on the same day of each following month."))
     statement = forms.CharField(label=_("Note to the creditor"), required=False, max_length=1000,
                                 widget=forms.Textarea(attrs={"rows": 2}))
@@ -125,3 +126,17 @@ class PlanAnswerForm(_ActionForm):
 
     def clean_reason(self):
         return plain_text(self.cleaned_data["reason"])
+
+
+class PlanEndForm(_ActionForm):
+    """The creditor ends a plan in force early: the reasons go on the decision and to the debtor."""
+
+    reason = forms.CharField(label=_("Reasons"), min_length=5, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["reason", "confirm"]
+
+    def clean_reason(self):
+        reason = plain_text(self.cleaned_data["reason"])
+        if len(reason) < 5:
+            raise forms.ValidationError(_("Write at least 5 characters."), code="too_short")
+        return reason

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from . import motions, selectors, settlement
-from .motion_forms import GraceForm, ObjectionForm, PlanAnswerForm, PlanForm, ReactivateForm
+from .motion_forms import GraceForm, ObjectionForm, PlanAnswerForm, PlanEndForm, PlanForm, ReactivateForm
 
 # name: (side, form, whether it applies now, command, done)
 MOTIONS = {
@@ -55,6 +55,11 @@ MOTIONS = {
         "creditor", PlanAnswerForm, settlement.can_answer,
         lambda req, user, debtor, data: settlement.decline(req, user=user, reason=data["reason"]),
         _("The plan was declined; enforcement goes on."),
+    ),
+    "plan_end": (
+        "creditor", PlanEndForm, settlement.can_end_early,
+        lambda req, user, debtor, data: settlement.end_early(req, user=user, reason=data["reason"]),
+        _("The plan was ended: its unpaid instalments' bills are cancelled and enforcement is reactivated."),
     ),
 }
 

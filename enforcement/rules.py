@@ -52,6 +52,8 @@ name_rules({
     "creditor_accepted": _("The creditor accepted the plan"),
     "creditor_declined": _("The creditor declined the plan"),
     "instalment_overdue": _("An instalment is overdue"),
+    "instalment_paid": _("An instalment was paid"),
+    "plan_ended_by_creditor": _("The creditor ended the plan"),
 })
 
 

@@ -135,6 +135,26 @@ def gather_measure_inputs(request) -> dict:
     }
 
 
+def in_force_on(request, debtor, kind, target="") -> Measure | None:
+    """The measure of this kind in force on the request: for an account or a deed, whoever's it is
+    (one seizure of an asset per request); otherwise the debtor's own."""
+    measures = request.measures.filter(kind=kind, status=Measure.State.APPLIED)
+    return (measures.filter(target=target) if target else measures.filter(debtor=debtor, target="")).first()
+
+
+def _held(request, debtor, kind, *, target, amount, decision, ref) -> Measure:
+    """A freeze or seizure of an account's money: one measure in force per account and request. A
+    later round that takes more of the account (money that came in since) adds it to that measure;
+    what it froze is seized at once, so no hold is left that the measure would not release."""
+    measure = in_force_on(request, debtor, kind, target)
+    if measure is None:
+        return _measure(request, debtor, kind, target=target, amount=amount, decision=decision, ref=ref)
+    if measure.ref != ref:
+        measure.amount = (measure.amount or ZERO) + amount
+        measure.save(update_fields=["amount"])
+    return measure
+
+
 def _seize_balances(request, debtor, assets, decision, ref) -> None:
     """Freeze each account up to what is still owed, then seize what was frozen into the court."""
     from payments import services as payments
@@ -145,14 +165,12 @@ def _seize_balances(request, debtor, assets, decision, ref) -> None:
         frozen = registries.freeze(account["iban"], request.outstanding, ref)
         if frozen <= 0:
             continue
-        _measure(request, debtor, MeasureKind.FREEZE_BALANCE, target=account["iban"], amount=frozen, decision=decision,
-                 ref=ref)
+        _held(request, debtor, MeasureKind.FREEZE_BALANCE, target=account["iban"], amount=frozen, decision=decision,
+              ref=ref)
         seized = payments.seize_to_trust(request, account["iban"], ref=ref)
         if seized > 0:
-            _measure(
-                request, debtor, MeasureKind.SEIZE_BALANCE, target=account["iban"], amount=seized, decision=decision,
-                ref=ref,
-            )
+            _held(request, debtor, MeasureKind.SEIZE_BALANCE, target=account["iban"], amount=seized,
+                  decision=decision, ref=ref)
             source_ref = f"seizure/{account['iban']}" if ref == request.number else f"seizure/{ref}/{account['iban']}"
             _collect(request, Collection.Source.SEIZURE, source_ref, seized)
 
@@ -169,26 +187,32 @@ def _in_both_languages(subject) -> tuple[str, str]:
 
 
 def _restrict(request, debtor, assets, decision, ref) -> None:
-    """The measures that press a debtor whose money did not cover the debt."""
+    """The measures that press a debtor whose money did not cover the debt. Each is placed at the
+    registry once: one still in force on the request (a deed seized in an earlier round) is kept
+    under its own reference, which is the one its lifting uses, and nothing is placed twice."""
     subject = debtor.party
+
+    def place(kind, act, *, target="", amount=None):
+        if in_force_on(request, debtor, kind, target) is None:
+            act()
+            _measure(request, debtor, kind, target=target, amount=amount, decision=decision, ref=ref)
+
     if debtor.person_id:
-        registries.ban_travel(subject, ref)
-        _measure(request, debtor, MeasureKind.TRAVEL_BAN, decision=decision, ref=ref)
-        registries.stop_poa_issuing(subject, ref)
-        _measure(request, debtor, MeasureKind.STOP_POA, decision=decision, ref=ref)
+        place(MeasureKind.TRAVEL_BAN, lambda: registries.ban_travel(subject, ref))
+        place(MeasureKind.STOP_POA, lambda: registries.stop_poa_issuing(subject, ref))
+        by_ar, by_en = _in_both_languages(request.circuit)
         for number in assets["deeds"]:
-            by_ar, by_en = _in_both_languages(request.circuit)
-            registries.place_seizure(registries.deed(number), by=by_ar, by_en=by_en, ref=ref)
-            _measure(request, debtor, MeasureKind.DEED_SEIZURE, target=number, decision=decision, ref=ref)
-    registries.report_default(subject, request.outstanding, ref)
-    _measure(request, debtor, MeasureKind.CREDIT_REPORT, amount=request.outstanding, decision=decision, ref=ref)
-    registries.bar_dealings(subject, ref)
-    _measure(request, debtor, MeasureKind.DEALINGS_BAR, decision=decision, ref=ref)
+            place(MeasureKind.DEED_SEIZURE, lambda number=number: registries.place_seizure(
+                registries.deed(number), by=by_ar, by_en=by_en, ref=ref), target=number)
+    place(MeasureKind.CREDIT_REPORT, lambda: registries.report_default(subject, request.outstanding, ref),
+          amount=request.outstanding)
+    place(MeasureKind.DEALINGS_BAR, lambda: registries.bar_dealings(subject, ref))
 
 
 def _apply_measures(request, inputs, checks):
     """The measures' decision, and each measure applied in order (the caller holds the row lock).
-    Applied again after a reactivation, they act under the round's own registry reference."""
+    Applied again after a reactivation, they act under the round's own registry reference; one
+    still in force from an earlier round is kept under its own, never placed a second time."""
     earlier = decisions_of(request).filter(step="measures").count()
     ref = request.number if not earlier else f"{request.number}/{earlier + 1}"
     decision = casefile.record_decision(
@@ -212,7 +236,8 @@ def _apply_measures(request, inputs, checks):
 
 def reapply_measures(request) -> bool:
     """Enforcement resumes on a request whose measures were lifted while it stood still (an
-    objection's suspension): the measures apply again, as new rows, if the rules still hold. The
+    objection's suspension): the measures apply again, as new rows, if the rules still hold (any
+    still in force is kept as it is: each asset is seized once per request). The
     caller holds the row lock and has moved the request back to measures_applied."""
     inputs = gather_measure_inputs(request)
     checks = rules.run_measures(inputs)

@@ -7,7 +7,9 @@ request's invoice gives way to one invoice per instalment (a SADAD bill due on i
 the payments app: no second money path), and each payment is collected as any other. An
 instalment still unpaid ENFORCEMENT_INSTALMENT_DEFAULT_DAYS after its due date ends the plan (the
 instalments sweep): enforcement reactivates for the whole remainder and the measures apply again.
-The last instalment closes the request as a full payment does (services.settle_if_covered)."""
+The creditor may end a plan early, with reasons, to the same effect (end_early). Each instalment
+paid leaves a decision for the supervision queue. The last instalment closes the request as a full
+payment does (services.settle_if_covered)."""
 
 import calendar
 from datetime import date, datetime, time, timedelta
@@ -107,6 +109,26 @@ def creditor_answered(accepted: bool):
 def instalment_overdue(inputs):
     return result("instalment_overdue", True, _("Instalment %(number)s, due on %(due_on)s, was still unpaid "
                                                 "%(days)s days later."), **inputs)
+
+
+def instalment_paid(inputs):
+    params = {"number": inputs["number"], "count": inputs["count"], "due_on": inputs["due_on"],
+              "paid_on": inputs["paid_on"], "amount": f"{Decimal(inputs['amount']):,.2f}",
+              "outstanding": f"{Decimal(inputs['outstanding']):,.2f}"}
+    if inputs["paid_on"] <= inputs["due_on"]:
+        return result("instalment_paid", True, _("Instalment %(number)s of %(count)s (%(amount)s SAR), due on "
+                                                 "%(due_on)s, was paid on %(paid_on)s, in time: the measures stay "
+                                                 "lifted; %(outstanding)s SAR is still owed."), **params)
+    return result("instalment_paid", True, _("Instalment %(number)s of %(count)s (%(amount)s SAR), due on %(due_on)s, "
+                                             "was paid late on %(paid_on)s, before the plan ended for want of it: "
+                                             "the measures stay lifted; %(outstanding)s SAR is still owed."), **params)
+
+
+def ended_by_creditor(inputs):
+    return result("plan_ended_by_creditor", True, _("The creditor ended the instalment plan with %(left)s of its "
+                                                    "%(count)s instalments unpaid: enforcement reactivates for the "
+                                                    "whole remainder."), left=len(inputs["unpaid"]),
+                  count=inputs["count"])
 
 
 def default_days() -> int:
@@ -260,7 +282,9 @@ def decline(request, *, user, reason: str = "") -> Motion:
 
 
 def record_payment(request, invoice) -> None:
-    """An instalment's invoice paid in full (services.record_invoice_payment, the row locked)."""
+    """An instalment's invoice paid in full (services.record_invoice_payment, the row locked): a
+    decision for the supervision queue says which instalment was paid, when and what is left, and
+    the timeline both parties read shows it."""
     from payments.models import InvoiceStatus
 
     instalment = request.instalments.filter(invoice_id=invoice.pk, paid_at__isnull=True).first()
@@ -269,7 +293,15 @@ def record_payment(request, invoice) -> None:
     instalment.paid_at = clock.now()
     instalment.save(update_fields=["paid_at"])
     count = instalment.motion.instalments.count()
-    casefile.record_event(request, "enforcement.instalment_paid",
+    inputs = {"motion": instalment.motion_id, "number": instalment.number, "count": count,
+              "amount": str(instalment.amount), "due_on": instalment.due_on.isoformat(),
+              "paid_on": clock.today().isoformat(), "bill": invoice.bill_number,
+              "outstanding": str(max(request.outstanding, ZERO))}
+    decision = casefile.record_decision(
+        request, "instalment_paid", rules=[instalment_paid(inputs)], outcome="instalment_paid",
+        rules_version=RULES_VERSION, inputs=inputs, amount=instalment.amount, circuit=request.circuit,
+    )
+    casefile.record_event(request, "enforcement.instalment_paid", decision=decision,
                           params={"n": instalment.number, "count": count, "amount": str(instalment.amount)})
     _alert_both(request, "enforcement.instalment_paid", n=instalment.number, count=count)
 
@@ -320,11 +352,31 @@ def defaults_due(today: date, limit: int = 500) -> list[int]:
     )
 
 
+def _reactivate_for_remainder(request, motion, decision, *, kind: str, params: dict, actor=Actor.SYSTEM,
+                              user=None) -> None:
+    """The plan ends and enforcement reactivates for the whole remainder: the instalments' bills
+    left stop taking money, one invoice asks for what is still owed, and the request is back at the
+    order with its period lapsed (the caller applies the measures then). The row is locked."""
+    from payments import services as payments
+
+    now = clock.now()
+    motion.ended_at = now
+    motion.save(update_fields=["ended_at"])
+    services.cancel_open_invoices(request)
+    debtor = motion.debtor or request.debtors.select_related("person", "entity").first()
+    payments.create_invoice(
+        purpose=request, payer=debtor.party, payer_user=debtor.user, amount=request.outstanding,
+        allow_partial=True, description_ar=f"طلب التنفيذ {request.number}",
+        description_en=f"Enforcement request {request.number}",
+    )
+    request.deadline = now
+    services.transition(request, Status.ORDER_ISSUED, actor=actor, user=user, decision=decision, kind=kind,
+                        params=params, changed=["deadline"])
+
+
 def end_plan(request_id: int) -> bool:
     """The sweep: an instalment unpaid past its time ends the plan, and enforcement reactivates for
     the whole remainder: a new invoice for it, and the measures at once (the period has lapsed)."""
-    from payments import services as payments
-
     with transaction.atomic():
         request = services.locked(request_id)
         motion = plan_in_force(request) if request.status == Status.SETTLEMENT else None
@@ -332,29 +384,48 @@ def end_plan(request_id: int) -> bool:
             paid_at__isnull=True, due_on__lte=overdue_on(clock.today())).order_by("number").first()
         if overdue is None:
             return False
-        now = clock.now()
         inputs = {"number": overdue.number, "due_on": overdue.due_on.isoformat(), "days": default_days(),
                   "motion": motion.pk, "today": clock.today().isoformat(), "outstanding": str(request.outstanding)}
         decision = casefile.record_decision(
             request, "settlement_default", rules=[instalment_overdue(inputs)], outcome="reactivated",
             rules_version=RULES_VERSION, inputs=inputs, amount=request.outstanding, circuit=request.circuit,
         )
-        motion.ended_at = now
-        motion.save(update_fields=["ended_at"])
-        services.cancel_open_invoices(request)
-        debtor = motion.debtor or request.debtors.select_related("person", "entity").first()
-        payments.create_invoice(
-            purpose=request, payer=debtor.party, payer_user=debtor.user, amount=request.outstanding,
-            allow_partial=True, description_ar=f"طلب التنفيذ {request.number}",
-            description_en=f"Enforcement request {request.number}",
-        )
-        request.deadline = now
-        services.transition(request, Status.ORDER_ISSUED, decision=decision, kind="enforcement.plan_defaulted",
-                            params={"n": overdue.number, "due_on": overdue.due_on.isoformat()}, changed=["deadline"])
+        _reactivate_for_remainder(request, motion, decision, kind="enforcement.plan_defaulted",
+                                  params={"n": overdue.number, "due_on": overdue.due_on.isoformat()})
         _alert_both(request, "enforcement.plan_defaulted", n=overdue.number, due_on=overdue.due_on.isoformat())
         announce_motion(request, motion, "plan.defaulted")
         services.apply_measures(request.pk)
         return True
+
+
+def can_end_early(request) -> bool:
+    """The creditor may end a plan in force before its last instalment and reactivate enforcement."""
+    return request.status == Status.SETTLEMENT and plan_in_force(request) is not None
+
+
+@transaction.atomic
+def end_early(request, *, user, reason: str) -> Motion:
+    """The creditor ends the plan before its end: enforcement reactivates for the whole remainder,
+    as on a default (the unpaid instalments' bills cancelled, one invoice for what is owed, the
+    measures applied again at once), with the creditor's reasons on the decision."""
+    request = services.locked(request.pk)
+    motion = plan_in_force(request) if request.status == Status.SETTLEMENT else None
+    if motion is None:
+        raise MotionRefused(_("Only an instalment plan in force can be ended."))
+    plan = list(motion.instalments.order_by("number"))
+    unpaid = [i.number for i in plan if i.paid_at is None]
+    inputs = {"motion": motion.pk, "count": len(plan), "paid": len(plan) - len(unpaid), "unpaid": unpaid,
+              "outstanding": str(request.outstanding), "today": clock.today().isoformat(), "reason": reason}
+    decision = casefile.record_decision(
+        request, "settlement_ended", rules=[ended_by_creditor(inputs)], outcome="reactivated",
+        rules_version=RULES_VERSION, inputs=inputs, amount=request.outstanding, circuit=request.circuit,
+    )
+    _reactivate_for_remainder(request, motion, decision, kind="enforcement.plan_ended", actor=Actor.PERSON, user=user,
+                              params={"reason": reason})
+    _alert_both(request, "enforcement.plan_ended", reason=reason)
+    announce_motion(request, motion, "plan.ended")
+    services.apply_measures(request.pk)
+    return motion
 
 
 # --- for the request page -----------------------------------------------------------------------

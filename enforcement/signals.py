@@ -7,7 +7,8 @@ request_status_changed(sender=EnforcementRequest, moves=[StatusMove, ...])
     order; side effects outside the database belong on commit.
 motion_event(sender=Motion, event=MotionEvent)
     Something happened to a party's motion: filed, decided, a grace period started or ended, an
-    instalment plan accepted or defaulted (MOTION_EVENTS). Sent inside the transaction, as above.
+    instalment plan accepted, defaulted or ended early by the creditor (MOTION_EVENTS). Sent
+    inside the transaction, as above.
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from django.dispatch import Signal
 request_status_changed = Signal()
 motion_event = Signal()
 
-MOTION_EVENTS = ("motion.filed", "motion.decided", "grace.started", "grace.ended", "plan.accepted", "plan.defaulted")
+MOTION_EVENTS = ("motion.filed", "motion.decided", "grace.started", "grace.ended", "plan.accepted", "plan.defaulted",
+                 "plan.ended")
 
 
 @dataclass(frozen=True)

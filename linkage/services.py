@@ -340,7 +340,7 @@ def _queue_status_events(moves, entity_ids) -> list[int]:
 
 def queue_motion_event(event) -> list[int]:
     """A motion's event (enforcement.signals.MotionEvent: motion.filed, motion.decided,
-    grace.started, grace.ended, plan.accepted, plan.defaulted) for each active endpoint of the
+    grace.started, grace.ended, plan.accepted, plan.defaulted, plan.ended) for each active endpoint of the
     request's creditor entity, in the order of the request's other events."""
     if not event.creditor_entity_id:
         return []

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from hijridate import Gregorian, Hijri
 
 RIYADH = ZoneInfo("Asia/Riyadh")
+HIJRI_YEARS = (1343, 1500)  # the years of the Umm al-Qura tables
 
 HIJRI_MONTHS = {
     1: pgettext_lazy("Hijri month", "Muharram"),

@@ -46,3 +46,13 @@ def test_names_and_numbers_are_left_alone():
     assert formats.message_params({"to": "Fahd", "number": "EN-2026-000001", "deed": "700000000001"}) == {
         "to": "Fahd", "number": "EN-2026-000001", "deed": "700000000001",
     }
+
+
+def test_an_instalment_plans_notice_writes_each_amount_once_with_its_currency():
+    params = {"number": "EN-2026-000001", "count": 4, "instalment": "24000.00", "amount": "96000.00",
+              "first_due": "2026-12-09"}
+    for kind in ("enforcement.plan_proposed", "enforcement.plan_accepted"):
+        _subject, body = kinds.render(kind, params, "ar")
+        assert "24,000.00 ر.س" in body and "ريال" not in body and "24000.00" not in body, body
+        _subject, body = kinds.render(kind, params, "en")
+        assert "SAR 24,000.00" in body and "SAR 24,000.00 SAR" not in body, body

@@ -84,6 +84,9 @@ def pages_of(cases) -> list[tuple[str, str, str | None]]:
     pages += [(demo.KHALID, reverse("einstruments:detail", args=[note]), None)]
     pages += [(demo.NOURA, url, None) for url in person_pages]
     pages += [(demo.NOURA, reverse("conveyance:detail", args=[n]), None) for n in (sale, shared)]
+    pages += [(who, reverse("conveyance:deed", args=[deed]), None) for who, deed in (
+        (demo.ABDULLAH, demo.DEED_MORTGAGED), (demo.KHALID, demo.DEED_SEIZED), (demo.NOURA, demo.DEED_NOT_UPDATED),
+    )]
     staff = [reverse("supervision:queue"), reverse("supervision:queue") + "?state=", reverse("supervision:statistics")]
     for staff_id in (demo.JUDGE_RIYADH, demo.JUDGE_JEDDAH, demo.NOTARY):
         pages += [(staff_id, url, None) for url in staff]

@@ -41,13 +41,15 @@ def test_the_public_pages_have_no_serious_violation(page, demo_clock):
 
 def test_the_signed_in_pages_have_no_serious_violation(page, login_as, case, demo_clock):
     from enforcement import services
+    from tests.factories import registries as factories
 
     draft = services.save_draft(user=case.user, acting_entity=None, instrument_number=case.instrument.number,
                                 debtor_ids=[case.debtor.national_id], amount=Decimal("5000.00"), iban=case.account.iban)
     services.submit(draft, user=case.user)
     draft.refresh_from_db()
+    deed = factories.DeedFactory(owners=[case.creditor, factories.PersonFactory()])
     login_as(case.user)
-    pages = [*SIGNED_IN, f"/enforcement/requests/{draft.number}/"]
+    pages = [*SIGNED_IN, f"/enforcement/requests/{draft.number}/", f"/conveyance/deeds/{deed.number}/"]
     assert [v for path in pages for v in serious_violations(page, path)] == []
 
 

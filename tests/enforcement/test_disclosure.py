@@ -143,7 +143,7 @@ def test_a_covering_disclosure_before_the_deadline_limits_the_measures_to_seizin
         page = client.get(reverse("enforcement:detail", args=[ordered.number]))
         body = page.content.decode()
         assert "disclosure-record" in body
-        assert "أفصح المنفذ ضده عن أموال قيمتها 1503000.00 ريال" in body  # the timeline
+        assert "أفصح المنفذ ضده عن أموال قيمتها 1,503,000.00 ر.س،" in body  # the timeline, the amount written once
         assert page.context["disclosure_form"] is None  # no second disclosure while this one covers
     assert Event.objects.filter(case_id=ordered.pk, kind="enforcement.assets_disclosed", public=True).exists()
 
@@ -412,3 +412,51 @@ def test_a_debtor_the_registries_hold_nothing_of_is_offered_no_disclosure(client
     client.force_login(user_for_person(case.debtor))
     page = client.get(reverse("enforcement:detail", args=[ordered.number]))
     assert page.status_code == 200 and page.context["disclosure_form"] is None
+
+
+def test_measures_applied_again_while_the_first_rounds_are_in_force_hold_each_asset_once(
+    case, measured, deeds, django_capture_on_commit_callbacks
+):
+    """A second round of the measures (the request is reactivated, or a disclosure overruled) finds
+    the first round's deed seizures and restrictions still in force: each is kept under its own
+    reference and none is placed a second time at the registry, so lifting them frees everything.
+    Money that came into the account since is still seized, into the same measure."""
+    from django.db import transaction
+    from django.test import Client
+
+    from najiz.registries.models import AccountHold
+
+    capture = django_capture_on_commit_callbacks
+    before = {m.pk: (m.kind, m.target, m.ref) for m in Measure.objects.filter(request=measured, status="applied")}
+    assert in_force(measured)["deed_seizure"] == 2
+    registries.credit(case.debtor_account.iban, Decimal("500.00"), "SALARY-1")
+    with capture(execute=True), transaction.atomic():
+        assert services.reapply_measures(services.locked(measured.pk))
+    request = reload(measured)
+    assert Decision.objects.filter(case_id=request.pk, step="measures").count() == 2
+    # nothing new at the registries for what was in force: the same measures, under their own reference
+    after = {m.pk: (m.kind, m.target, m.ref) for m in Measure.objects.filter(request=request, status="applied")}
+    assert after == before
+    assert_deeds_match(request, deeds)
+    for deed in deeds.values():
+        assert Encumbrance.objects.filter(deed=deed, kind="seizure").count() == 1
+    assert_each_measure_once(request, case.debtor)
+    # the new money is seized, and counted on the account's one measure
+    assert request.collected == Decimal("3500.00")
+    seizure = Measure.objects.get(request=request, kind="seize_balance", status="applied")
+    assert seizure.amount == Decimal("3500.00")
+    assert not AccountHold.objects.filter(account__iban=case.debtor_account.iban, status="active").exists()
+    assert_books_balance()
+
+    # the creditor withdraws: every seizure and restriction the request placed is lifted
+    creditor = Client()
+    creditor.force_login(case.user)
+    with capture(execute=True):
+        response = creditor.post(reverse("enforcement:act", args=[request.number, "withdraw"]),
+                                 {"withdraw-confirm": "on"})
+    assert response.status_code == 302
+    request = reload(request)
+    assert request.status == Status.CLOSED
+    assert not Encumbrance.objects.filter(deed__in=list(deeds.values()), active=True).exists()
+    assert_each_measure_once(request, case.debtor)
+    assert_books_balance()

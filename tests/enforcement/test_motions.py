@@ -342,3 +342,44 @@ def test_a_grace_period_within_the_payment_period_gives_back_its_remainder(
         assert request.status == Status.ORDER_ISSUED  # the period runs again, no measure yet
         assert abs((request.deadline - clock.now()) - left) < timedelta(minutes=1)
         assert not request.measures.exists()
+
+
+@pytest.mark.parametrize("name", ["grace", "grace_request"])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"days": "سبعة"}, "days"),
+        ({"days": ""}, "days"),
+        ({"days": "-3"}, "days"),
+        ({"days": "9" * 30}, "days"),
+        ({"reason": "قصير"}, "reason"),
+        ({"reason": "   "}, "reason"),
+        ({"reason": "ا" * 1001}, "reason"),
+        ({"confirm": ""}, "confirm"),
+    ],
+)
+def test_bad_grace_input_is_a_400_with_its_message_and_changes_nothing(
+    creditor_client, debtor_client, measured, name, data, field, django_capture_on_commit_callbacks
+):
+    client = creditor_client if name == "grace" else debtor_client
+    before = set(measured.measures.filter(status="applied").values_list("pk", flat=True))
+    response = grace(client, measured, django_capture_on_commit_callbacks, name=name, **data)
+    assert response.status_code == 400
+    errors = response.context["motion_forms"][name].errors
+    assert field in errors and str(errors[field][0])
+    request = reload(measured)
+    assert request.status == Status.MEASURES_APPLIED
+    assert set(request.measures.filter(status="applied").values_list("pk", flat=True)) == before
+    assert not Motion.objects.exists()
+    assert not Decision.objects.filter(case_id=request.pk, step__in=["grace", "grace_request"]).exists()
+
+
+@pytest.mark.parametrize("name", ["grace", "grace_request"])
+@pytest.mark.parametrize("field", ["days", "reason"])
+def test_a_nul_in_a_grace_form_is_a_400_on_the_error_page(
+    creditor_client, debtor_client, measured, name, field, django_capture_on_commit_callbacks
+):
+    client = creditor_client if name == "grace" else debtor_client
+    response = grace(client, measured, django_capture_on_commit_callbacks, name=name, **{field: "7\x00"})
+    assert response.status_code == 400 and b"<html" in response.content  # the portal's error page, in words
+    assert reload(measured).status == Status.MEASURES_APPLIED and not Motion.objects.exists()

@@ -264,6 +264,9 @@ def test_a_certified_payment_shortens_the_plan_from_its_end(
         ({"first_due": "2020-01-01"}, "first_due"),  # a date already past
         ({"first_due": "not a date"}, "first_due"),
         ({"statement": "ا" * 1001}, "statement"),
+        ({"amount": "9" * 40}, "amount"),
+        ({"amount": "-500.00"}, "amount"),
+        ({"first_due": "9" * 300}, "first_due"),
         ({"confirm": ""}, "confirm"),
     ],
 )
@@ -272,7 +275,9 @@ def test_bad_plan_is_a_400_with_its_message(debtor_client, measured, data, field
     assert response.status_code == 400
     errors = response.context["motion_forms"]["plan"].errors
     assert field in errors and str(errors[field][0])
-    assert not Motion.objects.exists()
+    assert not Motion.objects.exists() and not Instalment.objects.exists()
+    request = reload(measured)
+    assert request.status == Status.MEASURES_APPLIED and invoices_for(request).filter(status="unpaid").count() == 1
 
 
 def test_a_plan_that_no_longer_adds_up_cannot_be_accepted(
@@ -288,8 +293,173 @@ def test_a_plan_that_no_longer_adds_up_cannot_be_accepted(
     assert Motion.objects.get(kind="settlement").status == "pending"
 
 
-@pytest.mark.parametrize("field", ["amount", "statement"])
+@pytest.mark.parametrize("field", ["count", "amount", "first_due", "statement"])
 def test_a_nul_in_the_plan_is_a_400(debtor_client, measured, field, django_capture_on_commit_callbacks):
     response = propose(debtor_client, measured, django_capture_on_commit_callbacks, **{field: "5\x00"})
     assert response.status_code == 400 and b"<html" in response.content  # the portal's error page
     assert not Motion.objects.exists()
+
+
+@pytest.fixture
+def debtor_deed(case):
+    """A villa of the debtor's, seized with the other measures when the period lapses."""
+    from tests.factories import registries as factories
+
+    return factories.DeedFactory(owners=[case.debtor])
+
+
+def assert_deed_seized_while_in_force(request, deed):
+    """The registry holds one seizure of the deed while a measure in force says so, none otherwise."""
+    from najiz.registries.models import Encumbrance
+
+    in_force = request.measures.filter(kind="deed_seizure", target=deed.number, status="applied").count()
+    assert in_force <= 1
+    assert Encumbrance.objects.filter(deed=deed, kind="seizure", active=True).count() == in_force
+
+
+def test_the_creditor_ends_the_plan_early_and_enforcement_reactivates_for_the_remainder(
+    debtor_deed, debtor_client, creditor_client, judge, case, measured, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from notifications.models import Notification
+
+    capture = django_capture_on_commit_callbacks
+    assert measured.measures.filter(kind="deed_seizure", status="applied").count() == 1
+    assert propose(debtor_client, measured, capture).status_code == 302
+    assert answer(creditor_client, measured, capture).status_code == 302
+    request = reload(measured)
+    assert_deed_seized_while_in_force(request, debtor_deed)
+    first = instalments(request)[0]
+    pay(first.invoice, capture, "INST-1")
+    page = creditor_client.get(reverse("enforcement:detail", args=[request.number]))
+    assert "plan_end" in page.context["motion_forms"]
+    assert "plan_end" not in debtor_client.get(reverse("enforcement:detail", args=[request.number])).context[
+        "motion_forms"]
+    url = reverse("enforcement:motion", args=[request.number, "plan_end"])
+    fields = {"plan_end-reason": "تأخر المدين في التواصل وأطلب استئناف التنفيذ", "plan_end-confirm": "on"}
+    assert post(debtor_client, url, capture, fields).status_code == 404  # the creditor's to end
+
+    assert post(creditor_client, url, capture, fields).status_code == 302
+    request = reload(request)
+    assert request.status == Status.MEASURES_APPLIED
+    motion = Motion.objects.get(request=request, kind="settlement")
+    assert motion.status == "granted" and motion.ended_at is not None
+    # the unpaid instalments' bills stop taking money; the paid one stays paid; one invoice for the rest
+    plan = instalments(request)
+    assert [i.invoice.status for i in plan] == ["paid", "cancelled", "cancelled", "cancelled"]
+    open_bill = invoices_for(request).get(status="unpaid")
+    assert open_bill.amount == Decimal("1500.00") == request.outstanding and open_bill.allow_partial
+    # the decision, with the creditor's reasons, for the supervision queue
+    decision = Decision.objects.get(case_id=request.pk, step="settlement_ended")
+    assert decision.outcome == "reactivated" and decision.rules[0]["id"] == "plan_ended_by_creditor"
+    assert decision.inputs["reason"] == fields["plan_end-reason"] and decision.inputs["unpaid"] == [2, 3, 4]
+    assert decision.circuit == request.circuit and decision.review_state == "pending"
+    judge_client = Client()
+    judge_client.force_login(judge)
+    row = next(row for row in judge_client.get(reverse("supervision:queue")).context["rows"]
+               if row["decision"] == decision)
+    assert row["step"] == "خطة تقسيط أنهاها طالب التنفيذ"
+    shown = judge_client.get(reverse("supervision:decision", args=[decision.pk]))
+    assert shown.status_code == 200 and fields["plan_end-reason"] in shown.content.decode()
+    # the measures apply again for the whole remainder, under the round's reference, each once
+    again = request.measures.filter(status="applied")
+    assert {"travel_ban", "stop_poa", "dealings_bar", "credit_report", "deed_seizure"} <= set(
+        again.values_list("kind", flat=True))
+    assert set(again.values_list("ref", flat=True)) == {f"{request.number}/2"}
+    assert again.get(kind="credit_report").amount == Decimal("1500.00")
+    assert_each_measure_once(request, case.debtor)
+    assert_deed_seized_while_in_force(request, debtor_deed)
+    assert_books_balance()
+    # both parties are told, with the reasons, and both read it on the request's timeline
+    for user in (case.user, user_for_person(case.debtor)):
+        told = Notification.objects.get(recipient=user, kind="enforcement.plan_ended")
+        assert fields["plan_end-reason"] in told.body_ar and "1,500.00" in told.body_ar
+    for party in (creditor_client, debtor_client):
+        page = party.get(reverse("enforcement:timeline", args=[request.number]))
+        assert fields["plan_end-reason"] in page.content.decode()
+    # once ended, it cannot be ended again, and the sweep finds nothing overdue
+    assert post(creditor_client, url, capture, fields).status_code == 409
+    with capture(execute=True):
+        assert sweep_instalments() == 0
+    # the debtor pays the remainder: every measure lifted once, the request closes
+    pay(open_bill, capture, "REMAINDER")
+    request = reload(request)
+    assert request.status == Status.CLOSED and request.collected == Decimal("5000.00")
+    assert not request.measures.filter(status="applied").exists()
+    assert_each_measure_once(request, case.debtor)
+    assert_deed_seized_while_in_force(request, debtor_deed)
+    assert_books_balance()
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"reason": ""}, "reason"), ({"reason": "لا"}, "reason"), ({"reason": "ا" * 1001}, "reason"),
+    ({"confirm": ""}, "confirm"),
+])
+def test_ending_a_plan_without_reasons_is_a_400_and_changes_nothing(
+    accepted, creditor_client, data, field, django_capture_on_commit_callbacks
+):
+    fields = {"plan_end-reason": "أطلب استئناف التنفيذ", "plan_end-confirm": "on"}
+    fields.update({f"plan_end-{key}": value for key, value in data.items()})
+    response = post(creditor_client, reverse("enforcement:motion", args=[accepted.number, "plan_end"]),
+                    django_capture_on_commit_callbacks, fields)
+    assert response.status_code == 400
+    errors = response.context["motion_forms"]["plan_end"].errors
+    assert field in errors and str(errors[field][0])
+    request = reload(accepted)
+    assert request.status == Status.SETTLEMENT
+    assert Motion.objects.get(request=request, kind="settlement").ended_at is None
+    assert not Decision.objects.filter(case_id=request.pk, step="settlement_ended").exists()
+
+
+def test_a_paid_instalment_leaves_a_decision_and_a_timeline_entry_for_both_parties(
+    accepted, creditor_client, debtor_client, judge, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    capture = django_capture_on_commit_callbacks
+    request = accepted
+    first = instalments(request)[0]
+    pay(first.invoice, capture, "INST-1")
+    decision = Decision.objects.get(case_id=request.pk, step="instalment_paid")
+    assert decision.outcome == "instalment_paid" and decision.amount == Decimal("500.00")
+    assert decision.circuit == request.circuit and decision.review_state == "pending"
+    [rule] = decision.rules
+    assert rule["id"] == "instalment_paid" and rule["passed"] is True
+    assert "1" in rule["message_en"] and "1,500.00" in rule["message_en"] and "in time" in rule["message_en"]
+    assert (decision.inputs["number"], decision.inputs["count"], decision.inputs["bill"]) == (
+        1, 4, first.invoice.bill_number)
+    event = Event.objects.get(case_id=request.pk, kind="enforcement.instalment_paid")
+    assert event.decision == decision and event.public
+    for party in (creditor_client, debtor_client):
+        page = party.get(reverse("enforcement:timeline", args=[request.number])).content.decode()
+        assert event.message in page
+    judge_client = Client()
+    judge_client.force_login(judge)
+    queue = judge_client.get(reverse("supervision:queue"))
+    row = next(row for row in queue.context["rows"] if row["decision"] == decision)
+    assert row["step"] == "قسط مسدد"
+    assert judge_client.get(reverse("supervision:decision", args=[decision.pk])).status_code == 200
+
+
+def test_instalment_notices_name_the_currency_once(accepted, case, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    capture = django_capture_on_commit_callbacks
+    pay(instalments(accepted)[0].invoice, capture, "INST-1")
+    debtor = user_for_person(case.debtor)
+    notices = Notification.objects.filter(recipient__in=[case.user, debtor], kind__in=[
+        "enforcement.plan_proposed", "enforcement.plan_accepted", "enforcement.instalment_paid"])
+    assert {n.kind for n in notices} == {"enforcement.plan_proposed", "enforcement.plan_accepted",
+                                         "enforcement.instalment_paid"}
+    for notice in notices:
+        assert "ريال" not in notice.body_ar and notice.body_en.count("SAR") == notice.body_ar.count("ر.س"), notice.kind
+        assert "ر.س ر.س" not in notice.body_ar
+    accepted_ar = notices.get(kind="enforcement.plan_accepted", recipient=debtor).body_ar
+    assert "500.00 ر.س" in accepted_ar  # the instalment written as an amount
+    proposed = notices.get(kind="enforcement.plan_proposed")
+    assert "500.00 ر.س" in proposed.body_ar and "2,000.00 ر.س" in proposed.body_ar
+    assert "SAR 500.00" in proposed.body_en and "SAR 500.00 SAR" not in proposed.body_en
+    texts = [e.message for e in timeline(accepted) if e.kind in ("enforcement.plan_proposed",
+                                                                   "enforcement.instalment_paid")]
+    assert len(texts) == 2 and all("ريال" not in text and "ر.س" in text for text in texts)

@@ -90,3 +90,46 @@ def test_motions_are_read_through_the_api(ent, other, api_for, filed, client, dj
     schema = Api(client).get("/schema").json()
     assert "/api/v1/requests/{number}/motions" in schema["paths"]
     assert "MotionOut" in schema["components"]["schemas"]
+
+
+def test_a_disclosure_and_its_overruling_reach_the_webhooks(ent, filed, django_capture_on_commit_callbacks):
+    from enforcement import disclosure
+    from enforcement.models import Motion
+    from najiz.casefile.models import Decision
+    from tests.factories import registries as factories
+    from tests.factories.accounts import StaffUserFactory
+
+    capture = django_capture_on_commit_callbacks
+    debtor = filed.debtors.select_related("person").get()
+    villa = factories.DeedFactory(owners=[debtor.person], value_of_record=Decimal("1500000.00"))
+    with mock.patch.object(tasks.deliver_webhooks, "apply_async"):
+        with capture(execute=True):
+            disclosure.disclose(filed, user=debtor.user, debtor=debtor, keys=[f"deed:{villa.number}"])
+        motion = Motion.objects.get(request=filed, kind="disclosure")
+        assert events(filed) == ["motion.filed", "motion.decided"]
+        decided = WebhookDelivery.objects.get(request=filed, event_type="motion.decided")
+        assert decided.payload["data"]["motion"] == {"id": motion.pk, "kind": "disclosure", "status": "granted"}
+        decision = Decision.objects.get(case_id=filed.pk, step="disclosure")
+        with capture(execute=True):
+            disclosure.overrule(decision, judge=StaffUserFactory(), reason="الأموال المفصح عنها لا تكفي")
+    assert events(filed) == ["motion.filed", "motion.decided", "motion.decided"]
+    overruled = WebhookDelivery.objects.filter(request=filed, event_type="motion.decided").order_by("id").last()
+    assert overruled.payload["data"]["motion"]["status"] == "declined"
+
+
+def test_a_plan_ended_early_by_the_creditor_reaches_the_webhooks(ent, filed, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    debtor = filed.debtors.get()
+    with mock.patch.object(tasks.deliver_webhooks, "apply_async"):
+        with capture(execute=True):
+            settlement.propose(filed, user=debtor.user, debtor=debtor, count=2, amount=Decimal("2500.00"),
+                               first_due=clock.today() + timedelta(days=3))
+        with capture(execute=True):
+            settlement.accept(filed, user=ent.user)
+        with capture(execute=True):
+            settlement.end_early(filed, user=ent.user, reason="لم يلتزم المدين بالتواصل")
+    assert events(filed) == ["motion.filed", "motion.decided", "plan.accepted", "plan.ended"]
+    ended = WebhookDelivery.objects.get(request=filed, event_type="plan.ended")
+    assert ended.payload["data"]["status"] == Status.ORDER_ISSUED
+    assert ended.payload["data"]["motion"]["kind"] == "settlement"
+    assert EnforcementRequest.objects.get(pk=filed.pk).status == Status.MEASURES_APPLIED

@@ -61,6 +61,7 @@ EXPECTED = {
     # -- conveyance --
     "conveyance/": (302, 200, 200, 200, 200, 200, 200),
     "conveyance/deeds/": (302, 200, 200, 200, 200, 200, 200),
+    "conveyance/deeds/<deed:number>/": (302, 200, 404, 404, 404, 404, 404),
     "conveyance/deeds/<deed:number>.pdf": (302, 200, 404, 404, 404, 404, 404),
     "conveyance/new/": (302, 200, 200, 200, 200, 200, 200),
     "conveyance/new/validate/<slug:field>/": (302, 405, 405, 405, 405, 405, 405),
@@ -181,6 +182,7 @@ def arguments(world) -> dict:
         "enforcement/requests/<case:number>/motions/<slug:name>/": {"number": req, "name": "objection"},
         "enforcement/requests/<case:number>/disclosure/": {"number": req},
         "enforcement/requests/": {"number": req},
+        "conveyance/deeds/<deed:number>/": {"number": w.deed.number},
         "conveyance/deeds/<deed:number>.pdf": {"number": w.deed.number},
         "conveyance/new/validate/<slug:field>/": {"field": "price"},
         "conveyance/": {"number": cv},
