@@ -21,6 +21,13 @@ KINDS = {
         _("Your consent is requested on conveyance {number}"),
         _("A conveyance of deed {deed} to a buyer for {price} awaits your consent as a co-owner or heir."),
     ),
+    "conveyance.approve_filing": (
+        _("Approve conveyance {number} by Nafath"),
+        _(
+            "Your conveyance {number} of deed {deed} for {price} passed the eligibility checks. Approve the sale "
+            "by Nafath: only then is the offer sent to the buyer."
+        ),
+    ),
     "conveyance.consent_refused": (
         _("Conveyance {number} stopped"),
         _("The co-owner or heir with ID {id} refused conveyance {number} of deed {deed}; it was stopped."),
@@ -100,14 +107,16 @@ messages.register(
         "conveyance.checked": _("The eligibility checks were run."),
         "conveyance.rejected": _("The conveyance was rejected."),
         "conveyance.awaiting_consents": _(
-            "The checks passed; the deed is suspended for this conveyance and the co-owners' consent is requested."
+            "The checks passed; the deed is suspended for this conveyance and the sellers' approval by Nafath "
+            "is requested."
         ),
         "conveyance.consent_accepted": _("The co-owner or heir with ID {id} consented."),
         "conveyance.consent_refused": _("The co-owner or heir with ID {id} refused."),
         "conveyance.awaiting_buyer": _("The offer was sent to the buyer."),
+        "conveyance.buyer_accepted": _("The buyer with ID {id} accepted by Nafath (share {share})."),
         "conveyance.declined": _("The buyer declined the offer."),
         "conveyance.expired": _("The conveyance expired without an answer or payment in time."),
-        "conveyance.awaiting_payment": _("The buyer accepted; SADAD bill {bill} was issued for the full price."),
+        "conveyance.awaiting_payment": _("The buyer accepted; the price is billed by SADAD {bill}."),
         "conveyance.paid": _("The price of {amount} is in the conveyance's escrow and the tax is paid."),
         "conveyance.tax_paid": _(
             "The real-estate transaction tax of {amount} was paid to the tax authority; receipt {receipt}."
@@ -141,10 +150,16 @@ def seller_users(conveyance) -> list:
     return [conveyance.filed_by, *[c.user for c in conveyance.consents.select_related("user") if c.user_id]]
 
 
+def buyer_users(conveyance) -> list:
+    """Every buyer's user (the first buyer's first)."""
+    users = [b.user for b in conveyance.buyers.select_related("user") if b.user_id]
+    return users or [conveyance.buyer_user]
+
+
 def tell_parties(conveyance, kind, *, buyer=True, **extra):
     users = seller_users(conveyance)
     if buyer:
-        users.append(conveyance.buyer_user)
+        users += buyer_users(conveyance)
     tell(conveyance, kind, users, **extra)
 
 inputs.register(values={

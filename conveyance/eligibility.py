@@ -36,6 +36,13 @@ def _buyer_facts(conveyance: Conveyance) -> dict:
     return {"kind": "unknown", "id": conveyance.buyer_id_number}
 
 
+def _other_buyers(conveyance) -> list[dict]:
+    """The buyers after the first, when several buy together (none for a draft not yet filed)."""
+    if conveyance.pk is None:
+        return []
+    return [person_facts(b.person) for b in conveyance.buyers.select_related("person").order_by("id")[1:]]
+
+
 def _deed_facts(deed) -> dict | None:
     if deed is None:
         return None
@@ -103,11 +110,13 @@ def gather_inputs(conveyance: Conveyance) -> dict:
             "price": str(conveyance.price),
             "max_price": str(to_sar(settings.CONVEYANCE_MAX_PRICE)),
             "deeds": 1,
+            "share_only": bool(conveyance.share_only),
         },
         "today": clock.today().isoformat(),
         "deed": _deed_facts(deed),
         "filer": person_facts(conveyance.filer),
         "buyer": _buyer_facts(conveyance),
+        "other_buyers": _other_buyers(conveyance),
         "sellers": [
             {**person_facts(c.person), "share": format_share(c.share), "role": c.role}
             for c in conveyance.consents.select_related("person").order_by("id")

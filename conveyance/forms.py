@@ -17,9 +17,12 @@ from najiz.common.identifiers import is_valid_national_id, normalize_digits
 from najiz.common.money import AmountField, to_sar
 from najiz.registries import services as registries
 
-from .states import Capacity, PaymentMethod, TaxPayer
+from . import buyers as named_buyers
+from .states import BuyersPay, Capacity, PaymentMethod, TaxPayer
 
 LIVE_FIELDS = ("deed_number", "heirs_deed_number", "poa_number", "buyer_id", "price")
+# The buyers beside the first, each an id and a share ("Buying together").
+CO_BUYERS = range(1, named_buyers.MAX_BUYERS)
 CR_RE = re.compile(r"^\d{10}$")
 NOT_FOUND = _("No deed with this number was found for you.")
 
@@ -48,7 +51,16 @@ class ConveyanceForm(forms.Form):
         label=_("Power of attorney number"), max_length=20, required=False,
         help_text=_("Only when selling as an agent: the power of attorney must name the transfer of ownership."),
     )
+    share_only = forms.BooleanField(
+        label=_("Sell only my share: the other owners keep theirs"), required=False,
+        help_text=_("For a co-owner: the buyers take your share alone, and the new deed keeps the other owners' "
+                    "shares."),
+    )
     buyer_id = forms.CharField(label=_("Buyer's national ID or iqama"), max_length=10)
+    buyer_share = forms.CharField(
+        label=_("Buyer's share"), max_length=named_buyers.SHARE_MAX_LENGTH, required=False,
+        help_text=_("Only with several buyers: the fraction of the property this buyer buys, such as 1/2."),
+    )
     price = AmountField(
         label=_("Price (SAR)"), min_value=Decimal("0"),
         error_messages={"invalid": _("Enter the price in riyals, e.g. 850000.00.")},
@@ -67,8 +79,24 @@ class ConveyanceForm(forms.Form):
         },
     )
 
+    buyers_pay = forms.ChoiceField(
+        label=_("With several buyers, the price is paid by"), choices=BuyersPay.choices, initial=BuyersPay.EACH,
+        widget=forms.RadioSelect, required=False,
+        error_messages={"invalid_choice": _("Choose how the buyers pay the price: each their share, or the first "
+                                            "buyer all.")},
+    )
+
     def __init__(self, *args, user, acting_entity=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for index in CO_BUYERS:
+            self.fields[f"co_buyer_id_{index}"] = forms.CharField(
+                label=_("Other buyer %(n)s: national ID or iqama") % {"n": index}, max_length=10, required=False)
+            self.fields[f"co_buyer_share_{index}"] = forms.CharField(
+                label=_("Other buyer %(n)s: share") % {"n": index}, max_length=named_buyers.SHARE_MAX_LENGTH,
+                required=False)
+        for name in ("buyer_share", *self.co_buyer_fields()):
+            self.fields[name].widget.attrs.update({"class": "input", "dir": "ltr", "autocomplete": "off"})
+        self.buyers = []
         self.user, self.acting_entity = user, acting_entity
         self.person = registries.person(user.national_id)
         self.deed = None
@@ -93,6 +121,14 @@ class ConveyanceForm(forms.Form):
         self.fields["tax_payer"].help_text = self.fields["tax_payer"].help_text % {"rate": tax_rate_label()}
 
     # --- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def co_buyer_fields() -> list[str]:
+        return [f"co_buyer_{part}_{index}" for index in CO_BUYERS for part in ("id", "share")]
+
+    def co_buyer_rows(self) -> list[tuple]:
+        """The bound fields of the other buyers, (id, share) row by row, for the page."""
+        return [(self[f"co_buyer_id_{index}"], self[f"co_buyer_share_{index}"]) for index in CO_BUYERS]
 
     def _capacity(self):
         return self.data.get("capacity") if self.is_bound else Capacity.OWNER
@@ -186,4 +222,37 @@ class ConveyanceForm(forms.Form):
             )
         if self.person is None:
             raise forms.ValidationError(_("You are not found in the civil registry."), code="filer")
+        self._clean_buyers(data)
         return data
+
+    def _clean_buyers(self, data):
+        """The buyers and their shares as one list (conveyance.buyers): each problem by the field
+        of the buyer it concerns, the shares' total on the form."""
+        if "buyer_id" not in data:
+            return
+        pairs = [(data["buyer_id"], data.get("buyer_share", ""))]
+        pairs += [(data.get(f"co_buyer_id_{i}", ""), data.get(f"co_buyer_share_{i}", "")) for i in CO_BUYERS]
+        sellers = [self.person.national_id]
+        if self.deed is not None and not data.get("share_only"):
+            sellers += [owner.national_id for owner in self.deed.owners]
+        try:
+            rows = named_buyers.checked(pairs, seller_ids=sellers)
+        except named_buyers.BuyersRefused as refused:
+            self.add_error(self._buyer_field(refused, pairs), refused.message)
+            return
+        for index, (number, _share) in enumerate(rows[1:], start=1):
+            if registries.person(number) is None:
+                self.add_error(self._buyer_field(named_buyers.BuyersRefused("", "buyer_id", index), pairs),
+                               named_buyers.NOT_FOUND % {"id": number})
+                return
+        self.buyers = [(number, f"{n}/{d}") for number, (n, d) in rows]
+
+    @staticmethod
+    def _buyer_field(refused, pairs) -> str | None:
+        """The field a refusal concerns: the index counts the buyers typed (blank rows skipped)."""
+        if refused.index is None:
+            return None
+        typed = [i for i, (id_, share) in enumerate(pairs) if str(id_ or "").strip() or str(share or "").strip()]
+        position = typed[refused.index] if refused.index < len(typed) else 0
+        part = "id" if refused.code == "buyer_id" else "share"
+        return f"buyer_{part}" if position == 0 else f"co_buyer_{part}_{position}"

@@ -1,6 +1,7 @@
-"""Electronic conveyance (الإفراغ العقاري الإلكتروني): one deed sold by its owners (or the heirs
-of a deceased owner, or an agent) to one buyer, paid in full into the conveyance's escrow, with
-the real-estate transaction tax paid to the tax authority before the transfer."""
+"""Electronic conveyance (الإفراغ العقاري الإلكتروني): one deed, or one owner's share of it, sold
+by its owners (or the heirs of a deceased owner, or an agent) to one buyer or several buyers with
+exact shares, paid in full into the conveyance's escrow, with the real-estate transaction tax paid
+to the tax authority before the transfer."""
 
 from fractions import Fraction
 
@@ -14,7 +15,7 @@ from najiz.common import clock
 from najiz.common.models import ExactShare, share_constraint
 from najiz.common.money import ZERO, MoneyField
 
-from .states import OPEN, Answer, Capacity, Kind, PaymentMethod, Status, TaxPayer
+from .states import OPEN, Answer, BuyersPay, Capacity, Kind, PaymentMethod, Status, TaxPayer
 
 
 class Conveyance(models.Model):
@@ -29,6 +30,9 @@ class Conveyance(models.Model):
     )
     heirs_deed_number = models.CharField(_("heirs deed number"), max_length=20, blank=True)
     poa_number = models.CharField(_("power of attorney number"), max_length=20, blank=True)
+    # A co-owner selling their own share alone: the other owners keep theirs on the new deed.
+    share_only = models.BooleanField(_("sells only the filer's share"), default=False)
+    # The first buyer named; every buyer, this one included, is a row of `buyers` with their share.
     buyer_id_number = models.CharField(_("buyer ID"), max_length=10)
     buyer = models.ForeignKey("registries.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     buyer_entity = models.ForeignKey(
@@ -37,12 +41,13 @@ class Conveyance(models.Model):
     buyer_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conveyances_bought"
     )
+    # The buyers' answer as a whole: accepted once every buyer accepted (by Nafath), at that time.
     buyer_answer = models.CharField(_("buyer's answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
     buyer_answered_at = models.DateTimeField(null=True, blank=True)
     buyer_iban = models.CharField(_("buyer's IBAN"), max_length=34, blank=True)
-    # The buyer's Nafath approval of the purchase: the request, and when it was confirmed and used.
-    buyer_challenge_token = models.CharField(max_length=64, blank=True, editable=False)
     buyer_approved_at = models.DateTimeField(_("buyer approved by Nafath at"), null=True, blank=True)
+    buyers_pay = models.CharField(_("the price is paid by"), max_length=10, choices=BuyersPay.choices,
+                                  default=BuyersPay.EACH)
     price = MoneyField(_("price"))
     payment_method = models.CharField(
         _("payment method"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.MADA
@@ -148,3 +153,36 @@ class Consent(ExactShare):
     @property
     def proceeds_share(self) -> Fraction:
         return self.share
+
+
+class Buyer(ExactShare):
+    """A buyer and the exact share of the property they buy (spouses buying together: 1/2 each).
+
+    Each buyer accepts only by a confirmed Nafath request naming the purchase. `invoice` is the
+    bill for their part of the price (split by shares) when each buyer pays their own part; when
+    the first buyer pays the whole price, only that buyer has one (the conveyance's `invoice`).
+    """
+
+    conveyance = models.ForeignKey(Conveyance, on_delete=models.CASCADE, related_name="buyers")
+    person = models.ForeignKey("registries.Person", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conveyance_purchases"
+    )
+    iban = models.CharField(_("buyer's IBAN"), max_length=34, blank=True)
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    challenge_token = models.CharField(max_length=64, blank=True, editable=False)
+    approved_at = models.DateTimeField(_("approved by Nafath at"), null=True, blank=True)
+    invoice = models.ForeignKey("payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("buyer")
+        verbose_name_plural = _("buyers")
+        constraints = [
+            models.UniqueConstraint(fields=["conveyance", "person"], name="conveyance_buyer_once_per_person"),
+            share_constraint("conveyance_buyer_share_fraction"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.share_label}"

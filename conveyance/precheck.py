@@ -59,7 +59,7 @@ class Draft:
     number = None
     pk = None
 
-    def __init__(self, *, capacity, deed, filer, buyer_id_number, heirs_deed, poa_number, price):
+    def __init__(self, *, capacity, deed, filer, buyer_id_number, heirs_deed, poa_number, price, share_only=False):
         self.capacity = capacity
         self.kind = Kind.HEIRS if capacity == Capacity.HEIR else Kind.SALE
         self.deed = deed or _NO_DEED
@@ -73,7 +73,10 @@ class Draft:
         self.heirs_deed_number = heirs_deed.number if heirs_deed is not None else ""
         self.poa_number = poa_number
         self.price = price
+        self.share_only = share_only
         sellers = seller_side(deed, heirs_deed) if deed is not None else []
+        if share_only:  # an owner selling their share alone: only they give anything up
+            sellers = [row for row in sellers if filer is not None and row[0].pk == filer.pk]
         self.consents = _Consents(
             SimpleNamespace(person=person, role=role, share=share) for person, role, share in sellers
         )
@@ -96,6 +99,7 @@ def run(form) -> list[Check]:
         capacity=capacity, deed=form.deed, filer=form.person, buyer_id_number=_number(form.data.get("buyer_id"), 10),
         heirs_deed=form.heirs_deed if capacity == Capacity.HEIR else None,
         poa_number=poa_number, price=typed_amount_or_zero(form.data.get("price")),
+        share_only=capacity == Capacity.OWNER and bool(form.cleaned_data.get("share_only")),
     )
     inputs = gather_inputs(draft)
     if capacity == Capacity.AGENT and form.poa is None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from najiz.casefile.rules import RuleResult, name_rules, result
 from najiz.common.money import to_sar
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"  # 2: every buyer of several is checked, not only the first
 NO_DEED = _("Not checked: the deed was not found.")
 NOT_A_PERSON = _("Not checked: the buyer is not an individual in the civil registry.")
 
@@ -258,6 +258,12 @@ def _buyer(inputs) -> dict:
     return inputs["buyer"] or {"kind": "unknown"}
 
 
+def _buyers(inputs) -> list[dict]:
+    """The first buyer and, when several buy together, the others (snapshots before version 2
+    name the first alone)."""
+    return [_buyer(inputs), *inputs.get("other_buyers", [])]
+
+
 def buyer_individual(inputs) -> RuleResult:
     kind = _buyer(inputs)["kind"]
     if kind == "person":
@@ -275,7 +281,7 @@ def buyer_id_valid(inputs) -> RuleResult:
     buyer = _buyer(inputs)
     if buyer["kind"] != "person":
         return result("buyer_id_valid", None, NOT_A_PERSON)
-    if id_valid(buyer, inputs["today"]):
+    if all(id_valid(b, inputs["today"]) for b in _buyers(inputs)):
         return result("buyer_id_valid", True, _("The buyer's national ID or iqama is valid."))
     return result("buyer_id_valid", False, _("The buyer's iqama has expired."))
 
@@ -284,7 +290,7 @@ def buyer_alive(inputs) -> RuleResult:
     buyer = _buyer(inputs)
     if buyer["kind"] != "person":
         return result("buyer_alive", None, NOT_A_PERSON)
-    if buyer["alive"]:
+    if all(b.get("alive") for b in _buyers(inputs)):
         return result("buyer_alive", True, _("The buyer is living."))
     return result("buyer_alive", False, _("The buyer is recorded as deceased."))
 
@@ -293,15 +299,15 @@ def buyer_has_account(inputs) -> RuleResult:
     buyer = _buyer(inputs)
     if buyer["kind"] != "person":
         return result("buyer_has_account", None, NOT_A_PERSON)
-    if buyer["accounts"]:
+    if all(b.get("accounts") for b in _buyers(inputs)):
         return result("buyer_has_account", True, _("The buyer holds a bank account."))
     return result("buyer_has_account", False, _("The buyer holds no bank account in their name."))
 
 
 def buyer_not_seller(inputs) -> RuleResult:
-    buyer = _buyer(inputs).get("id")
+    buyers = [b.get("id") for b in _buyers(inputs)]
     sellers = {s["id"] for s in inputs["sellers"]} | ({inputs["filer"]["id"]} if inputs["filer"] else set())
-    if buyer and buyer not in sellers:
+    if all(buyers) and not sellers.intersection(buyers):
         return result("buyer_not_seller", True, _("The buyer is not one of the sellers."))
     return result("buyer_not_seller", False, _("The buyer cannot be one of the sellers."))
 

@@ -17,7 +17,7 @@ from najiz.common.money import format_share
 from najiz.common.todo import Task
 from najiz.registries import services as registries
 
-from .models import Consent, Conveyance
+from .models import Buyer, Consent, Conveyance
 from .states import WAITING, Answer, Status
 
 
@@ -33,7 +33,8 @@ def _seller(user, acting_entity) -> Q:
 
 
 def _buyer(user, acting_entity) -> Q:
-    return party_filter(acting_entity, entity="buyer_entity", mine=Q(buyer_user=user))
+    purchases = Buyer.objects.filter(user=user).values("conveyance_id")
+    return party_filter(acting_entity, entity="buyer_entity", mine=Q(buyer_user=user) | Q(pk__in=purchases))
 
 
 def as_seller(user, acting_entity=None):
@@ -56,6 +57,11 @@ def conveyance_for(user, number, acting_entity=None) -> Conveyance:
 
 def pending_consent(user, conveyance):
     return conveyance.consents.filter(user=user, answer="pending").select_related("person").first()
+
+
+def purchase_of(user, conveyance) -> Buyer | None:
+    """The user's own row among the conveyance's buyers (their share, answer and bill), or None."""
+    return conveyance.buyers.filter(user=user).select_related("person", "invoice").first()
 
 
 def _for_themselves(acting_entity) -> bool:
@@ -167,7 +173,9 @@ def tasks_for(user, acting_entity=None) -> list[Task]:
                  c.conveyance.offer_expires_at)
             for c in consents
         ]
-    offers = as_buyer(user, acting_entity).filter(status=Status.AWAITING_BUYER).order_by("offer_expires_at")[:20]
+    answered = Buyer.objects.filter(user=user).exclude(answer=Answer.PENDING).values("conveyance_id")
+    offers = (as_buyer(user, acting_entity).filter(status=Status.AWAITING_BUYER).exclude(pk__in=answered)
+              .order_by("offer_expires_at")[:20])
     tasks += [
         Task(_("Answer the offer to buy deed %(deed)s") % {"deed": c.deed.number},
              reverse("conveyance:offer", args=[c.number]), c.number, c.offer_expires_at)

@@ -17,14 +17,25 @@ from najiz.casefile.rules import failed, result
 from najiz.casefile.workflow import Workflow
 from najiz.common import clock
 from najiz.common.identifiers import normalize_digits
-from najiz.common.money import checked_amount, split_by_shares
+from najiz.common.money import checked_amount, format_share, split_by_shares
 from najiz.common.tasks import enqueue_on_commit
 from najiz.registries import services as registries
 
-from . import alerts, rules, signals
+from . import alerts, buyers as named_buyers, rules, signals
 from .eligibility import gather_inputs
-from .models import Consent, Conveyance
-from .states import CANCELLABLE, MACHINE, WAITING, Answer, Capacity, Kind, PaymentMethod, Status, TaxPayer
+from .models import Buyer, Consent, Conveyance
+from .states import (
+    CANCELLABLE,
+    MACHINE,
+    WAITING,
+    Answer,
+    BuyersPay,
+    Capacity,
+    Kind,
+    PaymentMethod,
+    Status,
+    TaxPayer,
+)
 
 
 class ConveyanceError(Exception):
@@ -85,12 +96,42 @@ def seller_side(deed, heirs_deed=None) -> list[tuple]:
     ]
 
 
+def _sellers(deed, heirs, *, share_only: bool, answering_for) -> list[tuple]:
+    """Who gives up a share: everyone on the seller side, or, when an owner sells only their own
+    share, that owner alone."""
+    sellers = seller_side(deed, heirs)
+    if share_only:
+        sellers = [row for row in sellers if row[0].pk == answering_for]
+    return sellers
+
+
+def _buyer_rows(pairs, sellers, filer) -> list[tuple]:
+    """The buyers named on filing as (person or None, id, exact share); ConveyanceError for a bad
+    list (named_buyers.checked) or, among several buyers, an id not in the civil registry."""
+    try:
+        rows = named_buyers.checked(pairs, seller_ids=[filer.national_id, *(p.national_id for p, _r, _s in sellers)])
+    except named_buyers.BuyersRefused as refused:
+        raise ConveyanceError(refused.message, refused.code) from None
+    found = []
+    for number, share in rows:
+        person = registries.person(number)
+        if person is None and len(rows) > 1:
+            raise ConveyanceError(named_buyers.NOT_FOUND % {"id": number}, "buyer_id")
+        found.append((person, number, share))
+    return found
+
+
 @transaction.atomic
-def file(*, user, capacity, deed_number, buyer_id, price, payment_method=PaymentMethod.MADA,
-         heirs_deed_number="", poa_number="", acting_entity=None, tax_payer=TaxPayer.SELLER) -> Conveyance:
+def file(*, user, capacity, deed_number, price, buyer_id="", buyers=None, payment_method=PaymentMethod.MADA,
+         heirs_deed_number="", poa_number="", acting_entity=None, tax_payer=TaxPayer.SELLER,
+         buyers_pay=BuyersPay.EACH, share_only=False) -> Conveyance:
     """The seller files: the conveyance is numbered, submitted and queued for the eligibility
-    checks. Refused (ConveyanceError) while acting for an entity, for an unknown deed, or when
-    another conveyance is open on the deed (the partial unique index decides under a race)."""
+    checks. `buyers` [(id, share)] names several buyers with exact shares adding up to 1 (or
+    `buyer_id` one buyer of the whole); `share_only`: an owner sells only their own share, the
+    other owners keeping theirs. The filer's own consent (or their principal's) waits, like every
+    other, for their Nafath approval. Refused (ConveyanceError) while acting for an entity, for an
+    unknown deed, a bad list of buyers, or when another conveyance is open on the deed (the
+    partial unique index decides under a race); nothing is recorded then."""
     if acting_entity is not None:
         raise ConveyanceError(
             _("Electronic conveyance is for individuals only: switch to acting for yourself."), "entity"
@@ -100,17 +141,26 @@ def file(*, user, capacity, deed_number, buyer_id, price, payment_method=Payment
     if tax_payer not in TaxPayer.values:
         raise ConveyanceError(_("Choose who pays the real-estate transaction tax: the seller or the buyer."),
                               "tax_payer")
+    if buyers_pay not in BuyersPay.values:
+        raise ConveyanceError(_("Choose how the buyers pay the price: each their share, or the first buyer all."),
+                              "buyers_pay")
+    if share_only and capacity == Capacity.HEIR:
+        raise ConveyanceError(_("Only an owner, or an owner's agent, may sell an owner's share alone."), "share_only")
     filer = registries.person(user.national_id)
     if filer is None:
         raise ConveyanceError(_("You are not found in the civil registry."), "filer")
     deed = registries.deed(normalize_digits(deed_number))
     if deed is None:
         raise ConveyanceError(_("No deed with this number is registered."), "deed")
-    buyer_id = normalize_digits(buyer_id)
-    buyer = registries.person(buyer_id)
-    buyer_entity = None if buyer else registries.entity(buyer_id)
     heirs = registries.heirs_deed(normalize_digits(heirs_deed_number)) if capacity == Capacity.HEIR else None
     poa = registries.poa(normalize_digits(poa_number)) if capacity == Capacity.AGENT else None
+    answering_for = filer.pk
+    if capacity == Capacity.AGENT and poa is not None and poa.agent_id == filer.pk:
+        answering_for = poa.principal_id
+    sellers = _sellers(deed, heirs, share_only=bool(share_only), answering_for=answering_for)
+    bought = _buyer_rows(buyers if buyers is not None else [(buyer_id, "")], sellers, filer)
+    buyer, buyer_id = bought[0][0], bought[0][1]
+    buyer_entity = None if buyer else registries.entity(buyer_id)
     from najiz.accounts.services import user_for_person
 
     conveyance = Conveyance.objects.create(
@@ -122,6 +172,7 @@ def file(*, user, capacity, deed_number, buyer_id, price, payment_method=Payment
         deed=deed,
         heirs_deed_number=normalize_digits(heirs_deed_number) if capacity == Capacity.HEIR else "",
         poa_number=normalize_digits(poa_number) if capacity == Capacity.AGENT else "",
+        share_only=bool(share_only),
         buyer_id_number=buyer_id[:10],
         buyer=buyer,
         buyer_entity=buyer_entity,
@@ -130,19 +181,20 @@ def file(*, user, capacity, deed_number, buyer_id, price, payment_method=Payment
         price=checked_amount(price),
         payment_method=payment_method if payment_method in PaymentMethod.values else PaymentMethod.MADA,
         tax_payer=tax_payer,
+        buyers_pay=buyers_pay,
     )
     now = clock.now()
-    answering_for = filer.pk
-    if capacity == Capacity.AGENT and poa is not None and poa.agent_id == filer.pk:
-        answering_for = poa.principal_id
-    for person, role, share in seller_side(deed, heirs):
-        given = person.pk == answering_for
+    for person, role, share in sellers:
+        filers_own = person.pk == answering_for  # answered by the filer, by their own Nafath approval
         Consent.objects.create(
-            conveyance=conveyance, person=person, user=user if person.pk == filer.pk else user_for_person(person),
-            role=role, share=share, iban=first_iban(person),
-            answer=Answer.ACCEPTED if given else Answer.PENDING, answered_at=now if given else None,
-            through_agent=given and capacity == Capacity.AGENT,
+            conveyance=conveyance, person=person, user=user if filers_own else user_for_person(person),
+            role=role, share=share, iban=first_iban(person), through_agent=filers_own and capacity == Capacity.AGENT,
         )
+    Buyer.objects.bulk_create(
+        Buyer(conveyance=conveyance, person=person, user=user_for_person(person), iban=first_iban(person),
+              share=share)
+        for person, _number, share in bought if person is not None
+    )
     conveyance.number = casefile.next_case_number("CV")
     conveyance.submitted_at = now
     try:
@@ -194,8 +246,11 @@ def check_eligibility(conveyance: Conveyance) -> bool:
     pending = list(conveyance.consents.filter(answer=Answer.PENDING).select_related("user"))
     if not pending:
         _offer_to_buyer(conveyance, decision)
-    else:
-        alerts.tell(conveyance, "conveyance.consent_requested", [c.user for c in pending], view="conveyance:consent")
+        return True
+    filer = [c.user for c in pending if c.user_id == conveyance.filed_by_id]
+    alerts.tell(conveyance, "conveyance.approve_filing", filer, view="conveyance:consent")
+    others = [c.user for c in pending if c.user_id != conveyance.filed_by_id]
+    alerts.tell(conveyance, "conveyance.consent_requested", others, view="conveyance:consent")
     return True
 
 
@@ -219,7 +274,8 @@ def _register_tax(conveyance: Conveyance) -> dict:
     record = registries.register_transaction(
         ref=conveyance.number, deed_number=conveyance.deed.number,
         sellers=[c.person for c in conveyance.consents.select_related("person").order_by("id")],
-        buyers=[conveyance.buyer], price=conveyance.price, payer=conveyance.tax_payer,
+        buyers=[b.person for b in conveyance.buyers.select_related("person")], price=conveyance.price,
+        payer=conveyance.tax_payer,
         payer_id=tax_payer_person(conveyance).national_id, rate=settings.CONVEYANCE_TAX_RATE,
     )
     conveyance.tax_number, conveyance.tax_amount = record.number, record.tax
@@ -311,7 +367,7 @@ def _issue_tax_invoice(conveyance: Conveyance):
 def _offer_to_buyer(conveyance: Conveyance, decision=None):
     conveyance.offer_expires_at = _ttl_end()
     transition(conveyance, Status.AWAITING_BUYER, decision=decision, changed=["offer_expires_at"])
-    alerts.tell(conveyance, "conveyance.offer", [conveyance.buyer_user], view="conveyance:offer",
+    alerts.tell(conveyance, "conveyance.offer", alerts.buyer_users(conveyance), view="conveyance:offer",
                 hours=int(settings.CONVEYANCE_OFFER_TTL.total_seconds() // 3600))
 
 
@@ -333,17 +389,15 @@ def settle(conveyance: Conveyance) -> bool:
             conveyance, "transfer", rules=results, outcome=Status.REJECTED, inputs=inputs,
             rules_version=rules.RULES_VERSION, amount=held,
         )
-        iban = conveyance.buyer_iban or first_iban(conveyance.buyer)
-        if held > 0 and iban:
-            payments.refund(conveyance, iban, held, ref=f"{conveyance.number}/refund",
-                            beneficiary=conveyance.buyer.name_ar if conveyance.buyer else "")
+        _refund_price(conveyance, "refund")
         _refund_tax(conveyance, "tax-refund")
         transition(conveyance, Status.REJECTED, decision=decision, params={"amount": f"{held:,.2f}"},
                    changed=["deed_suspended"])
         _release(conveyance)
         alerts.tell_parties(conveyance, "conveyance.refunded")
         return True
-    new_deed = registries.transfer(conveyance.deed, [(conveyance.buyer, (1, 1))], ref=conveyance.number,
+    owners = new_owners(conveyance)
+    new_deed = registries.transfer(conveyance.deed, owners, ref=conveyance.number,
                                    tax_receipt_number=conveyance.tax_receipt_number, price=conveyance.price)
     conveyance.new_deed, conveyance.deed_suspended = new_deed, False
     consents = list(conveyance.consents.select_related("person").order_by("id"))
@@ -361,6 +415,7 @@ def settle(conveyance: Conveyance) -> bool:
             )
     inputs["payouts"] = payouts
     inputs["new_deed"] = new_deed.number
+    inputs["new_owners"] = [{"id": person.national_id, "share": format_share(share)} for person, share in owners]
     inputs["tax"] = {"number": conveyance.tax_number, "tax": str(conveyance.tax_amount),
                      "receipt": conveyance.tax_receipt_number, "payer": conveyance.tax_payer,
                      "paid_out_to": _pay_tax_out(conveyance)}
@@ -370,9 +425,32 @@ def settle(conveyance: Conveyance) -> bool:
     )
     transition(conveyance, Status.TRANSFERRED, decision=decision, params={"deed": new_deed.number},
                changed=["new_deed", "deed_suspended"])
-    alerts.tell(conveyance, "conveyance.new_deed", [conveyance.buyer_user], new_deed=new_deed.number)
+    alerts.tell(conveyance, "conveyance.new_deed", alerts.buyer_users(conveyance), new_deed=new_deed.number)
     alerts.tell(conveyance, "conveyance.transferred", alerts.seller_users(conveyance), new_deed=new_deed.number)
     return True
+
+
+def new_owners(conveyance: Conveyance) -> list[tuple]:
+    """The owners of the new deed, (person, exact share): the buyers by their shares; when an
+    owner sold only their share, the other owners keep theirs (terms as on the deed) and the
+    buyers share the part sold (1/3 sold to two buyers of 1/2 each: 1/6 each). A co-owner who buys
+    adds what they buy to what they keep."""
+    buyers = list(conveyance.buyers.select_related("person").order_by("id"))
+    if not conveyance.share_only:
+        return [(b.person, (b.share_numerator, b.share_denominator)) for b in buyers]
+    selling = {c.person_id for c in conveyance.consents.all()}
+    sold = sum((c.share for c in conveyance.consents.all()), Fraction(0))
+    owners: dict[int, list] = {}
+    for row in conveyance.deed.owner_rows.select_related("person").order_by("id"):
+        if row.person_id not in selling:
+            owners.setdefault(row.person_id, [row.person, []])[1].append((row.share_numerator, row.share_denominator))
+    for b in buyers:
+        owners.setdefault(b.person_id, [b.person, []])[1].append(sold * b.share)
+    return [
+        (person, terms[0] if len(terms) == 1 else sum((Fraction(*t) if isinstance(t, tuple) else t for t in terms),
+                                                       Fraction(0)))
+        for person, terms in owners.values()
+    ]
 
 
 def complete(conveyance: Conveyance) -> bool:
@@ -409,6 +487,72 @@ def advance(conveyance_id: int) -> str:
     return Conveyance.objects.values_list("status", flat=True).get(pk=conveyance_id)
 
 
+# --- the price's bills -----------------------------------------------------------------------
+
+
+def price_bills(conveyance: Conveyance) -> list[tuple]:
+    """(buyer, invoice) of each bill for the price: one per buyer when each pays their share,
+    else the one bill of the buyer who pays it all. All are paid into the conveyance's escrow."""
+    bills = [(b, b.invoice) for b in conveyance.buyers.select_related("person", "invoice").order_by("id")
+             if b.invoice_id]
+    if not bills and conveyance.invoice_id:
+        bills = [(None, conveyance.invoice)]
+    return bills
+
+
+def _price_in_full(conveyance: Conveyance) -> bool:
+    from payments.models import InvoiceStatus
+
+    bills = price_bills(conveyance)
+    for _buyer, invoice in bills:
+        invoice.refresh_from_db()
+    return bool(bills) and all(invoice.status == InvoiceStatus.PAID for _buyer, invoice in bills)
+
+
+def _issue_price_invoices(conveyance: Conveyance, buyers: list) -> None:
+    """A bill for the whole price to the first buyer, or, when each buyer pays their share, one
+    bill each for their part (the price split by the shares to the halala, largest remainder)."""
+    from payments import services as payments
+
+    each = conveyance.buyers_pay == BuyersPay.EACH and len(buyers) > 1
+    parts = split_by_shares(conveyance.price, [b.share for b in buyers]) if each else [conveyance.price]
+    for buyer, part in zip(buyers, parts, strict=False):
+        share = f" ({buyer.share_label})" if each else ""
+        buyer.invoice = payments.create_invoice(
+            purpose=conveyance, payer=buyer.person, payer_user=buyer.user, amount=part, allow_partial=False,
+            expires_at=conveyance.offer_expires_at,
+            description_ar=f"ثمن العقار بالصك {conveyance.deed.number}{share} - الإفراغ {conveyance.number}",
+            description_en=f"Price of the property of deed {conveyance.deed.number}{share} - conveyance "
+                           f"{conveyance.number}",
+        )
+        buyer.save(update_fields=["invoice"])
+    conveyance.invoice = buyers[0].invoice
+
+
+def _refund_price(conveyance: Conveyance, ref: str) -> None:
+    """Return the price held in escrow to whoever paid it: each buyer what their bill took."""
+    from payments import services as payments
+
+    held = payments.held_for(conveyance)
+    if held <= 0:
+        return
+    bills = price_bills(conveyance)
+    if len(bills) <= 1:
+        iban = conveyance.buyer_iban or first_iban(conveyance.buyer)
+        if iban:
+            payments.refund(conveyance, iban, held, ref=f"{conveyance.number}/{ref}",
+                            beneficiary=conveyance.buyer.name_ar if conveyance.buyer else "")
+        return
+    left = held
+    for buyer, invoice in bills:
+        invoice.refresh_from_db()
+        part, iban = min(invoice.paid, left), buyer.iban or first_iban(buyer.person)
+        if part > 0 and iban:
+            payments.refund(conveyance, iban, part, ref=f"{conveyance.number}/{ref}/{buyer.person.national_id}",
+                            beneficiary=buyer.person.name_ar)
+            left -= part
+
+
 # --- approvals by Nafath --------------------------------------------------------------------
 
 NOT_APPROVED = _("Approve in the Nafath app first: choose there the number shown on this page.")
@@ -425,13 +569,12 @@ def _act(conveyance: Conveyance, *, buyer: bool) -> tuple[str, str]:
 
 
 def _approver(conveyance: Conveyance, user):
-    """What the user approves now: their pending consent (locked), the conveyance itself when
-    they are the buyer asked to accept, or None."""
+    """What the user approves now: their pending consent (the filer's own, or the one they give
+    as an agent, included) or their pending purchase as a buyer, locked; or None."""
     if conveyance.status == Status.AWAITING_CONSENTS:
-        return (conveyance.consents.select_for_update().select_related("person")
-                .filter(person__national_id=user.national_id, answer=Answer.PENDING).first())
-    if conveyance.status == Status.AWAITING_BUYER and conveyance.buyer_user_id == user.pk:
-        return conveyance
+        return conveyance.consents.select_for_update().filter(user=user, answer=Answer.PENDING).first()
+    if conveyance.status == Status.AWAITING_BUYER:
+        return conveyance.buyers.select_for_update().filter(user=user, answer=Answer.PENDING).first()
     return None
 
 
@@ -445,21 +588,16 @@ def start_approval(conveyance: Conveyance, *, user, client_address: str = ""):
     target = _approver(conveyance, user)
     if target is None:
         raise ConveyanceError(_("Nothing on this conveyance awaits your approval."), "state")
-    buyer = target is conveyance
-    previous = conveyance.buyer_challenge_token if buyer else target.challenge_token
-    act_ar, act_en = _act(conveyance, buyer=buyer)
+    previous = target.challenge_token
+    act_ar, act_en = _act(conveyance, buyer=isinstance(target, Buyer))
     try:
         challenge = accounts.start_nafath_login(user.national_id, client_address=client_address,
                                                 replacing_token=previous or None,
                                                 purpose=accounts.Purpose.APPROVE, act_ar=act_ar, act_en=act_en)
     except accounts.SignInRefused as refusal:
         raise ConveyanceError(refusal.message, "nafath_refused") from refusal
-    if buyer:
-        conveyance.buyer_challenge_token = challenge.token
-        conveyance.save(update_fields=["buyer_challenge_token"])
-    else:
-        target.challenge_token = challenge.token
-        target.save(update_fields=["challenge_token"])
+    target.challenge_token = challenge.token
+    target.save(update_fields=["challenge_token"])
     return challenge
 
 
@@ -467,12 +605,9 @@ def approval_request(conveyance: Conveyance, *, user):
     """The user's Nafath request on this conveyance in its current state, or None."""
     from najiz.accounts import services as accounts
 
-    if conveyance.buyer_user_id == user.pk and conveyance.status == Status.AWAITING_BUYER:
-        token = conveyance.buyer_challenge_token
-    else:
-        consent = conveyance.consents.filter(person__national_id=user.national_id).first()
-        token = consent.challenge_token if consent else ""
-    return accounts.challenge_outcome(token or None)
+    party = conveyance.buyers.filter(user=user).first() if conveyance.status == Status.AWAITING_BUYER else None
+    party = party or conveyance.consents.filter(user=user).first()
+    return accounts.challenge_outcome(party.challenge_token or None if party else None)
 
 
 def approval_to_answer(conveyance: Conveyance, *, user, client_address: str = "") -> tuple:
@@ -488,8 +623,9 @@ def approval_to_answer(conveyance: Conveyance, *, user, client_address: str = ""
 
 
 def _use_approval(token: str, person) -> None:
-    """The party's Nafath request is confirmed, by their own id, and not used before: use it.
-    Anything else (no request, waiting, a wrong number, expired, another id) does not count."""
+    """The party's Nafath request is confirmed, by their own id (`person`: whoever answers, the
+    agent for a principal), and not used before: use it. Anything else (no request, waiting, a
+    wrong number, expired, another id) does not count."""
     from najiz.accounts import services as accounts
 
     try:
@@ -517,11 +653,11 @@ def answer_consent(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
     if _is_late(conveyance):
         _expire(conveyance)
         return conveyance
-    consent = conveyance.consents.select_for_update().filter(person__national_id=user.national_id).first()
+    consent = conveyance.consents.select_for_update().select_related("person", "user").filter(user=user).first()
     if consent is None or consent.answer != Answer.PENDING:
         raise ConveyanceError(_("This conveyance is not awaiting your consent."), "not_pending")
     if accept:
-        _use_approval(consent.challenge_token, consent.person)
+        _use_approval(consent.challenge_token, consent.user)
         consent.approved_at = clock.now()
     consent.answer = Answer.ACCEPTED if accept else Answer.REFUSED
     consent.answered_at = clock.now()
@@ -561,44 +697,51 @@ def _consent_facts(conveyance) -> dict:
 
 @transaction.atomic
 def answer_offer(conveyance: Conveyance, *, user, accept: bool) -> Conveyance:
-    """The buyer accepts (only by a confirmed Nafath request naming the purchase; an invoice for
-    the full price is issued, and one for the tax) or declines."""
-    from payments import services as payments
-
+    """A buyer accepts (only by a confirmed Nafath request naming the purchase) or declines; one
+    buyer declining declines the offer. Once every buyer accepted, the bills for the price are
+    issued (one for the whole, or one per buyer for their share), and one for the tax."""
     conveyance = locked(conveyance.pk)
-    if conveyance.buyer_user_id != user.pk:
+    mine = conveyance.buyers.select_for_update().select_related("person").filter(user=user).first()
+    if mine is None:
         raise ConveyanceError(_("Only the buyer can answer this offer."), "not_buyer")
-    if conveyance.status != Status.AWAITING_BUYER:
+    if conveyance.status != Status.AWAITING_BUYER or mine.answer != Answer.PENDING:
         raise ConveyanceError(_("This offer is no longer open."), "state")
     if _is_late(conveyance):
         _expire(conveyance)
         return conveyance
+    now = clock.now()
     if accept:
-        _use_approval(conveyance.buyer_challenge_token, conveyance.buyer)
-        conveyance.buyer_approved_at = clock.now()
-    conveyance.buyer_answer = Answer.ACCEPTED if accept else Answer.REFUSED
-    conveyance.buyer_answered_at = clock.now()
+        _use_approval(mine.challenge_token, mine.person)
+        mine.approved_at = now
+    mine.answer, mine.answered_at = (Answer.ACCEPTED if accept else Answer.REFUSED), now
+    mine.save(update_fields=["answer", "answered_at", "approved_at"])
     if not accept:
+        conveyance.buyer_answer, conveyance.buyer_answered_at = Answer.REFUSED, now
         transition(conveyance, Status.DECLINED, actor=Actor.PERSON, user=user,
                    changed=["buyer_answer", "buyer_answered_at"])
         _release(conveyance)
         alerts.tell(conveyance, "conveyance.declined", alerts.seller_users(conveyance))
         return conveyance
+    buyers = list(conveyance.buyers.select_related("person", "user").order_by("id"))
+    if len(buyers) > 1:
+        casefile.record_event(conveyance, "conveyance.buyer_accepted", actor=Actor.PERSON, user=user,
+                              params={"number": conveyance.number, "id": mine.person.national_id,
+                                      "share": mine.share_label})
+    if any(b.answer != Answer.ACCEPTED for b in buyers):
+        return conveyance
+    conveyance.buyer_answer, conveyance.buyer_answered_at, conveyance.buyer_approved_at = Answer.ACCEPTED, now, now
     conveyance.offer_expires_at = _ttl_end()
-    conveyance.invoice = payments.create_invoice(
-        purpose=conveyance, payer=conveyance.buyer, payer_user=user, amount=conveyance.price, allow_partial=False,
-        expires_at=conveyance.offer_expires_at,
-        description_ar=f"ثمن العقار بالصك {conveyance.deed.number} - الإفراغ {conveyance.number}",
-        description_en=f"Price of the property of deed {conveyance.deed.number} - conveyance {conveyance.number}",
-    )
+    _issue_price_invoices(conveyance, buyers)
     tax_invoice = _issue_tax_invoice(conveyance)
     transition(conveyance, Status.AWAITING_PAYMENT, actor=Actor.PERSON, user=user,
-               params={"bill": conveyance.invoice.bill_number},
+               params={"bill": " / ".join(b.invoice.bill_number for b in buyers if b.invoice_id)},
                changed=["buyer_answer", "buyer_answered_at", "buyer_approved_at", "offer_expires_at", "invoice",
                         "tax_invoice"])
     _take_tax_payment(conveyance)  # nothing due (an exempt first home): the receipt at once
-    alerts.tell(conveyance, "conveyance.pay", [user], url=conveyance.invoice.get_absolute_url(),
-                bill=conveyance.invoice.bill_number)
+    for buyer in buyers:
+        if buyer.invoice_id:
+            alerts.tell(conveyance, "conveyance.pay", [buyer.user], url=buyer.invoice.get_absolute_url(),
+                        bill=buyer.invoice.bill_number, price=f"{buyer.invoice.amount:,.2f}")
     if tax_invoice is not None:
         alerts.tell(conveyance, "conveyance.pay_tax", [tax_payer_user(conveyance)],
                     url=tax_invoice.get_absolute_url(), bill=tax_invoice.bill_number,
@@ -618,8 +761,8 @@ def cancel(conveyance: Conveyance, *, user) -> Conveyance:
         raise ConveyanceError(_("Only the seller who filed can cancel this conveyance."), "not_filer")
     if conveyance.status not in CANCELLABLE:
         raise ConveyanceError(_("This conveyance can no longer be cancelled."), "state")
-    if conveyance.invoice_id:
-        invoice = payments.cancel_invoice_remainder(conveyance.invoice)
+    for _buyer, bill in price_bills(conveyance):
+        invoice = payments.cancel_invoice_remainder(bill)
         if invoice.status == InvoiceStatus.PAID or invoice.paid > 0:
             raise ConveyanceError(_("The buyer has already paid: the conveyance can no longer be cancelled."), "paid")
     if conveyance.tax_invoice_id:
@@ -640,15 +783,13 @@ def payment_received(conveyance_id: int) -> Conveyance:
     is paid (its receipt issued), the conveyance is paid and the transfer queued. Money that
     arrives for a conveyance already closed is returned to whoever paid it."""
     from payments import services as payments
-    from payments.models import InvoiceStatus
 
     conveyance = locked(conveyance_id)
     invoice = conveyance.invoice
     if invoice is None:
         return conveyance
-    invoice.refresh_from_db()
     tax_settled = conveyance.status == Status.AWAITING_PAYMENT and _take_tax_payment(conveyance)
-    if conveyance.status == Status.AWAITING_PAYMENT and invoice.status == InvoiceStatus.PAID and tax_settled:
+    if conveyance.status == Status.AWAITING_PAYMENT and tax_settled and _price_in_full(conveyance):
         conveyance.paid_at = clock.now()
         amount = payments.held_for(conveyance)
         reason = result("paid_in_full", True, rules.PAYMENT_RECEIVED, amount=f"{amount:,.2f}")
@@ -657,7 +798,8 @@ def payment_received(conveyance_id: int) -> Conveyance:
             "payment",
             rules=[reason],
             outcome=Status.PAID,
-            inputs={"bill": invoice.bill_number, "held": str(amount), "tax_receipt": conveyance.tax_receipt_number},
+            inputs={"bill": invoice.bill_number, "bills": [bill.bill_number for _b, bill in price_bills(conveyance)],
+                    "held": str(amount), "tax_receipt": conveyance.tax_receipt_number},
             rules_version=rules.RULES_VERSION,
             amount=amount,
         )
@@ -665,10 +807,7 @@ def payment_received(conveyance_id: int) -> Conveyance:
         alerts.tell(conveyance, "conveyance.paid", alerts.seller_users(conveyance))
         enqueue_advance(conveyance)
     elif conveyance.status in (Status.CANCELLED, Status.EXPIRED, Status.DECLINED):
-        held = payments.held_for(conveyance)
-        iban = conveyance.buyer_iban or first_iban(conveyance.buyer)
-        if held > 0 and iban:
-            payments.refund(conveyance, iban, held, ref=f"{conveyance.number}/late-refund")
+        _refund_price(conveyance, "late-refund")
         _refund_tax(conveyance, "tax-late-refund")
     return conveyance
 
@@ -680,9 +819,11 @@ def _expire(conveyance: Conveyance) -> bool:
     from payments import services as payments
     from payments.models import InvoiceStatus
 
-    price_in = tax_in = False
-    if conveyance.invoice_id:
-        price_in = payments.cancel_invoice_remainder(conveyance.invoice).status == InvoiceStatus.PAID
+    bills = price_bills(conveyance)
+    price_in = bool(bills) and all(
+        payments.cancel_invoice_remainder(bill).status == InvoiceStatus.PAID for _buyer, bill in bills
+    )
+    tax_in = False
     if conveyance.tax_invoice_id:
         tax_in = payments.cancel_invoice_remainder(conveyance.tax_invoice).status == InvoiceStatus.PAID
     if price_in and (tax_in or conveyance.tax_paid):
@@ -690,10 +831,7 @@ def _expire(conveyance: Conveyance) -> bool:
     # what was paid of one without the other goes back
     transition(conveyance, Status.EXPIRED)
     _refund_tax(conveyance, "tax-refund")
-    held = payments.held_for(conveyance)
-    iban = conveyance.buyer_iban or first_iban(conveyance.buyer)
-    if held > 0 and iban:
-        payments.refund(conveyance, iban, held, ref=f"{conveyance.number}/refund")
+    _refund_price(conveyance, "refund")
     _release(conveyance)
     alerts.tell_parties(conveyance, "conveyance.expired")
     return True

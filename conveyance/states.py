@@ -16,7 +16,7 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("conveyance status", "Submitted")
     CHECKED = "checked", pgettext_lazy("conveyance status", "Checked")
     REJECTED = "rejected", pgettext_lazy("conveyance status", "Rejected")
-    AWAITING_CONSENTS = "awaiting_consents", pgettext_lazy("conveyance status", "Awaiting the co-owners' consent")
+    AWAITING_CONSENTS = "awaiting_consents", pgettext_lazy("conveyance status", "Awaiting the sellers' approval")
     AWAITING_BUYER = "awaiting_buyer", pgettext_lazy("conveyance status", "Awaiting the buyer's acceptance")
     DECLINED = "declined", pgettext_lazy("conveyance status", "Declined by the buyer")
     EXPIRED = "expired", pgettext_lazy("conveyance status", "Expired")
@@ -101,6 +101,14 @@ class TaxPayer(models.TextChoices):
 
     SELLER = "seller", pgettext_lazy("tax payer", "The seller")
     BUYER = "buyer", pgettext_lazy("tax payer", "The buyer")
+
+
+class BuyersPay(models.TextChoices):
+    """How several buyers pay the price into escrow, chosen on filing: each their part (the price
+    split by their shares), or the first buyer named the whole price."""
+
+    EACH = "each", _("Each buyer pays their share of the price")
+    FIRST = "first", _("The first buyer pays the whole price")
 
 
 class Answer(models.TextChoices):

@@ -20,7 +20,7 @@ from payments import selectors as payment_selectors
 
 from . import deeds, precheck, selectors, services
 from .forms import LIVE_FIELDS, ConveyanceForm
-from .states import AUTOMATIC, CANCELLABLE, TONES, Capacity, Status, TaxPayer
+from .states import AUTOMATIC, CANCELLABLE, TONES, Answer, BuyersPay, Capacity, Status, TaxPayer
 
 PAGE_SIZE = 20
 
@@ -113,7 +113,9 @@ def new(request):
                     deed_number=data["deed_number"],
                     heirs_deed_number=data["heirs_deed_number"],
                     poa_number=data["poa_number"],
-                    buyer_id=data["buyer_id"],
+                    buyers=form.buyers,
+                    share_only=data["share_only"],
+                    buyers_pay=data["buyers_pay"] or BuyersPay.EACH,
                     price=data["price"],
                     payment_method=data["payment_method"],
                     tax_payer=data["tax_payer"] or TaxPayer.SELLER,
@@ -190,18 +192,21 @@ def _conveyance_for(request, number):
 @screens.case_screen(_conveyance_for)
 def detail(request, conveyance):
     user = request.user
-    is_buyer = conveyance.buyer_user_id == user.pk
+    purchase = selectors.purchase_of(user, conveyance)
+    is_buyer = purchase is not None or conveyance.buyer_user_id == user.pk
     context = {
         **_timeline_context(conveyance),
         "is_filer": conveyance.filed_by_id == user.pk,
         "is_buyer": is_buyer,
         "consents": conveyance.consents.select_related("person").order_by("id"),
+        "buyers": conveyance.buyers.select_related("person").order_by("id"),
+        "purchase": purchase,
         "my_consent": selectors.pending_consent(user, conveyance)
         if conveyance.status == Status.AWAITING_CONSENTS
         else None,
         "can_cancel": conveyance.filed_by_id == user.pk and conveyance.status in CANCELLABLE,
         "reasons": _reasons(conveyance),
-        "invoice": conveyance.invoice if is_buyer and conveyance.status == Status.AWAITING_PAYMENT else None,
+        "invoice": (purchase.invoice if purchase else None) if conveyance.status == Status.AWAITING_PAYMENT else None,
         "tax_invoice": conveyance.tax_invoice
         if conveyance.status == Status.AWAITING_PAYMENT and not conveyance.tax_paid
         and getattr(services.tax_payer_user(conveyance), "pk", None) == user.pk
@@ -275,11 +280,13 @@ def offer(request, number):
     """The buyer reviews the deed, the price, the tax and the sellers; approves by Nafath and
     accepts, or declines."""
     conveyance = selectors.conveyance_for(request.user, number, request.acting_entity)
-    if conveyance.buyer_user_id != request.user.pk:
+    purchase = selectors.purchase_of(request.user, conveyance)
+    if purchase is None:
         raise Http404
-    if conveyance.status != Status.AWAITING_BUYER:
+    if conveyance.status != Status.AWAITING_BUYER or purchase.answer != Answer.PENDING:
         return redirect("conveyance:detail", number=conveyance.number)
     context = {"cv": conveyance, "badge": badge(conveyance), "consents": conveyance.consents.select_related("person"),
+               "buyers": conveyance.buyers.select_related("person"), "purchase": purchase,
                "encumbrances": registries.active_encumbrances(conveyance.deed)}
     if request.method == "POST":
         return _answer(request, conveyance, services.answer_offer,

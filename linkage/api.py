@@ -431,4 +431,11 @@ def get_conveyance(request, number: str):
              "share": c.share_label, "answer": c.answer, "approved_by_nafath": c.approved_at is not None}
             for c in conveyance.consents.select_related("person").order_by("id")
         ],
+        "share_only": conveyance.share_only,
+        "buyers": [
+            {"name": b.person.display_name, "share": b.share_label, "answer": b.answer,
+             "approved_by_nafath": b.approved_at is not None,
+             "bill_number": b.invoice.bill_number if b.invoice_id else None}
+            for b in conveyance.buyers.select_related("person", "invoice").order_by("id")
+        ],
     }

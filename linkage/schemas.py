@@ -193,6 +193,16 @@ class ConveyanceSellerOut(Schema):
     approved_by_nafath: bool
 
 
+class ConveyanceBuyerOut(Schema):
+    """A buyer and the exact share of what is sold they buy (several buyers' shares add up to 1)."""
+
+    name: str
+    share: str = Field(description='An exact fraction, e.g. "1/2".')
+    answer: str
+    approved_by_nafath: bool
+    bill_number: str | None = Field(description="Their bill for the price, once every buyer accepted.")
+
+
 class ConveyanceOut(Schema):
     number: str
     status: str
@@ -207,3 +217,5 @@ class ConveyanceOut(Schema):
     buyer_approved_by_nafath: bool
     tax: ConveyanceTaxOut
     sellers: list[ConveyanceSellerOut]
+    share_only: bool = Field(description="Only the filing owner's share is sold; the other owners keep theirs.")
+    buyers: list[ConveyanceBuyerOut]

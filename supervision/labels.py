@@ -45,7 +45,7 @@ OUTCOMES = {
     "settlement": _("Instalment settlement"),
     "declined": _("Declined"),
     "instalment_paid": _("Instalment paid"),
-    "awaiting_consents": pgettext_lazy("decision outcome", "Awaiting the co-owners' consent"),
+    "awaiting_consents": pgettext_lazy("decision outcome", "Awaiting the sellers' approval"),
     "awaiting_buyer": pgettext_lazy("decision outcome", "Awaiting the buyer's acceptance"),
     "paid": pgettext_lazy("decision outcome", "Paid"),
     "transferred": pgettext_lazy("decision outcome", "Ownership transferred"),

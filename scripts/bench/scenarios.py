@@ -359,20 +359,21 @@ def conveyance(cfg, redis_url, log):
         buyer = factories.PersonFactory()
         factories.AccountFactory(person=buyer)
         deed = factories.DeedFactory(owners=[seller])
-        buyer_user = user_for_person(buyer)
-        c = services.file(user=user_for_person(seller), capacity="owner", deed_number=deed.number,
+        buyer_user, seller_user = user_for_person(buyer), user_for_person(seller)
+        c = services.file(user=seller_user, capacity="owner", deed_number=deed.number,
                           buyer_id=buyer.national_id, price=Decimal("875000.00"))
-        cases.append((c.pk, buyer_user))
-    ids = [pk for pk, _u in cases]
+        cases.append((c.pk, seller_user, buyer_user))
+    ids = [pk for pk, _s, _b in cases]
     deadline = time.monotonic() + cfg.timeout
     while time.monotonic() < deadline and any(
-        s not in ("awaiting_buyer", "rejected") for s in _conveyance_statuses(ids).values()
+        s not in ("awaiting_consents", "rejected") for s in _conveyance_statuses(ids).values()
     ):
         time.sleep(POLL)
     from tests.conveyance import helpers as sale_helpers
 
-    for pk, buyer_user in cases:
+    for pk, seller_user, buyer_user in cases:
         conveyance_ = Conveyance.objects.get(pk=pk)
+        sale_helpers.give_consent(conveyance_, user=seller_user)  # the seller approves by Nafath
         sale_helpers.accept_offer(conveyance_, user=buyer_user)  # approved by Nafath, then accepted
         sale_helpers.pay_tax(conveyance_)  # the transaction tax first: the timed step is the price
     wait_drained(redis_url)

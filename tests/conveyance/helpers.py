@@ -5,11 +5,30 @@ from conveyance import services
 from conveyance.models import Conveyance
 
 
-def file_sale(case, *, price="1200000.00", buyer_id=None, capacity="owner", user=None, deed=None, **extra):
-    return services.file(
+def file_sale(case, *, price="1200000.00", buyer_id=None, capacity="owner", user=None, deed=None, approve=True,
+              **extra):
+    """The seller files; with `approve`, the checks run and the seller approves the filing by
+    Nafath (what the portal asks next), so a sale needing no other consent is offered to the buyer."""
+    if "buyers" not in extra:
+        extra["buyer_id"] = buyer_id or case.buyer.national_id
+    conveyance = services.file(
         user=user or case.seller_user, capacity=capacity, deed_number=(deed or case.deed).number,
-        buyer_id=buyer_id or case.buyer.national_id, price=Decimal(price), **extra,
+        price=Decimal(price), **extra,
     )
+    if approve:
+        conveyance = approve_filing(conveyance)
+    return conveyance
+
+
+def approve_filing(conveyance):
+    """The checks run, then the filer approves their own consent by Nafath (if it is asked)."""
+    services.advance(conveyance.pk)
+    conveyance = reload(conveyance)
+    if conveyance.status == "awaiting_consents" and conveyance.consents.filter(
+        user=conveyance.filed_by, answer="pending"
+    ).exists():
+        give_consent(conveyance, user=conveyance.filed_by)
+    return reload(conveyance)
 
 
 def pay(conveyance, amount=None, *, tax=True):

@@ -46,7 +46,7 @@ def test_a_sale_completes_and_issues_a_new_deed(sale, run):
     assert _balance(sale.seller_account) == Decimal("1200000.00")
     assert payments.held_for(conveyance) == Decimal("0.00")
     steps = [d.step for d in decisions_of(conveyance)]
-    assert steps == ["eligibility", "payment", "transfer"]
+    assert steps == ["eligibility", "consents", "payment", "transfer"]  # the seller approved by Nafath
     kinds = [e.kind for e in timeline(conveyance)]
     assert kinds[0] == "conveyance.submitted" and kinds[-1] == "conveyance.completed"
     assert "conveyance.transferred" in kinds
@@ -73,6 +73,8 @@ def test_heirs_conveyance_all_consent_splits_the_proceeds_by_shares(heirs_case, 
     run(give_consent, conveyance, user=c.users[1])
     assert reload(conveyance).status == Status.AWAITING_CONSENTS
     run(give_consent, conveyance, user=c.users[2])
+    assert reload(conveyance).status == Status.AWAITING_CONSENTS  # the filing heir has not approved yet
+    run(give_consent, conveyance, user=c.users[0])
     assert reload(conveyance).status == Status.AWAITING_BUYER
     run(accept_offer, conveyance, user=c.buyer_user)
     run(pay, conveyance)
@@ -226,8 +228,8 @@ def test_advance_is_idempotent(sale, run):
 
 
 def test_sweep_stalled_pushes_a_lost_check(sale, travel, settings, run):
-    conveyance = file_sale(sale)  # on-commit task never runs: "lost"
+    conveyance = file_sale(sale, approve=False)  # on-commit task never runs: "lost"
     assert reload(conveyance).status == Status.SUBMITTED
     with travel(settings.STALLED_AFTER + timedelta(minutes=1)):
         assert run(tasks.sweep_stalled) == 1
-    assert reload(conveyance).status == Status.AWAITING_BUYER
+    assert reload(conveyance).status == Status.AWAITING_CONSENTS  # the seller's own approval is next

@@ -8,6 +8,7 @@ from django.urls import reverse
 from conveyance import deeds, services
 from conveyance.models import Conveyance
 from conveyance.states import Status
+from najiz.accounts import services as accounts
 from najiz.accounts.services import user_for_person
 from najiz.registries import services as registries
 from tests.factories import registries as factories
@@ -92,7 +93,18 @@ def test_filing_through_the_form(client, sale, django_capture_on_commit_callback
     assert response.status_code == 302 and response["Location"] == reverse(
         "conveyance:detail", args=[conveyance.number]
     )
-    assert conveyance.status == Status.AWAITING_BUYER
+    assert conveyance.status == Status.AWAITING_CONSENTS  # filed, but not yet approved by the seller
+    page = client.get(reverse("conveyance:consent", args=[conveyance.number])).content.decode()
+    assert 'data-testid="filer-approval"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("conveyance:consent", args=[conveyance.number]), {"answer": "accept"})
+    challenge = services.approval_request(Conveyance.objects.get(), user=sale.seller_user)
+    assert challenge.act.startswith("Approve the sale of deed") or "الموافقة على بيع" in challenge.act
+    assert Conveyance.objects.get().status == Status.AWAITING_CONSENTS  # the button alone is not enough
+    accounts.answer_challenge(challenge.pk, challenge.number)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("conveyance:consent", args=[conveyance.number]), {"answer": "accept"})
+    assert Conveyance.objects.get().status == Status.AWAITING_BUYER
     again = client.post(reverse("conveyance:new"), {
         "capacity": "owner", "deed_number": sale.deed.number, "buyer_id": sale.buyer.national_id,
         "price": "750000", "payment_method": "mada",

@@ -1,5 +1,6 @@
-"""Electronic conveyance in Chromium: the seller files (live validation shows the buyer's name),
-the buyer accepts and pays through the gateway, downloads the new deed and opens its verification page."""
+"""Electronic conveyance in Chromium: the seller files (live validation shows the buyer's name) and
+approves by Nafath, the buyer accepts and pays through the gateway, downloads the new deed and
+opens its verification page."""
 
 import re
 from decimal import Decimal
@@ -40,6 +41,15 @@ def test_seller_files_buyer_accepts_pays_and_verifies_the_new_deed(page, live_se
     page.get_by_role("button", name="تقديم طلب الإفراغ").click()
     page.wait_for_url(re.compile(r"/conveyance/CV-\d{4}-\d{6}/$"))
     conveyance = Conveyance.objects.get()
+    # the seller's own approval, in the Nafath simulator, before the buyer is offered anything
+    expect(page.locator(".badge").first).to_contain_text("بانتظار موافقة البائعين")
+    page.get_by_role("link", name="المراجعة والرد").click()
+    page.get_by_role("button", name="أوافق").click()
+    chosen, consent_url = page.get_by_test_id("nafath-number").inner_text(), page.url
+    page.goto(f"/nafath/?national_id={seller.national_id}")
+    page.locator(f"button[name=number][value='{chosen}']").click()
+    page.goto(consent_url)
+    page.get_by_role("button", name="أوافق").click()
     expect(page.locator(".badge").first).to_contain_text("بانتظار قبول المشتري")
 
     # the buyer: reviews the offer, accepts, pays by Mada through the gateway

@@ -70,6 +70,7 @@ def build(capture, travel) -> dict:
     sale = run(capture, conveyances.file, user=abdullah, capacity="owner", deed_number=demo.DEED_VILLA,
                buyer_id=demo.NOURA, price=Decimal("1200000.00"))
     sale = Conveyance.objects.get(pk=sale.pk)
+    run(capture, sale_helpers.give_consent, sale, user=abdullah)  # the seller approves by Nafath
     run(capture, sale_helpers.accept_offer, sale, user=noura)  # approved by Nafath, then accepted
     run(capture, sale_helpers.pay, sale)  # the transaction tax, then the price
     shared = run(capture, conveyances.file, user=noura, capacity="owner", deed_number=demo.DEED_SHARED,

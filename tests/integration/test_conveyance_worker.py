@@ -24,7 +24,7 @@ def test_a_conveyance_completes_in_seconds_through_the_worker(celery_worker):
     from najiz.accounts.services import user_for_person
     from najiz.registries import services as registries
     from payments import services as payments
-    from tests.conveyance.helpers import accept_offer, pay_tax
+    from tests.conveyance.helpers import accept_offer, give_consent, pay_tax
     from tests.factories import registries as factories
 
     seller = factories.PersonFactory()
@@ -37,7 +37,8 @@ def test_a_conveyance_completes_in_seconds_through_the_worker(celery_worker):
     started = time.monotonic()
     conveyance = services.file(user=user_for_person(seller), capacity="owner", deed_number=deed.number,
                                buyer_id=buyer.national_id, price=Decimal("875000.00"))
-    wait_for(lambda: _status(conveyance) == "awaiting_buyer", timeout=20)
+    wait_for(lambda: _status(conveyance) == "awaiting_consents", timeout=20)
+    give_consent(conveyance, user=user_for_person(seller))  # the seller approves by Nafath
     accept_offer(conveyance, user=buyer_user)
     pay_tax(conveyance)
     conveyance = Conveyance.objects.get(pk=conveyance.pk)

@@ -378,14 +378,16 @@ def test_conveyance_detail_for_a_party_and_404_for_others(db, client, ent, api_f
 
     case = Case()
     case.seller_user, case.buyer, case.deed = user_for_person(seller), buyer, deed
-    conveyance = file_sale(case)
+    conveyance = file_sale(case, approve=False)
     client.force_login(case.seller_user)
     body = Api(client).get(f"/conveyances/{conveyance.number}").json()
     assert body["number"] == conveyance.number and body["deed_number"] == deed.number and body["price"] == "1200000.00"
     assert body["tax"]["registered"] is False and body["tax"]["payer"] == "seller" and body["tax"]["amount"] == "0.00"
     assert body["sellers"] == [{"name": seller.display_name, "role": "owner", "role_label": "مالك", "share": "1/1",
-                                "answer": "accepted", "approved_by_nafath": False}]
-    assert body["buyer_approved_by_nafath"] is False
+                                "answer": "pending", "approved_by_nafath": False}]  # the seller approves next
+    assert body["buyer_approved_by_nafath"] is False and body["share_only"] is False
+    assert body["buyers"] == [{"name": buyer.display_name, "share": "1/1", "answer": "pending",
+                               "approved_by_nafath": False, "bill_number": None}]
     problem(api_for(ent).get(f"/conveyances/{conveyance.number}"), 404)
     client.force_login(ent.user)
     problem(Api(client).get(f"/conveyances/{conveyance.number}"), 404)

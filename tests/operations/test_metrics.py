@@ -139,7 +139,7 @@ def test_stranded_requests_are_those_idle_in_an_automatic_state_for_over_a_minut
     EnforcementRequest.objects.filter(pk=done.pk).update(
         status_changed_at=now - timedelta(hours=2)
     )  # order issued: not automatic
-    conveyance = file_sale(sale)  # its checks never sent
+    conveyance = file_sale(sale, approve=False)  # its checks never sent
     assert conveyance.status == "submitted"
     Conveyance.objects.filter(pk=conveyance.pk).update(status_changed_at=now - timedelta(minutes=5))
 

@@ -47,6 +47,7 @@ def build_world(case, capture):
     from notifications.models import Notification
     from payments import gateway, services as payments
     from payments.models import Invoice
+    from tests.conveyance import helpers as sale_helpers
     from tests.factories import registries as factories
 
     w = SimpleNamespace(case=case)
@@ -89,6 +90,8 @@ def build_world(case, capture):
     with capture(execute=True):
         w.conveyance = conveyance.file(user=w.creditor, capacity="owner", deed_number=w.deed.number,
                                        buyer_id=case.debtor.national_id, price=Decimal("100000.00"))
+    with capture(execute=True):  # the seller approves the filing by Nafath
+        sale_helpers.give_consent(w.conveyance, user=w.creditor)
     w.conveyance.refresh_from_db()
 
     # an e-note issued by the debtor to the creditor, confirmed and accepted (active)
