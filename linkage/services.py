@@ -365,8 +365,9 @@ def queue_motion_event(event) -> list[int]:
 
 def conveyance_data(conveyance) -> dict:
     """What a conveyance's webhook event says of it: its status, deed and price, the transaction
-    tax, each seller's exact share (a fraction, "7/24") and Nafath approval, the buyer's answer and
-    approval, and the new deed once transferred."""
+    tax, each seller's exact share (a fraction, "7/24") and Nafath approval, each buyer's share,
+    answer and approval (and, as before, the first buyer's as `buyer`), and the new deed once
+    transferred."""
     return {
         "number": conveyance.number,
         "status": conveyance.status,
@@ -386,6 +387,12 @@ def conveyance_data(conveyance) -> dict:
             {"name": c.person.display_name, "role": c.role, "share": c.share_label, "answer": c.answer,
              "approved_by_nafath": c.approved_at is not None}
             for c in conveyance.consents.select_related("person").order_by("id")
+        ],
+        "share_only": conveyance.share_only,
+        "buyers": [
+            {"name": b.person.display_name, "share": b.share_label, "answer": b.answer,
+             "approved_by_nafath": b.approved_at is not None}
+            for b in conveyance.buyers.select_related("person").order_by("id")
         ],
         "buyer": {"answer": conveyance.buyer_answer, "approved_by_nafath": conveyance.buyer_approved_at is not None},
     }

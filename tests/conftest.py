@@ -102,3 +102,23 @@ def case(db, circuits):
         creditor=creditor, debtor=debtor, instrument=instrument, account=account, debtor_account=debtor_account,
         user=user_for_person(creditor), circuits=circuits,
     )
+
+
+@pytest.fixture
+def migrator(transactional_db):
+    """`migrate(targets)` runs the migrations back or forward to `targets` and returns the apps of
+    that state. Afterwards the database is migrated to the latest state again, so that whatever
+    runs next in this test process has the whole schema."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    yield migrate
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

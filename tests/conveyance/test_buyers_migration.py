@@ -4,25 +4,14 @@ whole, with their answer, Nafath approval and request kept."""
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 BEFORE = [("conveyance", "0004_nafath_approvals"), ("registries", "0009_deed_boundaries_office_and_transfer_basis")]
 AFTER = [("conveyance", "0005_several_buyers")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
-
-@pytest.mark.django_db(transaction=True)
-def test_each_conveyance_s_buyer_becomes_its_one_buyer_row():
+def test_each_conveyance_s_buyer_becomes_its_one_buyer_row(migrator):
     approved = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-    old = _migrate(BEFORE)
+    old = migrator(BEFORE)
     try:
         Person, Deed = old.get_model("registries", "Person"), old.get_model("registries", "Deed")
         User, Conveyance = old.get_model("accounts", "User"), old.get_model("conveyance", "Conveyance")
@@ -39,7 +28,7 @@ def test_each_conveyance_s_buyer_becomes_its_one_buyer_row():
         Conveyance.objects.create(number="CV-2026-000092", status="rejected", buyer_id_number="7000000001",
                                   **common)  # a buyer not in the civil registry: no row
     finally:
-        new = _migrate(AFTER)
+        new = migrator(AFTER)
     Buyer = new.get_model("conveyance", "Buyer")
     [row] = Buyer.objects.all()
     assert row.conveyance.number == "CV-2026-000091" and row.person.national_id == "1000000110"

@@ -19,7 +19,7 @@ from linkage import services, tasks
 from linkage.models import WebhookDelivery, WebhookEndpoint
 from najiz.accounts.services import user_for_person
 from najiz.registries import services as registries
-from tests.conveyance.helpers import accept_offer, pay, reload
+from tests.conveyance.helpers import accept_offer, approve_filing, give_consent, pay, reload
 from tests.factories import registries as factories
 
 from .test_webhook_addresses import receivers  # noqa: F401  (the fixture)
@@ -88,7 +88,7 @@ def test_an_entity_buyer_receives_the_filing_and_the_rejection_signed(world, run
     assert event["data"]["number"] == conveyance.number and event["data"]["deed_number"] == world.deed.number
     assert event["data"]["price"] == "900000.00"
     assert [(s["share"], s["answer"], s["approved_by_nafath"]) for s in event["data"]["sellers"]] == [
-        ("1/3", "accepted", False), ("2/3", "pending", False)]
+        ("1/3", "pending", False), ("2/3", "pending", False)]  # the filer approves by Nafath next
     # the entity's delivery log shows the conveyance's events
     from .test_pages import act_as
 
@@ -114,9 +114,7 @@ def entity_party(world, monkeypatch):
 def test_a_whole_sale_is_told_step_by_step_with_the_tax_shares_and_approvals(world, run, entity_party):
     services.register_webhook(entity=world.entity, user=world.rep_user, url=closed_port_url())
     with mock.patch.object(tasks.deliver_webhooks, "apply_async") as enqueue:
-        conveyance = reload(run(_file, world, world.buyer.national_id))
-        from tests.conveyance.helpers import give_consent
-
+        conveyance = run(approve_filing, run(_file, world, world.buyer.national_id))
         run(give_consent, conveyance, user=world.users[1])
         conveyance = run(accept_offer, reload(conveyance), user=world.buyer_user)
         run(pay, conveyance)
@@ -132,8 +130,10 @@ def test_a_whole_sale_is_told_step_by_step_with_the_tax_shares_and_approvals(wor
                            "exempt_amount": "0.00", "payer": "seller", "is_paid": True,
                            "receipt_number": conveyance.tax_receipt_number}
     assert [(s["share"], s["answer"], s["approved_by_nafath"]) for s in data["sellers"]] == [
-        ("1/3", "accepted", False), ("2/3", "accepted", True)]  # the filer's consent is the filing itself
+        ("1/3", "accepted", True), ("2/3", "accepted", True)]  # the filer approves by Nafath as well
     assert data["buyer"] == {"answer": "accepted", "approved_by_nafath": True}
+    assert data["share_only"] is False and [(b["share"], b["answer"], b["approved_by_nafath"])
+                                            for b in data["buyers"]] == [("1/1", "accepted", True)]
     tax_paid = WebhookDelivery.objects.get(conveyance=conveyance, event_type="conveyance.tax_paid").payload
     assert tax_paid["data"]["tax"]["is_paid"] is True and tax_paid["data"]["status"] == "awaiting_payment"
 
@@ -141,9 +141,7 @@ def test_a_whole_sale_is_told_step_by_step_with_the_tax_shares_and_approvals(wor
 def test_a_rejection_after_payment_is_told_as_a_refund(world, run, entity_party):
     services.register_webhook(entity=world.entity, user=world.rep_user, url=closed_port_url())
     with mock.patch.object(tasks.deliver_webhooks, "apply_async"):
-        conveyance = reload(run(_file, world, world.buyer.national_id))
-        from tests.conveyance.helpers import give_consent
-
+        conveyance = run(approve_filing, run(_file, world, world.buyer.national_id))
         run(give_consent, conveyance, user=world.users[1])
         conveyance = run(accept_offer, reload(conveyance), user=world.buyer_user)
         registries.place_seizure(world.deed, by="محكمة التنفيذ بالرياض", ref="EN-2025-000779")

@@ -2,24 +2,12 @@
 
 from decimal import Decimal
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 BEFORE = [("registries", "0006_instrument_issuer_english"), ("conveyance", "0001_initial")]
 AFTER = [("registries", "0007_exact_shares"), ("conveyance", "0002_exact_shares")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.mark.django_db(transaction=True)
-def test_six_decimal_shares_become_the_fractions_they_were_rounded_from():
-    old = _migrate(BEFORE)
+def test_six_decimal_shares_become_the_fractions_they_were_rounded_from(migrator):
+    old = migrator(BEFORE)
     try:
         Person, Deed = old.get_model("registries", "Person"), old.get_model("registries", "Deed")
         DeedOwner, HeirsDeed = old.get_model("registries", "DeedOwner"), old.get_model("registries", "HeirsDeed")
@@ -35,7 +23,7 @@ def test_six_decimal_shares_become_the_fractions_they_were_rounded_from():
         for who, share in zip(people[:3], ["0.125", "0.583333", "0.291667"], strict=True):
             HeirShare.objects.create(heirs_deed=estate, heir=who, share=Decimal(share))
     finally:
-        new = _migrate(AFTER)
+        new = migrator(AFTER)
     DeedOwner, HeirShare = new.get_model("registries", "DeedOwner"), new.get_model("registries", "HeirShare")
 
     def terms(rows):
