@@ -84,12 +84,14 @@ def my_deeds(user, acting_entity=None):
     ]
 
 
-def deeds_to_sell(user) -> list[dict]:
+def deeds_to_sell(user, acting_entity=None) -> list[dict]:
     """The deeds the person may sell, for the filing form's picker: their own; as an agent, the
     deeds of the principals of the powers of attorney naming them; as an heir, the deeds of the
-    deceased on the heirs deeds naming them. Each with the capacity and document to file under."""
+    deceased on the heirs deeds naming them. Each with the capacity and document to file under.
+    None while acting for an entity (conveyance is for individuals, and personal deeds stay
+    out of the entity's screens)."""
     person = registries.person(user.national_id)
-    if person is None:
+    if person is None or not _for_themselves(acting_entity):
         return []
     rows = [{"deed": deed, "capacity": "owner", "document": ""} for deed in registries.deeds_of(person)]
     for poa in registries.poas_held_by(person):

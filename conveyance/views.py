@@ -89,7 +89,8 @@ def _initial(request) -> dict:
 
 
 def _page(request, form, *, status=200, confirm=False):
-    context = {"form": form, "confirm": confirm, "deed_choices": selectors.deeds_to_sell(request.user)}
+    context = {"form": form, "confirm": confirm,
+               "deed_choices": selectors.deeds_to_sell(request.user, request.acting_entity)}
     if form.is_bound:
         context["precheck"] = _precheck(form)
     return render(request, "conveyance/new.html", context, status=status)

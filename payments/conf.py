@@ -21,6 +21,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from najiz.common.money import to_sar
+
 
 def biller_code() -> str:
     return str(getattr(settings, "PAYMENTS_BILLER_CODE", "090"))
@@ -72,7 +74,7 @@ def stalled_after() -> timedelta:
 
 
 def bank_transfer_min() -> Decimal:
-    return Decimal(str(getattr(settings, "PAYMENTS_BANK_TRANSFER_MIN", "100000.00")))
+    return to_sar(str(getattr(settings, "PAYMENTS_BANK_TRANSFER_MIN", "100000.00")))
 
 
 def holding_prefixes() -> dict:

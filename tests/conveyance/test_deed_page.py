@@ -113,3 +113,11 @@ def test_a_co_representative_sees_none_of_a_colleagues_deeds(client, sale):
     session.save()
     assert client.get(reverse("conveyance:deed", args=[sale.deed.number])).status_code == 404
     assert sale.deed.number not in client.get(reverse("conveyance:deeds")).content.decode()
+
+
+def test_acting_for_an_entity_the_filing_form_offers_none_of_the_persons_deeds(client, sale):
+    client.force_login(sale.seller_user)
+    assert 'data-picker="deeds"' in client.get(reverse("conveyance:new")).content.decode()
+    act_for(client, sale.seller, sale.factories)
+    page = client.get(reverse("conveyance:new")).content.decode()
+    assert 'data-picker="deeds"' not in page and sale.deed.number not in page
