@@ -248,3 +248,44 @@ def test_qr_codes():
     assert svg.startswith("<svg") and "viewBox" in svg and "<?xml" not in svg
     assert qr_data_uri("x").startswith("data:image/svg+xml;base64,")
     assert qr_svg("a") != qr_svg("b")
+
+
+def test_the_qr_path_draws_exactly_the_dark_modules():
+    import re
+
+    from najiz.common.pdf import qr_modules
+
+    url = "https://najiz.example/verify/order/EO-2026-000001?code=ABCD1234"
+    rows = qr_modules(url)
+    drawn = set()
+    for x, y, width in re.findall(r"M(\d+),(\d+)h(\d+)v1h-\3z", qr_svg(url)):
+        drawn |= {(int(x) + i, int(y)) for i in range(int(width))}
+    assert drawn == {(x, y) for y, row in enumerate(rows) for x, dark in enumerate(row) if dark}
+    assert f'viewBox="0 0 {len(rows)} {len(rows)}"' in qr_svg(url)
+
+
+def test_a_render_pauses_the_collector_and_gives_it_back_as_it_was(monkeypatch):
+    """The collector is off during the render (its young garbage is collected right after it) and
+    comes back as it was, also when the render fails."""
+    import gc
+
+    from najiz.common import pdf
+
+    seen = []
+
+    def write_pdf(self, **_options):
+        seen.append(gc.isenabled())
+        raise RuntimeError("broken document")
+
+    monkeypatch.setattr("weasyprint.HTML.write_pdf", write_pdf)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        pdf.render_pdf_html("<p>x</p>", sign=False)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(RuntimeError):
+            pdf.render_pdf_html("<p>x</p>", sign=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

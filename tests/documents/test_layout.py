@@ -13,9 +13,10 @@ WITH_QR = {"deed", "order", "report", "invoice", "receipt", "note"}
 
 
 def qr_box(page):
-    """The QR code is drawn as its dark modules, small squares: their bounding box."""
-    modules = [r for r in page.rects if r["width"] < 4 and r["height"] < 4 and abs(r["width"] - r["height"]) < 0.5]
-    if len(modules) < 50:
+    """The QR code is drawn as its runs of dark modules, rectangles one module high (about 2 pt;
+    the tables' borders are thinner and their cells taller): their bounding box."""
+    modules = [r for r in page.rects if 1.5 < r["height"] < 4 and r["width"] >= r["height"] - 0.5]
+    if len(modules) < 30:
         return None
     return (min(r["x0"] for r in modules), min(r["top"] for r in modules),
             max(r["x1"] for r in modules), max(r["bottom"] for r in modules))
