@@ -54,7 +54,7 @@ KINDS = {
     "conveyance.pay_tax": (
         _("Pay the real-estate transaction tax of conveyance {number}"),
         _(
-            "Pay the real-estate transaction tax of {tax} SAR by SADAD bill {bill} or a Mada card: the deed of "
+            "Pay the real-estate transaction tax of {tax} by SADAD bill {bill} or a Mada card: the deed of "
             "conveyance {number} is transferred only once the price is in escrow and the tax is paid."
         ),
     ),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common.identifiers import is_valid_national_id, normalize_digits
-from najiz.common.money import AmountField, to_sar
+from najiz.common.money import AmountField, sar_text, to_sar
 from najiz.registries import services as registries
 
 from . import buyers as named_buyers
@@ -209,8 +209,8 @@ class ConveyanceForm(forms.Form):
             raise forms.ValidationError(_("The price must be more than zero."), code="not_positive")
         if price > max_price():
             raise forms.ValidationError(
-                _("The price may not exceed %(limit)s SAR in an electronic conveyance."), code="over_limit",
-                params={"limit": f"{max_price():,.2f}"},
+                _("The price may not exceed %(limit)s in an electronic conveyance."), code="over_limit",
+                params={"limit": sar_text(max_price())},
             )
         return price
 

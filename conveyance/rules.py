@@ -11,7 +11,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from najiz.casefile.rules import RuleResult, name_rules, result
-from najiz.common.money import to_sar
+from najiz.common.money import sar_text, to_sar
 
 RULES_VERSION = "2"  # 2: every buyer of several is checked, not only the first
 NO_DEED = _("Not checked: the deed was not found.")
@@ -148,7 +148,7 @@ def price_within_limit(inputs) -> RuleResult:
         return result("price_within_limit", True, _("The price is within the limit of electronic conveyance."))
     return result(
         "price_within_limit", False,
-        _("The price exceeds %(limit)s SAR, the limit of electronic conveyance."), limit=f"{limit:,.2f}",
+        _("The price exceeds %(limit)s, the limit of electronic conveyance."), limit=sar_text(limit),
     )
 
 
@@ -364,4 +364,4 @@ def failed_ids(results) -> list[str]:
 # Reasons recorded by the other steps.
 CONSENT_REFUSED = _("The co-owner or heir with ID %(id)s refused to consent to the conveyance.")
 CONSENTS_COMPLETE = _("Every owner and heir consented.")
-PAYMENT_RECEIVED = _("The buyer paid the full price of %(amount)s SAR into the conveyance's escrow.")
+PAYMENT_RECEIVED = _("The buyer paid the full price of %(amount)s into the conveyance's escrow.")

@@ -159,6 +159,14 @@ def next_deadline(now) -> Deadline | None:
     return Deadline(found[0], _("An unanswered conveyance expires"), found[1]) if found else None
 
 
+def _consent_task_title(consent, user) -> str:
+    """The filing seller approves their own sale; a co-owner or heir consents to it."""
+    deed = consent.conveyance.deed.number
+    if consent.conveyance.filed_by_id == user.pk:
+        return _("Approve your sale of deed %(deed)s by Nafath") % {"deed": deed}
+    return _("Consent to the sale of deed %(deed)s") % {"deed": deed}
+
+
 def tasks_for(user, acting_entity=None) -> list[Task]:
     """"My tasks": the consents asked of the person as an owner or heir, and the offers to buy
     made to them (or to the entity they act for), each to answer before the offer expires."""
@@ -170,9 +178,8 @@ def tasks_for(user, acting_entity=None) -> list[Task]:
             .select_related("conveyance__deed").order_by("conveyance__offer_expires_at")[:20]
         )
         tasks += [
-            Task(_("Consent to the sale of deed %(deed)s") % {"deed": c.conveyance.deed.number},
-                 reverse("conveyance:consent", args=[c.conveyance.number]), c.conveyance.number,
-                 c.conveyance.offer_expires_at)
+            Task(_consent_task_title(c, user), reverse("conveyance:consent", args=[c.conveyance.number]),
+                 c.conveyance.number, c.conveyance.offer_expires_at)
             for c in consents
         ]
     answered = Buyer.objects.filter(user=user).exclude(answer=Answer.PENDING).values("conveyance_id")

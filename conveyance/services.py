@@ -17,7 +17,7 @@ from najiz.casefile.rules import failed, result
 from najiz.casefile.workflow import Workflow
 from najiz.common import clock
 from najiz.common.identifiers import normalize_digits
-from najiz.common.money import checked_amount, format_share, split_by_shares
+from najiz.common.money import checked_amount, format_sar, format_share, sar_text, split_by_shares
 from najiz.common.tasks import enqueue_on_commit
 from najiz.registries import services as registries
 
@@ -560,12 +560,13 @@ NOT_APPROVED = _("Approve in the Nafath app first: choose there the number shown
 
 def _act(conveyance: Conveyance, *, buyer: bool) -> tuple[str, str]:
     """The act a Nafath request approves, in both languages: the deed, the price, the case."""
-    deed, price, number = conveyance.deed.number, f"{conveyance.price:,.2f}", conveyance.number
+    deed, number = conveyance.deed.number, conveyance.number
+    price_ar, price_en = format_sar(conveyance.price, "ar"), format_sar(conveyance.price, "en")
     if buyer:
-        return (f"الموافقة على شراء العقار بالصك رقم {deed} بمبلغ {price} ريال - الإفراغ {number}",
-                f"Approve buying the property of deed {deed} for {price} SAR - conveyance {number}")
-    return (f"الموافقة على بيع العقار بالصك رقم {deed} بمبلغ {price} ريال - الإفراغ {number}",
-            f"Approve the sale of deed {deed} for {price} SAR - conveyance {number}")
+        return (f"الموافقة على شراء العقار بالصك رقم {deed} بمبلغ {price_ar} - الإفراغ {number}",
+                f"Approve buying the property of deed {deed} for {price_en} - conveyance {number}")
+    return (f"الموافقة على بيع العقار بالصك رقم {deed} بمبلغ {price_ar} - الإفراغ {number}",
+            f"Approve the sale of deed {deed} for {price_en} - conveyance {number}")
 
 
 def _approver(conveyance: Conveyance, user):
@@ -792,7 +793,7 @@ def payment_received(conveyance_id: int) -> Conveyance:
     if conveyance.status == Status.AWAITING_PAYMENT and tax_settled and _price_in_full(conveyance):
         conveyance.paid_at = clock.now()
         amount = payments.held_for(conveyance)
-        reason = result("paid_in_full", True, rules.PAYMENT_RECEIVED, amount=f"{amount:,.2f}")
+        reason = result("paid_in_full", True, rules.PAYMENT_RECEIVED, amount=sar_text(amount))
         decision = casefile.record_decision(
             conveyance,
             "payment",

@@ -19,7 +19,7 @@ from najiz.casefile import messages, services as casefile
 from najiz.casefile.models import Actor, ReviewState
 from najiz.casefile.rules import result
 from najiz.common import clock
-from najiz.common.money import HALALA, ZERO, share_terms, to_sar
+from najiz.common.money import HALALA, ZERO, sar_text, share_terms, to_sar
 from najiz.registries import services as registries
 from notifications import kinds
 
@@ -103,15 +103,15 @@ def disclosure_covers(inputs):
     if to_sar(inputs["total"]) >= to_sar(inputs["outstanding"]):
         return result(
             "disclosure_covers", True,
-            _("The assets disclosed (%(total)s SAR) cover the %(outstanding)s SAR outstanding: the measures are "
+            _("The assets disclosed (%(total)s) cover the %(outstanding)s outstanding: the measures are "
               "limited to seizing them."),
-            total=inputs["total"], outstanding=inputs["outstanding"],
+            total=sar_text(inputs["total"]), outstanding=sar_text(inputs["outstanding"]),
         )
     return result(
         "disclosure_covers", False,
-        _("The assets disclosed (%(total)s SAR) do not cover the %(outstanding)s SAR outstanding: the measures "
+        _("The assets disclosed (%(total)s) do not cover the %(outstanding)s outstanding: the measures "
           "apply as the law provides, and the disclosure is recorded."),
-        total=inputs["total"], outstanding=inputs["outstanding"],
+        total=sar_text(inputs["total"]), outstanding=sar_text(inputs["outstanding"]),
     )
 
 

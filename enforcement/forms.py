@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common.identifiers import normalize_digits, normalize_iban
-from najiz.common.money import AmountField, parse_amount
+from najiz.common.money import AmountField, parse_amount, sar_text
 from najiz.registries import services as registries
 
 from . import validators
@@ -146,8 +146,8 @@ class CertifyPaidForm(_ActionForm):
         outstanding = self.enforcement_request.outstanding
         if amount > outstanding:
             raise forms.ValidationError(
-                _("The amount is more than the outstanding amount (%(outstanding)s SAR)."),
-                code="above_outstanding", params={"outstanding": f"{outstanding:,.2f}"},
+                _("The amount is more than the outstanding amount (%(outstanding)s)."),
+                code="above_outstanding", params={"outstanding": sar_text(outstanding)},
             )
         return amount
 
@@ -165,12 +165,12 @@ class ReduceClaimForm(_ActionForm):
         floor = req.collected + req.paid_outside
         if amount >= req.amount_claimed:
             raise forms.ValidationError(
-                _("The new amount must be lower than the current claim (%(claimed)s SAR)."),
-                code="not_lower", params={"claimed": f"{req.amount_claimed:,.2f}"},
+                _("The new amount must be lower than the current claim (%(claimed)s)."),
+                code="not_lower", params={"claimed": sar_text(req.amount_claimed)},
             )
         if amount < floor:
             raise forms.ValidationError(
-                _("The new amount cannot be lower than what was already received (%(floor)s SAR)."),
-                code="below_collected", params={"floor": f"{floor:,.2f}"},
+                _("The new amount cannot be lower than what was already received (%(floor)s)."),
+                code="below_collected", params={"floor": sar_text(floor)},
             )
         return amount

@@ -11,7 +11,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from najiz.casefile.rules import RuleResult, name_rules, result
-from najiz.common.money import to_sar
+from najiz.common.money import sar_text, to_sar
 
 RULES_VERSION = "1"
 
@@ -136,8 +136,8 @@ def amount_within_remaining(inputs) -> RuleResult:
     return result(
         "amount_within_remaining",
         False,
-        _("The amount claimed exceeds what remains due on the instrument (%(remaining)s SAR)."),
-        remaining=remaining,
+        _("The amount claimed exceeds what remains due on the instrument (%(remaining)s)."),
+        remaining=sar_text(remaining),
     )
 
 
@@ -225,8 +225,8 @@ def debt_outstanding(inputs) -> RuleResult:
         return result(
             "debt_outstanding",
             True,
-            _("The debt is unpaid (%(amount)s SAR outstanding)."),
-            amount=inputs["outstanding"],
+            _("The debt is unpaid (%(amount)s outstanding)."),
+            amount=sar_text(inputs["outstanding"]),
         )
     return result("debt_outstanding", False, _("Nothing is outstanding."))
 
@@ -240,14 +240,14 @@ def limited_by_disclosure(inputs) -> RuleResult:
         return result(
             "limited_by_disclosure",
             True,
-            _("The assets the debtor disclosed (%(total)s SAR) cover the debt: only they are seized."),
-            total=disclosure["total"],
+            _("The assets the debtor disclosed (%(total)s) cover the debt: only they are seized."),
+            total=sar_text(disclosure["total"]),
         )
     return result(
         "limited_by_disclosure",
         None,
-        _("The assets the debtor disclosed no longer cover the debt (%(total)s SAR): the measures apply in full."),
-        total=disclosure["total"],
+        _("The assets the debtor disclosed no longer cover the debt (%(total)s): the measures apply in full."),
+        total=sar_text(disclosure["total"]),
     )
 
 

@@ -24,7 +24,7 @@ from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
 from najiz.casefile.rules import failed, message_for, result
 from najiz.common import clock
-from najiz.common.money import ZERO
+from najiz.common.money import ZERO, sar_text
 
 from . import services
 from .models import EnforcementRequest, Instalment, Motion
@@ -67,12 +67,12 @@ def plan_inputs(request, *, count: int, amount: Decimal, first_due: date) -> dic
 def plan_adds_up(inputs):
     count, amount, outstanding = inputs["count"], Decimal(inputs["amount"]), Decimal(inputs["outstanding"])
     last = last_instalment(count, amount, outstanding)
-    params = {"count": count, "amount": f"{amount:,.2f}", "outstanding": f"{outstanding:,.2f}"}
+    params = {"count": count, "amount": sar_text(amount), "outstanding": sar_text(outstanding)}
     if ZERO < last <= amount:
-        return result("plan_adds_up", True, _("%(count)s instalments of %(amount)s SAR add up to the "
-                                             "%(outstanding)s SAR owed, the last one taking what is left."), **params)
-    return result("plan_adds_up", False, _("%(count)s instalments of %(amount)s SAR do not add up to the "
-                                          "%(outstanding)s SAR owed: the last one takes what is left, so it must be "
+        return result("plan_adds_up", True, _("%(count)s instalments of %(amount)s add up to the "
+                                             "%(outstanding)s owed, the last one taking what is left."), **params)
+    return result("plan_adds_up", False, _("%(count)s instalments of %(amount)s do not add up to the "
+                                          "%(outstanding)s owed: the last one takes what is left, so it must be "
                                           "more than zero and no more than the others."), **params)
 
 
@@ -113,15 +113,15 @@ def instalment_overdue(inputs):
 
 def instalment_paid(inputs):
     params = {"number": inputs["number"], "count": inputs["count"], "due_on": inputs["due_on"],
-              "paid_on": inputs["paid_on"], "amount": f"{Decimal(inputs['amount']):,.2f}",
-              "outstanding": f"{Decimal(inputs['outstanding']):,.2f}"}
+              "paid_on": inputs["paid_on"], "amount": sar_text(Decimal(inputs["amount"])),
+              "outstanding": sar_text(Decimal(inputs["outstanding"]))}
     if inputs["paid_on"] <= inputs["due_on"]:
-        return result("instalment_paid", True, _("Instalment %(number)s of %(count)s (%(amount)s SAR), due on "
+        return result("instalment_paid", True, _("Instalment %(number)s of %(count)s (%(amount)s), due on "
                                                  "%(due_on)s, was paid on %(paid_on)s, in time: the measures stay "
-                                                 "lifted; %(outstanding)s SAR is still owed."), **params)
-    return result("instalment_paid", True, _("Instalment %(number)s of %(count)s (%(amount)s SAR), due on %(due_on)s, "
+                                                 "lifted; %(outstanding)s is still owed."), **params)
+    return result("instalment_paid", True, _("Instalment %(number)s of %(count)s (%(amount)s), due on %(due_on)s, "
                                              "was paid late on %(paid_on)s, before the plan ended for want of it: "
-                                             "the measures stay lifted; %(outstanding)s SAR is still owed."), **params)
+                                             "the measures stay lifted; %(outstanding)s is still owed."), **params)
 
 
 def ended_by_creditor(inputs):

@@ -24,7 +24,7 @@ from . import money
 # a decimal share is written as the nearest fraction over one of them when it is exactly that.
 SHARE_DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 25, 32, 48, 50, 64, 96, 100, 1000)
 # Parameter names that carry an amount in timeline texts and notices.
-AMOUNT_PARAMS = frozenset({"amount", "price", "cost", "from", "to", "outstanding", "instalment", "total"})
+AMOUNT_PARAMS = frozenset({"amount", "price", "cost", "from", "to", "outstanding", "instalment", "total", "tax"})
 _PLAIN_AMOUNT = re.compile(r"^-?\d{1,3}(,?\d{3})*(\.\d{1,2})?$")
 
 

@@ -4,7 +4,9 @@
 * `parse_amount(text)` reads an amount a person typed or a client sent, strictly; `AmountField`
   (forms), `Amount` (API schemas) and `checked_amount` (the amounts services are handed) are
   built on it;
-* `format_sar(amount, lang)` renders it for people ("1,234.50 ر.س" / "SAR 1,234.50");
+* `format_sar(amount, lang)` renders it for people ("1,234.50 ر.س" / "SAR 1,234.50"), and
+  `sar_text(amount)` is the same rendered later, in whichever language is active then (a
+  message's parameter, written out in Arabic and in English);
 * `split_by_shares(amount, shares)` divides an amount by shares so the parts add up exactly;
 * `share_terms(value)` reads a share of a property ("1/3", "7/24", Fraction, Decimal) exactly, as
   the integer numerator and denominator it is stored as, and `format_share` shows it ("7/24");
@@ -21,6 +23,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _, pgettext
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -182,6 +185,10 @@ def format_sar(amount, lang=None) -> str:
             # The left-to-right mark keeps the minus sign in front of the digits in RTL text.
             number = LRM + number
         return pgettext("amount in riyals", "SAR %(amount)s") % {"amount": number}
+
+
+# A message parameter that is written in the language the message is rendered in.
+sar_text = lazy(format_sar, str)
 
 
 def _share(value) -> Fraction:

@@ -56,3 +56,24 @@ def test_an_instalment_plans_notice_writes_each_amount_once_with_its_currency():
         assert "24,000.00 ر.س" in body and "ريال" not in body and "24000.00" not in body, body
         _subject, body = kinds.render(kind, params, "en")
         assert "SAR 24,000.00" in body and "SAR 24,000.00 SAR" not in body, body
+
+
+def test_amounts_in_the_reasons_of_automatic_decisions_in_both_languages():
+    from enforcement import rules
+    from enforcement.disclosure import disclosure_covers
+
+    reasons = [rules.debt_outstanding({"outstanding": "12500.50"}),
+               disclosure_covers({"total": "30000", "outstanding": "12500.50"})]
+    for reason in reasons:
+        assert "12,500.50 ر.س" in reason.message_ar and "ريال" not in reason.message_ar, reason
+        assert "SAR 12,500.50" in reason.message_en and "12500.50" not in reason.message_en, reason
+    assert "30,000.00 ر.س" in reasons[1].message_ar and "SAR 30,000.00" in reasons[1].message_en
+
+
+def test_the_tax_notice_writes_the_tax_once_with_its_currency():
+    params = {"number": "CV-2026-000001", "deed": "700000000001", "price": "850000.00", "tax": "42500.00",
+              "bill": "1234567890"}
+    _subject, body = kinds.render("conveyance.pay_tax", params, "ar")
+    assert "42,500.00 ر.س" in body and "ريال" not in body, body
+    _subject, body = kinds.render("conveyance.pay_tax", params, "en")
+    assert "SAR 42,500.00" in body and "42,500.00 SAR" not in body, body

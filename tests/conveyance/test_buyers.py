@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import translation
 
-from conveyance import services
+from conveyance import selectors, services
 from conveyance.models import Buyer, Conveyance
 from conveyance.states import Status
 from najiz.accounts import services as accounts
@@ -82,9 +83,12 @@ def test_a_filing_goes_to_the_buyer_only_once_the_seller_approved_it_by_nafath(s
         services.answer_consent(conveyance, user=sale.seller_user, accept=True)
     assert refused.value.code == "nafath"
     challenge = services.start_approval(reload(conveyance), user=sale.seller_user)
-    assert challenge.act_en == (f"Approve the sale of deed {sale.deed.number} for 1,200,000.00 SAR - conveyance "
+    assert challenge.act_en == (f"Approve the sale of deed {sale.deed.number} for SAR 1,200,000.00 - conveyance "
                                 f"{conveyance.number}")
-    assert f"الموافقة على بيع العقار بالصك رقم {sale.deed.number} بمبلغ 1,200,000.00 ريال" in challenge.act_ar
+    assert f"الموافقة على بيع العقار بالصك رقم {sale.deed.number} بمبلغ 1,200,000.00 ر.س" in challenge.act_ar
+    with translation.override("en"):  # "my tasks" names it the seller's own approval
+        tasks = selectors.tasks_for(sale.seller_user)
+    assert [task.what for task in tasks] == [f"Approve your sale of deed {sale.deed.number} by Nafath"]
     with pytest.raises(services.ConveyanceError):  # requested, not yet confirmed in the Nafath app
         services.answer_consent(reload(conveyance), user=sale.seller_user, accept=True)
     wrong = 10 if challenge.number != 10 else 11

@@ -72,9 +72,10 @@ def test_the_request_names_the_act_not_a_sign_in(shared):
     conveyance, co_owner, deed = shared
     challenge = services.start_approval(conveyance, user=co_owner)
     assert challenge.act_en == (
-        f"Approve the sale of deed {deed.number} for 400,000.00 SAR - conveyance {conveyance.number}"
+        f"Approve the sale of deed {deed.number} for SAR 400,000.00 - conveyance {conveyance.number}"
     )
-    assert all(part in challenge.act_ar for part in (deed.number, "400,000.00", "بيع"))
+    assert all(part in challenge.act_ar for part in (deed.number, "400,000.00 ر.س", "بيع"))
+    assert "ريال" not in challenge.act_ar
     phone = Client()
     app = phone.get(reverse("nafath:simulator"), {"national_id": co_owner.national_id}).content.decode()
     assert challenge.act_ar in app
@@ -88,7 +89,7 @@ def test_the_buyer_accepts_only_by_nafath(sale, run):
     conveyance = reload(conveyance)
     assert conveyance.status == Status.AWAITING_BUYER and conveyance.invoice is None
     challenge = services.start_approval(conveyance, user=sale.buyer_user)
-    assert challenge.act_en.startswith(f"Approve buying the property of deed {sale.deed.number} for 500,000.00 SAR")
+    assert challenge.act_en.startswith(f"Approve buying the property of deed {sale.deed.number} for SAR 500,000.00")
     with pytest.raises(services.ConveyanceError):
         services.answer_offer(reload(conveyance), user=sale.buyer_user, accept=True)
     conveyance = run(accept_offer, conveyance, user=sale.buyer_user)

@@ -77,7 +77,7 @@ BLOCKERS = [
     Blocker("amount zero", frozenset({"amount_positive"}), "amount", "The amount claimed must be greater than zero.",
             lambda world: {"amount": "0.00"}),
     Blocker("amount above the instrument", frozenset({"amount_within_remaining"}), "amount",
-            "The amount claimed exceeds what remains due on the instrument (8000.00 SAR).",
+            "The amount claimed exceeds what remains due on the instrument (SAR 8,000.00).",
             lambda world: {"amount": "9000.00"}),
     Blocker("iban checksum wrong", frozenset({"iban_valid"}), "iban", "The IBAN is not a valid Saudi IBAN.",
             lambda world: {"iban": "SA0000000000000000000000"}),

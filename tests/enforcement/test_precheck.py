@@ -89,7 +89,7 @@ def test_the_cancelled_demo_cheque_is_flagged_while_typing(client, db, circuits)
 def test_an_amount_above_what_remains_after_an_earlier_request_is_flagged(creditor_client, case, earlier_request):
     earlier_request("6000.00")
     html = check(creditor_client, form_data(case, amount="3000.00"))
-    assert "exceeds what remains due on the instrument (2000.00 SAR)" in blockers_of(html, "amount")
+    assert "exceeds what remains due on the instrument (SAR 2,000.00)" in blockers_of(html, "amount")
     assert "Another open enforcement request exists on this instrument" in blockers_of(html, "instrument_number")
     assert count_of(html) == 2
 

@@ -82,7 +82,7 @@ def test_missing_instrument_fails_once_and_marks_dependent_rules_not_applicable(
 
 def test_messages_are_recorded_in_both_languages():
     result = rules.amount_within_remaining(_with(("claimed_before",), "4000.00"))
-    assert "4000.00" in result.message_en and "4000.00" in result.message_ar
+    assert "SAR 4,000.00" in result.message_en and "4,000.00 ر.س" in result.message_ar
     assert result.message_en.startswith("The amount claimed exceeds")
     assert result.message_ar != result.message_en
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from enforcement.models import Instalment, Motion
@@ -463,3 +464,19 @@ def test_instalment_notices_name_the_currency_once(accepted, case, django_captur
     texts = [e.message for e in timeline(accepted) if e.kind in ("enforcement.plan_proposed",
                                                                    "enforcement.instalment_paid")]
     assert len(texts) == 2 and all("ريال" not in text and "ر.س" in text for text in texts)
+
+
+def test_the_plan_offer_and_its_reasons_write_each_amount_once(debtor_client, measured,
+                                                                django_capture_on_commit_callbacks):
+    url = reverse("enforcement:detail", args=[measured.number])
+    arabic = debtor_client.get(url).content.decode()
+    assert "سداد المبلغ المستحق عليك 2,000.00 ر.س على أقساط" in arabic and "ر.س ريال" not in arabic
+    debtor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = debtor_client.get(url).content.decode()
+    assert "pay the SAR 2,000.00 you owe" in english and "2,000.00 SAR" not in english
+    del debtor_client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert propose(debtor_client, measured, django_capture_on_commit_callbacks).status_code == 302
+    decision = Decision.objects.filter(step="settlement_proposal").latest("pk")
+    reason = next(r for r in decision.rules if r["id"] == "plan_adds_up")
+    assert "500.00 ر.س" in reason["message_ar"] and "2,000.00 ر.س" in reason["message_ar"]
+    assert "SAR 500.00" in reason["message_en"] and "ريال" not in reason["message_ar"]

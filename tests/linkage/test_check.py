@@ -69,7 +69,7 @@ def test_an_amount_above_what_remains_and_an_open_request_are_blockers(
         assert api.post("/requests", filing(ent)).status_code == 201  # 5000 of 8000 claimed
     result = check(api, filing(ent, amount="4000.00"))
     assert set(failing(result)) == {"amount_within_remaining", "no_open_request"}
-    assert "3000.00 SAR" in failing(result)["amount_within_remaining"]
+    assert "SAR 3,000.00" in failing(result)["amount_within_remaining"]
     assert EnforcementRequest.objects.count() == 1
 
 
