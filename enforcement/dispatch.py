@@ -156,18 +156,30 @@ def _pages(rows, size: int):
         yield page
 
 
+# Steps whose requests go to a task by the page (one transaction for many: a national sweep).
+BATCHED = {"apply_measures": ("apply_measures_batch", "ENFORCEMENT_MEASURES_BATCH_SIZE")}
+
+
 def requeue_due(batch: int = 500) -> dict:
     """A task for every order whose notice, deadline alert, measures or end of grace is due and
-    not queued already, read `batch` at a time; how many were sent, by task name."""
+    not queued already, read `batch` at a time; how many requests were sent, by the step's task
+    name. Lapsed periods go ENFORCEMENT_MEASURES_BATCH_SIZE to a task."""
     from . import tasks
 
     counts = {}
     for step, due in selectors.due_steps(clock.now()).items():
         task = getattr(tasks, step)
+        batched = BATCHED.get(step)
         sent = 0
         for page in _pages(due.iterator(chunk_size=batch), batch):
-            for request_id in _queued.fresh(step, page):
-                enqueue(task, request_id)
-                sent += 1
+            fresh = _queued.fresh(step, page)
+            if batched:
+                task_name, size_setting = batched
+                for part in _pages(fresh, max(1, getattr(settings, size_setting))):
+                    enqueue(getattr(tasks, task_name), part)
+            else:
+                for request_id in fresh:
+                    enqueue(task, request_id)
+            sent += len(fresh)
         counts[task.name] = sent
     return counts

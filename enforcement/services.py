@@ -1,6 +1,7 @@
 """Commands of the virtual enforcement court. Each is one transaction; tasks and notifications
 go out on commit. Automatic steps lock the request row and do nothing if the step was done."""
 
+import logging
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,7 +14,9 @@ from najiz.casefile.selectors import decisions_of
 from najiz.casefile.workflow import TransitionError, Workflow
 from najiz.common import clock
 from najiz.common.money import ZERO, to_sar
+from najiz.common.tasks import enqueue
 from najiz.registries import services as registries
+from notifications import services as notifications
 
 from . import rules
 from .audit import gather_audit_inputs
@@ -21,6 +24,7 @@ from .models import Collection, EnforcementRequest, ExecutionOrder, Measure, Mea
 from .signals import StatusMove, request_status_changed
 from .states import AUTOMATIC, ENFORCING, MACHINE, OPEN, Status
 
+logger = logging.getLogger(__name__)
 
 def _announce_moves(moves: list[StatusMove]) -> None:
     """Tell listeners inside the transaction of the moves: what they record (a webhook event, a
@@ -112,6 +116,13 @@ def _measure(request, debtor, kind, *, target="", amount=None, decision=None, re
     return measure
 
 
+def _new_measure(request, debtor, kind, *, target="", amount=None, decision=None, ref="") -> Measure:
+    """A measure the caller has just seen is not in force (under the request's row lock): one
+    INSERT, without get_or_create's read and savepoint (a national sweep places 160,000)."""
+    return Measure.objects.create(request=request, debtor=debtor, kind=kind, target=target, amount=amount,
+                                  decision=decision, ref=ref, status=Measure.State.APPLIED)
+
+
 def disclose_assets(debtor) -> dict:
     """What the registries hold for a debtor: bank accounts and (for persons) deeds."""
     party_ = debtor.party
@@ -148,7 +159,7 @@ def _held(request, debtor, kind, *, target, amount, decision, ref) -> Measure:
     what it froze is seized at once, so no hold is left that the measure would not release."""
     measure = in_force_on(request, debtor, kind, target)
     if measure is None:
-        return _measure(request, debtor, kind, target=target, amount=amount, decision=decision, ref=ref)
+        return _new_measure(request, debtor, kind, target=target, amount=amount, decision=decision, ref=ref)
     if measure.ref != ref:
         measure.amount = (measure.amount or ZERO) + amount
         measure.save(update_fields=["amount"])
@@ -195,7 +206,7 @@ def _restrict(request, debtor, assets, decision, ref) -> None:
     def place(kind, act, *, target="", amount=None):
         if in_force_on(request, debtor, kind, target) is None:
             act()
-            _measure(request, debtor, kind, target=target, amount=amount, decision=decision, ref=ref)
+            _new_measure(request, debtor, kind, target=target, amount=amount, decision=decision, ref=ref)
 
     if debtor.person_id:
         place(MeasureKind.TRAVEL_BAN, lambda: registries.ban_travel(subject, ref))
@@ -256,19 +267,57 @@ def reapply_measures(request) -> bool:
 def apply_measures(request_id: int) -> str:
     """When the payment period has lapsed unpaid: Art. 46 measures, in order, once."""
     with transaction.atomic():
-        request = locked(request_id)
-        inputs = gather_measure_inputs(request)
-        checks = rules.run_measures(inputs)
-        if request.status != Status.ORDER_ISSUED or failed(checks):
-            return request.status
-        decision = _apply_measures(request, inputs, checks)
-        transition(request, Status.MEASURES_APPLIED, decision=decision)
-        from .alerts import alert_creditor, notify_debtors
+        notices = []
+        status = _measures_step(request_id, notices)
+        notifications.notify_many(notices)
+        return status
 
-        notify_debtors(request, "enforcement.measures_applied")
-        alert_creditor(request, "enforcement.measures_applied")
-        settle_if_covered(request)
+
+def apply_measures_batch(request_ids) -> dict[int, str]:
+    """The measures of many lapsed periods (a sweep's page) in one transaction, each request in a
+    savepoint of its own, and their notices made together: a national sweep's requests each cost
+    no task, commit or notice batch of their own. A request whose step fails is rolled back alone
+    and sent to its own task (with that task's retries); the others are committed in this pass."""
+    from .tasks import apply_measures as apply_measures_task
+
+    outcome, notices, retry = {}, [], []
+    with transaction.atomic():
+        for request_id in sorted(set(request_ids)):
+            own = []
+            try:
+                with transaction.atomic():
+                    outcome[request_id] = _measures_step(request_id, own)
+            except Exception:
+                logger.exception("enforcement request %s: measures failed in a batch; retried on its own", request_id)
+                retry.append(request_id)
+                continue
+            notices += own
+        notifications.notify_many(notices)
+        for request_id in retry:
+            transaction.on_commit(lambda request_id=request_id: enqueue(apply_measures_task, request_id))
+    return outcome
+
+
+def _measures_step(request_id: int, notices: list) -> str:
+    """Apply the measures to one request (row locked), adding its notices to `notices`. Should the
+    seizures cover the claim, its notices are made at once, so the settlement's come after them."""
+    from .alerts import creditor_notices, debtor_notices
+
+    request = locked(request_id)
+    inputs = gather_measure_inputs(request)
+    checks = rules.run_measures(inputs)
+    if request.status != Status.ORDER_ISSUED or failed(checks):
         return request.status
+    decision = _apply_measures(request, inputs, checks)
+    transition(request, Status.MEASURES_APPLIED, decision=decision)
+    notices += debtor_notices(request, request.debtors.select_related("person", "entity"),
+                              "enforcement.measures_applied")
+    notices += creditor_notices(request, "enforcement.measures_applied")
+    if request.outstanding <= 0:
+        notifications.notify_many(notices)
+        notices.clear()
+    settle_if_covered(request)
+    return request.status
 
 
 # --- collection, disbursement, closure ------------------------------------------------------

@@ -39,6 +39,12 @@ def apply_measures(request_id: int) -> str:
     return services.apply_measures(request_id)
 
 
+@shared_task(name="enforcement.apply_measures_batch", acks_late=True, autoretry_for=(OperationalError,),
+             retry_backoff=True, max_retries=8)
+def apply_measures_batch(request_ids: list[int]) -> dict:
+    return {str(pk): status for pk, status in services.apply_measures_batch(request_ids).items()}
+
+
 @shared_task(name="enforcement.publish_notice", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
 def publish_notice(request_id: int) -> bool:
     return services.publish_notice(request_id)

@@ -245,6 +245,8 @@ ENFORCEMENT_STEP_MAX_FAILURES = env.int("ENFORCEMENT_STEP_MAX_FAILURES", default
 ENFORCEMENT_STEP_RETRY_DELAY = timedelta(seconds=env.int("ENFORCEMENT_STEP_RETRY_SECONDS", default=60))
 ENFORCEMENT_STEP_RETRY_MAX_DELAY = timedelta(seconds=env.int("ENFORCEMENT_STEP_RETRY_MAX_SECONDS", default=1800))
 ENFORCEMENT_NOTICE_COST = env.str("ENFORCEMENT_NOTICE_COST", default="500.00")
+# Lapsed periods whose measures one task applies, in one transaction (enforcement.services.apply_measures_batch).
+ENFORCEMENT_MEASURES_BATCH_SIZE = env.int("ENFORCEMENT_MEASURES_BATCH_SIZE", default=25)
 # A due step the deadline sweep has queued is not queued again for this long (a lost task is).
 ENFORCEMENT_DUE_QUEUED_SECONDS = env.int("ENFORCEMENT_DUE_QUEUED_SECONDS", default=900)
 ENFORCEMENT_DEADLINE_ALERT = timedelta(hours=env.int("ENFORCEMENT_DEADLINE_ALERT_HOURS", default=24))

@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 
+from najiz.common import clock
 from najiz.common.identifiers import normalize_digits
 from najiz.common.money import checked_amount
 
@@ -47,9 +49,24 @@ def _ref(ref) -> str:
 def _claim(operation: str, ref: str, target: str) -> tuple[RegistryOperation, bool]:
     """Record the operation once; (row, True) for the first call, (row, False) for a replay.
 
-    A concurrent first call blocks on the unique index until the other commits, then sees its row.
+    One INSERT ... ON CONFLICT DO NOTHING, not get_or_create's read, savepoint and insert: a
+    national sweep makes tens of thousands of these. A concurrent first call blocks on the unique
+    index until the other commits, then finds no row inserted and reads the other's.
     """
-    return RegistryOperation.objects.get_or_create(operation=operation, ref=_ref(ref), target=target)
+    ref, at = _ref(ref), clock.now()
+    table = connection.ops.quote_name(RegistryOperation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (operation, ref, target, result, at) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (operation, ref, target) DO NOTHING RETURNING id",
+            [operation, ref, target, "{}", connection.ops.adapt_datetimefield_value(at)],
+        )
+        inserted = cursor.fetchone()
+    if inserted:
+        op = RegistryOperation(pk=inserted[0], operation=operation, ref=ref, target=target, result={}, at=at)
+        op._state.adding, op._state.db = False, connection.alias  # as if read from the row it is
+        return op, True
+    return RegistryOperation.objects.get(operation=operation, ref=ref, target=target), False
 
 
 def _done(op: RegistryOperation, **result) -> None:

@@ -1,0 +1,96 @@
+"""Lapsed periods are applied by the page: the sweep sends ENFORCEMENT_MEASURES_BATCH_SIZE requests
+to one task, which applies each in a savepoint of its own. A request whose measures fail is rolled
+back alone and sent to its own task; the rest of the page is committed in the same pass."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from enforcement import dispatch, services, tasks
+from enforcement.models import EnforcementRequest, Measure, MeasureKind
+from enforcement.states import Status
+from enforcement.tasks import sweep_deadlines
+from notifications.models import Notification
+from tests.factories import registries as factories
+
+pytestmark = pytest.mark.django_db
+PERIOD = timedelta(days=6)
+
+
+@pytest.fixture
+def orders(case, django_capture_on_commit_callbacks):
+    """Three orders, each on its own instrument against its own debtor, who holds 300 SAR and a deed."""
+    drafts = []
+    for _ in range(3):
+        debtor = factories.PersonFactory()
+        factories.AccountFactory(person=debtor, balance=Decimal("300.00"))
+        factories.DeedFactory(owners=[debtor])
+        instrument = factories.InstrumentFactory(creditor_person=case.creditor, debtors=[debtor],
+                                                 amount=Decimal("8000.00"))
+        drafts.append(services.save_draft(user=case.user, acting_entity=None, instrument_number=instrument.number,
+                                          debtor_ids=[debtor.national_id], amount=Decimal("1000.00"),
+                                          iban=case.account.iban))
+    with django_capture_on_commit_callbacks(execute=True):
+        for draft in drafts:
+            services.submit(draft, user=case.user)
+    requests = list(EnforcementRequest.objects.filter(pk__in=[d.pk for d in drafts]).order_by("pk"))
+    assert {r.status for r in requests} == {Status.ORDER_ISSUED}
+    return requests
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The tasks the sweep sends, instead of running them."""
+    calls = []
+    monkeypatch.setattr(dispatch, "enqueue", lambda task, *args, **kw: calls.append((task.name, args)) or True)
+    return calls
+
+
+def test_the_sweep_sends_lapsed_periods_by_the_page(orders, sent, settings, travel):
+    settings.ENFORCEMENT_MEASURES_BATCH_SIZE = 2
+    with travel(PERIOD):
+        counts = sweep_deadlines()
+    assert counts["enforcement.apply_measures"] == 3
+    pages = [args[0] for name, args in sent if name == "enforcement.apply_measures_batch"]
+    assert pages == [[orders[0].pk, orders[1].pk], [orders[2].pk]]
+    assert not [name for name, _args in sent if name == "enforcement.apply_measures"]
+
+
+def test_a_failing_request_is_rolled_back_alone_and_sent_to_its_own_task(
+    orders, monkeypatch, travel, django_capture_on_commit_callbacks
+):
+    bad = orders[1]
+    gather = services.gather_measure_inputs
+
+    def failing_for_one(request):
+        if request.pk == bad.pk:
+            raise RuntimeError("a registry answer the step cannot read")
+        return gather(request)
+
+    monkeypatch.setattr(services, "gather_measure_inputs", failing_for_one)
+    retried = []
+    monkeypatch.setattr(services, "enqueue", lambda task, *args, **kw: retried.append((task.name, args)))
+    with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):
+        outcome = tasks.apply_measures_batch([o.pk for o in orders])
+    assert outcome == {str(orders[0].pk): Status.MEASURES_APPLIED, str(orders[2].pk): Status.MEASURES_APPLIED}
+    assert retried == [("enforcement.apply_measures", (bad.pk,))]
+    statuses = dict(EnforcementRequest.objects.filter(pk__in=[o.pk for o in orders]).values_list("pk", "status"))
+    assert statuses == {orders[0].pk: Status.MEASURES_APPLIED, bad.pk: Status.ORDER_ISSUED,
+                        orders[2].pk: Status.MEASURES_APPLIED}
+    assert not Measure.objects.filter(request=bad).exists()
+    for good in (orders[0], orders[2]):
+        kinds = sorted(good.measures.values_list("kind", flat=True))
+        assert kinds == sorted([MeasureKind.DISCLOSE_ASSETS, MeasureKind.FREEZE_BALANCE, MeasureKind.SEIZE_BALANCE,
+                                MeasureKind.TRAVEL_BAN, MeasureKind.STOP_POA, MeasureKind.DEED_SEIZURE,
+                                MeasureKind.CREDIT_REPORT, MeasureKind.DEALINGS_BAR])
+        assert EnforcementRequest.objects.get(pk=good.pk).collected == Decimal("300.00")
+    told = Notification.objects.filter(kind="enforcement.measures_applied")
+    assert sorted(set(told.values_list("case_id", flat=True))) == [orders[0].pk, orders[2].pk]
+
+    monkeypatch.setattr(services, "gather_measure_inputs", gather)  # its own task, once the registry answers
+    with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.apply_measures(bad.pk) == Status.MEASURES_APPLIED
+    with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):  # a page run twice changes nothing
+        tasks.apply_measures_batch([o.pk for o in orders])
+    assert Measure.objects.filter(request__in=orders).count() == 24
