@@ -3,6 +3,7 @@ go out on commit. Automatic steps lock the request row and do nothing if the ste
 
 import logging
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -166,24 +167,50 @@ def _held(request, debtor, kind, *, target, amount, decision, ref) -> Measure:
     return measure
 
 
-def _seize_balances(request, debtor, assets, decision, ref) -> None:
-    """Freeze each account up to what is still owed, then seize what was frozen into the court."""
-    from payments import services as payments
+class FrozenBalance(NamedTuple):
+    """A balance frozen for a request and not yet seized (apply_measures_batch seizes it last)."""
 
+    debtor: RequestDebtor
+    iban: str
+    amount: Decimal
+    decision: object
+    ref: str
+
+
+def _owed_after(request, seizures) -> Decimal:
+    """What the request will still be owed once the balances frozen for it are seized."""
+    return request.outstanding - sum((frozen.amount for frozen in seizures or ()), ZERO)
+
+
+def _seize_balances(request, debtor, assets, decision, ref, seizures=None) -> None:
+    """Freeze each account up to what is still owed, then seize what was frozen into the court,
+    or, given `seizures` (a list), leave the seizure to the caller."""
     for account in assets["accounts"]:
-        if request.outstanding <= 0:
+        owed = _owed_after(request, seizures)
+        if owed <= 0:
             return
-        frozen = registries.freeze(account["iban"], request.outstanding, ref)
+        frozen = registries.freeze(account["iban"], owed, ref)
         if frozen <= 0:
             continue
         _held(request, debtor, MeasureKind.FREEZE_BALANCE, target=account["iban"], amount=frozen, decision=decision,
               ref=ref)
-        seized = payments.seize_to_trust(request, account["iban"], ref=ref)
-        if seized > 0:
-            _held(request, debtor, MeasureKind.SEIZE_BALANCE, target=account["iban"], amount=seized,
-                  decision=decision, ref=ref)
-            source_ref = f"seizure/{account['iban']}" if ref == request.number else f"seizure/{ref}/{account['iban']}"
-            _collect(request, Collection.Source.SEIZURE, source_ref, seized)
+        if seizures is None:
+            _seize_frozen(request, FrozenBalance(debtor, account["iban"], frozen, decision, ref))
+        else:
+            seizures.append(FrozenBalance(debtor, account["iban"], frozen, decision, ref))
+
+
+def _seize_frozen(request, frozen: FrozenBalance) -> None:
+    """Seize a frozen balance into the court trust account and count it collected. This locks
+    the trust account (one row every seizure writes) until the transaction commits."""
+    from payments import services as payments
+
+    seized = payments.seize_to_trust(request, frozen.iban, ref=frozen.ref)
+    if seized > 0:
+        _held(request, frozen.debtor, MeasureKind.SEIZE_BALANCE, target=frozen.iban, amount=seized,
+              decision=frozen.decision, ref=frozen.ref)
+        where = frozen.iban if frozen.ref == request.number else f"{frozen.ref}/{frozen.iban}"
+        _collect(request, Collection.Source.SEIZURE, f"seizure/{where}", seized)
 
 
 def _in_both_languages(subject) -> tuple[str, str]:
@@ -197,7 +224,7 @@ def _in_both_languages(subject) -> tuple[str, str]:
     return names[0], names[1]
 
 
-def _restrict(request, debtor, assets, decision, ref) -> None:
+def _restrict(request, debtor, assets, decision, ref, owed: Decimal) -> None:
     """The measures that press a debtor whose money did not cover the debt. Each is placed at the
     registry once: one still in force on the request (a deed seized in an earlier round) is kept
     under its own reference, which is the one its lifting uses, and nothing is placed twice."""
@@ -215,15 +242,15 @@ def _restrict(request, debtor, assets, decision, ref) -> None:
         for number in assets["deeds"]:
             place(MeasureKind.DEED_SEIZURE, lambda number=number: registries.place_seizure(
                 registries.deed(number), by=by_ar, by_en=by_en, ref=ref), target=number)
-    place(MeasureKind.CREDIT_REPORT, lambda: registries.report_default(subject, request.outstanding, ref),
-          amount=request.outstanding)
+    place(MeasureKind.CREDIT_REPORT, lambda: registries.report_default(subject, owed, ref), amount=owed)
     place(MeasureKind.DEALINGS_BAR, lambda: registries.bar_dealings(subject, ref))
 
 
-def _apply_measures(request, inputs, checks):
+def _apply_measures(request, inputs, checks, seizures=None):
     """The measures' decision, and each measure applied in order (the caller holds the row lock).
     Applied again after a reactivation, they act under the round's own registry reference; one
-    still in force from an earlier round is kept under its own, never placed a second time."""
+    still in force from an earlier round is kept under its own, never placed a second time.
+    Given `seizures` (a list), the balances are frozen and left in it to seize (_seize_frozen)."""
     earlier = decisions_of(request).filter(step="measures").count()
     ref = request.number if not earlier else f"{request.number}/{earlier + 1}"
     decision = casefile.record_decision(
@@ -238,10 +265,11 @@ def _apply_measures(request, inputs, checks):
     for debtor in debtors:
         assets = inputs["debtors"][debtor.id_number]
         _measure(request, debtor, MeasureKind.DISCLOSE_ASSETS, decision=decision, ref=ref)
-        _seize_balances(request, debtor, assets, decision, ref)
-    if request.outstanding > 0:
+        _seize_balances(request, debtor, assets, decision, ref, seizures)
+    owed = _owed_after(request, seizures)
+    if owed > 0:
         for debtor in debtors:
-            _restrict(request, debtor, inputs["debtors"][debtor.id_number], decision, ref)
+            _restrict(request, debtor, inputs["debtors"][debtor.id_number], decision, ref, owed)
     return decision
 
 
@@ -267,57 +295,85 @@ def reapply_measures(request) -> bool:
 def apply_measures(request_id: int) -> str:
     """When the payment period has lapsed unpaid: Art. 46 measures, in order, once."""
     with transaction.atomic():
-        notices = []
-        status = _measures_step(request_id, notices)
-        notifications.notify_many(notices)
-        return status
+        request, applied = _measures_step(request_id)
+        if applied:
+            notices = []
+            _finish_measures(request, notices)
+            notifications.notify_many(notices)
+        return request.status
 
 
 def apply_measures_batch(request_ids) -> dict[int, str]:
-    """The measures of many lapsed periods (a sweep's page) in one transaction, each request in a
-    savepoint of its own, and their notices made together: a national sweep's requests each cost
-    no task, commit or notice batch of their own. A request whose step fails is rolled back alone
-    and sent to its own task (with that task's retries); the others are committed in this pass."""
+    """The measures of many lapsed periods (a sweep's page) in one transaction: a national sweep's
+    requests cost no task, commit or notice batch of their own.
+
+    Each request's measures are applied in a savepoint of its own; one that fails is rolled back
+    alone and sent to its own task (with that task's retries). The seizures come last, all
+    together: each locks the court trust account until the commit, and so holds up the other
+    workers' seizures only for that last part. Should one of them fail, the page is rolled back
+    and each of its requests sent to its own task."""
     from .tasks import apply_measures as apply_measures_task
 
-    outcome, notices, retry = {}, [], []
+    try:
+        return _apply_measures_batch(sorted(set(request_ids)), apply_measures_task)
+    except Exception:
+        logger.exception("a seizure failed in a batch of measures; its requests are retried one by one")
+        for request_id in request_ids:
+            enqueue(apply_measures_task, request_id)
+        return {}
+
+
+def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
+    outcome, notices, staged, retry = {}, [], [], []
     with transaction.atomic():
-        for request_id in sorted(set(request_ids)):
-            own = []
+        for request_id in request_ids:
+            seizures = []
             try:
                 with transaction.atomic():
-                    outcome[request_id] = _measures_step(request_id, own)
+                    request, applied = _measures_step(request_id, seizures)
             except Exception:
                 logger.exception("enforcement request %s: measures failed in a batch; retried on its own", request_id)
                 retry.append(request_id)
                 continue
-            notices += own
+            if applied:
+                staged.append((request, seizures))
+            outcome[request_id] = request.status
+        for request, seizures in staged:
+            _finish_measures(request, notices, seizures)
+            outcome[request.pk] = request.status
         notifications.notify_many(notices)
         for request_id in retry:
             transaction.on_commit(lambda request_id=request_id: enqueue(apply_measures_task, request_id))
     return outcome
 
 
-def _measures_step(request_id: int, notices: list) -> str:
-    """Apply the measures to one request (row locked), adding its notices to `notices`. Should the
-    seizures cover the claim, its notices are made at once, so the settlement's come after them."""
-    from .alerts import creditor_notices, debtor_notices
-
+def _measures_step(request_id: int, seizures=None) -> tuple[EnforcementRequest, bool]:
+    """Apply the measures to one request (row locked) if they are due: (the request, applied).
+    Given `seizures` (a list), its frozen balances are left there for _finish_measures."""
     request = locked(request_id)
     inputs = gather_measure_inputs(request)
     checks = rules.run_measures(inputs)
     if request.status != Status.ORDER_ISSUED or failed(checks):
-        return request.status
-    decision = _apply_measures(request, inputs, checks)
+        return request, False
+    decision = _apply_measures(request, inputs, checks, seizures)
     transition(request, Status.MEASURES_APPLIED, decision=decision)
-    notices += debtor_notices(request, request.debtors.select_related("person", "entity"),
-                              "enforcement.measures_applied")
-    notices += creditor_notices(request, "enforcement.measures_applied")
+    return request, True
+
+
+def _finish_measures(request, notices: list, seizures=()) -> None:
+    """Seize what was left frozen, add the request's notices to `notices` and settle it if its
+    claim is covered (its notices are then made at once, so the settlement's come after them)."""
+    from .alerts import creditor_notices, debtor_notices
+
+    for frozen in seizures:
+        _seize_frozen(request, frozen)
+    own = debtor_notices(request, request.debtors.select_related("person", "entity"), "enforcement.measures_applied")
+    own += creditor_notices(request, "enforcement.measures_applied")
     if request.outstanding <= 0:
-        notifications.notify_many(notices)
-        notices.clear()
+        notifications.notify_many(own)
+    else:
+        notices += own
     settle_if_covered(request)
-    return request.status
 
 
 # --- collection, disbursement, closure ------------------------------------------------------

@@ -94,3 +94,27 @@ def test_a_failing_request_is_rolled_back_alone_and_sent_to_its_own_task(
     with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):  # a page run twice changes nothing
         tasks.apply_measures_batch([o.pk for o in orders])
     assert Measure.objects.filter(request__in=orders).count() == 24
+
+
+def test_a_failing_seizure_rolls_the_page_back_and_sends_each_request_to_its_own_task(
+    orders, monkeypatch, travel, django_capture_on_commit_callbacks
+):
+    from payments import services as payments
+
+    seize = payments.seize_to_trust
+
+    def failing_for_one(purpose, iban, *, ref):
+        if purpose.pk == orders[2].pk:
+            raise RuntimeError("the bank did not answer")
+        return seize(purpose, iban, ref=ref)
+
+    monkeypatch.setattr(payments, "seize_to_trust", failing_for_one)
+    retried = []
+    monkeypatch.setattr(services, "enqueue", lambda task, *args, **kw: retried.append((task.name, args)))
+    with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.apply_measures_batch([o.pk for o in orders]) == {}
+    assert retried == [("enforcement.apply_measures", (o.pk,)) for o in orders]
+    assert set(EnforcementRequest.objects.filter(pk__in=[o.pk for o in orders]).values_list("status", flat=True)) == {
+        Status.ORDER_ISSUED}
+    assert not Measure.objects.filter(request__in=orders).exists()
+    assert not Notification.objects.filter(kind="enforcement.measures_applied").exists()
