@@ -27,7 +27,17 @@ from django.utils import translation
 from fontTools.ttLib import TTFont
 
 from najiz.common import pdf
-from najiz.common.pdf import content_disposition, local_path, pdf_response, qr_data_uri, qr_svg, render_pdf
+from najiz.common.pdf import (
+    content_disposition,
+    local_path,
+    pdf_response,
+    qr_data_uri,
+    qr_img,
+    qr_modules,
+    qr_png,
+    qr_svg,
+    render_pdf,
+)
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (pdftotext, pdffonts)")
 
@@ -289,3 +299,15 @@ def test_a_render_pauses_the_collector_and_gives_it_back_as_it_was(monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_pdf_qr_code_is_a_png_of_exactly_its_modules():
+    from PIL import Image
+
+    url = "https://najiz.example/verify/order/EO-2026-000001?code=ABCD-1234"
+    image = Image.open(io.BytesIO(qr_png(url)))
+    rows = qr_modules(url)
+    assert image.size == (len(rows), len(rows))
+    assert [[image.getpixel((x, y)) == 0 for x in range(len(rows))] for y in range(len(rows))] == rows
+    markup = qr_img(url)
+    assert markup.startswith('<img class="pdf-qr__code" alt="" src="data:image/png;base64,') and url not in markup

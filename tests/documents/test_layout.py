@@ -13,13 +13,15 @@ WITH_QR = {"deed", "order", "report", "invoice", "receipt", "note"}
 
 
 def qr_box(page):
-    """The QR code is drawn as its runs of dark modules, rectangles one module high (about 2 pt;
-    the tables' borders are thinner and their cells taller): their bounding box."""
-    modules = [r for r in page.rects if 1.5 < r["height"] < 4 and r["width"] >= r["height"] - 0.5]
-    if len(modules) < 30:
+    """The QR code is a square 1-bit image, one pixel per module (pdf.qr_png): its box."""
+    codes = [image for image in page.images
+             if image["srcsize"][0] == image["srcsize"][1] and 21 <= image["srcsize"][0] <= 185]
+    if not codes:
         return None
-    return (min(r["x0"] for r in modules), min(r["top"] for r in modules),
-            max(r["x1"] for r in modules), max(r["bottom"] for r in modules))
+    assert len(codes) == 1, codes
+    code = codes[0]
+    assert code["stream"].attrs.get("Interpolate") is False  # drawn sharp, never smoothed
+    return code["x0"], code["top"], code["x1"], code["bottom"]
 
 
 def overlaps(box, char) -> bool:

@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from najiz.common import dates, formats, money
-from najiz.common.pdf import qr_data_uri as make_qr_data_uri, qr_svg as make_qr_svg
+from najiz.common.pdf import qr_data_uri as make_qr_data_uri, qr_img as make_qr_img, qr_svg as make_qr_svg
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -157,6 +157,14 @@ def qr_svg(value):
     if value is None or value == "":
         return ""
     return mark_safe(make_qr_svg(str(value)))
+
+
+@register.filter
+def qr_img(value):
+    """The QR code of `value` as an <img> for PDFs (a PNG, placed at once; see pdf.qr_png)."""
+    if value is None or value == "":
+        return ""
+    return mark_safe(make_qr_img(str(value)))
 
 
 @register.filter
