@@ -338,10 +338,11 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
             if applied:
                 staged.append((request, seizures))
             outcome[request_id] = request.status
-        for request, seizures in staged:
-            _finish_measures(request, notices, seizures)
-            outcome[request.pk] = request.status
-        notifications.notify_many(notices)
+        with registries.trust_credits_at_end():  # the trust account locked only from the page's end to its commit
+            for request, seizures in staged:
+                _finish_measures(request, notices, seizures)
+                outcome[request.pk] = request.status
+            notifications.notify_many(notices)
         for request_id in retry:
             transaction.on_commit(lambda request_id=request_id: enqueue(apply_measures_task, request_id))
     return outcome

@@ -11,6 +11,7 @@ from enforcement import dispatch, services, tasks
 from enforcement.models import EnforcementRequest, Measure, MeasureKind
 from enforcement.states import Status
 from enforcement.tasks import sweep_deadlines
+from najiz.registries import services as registries
 from notifications.models import Notification
 from tests.factories import registries as factories
 
@@ -69,6 +70,7 @@ def test_a_failing_request_is_rolled_back_alone_and_sent_to_its_own_task(
         return gather(request)
 
     monkeypatch.setattr(services, "gather_measure_inputs", failing_for_one)
+    trust_before = registries.court_trust_account().balance
     retried = []
     monkeypatch.setattr(services, "enqueue", lambda task, *args, **kw: retried.append((task.name, args)))
     with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):
@@ -87,6 +89,10 @@ def test_a_failing_request_is_rolled_back_alone_and_sent_to_its_own_task(
         assert EnforcementRequest.objects.get(pk=good.pk).collected == Decimal("300.00")
     told = Notification.objects.filter(kind="enforcement.measures_applied")
     assert sorted(set(told.values_list("case_id", flat=True))) == [orders[0].pk, orders[2].pk]
+    trust = registries.court_trust_account()  # credited at the page's end, then paid out to the creditor
+    credited = trust.movements.filter(kind="seized_in").values_list("ref", "amount")
+    assert sorted(credited) == [(orders[0].number, Decimal("300.00")), (orders[2].number, Decimal("300.00"))]
+    assert trust.balance == trust_before
 
     monkeypatch.setattr(services, "gather_measure_inputs", gather)  # its own task, once the registry answers
     with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):

@@ -164,3 +164,43 @@ def test_freeze_query_count(django_assert_num_queries):
     # a replay only locks the account, finds its claim taken and reads the recorded result
     with django_assert_num_queries(5):
         services.freeze(account.iban, D("10"), "EN-1")
+
+
+def test_seizures_inside_the_block_credit_the_trust_account_together_at_its_end():
+    from najiz.registries.models import AccountMovement
+
+    first, second = AccountFactory(balance=D("100.00")), AccountFactory(balance=D("250.50"))
+    trust = services.court_trust_account()
+    before = trust.balance
+    with transaction.atomic():
+        with services.trust_credits_at_end():
+            for account, ref in ((first, "EN-1"), (second, "EN-2")):
+                services.freeze(account.iban, D("1000"), ref)
+                services.seize_frozen(account.iban, ref)
+            trust.refresh_from_db()
+            assert trust.balance == before  # not yet: the trust row is written once, at the end
+            first.refresh_from_db()
+            assert first.balance == D("0.00")  # the debtor's side at once
+        trust.refresh_from_db()
+        assert trust.balance == before + D("350.50")
+        moves = list(AccountMovement.objects.filter(account=trust, kind="seized_in").order_by("pk"))
+        assert [(m.amount, m.balance_after, m.ref) for m in moves[-2:]] == [
+            (D("100.00"), before + D("100.00"), "EN-1"), (D("250.50"), before + D("350.50"), "EN-2")]
+
+
+def test_a_block_that_fails_credits_nothing():
+    account = AccountFactory(balance=D("80.00"))
+    trust = services.court_trust_account()
+    before = trust.balance
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with services.trust_credits_at_end():
+            services.freeze(account.iban, D("80"), "EN-3")
+            services.seize_frozen(account.iban, "EN-3")
+            raise RuntimeError("the page failed")
+    trust.refresh_from_db()
+    account.refresh_from_db()
+    assert trust.balance == before and account.balance == D("80.00")
+    services.freeze(account.iban, D("80"), "EN-4")  # and seizures after it credit at once again
+    services.seize_frozen(account.iban, "EN-4")
+    trust.refresh_from_db()
+    assert trust.balance == before + D("80.00")

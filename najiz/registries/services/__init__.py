@@ -25,6 +25,7 @@ from .banks import (
     freeze,
     frozen_by,
     seize_frozen,
+    trust_credits_at_end,
     unfreeze,
 )
 from .base import (
@@ -161,5 +162,6 @@ __all__ = [
     "tax_due",
     "tax_transaction",
     "transfer",
+    "trust_credits_at_end",
     "unfreeze",
 ]

@@ -1,5 +1,7 @@
 """The banks: accounts, freezes, seizures to the court trust account, credits and debits."""
 
+import threading
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import transaction
@@ -133,17 +135,57 @@ def unfreeze(iban, ref) -> Decimal:
     return released
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def trust_credits_at_end():
+    """Seizures made inside credit the court trust account together when the block ends.
+
+    Every seizure writes the trust account's one row, which then stays locked until the
+    transaction commits, so the seizures of other transactions wait for it. Inside the block the
+    debtor's account is debited at once and the trust account's credits (its balance, a movement
+    each) are written in one locked update at the end, so the lock is held only from there to the
+    commit. The block must end inside the caller's transaction; if it raises, nothing is credited
+    and the caller's transaction must roll back (its seizures with it). Blocks do not nest: an
+    inner one leaves its credits to the outer."""
+    if getattr(_deferred, "credits", None) is not None:
+        yield
+        return
+    _deferred.credits = credits = []
+    try:
+        yield
+    finally:
+        _deferred.credits = None
+    if credits:
+        _credit_trust(credits)
+
+
+def _credit_trust(credits: list[tuple[Decimal, str]]) -> None:
+    trust_iban = court_trust_account().iban
+    trust = _locked_accounts(trust_iban)[trust_iban]
+    movements = []
+    for amount, ref in credits:
+        trust.balance += amount
+        movements.append(AccountMovement(account=trust, kind=AccountMovement.Kind.SEIZED_IN, amount=amount,
+                                         balance_after=trust.balance, ref=ref))
+    trust.save(update_fields=["balance"])
+    AccountMovement.objects.bulk_create(movements)
+
+
 @transaction.atomic
 def seize_frozen(iban, ref) -> Decimal:
-    """Move what `ref` froze on the account to the court trust account; returns the amount."""
+    """Move what `ref` froze on the account to the court trust account; returns the amount
+    (inside trust_credits_at_end, the trust account is credited when that block ends)."""
     trust_iban = court_trust_account().iban
     text = normalize_iban(iban)
     if not is_valid_saudi_iban(text):
         raise BankError(f"Not a valid Saudi IBAN: {iban!r}")
     if text == trust_iban:
         raise BankError("Cannot seize from the court trust account.")
-    rows = _locked_accounts(text, trust_iban)
-    acct, trust = rows[text], rows[trust_iban]
+    deferred = getattr(_deferred, "credits", None)
+    rows = _locked_accounts(text) if deferred is not None else _locked_accounts(text, trust_iban)
+    acct, trust = rows[text], rows.get(trust_iban)
     op, first = _claim("seize_frozen", ref, _account_target(acct))
     if not first:
         return to_sar(op.result["amount"])
@@ -156,10 +198,13 @@ def seize_frozen(iban, ref) -> Decimal:
         acct.frozen -= seized
         acct.balance -= seized
         acct.save(update_fields=["frozen", "balance"])
-        trust.balance += seized
-        trust.save(update_fields=["balance"])
         _move(acct, AccountMovement.Kind.SEIZURE, -seized, op.ref)
-        _move(trust, AccountMovement.Kind.SEIZED_IN, seized, op.ref)
+        if deferred is not None:
+            deferred.append((seized, op.ref))
+        else:
+            trust.balance += seized
+            trust.save(update_fields=["balance"])
+            _move(trust, AccountMovement.Kind.SEIZED_IN, seized, op.ref)
     _done(op, amount=str(seized))
     return seized
 
