@@ -40,3 +40,17 @@ def heirs_case(db):
     c.buyer_account = factories.AccountFactory(person=c.buyer, balance=Decimal("0.00"))
     c.buyer_user = user_for_person(c.buyer)
     return c
+
+
+@pytest.fixture
+def conveyed(sale, django_capture_on_commit_callbacks):
+    """The sale filed, accepted and paid: the deed conveyed to the buyer."""
+    from .helpers import accept_offer, file_sale, pay, reload
+
+    with django_capture_on_commit_callbacks(execute=True):
+        conveyance = file_sale(sale)
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_offer(conveyance, user=sale.buyer_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(conveyance)
+    return reload(conveyance)

@@ -9,8 +9,6 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from .helpers import accept_offer, file_sale, pay, reload
-
 pytestmark = pytest.mark.django_db
 BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -18,17 +16,6 @@ BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 def text_of(data: bytes) -> str:
     out = subprocess.run(["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
     return " ".join(BIDI.sub("", out.stdout.decode()).split())
-
-
-@pytest.fixture
-def conveyed(sale, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        conveyance = file_sale(sale)
-    with django_capture_on_commit_callbacks(execute=True):
-        accept_offer(conveyance, user=sale.buyer_user)
-    with django_capture_on_commit_callbacks(execute=True):
-        pay(conveyance)
-    return reload(conveyance)
 
 
 def test_the_new_deed_names_the_old_one_and_the_basis_of_transfer(client, sale, conveyed):

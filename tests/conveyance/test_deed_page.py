@@ -12,20 +12,9 @@ from najiz.accounts import sessions
 from najiz.accounts.services import user_for_person
 from najiz.common import dates
 
-from .helpers import accept_offer, file_sale, pay, reload
+from .helpers import reload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def conveyed(sale, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        conveyance = file_sale(sale)
-    with django_capture_on_commit_callbacks(execute=True):
-        accept_offer(conveyance, user=sale.buyer_user)
-    with django_capture_on_commit_callbacks(execute=True):
-        pay(conveyance)
-    return reload(conveyance)
 
 
 def act_for(client, person, factories):
