@@ -27,6 +27,7 @@ from .states import AUTOMATIC, ENFORCING, MACHINE, OPEN, Status
 
 logger = logging.getLogger(__name__)
 
+
 def _announce_moves(moves: list[StatusMove]) -> None:
     """Tell listeners inside the transaction of the moves: what they record (a webhook event, a
     note's status) commits with them, in the order the row locks give the moves, or not at all."""

@@ -199,13 +199,13 @@ def seize_frozen(iban, ref) -> Decimal:
         acct.balance -= seized
         acct.save(update_fields=["frozen", "balance"])
         _move(acct, AccountMovement.Kind.SEIZURE, -seized, op.ref)
-        if deferred is not None:
-            deferred.append((seized, op.ref))
-        else:
+        if deferred is None:
             trust.balance += seized
             trust.save(update_fields=["balance"])
             _move(trust, AccountMovement.Kind.SEIZED_IN, seized, op.ref)
     _done(op, amount=str(seized))
+    if deferred is not None and seized > 0:
+        deferred.append((seized, op.ref))  # last: a seizure that failed leaves no credit behind
     return seized
 
 
