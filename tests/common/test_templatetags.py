@@ -85,4 +85,6 @@ def test_qr_filters():
     uri = render("{{ url|qr_data_uri }}", url="https://najiz.example/verify/deed/123")
     assert uri.startswith("data:image/svg+xml;base64,")
     assert base64.b64decode(uri.split(",", 1)[1]).startswith(b"<svg")
-    assert render("{{ url|qr_svg }}{{ url|qr_data_uri }}", url="") == ""
+    img = render("{{ url|qr_img }}", url="https://najiz.example/verify/deed/123?x=<b>")
+    assert img.startswith('<img class="pdf-qr__code" alt="" src="data:image/png;base64,') and "<b>" not in img
+    assert render("{{ url|qr_svg }}{{ url|qr_data_uri }}{{ url|qr_img }}", url="") == ""
