@@ -156,10 +156,6 @@ def _pages(rows, size: int):
         yield page
 
 
-# Steps whose requests go to a task by the page (one transaction for many: a national sweep).
-BATCHED = {"apply_measures": ("apply_measures_batch", "ENFORCEMENT_MEASURES_BATCH_SIZE")}
-
-
 def requeue_due(batch: int = 500) -> dict:
     """A task for every order whose notice, deadline alert, measures or end of grace is due and
     not queued already, read `batch` at a time; how many requests were sent, by the step's task
@@ -169,14 +165,12 @@ def requeue_due(batch: int = 500) -> dict:
     counts = {}
     for step, due in selectors.due_steps(clock.now()).items():
         task = getattr(tasks, step)
-        batched = BATCHED.get(step)
         sent = 0
         for page in _pages(due.iterator(chunk_size=batch), batch):
             fresh = _queued.fresh(step, page)
-            if batched:
-                task_name, size_setting = batched
-                for part in _pages(fresh, max(1, getattr(settings, size_setting))):
-                    enqueue(getattr(tasks, task_name), part)
+            if step == "apply_measures":  # by the page: one transaction for many (a national sweep)
+                for part in _pages(fresh, max(1, settings.ENFORCEMENT_MEASURES_BATCH_SIZE)):
+                    enqueue(tasks.apply_measures_batch, part)
             else:
                 for request_id in fresh:
                     enqueue(task, request_id)

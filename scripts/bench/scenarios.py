@@ -586,7 +586,7 @@ def deadline_sweep(cfg, redis_url, log):
 
     def done() -> int:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM enforcement_enforcementrequest JOIN bench_sweep_ids USING (id) "
+            cursor.execute(f"SELECT count(*) FROM {EnforcementRequest._meta.db_table} JOIN bench_sweep_ids USING (id) "
                            "WHERE status = ANY(%s)", [done_states])
             return cursor.fetchone()[0]
 
