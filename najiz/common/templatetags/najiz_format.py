@@ -8,6 +8,7 @@
 * `{{ value|both_dates }}` or `{% both_dates value %}` →
   `<time datetime="2024-03-11">1 رمضان 1445 هـ — 11 مارس 2024م</time>`
 * `{{ url|qr_svg }}` / `{{ url|qr_data_uri }}` → a QR code (inline SVG / data: URI for <img>)
+* `{{ url|qr_img }}` → the QR code as the PNG <img> that PDFs use
 
 Values may be dates, datetimes (shown in Asia/Riyadh) or ISO strings. None gives "". A filter
 never raises on odd input: it logs a warning and shows the value as it is (escaped).
