@@ -11,6 +11,8 @@ from enforcement.models import EnforcementRequest, Measure
 from enforcement.states import Status
 from najiz.celery import app as celery_app
 from najiz.common import clock
+from notifications.models import Delivery
+from payments.models import Disbursement, DisbursementStatus
 from tests.factories import registries as factories
 
 from .conftest import wait_for
@@ -53,6 +55,9 @@ def test_one_beat_queues_every_lapsed_period_once_and_the_next_beat_none_again(t
                           shutdown_timeout=30):
             wait_for(lambda: EnforcementRequest.objects.filter(
                 pk__in=ids, status=Status.MEASURES_APPLIED).count() == 5, timeout=60)
+            # the payouts and notices the pages sent, done before the worker stops and the database is flushed
+            wait_for(lambda: not Disbursement.objects.filter(status=DisbursementStatus.PENDING).exists()
+                     and not Delivery.objects.filter(status=Delivery.Status.PENDING).exists(), timeout=60)
     finally:
         celery_app.conf.task_always_eager = True
     for pk in ids:
