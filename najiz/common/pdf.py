@@ -62,6 +62,8 @@ FONT_FACES = [
 ]
 # Latin first: its digits and punctuation; Arabic letters fall through to Noto Sans Arabic.
 FONT_STACK = '"Najiz Latin", "Najiz Arabic"'
+# Every document's styles (page, header, footer, tables), parsed once per thread with the fonts.
+DOCUMENT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "pdf.css"
 
 _local = threading.local()
 
@@ -137,16 +139,49 @@ def _fetcher_class():
     return LocalOnlyFetcher
 
 
+_SIZED_ARRAY = re.compile(r"(\w+)\[\d+\]")
+
+
+class _OpenArrayFFI:
+    """WeasyPrint's cffi handle for its font subsetting, with `new("T[n]", items)` made as
+    `new("T[]", items)`: the same array, but cffi parses each distinct type string with pycparser
+    (about 5 ms) and WeasyPrint names a new length, the document's glyph count, for nearly every
+    font of every document. The open type is parsed once per process."""
+
+    def __init__(self, ffi):
+        self._ffi = ffi
+
+    def new(self, cdecl, init=None):
+        match = _SIZED_ARRAY.fullmatch(cdecl) if init is not None else None
+        if match:
+            return self._ffi.new(f"{match.group(1)}[]", init)
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name):
+        return getattr(self._ffi, name)
+
+
+def _open_font_arrays() -> None:
+    from weasyprint.pdf import fonts
+
+    if not isinstance(fonts.ffi, _OpenArrayFFI):
+        fonts.ffi = _OpenArrayFFI(fonts.ffi)
+
+
 def _tools():
-    """(font configuration, font stylesheet, URL fetcher) for this thread, built once."""
+    """(font configuration, stylesheet, URL fetcher) for this thread, built once. The stylesheet
+    (the fonts' @font-face rules and static/css/pdf.css) is parsed and its selectors compiled
+    here, not in every render; it is a user stylesheet, so a template's own <style> wins over it."""
     tools = getattr(_local, "tools", None)
     if tools is None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        _open_font_arrays()
         fetcher = _fetcher_class()()
         font_config = FontConfiguration()
-        stylesheet = CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)
+        css = font_face_css() + "\n" + DOCUMENT_CSS.read_text(encoding="utf-8")
+        stylesheet = CSS(string=css, font_config=font_config, url_fetcher=fetcher)
         tools = _local.tools = (font_config, stylesheet, fetcher)
     return tools
 

@@ -311,3 +311,20 @@ def test_the_pdf_qr_code_is_a_png_of_exactly_its_modules():
     assert [[image.getpixel((x, y)) == 0 for x in range(len(rows))] for y in range(len(rows))] == rows
     markup = qr_img(url)
     assert markup.startswith('<img class="pdf-qr__code" alt="" src="data:image/png;base64,') and url not in markup
+
+
+def test_documents_of_any_length_subset_their_fonts_without_new_c_types():
+    """Font subsetting hands cffi arrays as long as a document's glyph set; each new sized type
+    would be parsed again (milliseconds a font). Documents of other lengths add no C type, and
+    their text still comes out whole."""
+    from weasyprint.text.ffi import ffi
+
+    def sized_types():
+        return {key for key in ffi._parsed_types if isinstance(key, str) and re.search(r"\[\d+\]", key)}
+
+    pdf.render_pdf_html('<html lang="ar" dir="rtl"><body><p>أمر تنفيذ</p></body></html>', sign=False)
+    before = sized_types()
+    for text in ("وزارة العدل المملكة العربية السعودية", "Execution order EO-2026-000417 of 12,000.00"):
+        data = pdf.render_pdf_html(f'<html lang="ar" dir="rtl"><body><p>{text}</p></body></html>', sign=False)
+        assert_phrase(words_of(data), text)
+    assert sized_types() == before
