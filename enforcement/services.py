@@ -1,6 +1,7 @@
 """Commands of the virtual enforcement court. Each is one transaction; tasks and notifications
 go out on commit. Automatic steps lock the request row and do nothing if the step was done."""
 
+import contextlib
 import logging
 from decimal import Decimal
 from typing import NamedTuple
@@ -115,14 +116,42 @@ def _measure(request, debtor, kind, *, target="", amount=None, decision=None, re
         request=request, debtor=debtor, kind=kind, target=target, status=Measure.State.APPLIED,
         defaults={"amount": amount, "decision": decision, "ref": ref},
     )
+    _remember(request, measure)
     return measure
 
 
 def _new_measure(request, debtor, kind, *, target="", amount=None, decision=None, ref="") -> Measure:
     """A measure the caller has just seen is not in force (under the request's row lock): one
     INSERT, without get_or_create's read and savepoint (a national sweep places 160,000)."""
-    return Measure.objects.create(request=request, debtor=debtor, kind=kind, target=target, amount=amount,
-                                  decision=decision, ref=ref, status=Measure.State.APPLIED)
+    measure = Measure.objects.create(request=request, debtor=debtor, kind=kind, target=target, amount=amount,
+                                     decision=decision, ref=ref, status=Measure.State.APPLIED)
+    _remember(request, measure)
+    return measure
+
+
+def _in_force_key(kind, target, debtor_id) -> tuple:
+    return (kind, target) if target else (kind, "", debtor_id)
+
+
+@contextlib.contextmanager
+def _measures_read_once(request):
+    """Within it, in_force_on answers from one read of the request's measures in force, kept up
+    to date by the measures placed meanwhile, instead of a query each time (a round of measures
+    asks about seven times). Nothing may lift a measure of the request within it."""
+    memo = {}
+    for measure in request.measures.filter(status=Measure.State.APPLIED):  # in Meta.ordering, as .first()
+        memo.setdefault(_in_force_key(measure.kind, measure.target, measure.debtor_id), measure)
+    request._measures_in_force = memo
+    try:
+        yield
+    finally:
+        del request._measures_in_force
+
+
+def _remember(request, measure) -> None:
+    memo = getattr(request, "_measures_in_force", None)
+    if memo is not None:
+        memo.setdefault(_in_force_key(measure.kind, measure.target, measure.debtor_id), measure)
 
 
 def disclose_assets(debtor) -> dict:
@@ -151,6 +180,9 @@ def gather_measure_inputs(request) -> dict:
 def in_force_on(request, debtor, kind, target="") -> Measure | None:
     """The measure of this kind in force on the request: for an account or a deed, whoever's it is
     (one seizure of an asset per request); otherwise the debtor's own."""
+    memo = getattr(request, "_measures_in_force", None)
+    if memo is not None:
+        return memo.get(_in_force_key(kind, target, debtor.pk))
     measures = request.measures.filter(kind=kind, status=Measure.State.APPLIED)
     return (measures.filter(target=target) if target else measures.filter(debtor=debtor, target="")).first()
 
@@ -225,33 +257,69 @@ def _in_both_languages(subject) -> tuple[str, str]:
     return names[0], names[1]
 
 
-def _restrict(request, debtor, assets, decision, ref, owed: Decimal) -> None:
+class StagedRestriction(NamedTuple):
+    """A ban, stop, bar or report to place with the others of a sweep's page (_place_restrictions)."""
+
+    request: EnforcementRequest
+    debtor: RequestDebtor
+    kind: str
+    restriction: object  # registries.Restriction
+    amount: Decimal | None
+    decision: object
+    ref: str
+
+
+def _restrict(request, debtor, assets, decision, ref, owed: Decimal, restrictions=None) -> None:
     """The measures that press a debtor whose money did not cover the debt. Each is placed at the
     registry once: one still in force on the request (a deed seized in an earlier round) is kept
-    under its own reference, which is the one its lifting uses, and nothing is placed twice."""
+    under its own reference, which is the one its lifting uses, and nothing is placed twice.
+    Given `restrictions` (a list), the bans, stops, bars and reports are left in it, to be placed
+    with the page's others (_place_restrictions); deeds are seized here."""
     subject = debtor.party
 
-    def place(kind, act, *, target="", amount=None):
-        if in_force_on(request, debtor, kind, target) is None:
-            act()
-            _new_measure(request, debtor, kind, target=target, amount=amount, decision=decision, ref=ref)
+    def restrict(kind, registry, amount=None):
+        if in_force_on(request, debtor, kind) is None:
+            details = {"amount": amount} if amount is not None else {}
+            staged = StagedRestriction(request, debtor, kind, registries.Restriction(registry, subject, ref, details),
+                                       amount, decision, ref)
+            if restrictions is None:
+                _place_restrictions([staged])
+            else:
+                restrictions.append(staged)
 
     if debtor.person_id:
-        place(MeasureKind.TRAVEL_BAN, lambda: registries.ban_travel(subject, ref))
-        place(MeasureKind.STOP_POA, lambda: registries.stop_poa_issuing(subject, ref))
+        restrict(MeasureKind.TRAVEL_BAN, "travel")
+        restrict(MeasureKind.STOP_POA, "poa_issuing")
         by_ar, by_en = _in_both_languages(request.circuit)
         for number in assets["deeds"]:
-            place(MeasureKind.DEED_SEIZURE, lambda number=number: registries.place_seizure(
-                registries.deed(number), by=by_ar, by_en=by_en, ref=ref), target=number)
-    place(MeasureKind.CREDIT_REPORT, lambda: registries.report_default(subject, owed, ref), amount=owed)
-    place(MeasureKind.DEALINGS_BAR, lambda: registries.bar_dealings(subject, ref))
+            if in_force_on(request, debtor, MeasureKind.DEED_SEIZURE, number) is None:
+                registries.place_seizure(registries.deed(number), by=by_ar, by_en=by_en, ref=ref)
+                _new_measure(request, debtor, MeasureKind.DEED_SEIZURE, target=number, decision=decision, ref=ref)
+    restrict(MeasureKind.CREDIT_REPORT, "credit", amount=owed)
+    restrict(MeasureKind.DEALINGS_BAR, "dealings")
 
 
-def _apply_measures(request, inputs, checks, seizures=None):
+def _place_restrictions(staged) -> None:
+    """Place the staged restrictions at their registries together and record their measures in one
+    insert."""
+    if not staged:
+        return
+    registries.place_restrictions([item.restriction for item in staged])
+    measures = Measure.objects.bulk_create([
+        Measure(request=item.request, debtor=item.debtor, kind=item.kind, target="", amount=item.amount,
+                decision=item.decision, ref=item.ref, status=Measure.State.APPLIED)
+        for item in staged
+    ])
+    for item, measure in zip(staged, measures, strict=True):
+        _remember(item.request, measure)
+
+
+def _apply_measures(request, inputs, checks, seizures=None, restrictions=None):
     """The measures' decision, and each measure applied in order (the caller holds the row lock).
     Applied again after a reactivation, they act under the round's own registry reference; one
     still in force from an earlier round is kept under its own, never placed a second time.
-    Given `seizures` (a list), the balances are frozen and left in it to seize (_seize_frozen)."""
+    Given `seizures` (a list), the balances are frozen and left in it to seize (_seize_frozen);
+    given `restrictions`, the bans, stops, bars and reports are left in it (_place_restrictions)."""
     earlier = decisions_of(request).filter(step="measures").count()
     ref = request.number if not earlier else f"{request.number}/{earlier + 1}"
     decision = casefile.record_decision(
@@ -263,14 +331,16 @@ def _apply_measures(request, inputs, checks, seizures=None):
     if limit_to_disclosure(request, inputs, decision, ref):
         return decision  # the disclosed assets cover the debt: only they are seized
     debtors = list(request.debtors.select_related("person", "entity"))
-    for debtor in debtors:
-        assets = inputs["debtors"][debtor.id_number]
-        _measure(request, debtor, MeasureKind.DISCLOSE_ASSETS, decision=decision, ref=ref)
-        _seize_balances(request, debtor, assets, decision, ref, seizures)
-    owed = _owed_after(request, seizures)
-    if owed > 0:
+    with _measures_read_once(request):
         for debtor in debtors:
-            _restrict(request, debtor, inputs["debtors"][debtor.id_number], decision, ref, owed)
+            assets = inputs["debtors"][debtor.id_number]
+            if in_force_on(request, debtor, MeasureKind.DISCLOSE_ASSETS) is None:
+                _new_measure(request, debtor, MeasureKind.DISCLOSE_ASSETS, decision=decision, ref=ref)
+            _seize_balances(request, debtor, assets, decision, ref, seizures)
+        owed = _owed_after(request, seizures)
+        if owed > 0:
+            for debtor in debtors:
+                _restrict(request, debtor, inputs["debtors"][debtor.id_number], decision, ref, owed, restrictions)
     return decision
 
 
@@ -311,34 +381,37 @@ def apply_measures_batch(request_ids) -> dict[int, str]:
     Each request's measures are applied in a savepoint of its own; one that fails is rolled back
     alone and sent to its own task (with that task's retries). The seizures come last, all
     together: each locks the court trust account until the commit, and so holds up the other
-    workers' seizures only for that last part. Should one of them fail, the page is rolled back
-    and each of its requests sent to its own task."""
+    workers' seizures only for that last part; before them, the page's bans, stops, bars and
+    credit reports are placed together. Should any of that fail, the page is rolled back and each
+    of its requests sent to its own task."""
     from .tasks import apply_measures as apply_measures_task
 
     try:
         return _apply_measures_batch(sorted(set(request_ids)), apply_measures_task)
     except Exception:
-        logger.exception("a seizure failed in a batch of measures; its requests are retried one by one")
+        logger.exception("a batch of measures failed at its end; its requests are retried one by one")
         for request_id in request_ids:
             enqueue(apply_measures_task, request_id)
         return {}
 
 
 def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
-    outcome, notices, staged, retry = {}, [], [], []
+    outcome, notices, staged, retry, restrictions = {}, [], [], [], []
     with transaction.atomic():
         for request_id in request_ids:
-            seizures = []
+            seizures, placed_later = [], []
             try:
                 with transaction.atomic():
-                    request, applied = _measures_step(request_id, seizures)
+                    request, applied = _measures_step(request_id, seizures, placed_later)
             except Exception:
                 logger.exception("enforcement request %s: measures failed in a batch; retried on its own", request_id)
                 retry.append(request_id)
                 continue
             if applied:
                 staged.append((request, seizures))
+                restrictions += placed_later
             outcome[request_id] = request.status
+        _place_restrictions(restrictions)  # the page's bans, stops, bars and reports: a few statements for all
         with registries.trust_credits_at_end():  # the trust account locked only from the page's end to its commit
             for request, seizures in staged:
                 _finish_measures(request, notices, seizures)
@@ -349,15 +422,16 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
     return outcome
 
 
-def _measures_step(request_id: int, seizures=None) -> tuple[EnforcementRequest, bool]:
+def _measures_step(request_id: int, seizures=None, restrictions=None) -> tuple[EnforcementRequest, bool]:
     """Apply the measures to one request (row locked) if they are due: (the request, applied).
-    Given `seizures` (a list), its frozen balances are left there for _finish_measures."""
+    Given `seizures` (a list), its frozen balances are left there for _finish_measures; given
+    `restrictions`, its bans, stops, bars and reports (_place_restrictions)."""
     request = locked(request_id)
     inputs = gather_measure_inputs(request)
     checks = rules.run_measures(inputs)
     if request.status != Status.ORDER_ISSUED or failed(checks):
         return request, False
-    decision = _apply_measures(request, inputs, checks, seizures)
+    decision = _apply_measures(request, inputs, checks, seizures, restrictions)
     transition(request, Status.MEASURES_APPLIED, decision=decision)
     return request, True
 
@@ -367,8 +441,10 @@ def _finish_measures(request, notices: list, seizures=()) -> None:
     claim is covered (its notices are then made at once, so the settlement's come after them)."""
     from .alerts import creditor_notices, debtor_notices
 
-    for frozen in seizures:
-        _seize_frozen(request, frozen)
+    if seizures:
+        with _measures_read_once(request):
+            for frozen in seizures:
+                _seize_frozen(request, frozen)
     own = debtor_notices(request, request.debtors.select_related("person", "entity"), "enforcement.measures_applied")
     own += creditor_notices(request, "enforcement.measures_applied")
     if request.outstanding <= 0:

@@ -111,8 +111,9 @@ def post_transaction(
     txn = LedgerTransaction.objects.create(
         kind=kind, ref=ref, memo=memo[:255], at=clock.now(), **_purpose_fields(purpose)
     )
+    accounts = ledger_accounts(code for code, _amount in lines)
     LedgerEntry.objects.bulk_create(
-        [LedgerEntry(transaction=txn, account=ledger_account(code), amount=amount) for code, amount in lines]
+        [LedgerEntry(transaction=txn, account=accounts[code], amount=amount) for code, amount in lines]
     )
     return txn
 

@@ -124,3 +124,33 @@ def test_a_failing_seizure_rolls_the_page_back_and_sends_each_request_to_its_own
         Status.ORDER_ISSUED}
     assert not Measure.objects.filter(request__in=orders).exists()
     assert not Notification.objects.filter(kind="enforcement.measures_applied").exists()
+
+
+def test_the_pages_restrictions_are_placed_together_and_a_refusal_rolls_the_page_back(
+    orders, monkeypatch, travel, django_capture_on_commit_callbacks
+):
+    """The page's bans, stops, bars and reports go to the registries in one call at its end; if
+    that fails, nothing of the page stays and each request is sent to its own task."""
+    placed = []
+    place = registries.place_restrictions
+
+    def refusing(restrictions):
+        placed.append(sorted({(r.registry, r.ref) for r in restrictions}))
+        raise RuntimeError("the credit bureau did not answer")
+
+    monkeypatch.setattr(registries, "place_restrictions", refusing)
+    retried = []
+    monkeypatch.setattr(services, "enqueue", lambda task, *args, **kw: retried.append((task.name, args)))
+    with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.apply_measures_batch([o.pk for o in orders]) == {}
+    assert placed == [sorted((registry, o.number) for o in orders
+                             for registry in ("travel", "poa_issuing", "credit", "dealings"))]
+    assert retried == [("enforcement.apply_measures", (o.pk,)) for o in orders]
+    assert not Measure.objects.filter(request__in=orders).exists()
+    assert set(EnforcementRequest.objects.filter(pk__in=[o.pk for o in orders]).values_list("status", flat=True)) == {
+        Status.ORDER_ISSUED}
+
+    monkeypatch.setattr(registries, "place_restrictions", place)
+    with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):
+        tasks.apply_measures_batch([o.pk for o in orders])
+    assert Measure.objects.filter(request__in=orders).count() == 24

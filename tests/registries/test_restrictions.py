@@ -66,3 +66,26 @@ def test_unknown_subject_is_refused():
 def test_a_ref_is_required():
     with pytest.raises(ValueError):
         services.ban_travel(PersonFactory(), "")
+
+
+def test_restrictions_placed_together_are_those_the_commands_place(django_assert_max_num_queries):
+    """place_restrictions places each restriction as its own command would, once per ref, in a
+    few statements for all: a replay returns the recorded row, and a lift finds what was placed."""
+    people, company = [PersonFactory() for _ in range(5)], EntityFactory()
+    earlier = services.ban_travel(people[0], "EN-1")
+    asked = [services.Restriction("travel", person, "EN-1") for person in people]
+    asked += [services.Restriction("poa_issuing", person, "EN-1") for person in people]
+    asked += [services.Restriction("credit", company, "EN-2", {"amount": Decimal("1234.50")}),
+              services.Restriction("dealings", company, "EN-2")]
+    with django_assert_max_num_queries(10):
+        rows = services.place_restrictions(asked)
+    assert rows[0] == earlier
+    assert [(type(row), row.subject, row.ref) for row in rows] == [
+        (TravelBan, person, "EN-1") for person in people] + [(PoaIssuingStop, person, "EN-1") for person in people] + [
+        (CreditReport, company, "EN-2"), (DealingBan, company, "EN-2")]
+    assert rows[-2].amount == Decimal("1234.50") and all(row.active and row.pk for row in rows)
+    assert TravelBan.objects.count() == 5 and PoaIssuingStop.objects.count() == 5
+    assert services.ban_travel(people[3], "EN-1") == rows[3]
+    assert services.report_default(company, Decimal("9"), "EN-2") == rows[-2]
+    assert services.place_restrictions(asked) == rows
+    assert services.lift_dealings_bar(company, "EN-2") == rows[-1]

@@ -69,6 +69,33 @@ def _claim(operation: str, ref: str, target: str) -> tuple[RegistryOperation, bo
     return RegistryOperation.objects.get(operation=operation, ref=ref, target=target), False
 
 
+def _claim_many(keys) -> dict[tuple[str, str, str], tuple[RegistryOperation, bool]]:
+    """_claim for many (operation, ref, target) keys in one INSERT: each key's (row, first)."""
+    keys = list(dict.fromkeys((operation, _ref(ref), target) for operation, ref, target in keys))
+    if not keys:
+        return {}
+    at = clock.now()
+    table = connection.ops.quote_name(RegistryOperation._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (operation, ref, target, result, at) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys))
+            + " ON CONFLICT (operation, ref, target) DO NOTHING RETURNING id, operation, ref, target",
+            [value for key in keys for value in (*key, "{}", stamp)],
+        )
+        inserted = {(operation, ref, target): pk for pk, operation, ref, target in cursor.fetchall()}
+    claims = {}
+    for key, pk in inserted.items():
+        op = RegistryOperation(pk=pk, operation=key[0], ref=key[1], target=key[2], result={}, at=at)
+        op._state.adding, op._state.db = False, connection.alias
+        claims[key] = (op, True)
+    for key in keys:
+        if key not in claims:  # a replay: what the first call recorded
+            claims[key] = (RegistryOperation.objects.get(operation=key[0], ref=key[1], target=key[2]), False)
+    return claims
+
+
 def _done(op: RegistryOperation, **result) -> None:
     op.result = result
     op.save(update_fields=["result"])

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from najiz.common import clock
 
-from ..models import CreditReport, DealingBan, PoaIssuingStop, TravelBan
-from .base import UnknownSubject, _claim, _done, _money, _subject_filter, subject_key
+from ..models import CreditReport, DealingBan, PoaIssuingStop, RegistryOperation, TravelBan
+from .base import UnknownSubject, _claim, _claim_many, _done, _money, _ref, _subject_filter, subject_key
 from .commercial import _as_subject
 
 
@@ -42,6 +42,51 @@ def _restrict(registry: Registry, subject, ref, **details):
     row = registry.model.objects.create(ref=op.ref, **_subject_filter(who), **fields)
     _done(op, id=row.pk)
     return row
+
+
+class Restriction(NamedTuple):
+    """A restriction to place (place_restrictions): the registry's key in REGISTRIES, the subject,
+    the case's ref and the details its place command takes (the credit report's amount)."""
+
+    registry: str
+    subject: object
+    ref: str
+    details: dict = {}
+
+
+@transaction.atomic
+def place_restrictions(restrictions) -> list:
+    """Each restriction placed exactly as its place command places it (once per operation, ref and
+    subject; a replay returns the row recorded), in a few statements for all of them: one claim,
+    one insert per registry and one update of the operations' results. A page of a deadline sweep
+    places a hundred. The rows, in the order given."""
+    restrictions = list(restrictions)
+    planned = []
+    for restriction in restrictions:
+        registry = REGISTRIES[restriction.registry]
+        who = _as_subject(restriction.subject)
+        fields = {field: parse(restriction.details[field]) for field, parse in registry.details}
+        planned.append((registry, who, fields, (registry.place, _ref(restriction.ref), subject_key(who))))
+    claims = _claim_many(key for _registry, _who, _fields, key in planned)
+    rows, new_rows, done = {}, {}, []
+    for registry, who, fields, key in planned:
+        op, first = claims[key]
+        if not first:
+            rows[key] = registry.model.objects.get(pk=op.result["id"])
+        elif key not in new_rows:
+            new_rows[key] = (op, registry.model(ref=op.ref, **_subject_filter(who), **fields))
+    by_model = {}
+    for _op, row in new_rows.values():
+        by_model.setdefault(type(row), []).append(row)
+    for model, model_rows in by_model.items():
+        model.objects.bulk_create(model_rows)
+    for key, (op, row) in new_rows.items():
+        op.result = {"id": row.pk}
+        done.append(op)
+        rows[key] = row
+    if done:
+        RegistryOperation.objects.bulk_update(done, ["result"])
+    return [rows[key] for _registry, _who, _fields, key in planned]
 
 
 def _unrestrict(registry: Registry, subject, ref):
