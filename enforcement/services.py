@@ -462,11 +462,10 @@ def _collect(request, source, ref, amount) -> bool:
     Only what the claim still needs is counted: money beyond it (a payment that raced a seizure)
     is the debtor's, refunded at closure, and never collected."""
     amount = min(amount, request.outstanding)
-    _collection, created = Collection.objects.get_or_create(
-        request=request, ref=ref, defaults={"source": source, "amount": amount}
-    )
-    if not created:
+    # the caller holds the request's row lock: a read, then an insert, without get_or_create's savepoint
+    if Collection.objects.filter(request=request, ref=ref).exists():
         return False
+    Collection.objects.create(request=request, ref=ref, source=source, amount=amount)
     if amount > 0:
         request.collected += amount
         request.save(update_fields=["collected"])
