@@ -53,25 +53,15 @@ def _claim(operation: str, ref: str, target: str) -> tuple[RegistryOperation, bo
     national sweep makes tens of thousands of these. A concurrent first call blocks on the unique
     index until the other commits, then finds no row inserted and reads the other's.
     """
-    ref, at = _ref(ref), clock.now()
-    table = connection.ops.quote_name(RegistryOperation._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (operation, ref, target, result, at) VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (operation, ref, target) DO NOTHING RETURNING id",
-            [operation, ref, target, "{}", connection.ops.adapt_datetimefield_value(at)],
-        )
-        inserted = cursor.fetchone()
-    if inserted:
-        op = RegistryOperation(pk=inserted[0], operation=operation, ref=ref, target=target, result={}, at=at)
-        op._state.adding, op._state.db = False, connection.alias  # as if read from the row it is
-        return op, True
-    return RegistryOperation.objects.get(operation=operation, ref=ref, target=target), False
+    key = (operation, _ref(ref), target)
+    return _claim_many([key])[key]
 
 
 def _claim_many(keys) -> dict[tuple[str, str, str], tuple[RegistryOperation, bool]]:
-    """_claim for many (operation, ref, target) keys in one INSERT: each key's (row, first)."""
-    keys = list(dict.fromkeys((operation, _ref(ref), target) for operation, ref, target in keys))
+    """_claim for many (operation, ref, target) keys in one INSERT: each key's (row, first). The
+    keys are inserted in order, so two callers with keys in common wait for each other rather than
+    deadlock."""
+    keys = sorted({(operation, _ref(ref), target) for operation, ref, target in keys})
     if not keys:
         return {}
     at = clock.now()
@@ -86,12 +76,12 @@ def _claim_many(keys) -> dict[tuple[str, str, str], tuple[RegistryOperation, boo
         )
         inserted = {(operation, ref, target): pk for pk, operation, ref, target in cursor.fetchall()}
     claims = {}
-    for key, pk in inserted.items():
-        op = RegistryOperation(pk=pk, operation=key[0], ref=key[1], target=key[2], result={}, at=at)
-        op._state.adding, op._state.db = False, connection.alias
-        claims[key] = (op, True)
     for key in keys:
-        if key not in claims:  # a replay: what the first call recorded
+        if key in inserted:
+            op = RegistryOperation(pk=inserted[key], operation=key[0], ref=key[1], target=key[2], result={}, at=at)
+            op._state.adding, op._state.db = False, connection.alias  # as if read from the row it is
+            claims[key] = (op, True)
+        else:  # a replay: what the first call recorded
             claims[key] = (RegistryOperation.objects.get(operation=key[0], ref=key[1], target=key[2]), False)
     return claims
 
