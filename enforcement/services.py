@@ -263,10 +263,8 @@ class StagedRestriction(NamedTuple):
     request: EnforcementRequest
     debtor: RequestDebtor
     kind: str
-    restriction: object  # registries.Restriction
-    amount: Decimal | None
     decision: object
-    ref: str
+    restriction: object  # registries.Restriction: the registry, the subject, the ref, the amount reported
 
 
 def _restrict(request, debtor, assets, decision, ref, owed: Decimal, restrictions=None) -> None:
@@ -280,8 +278,8 @@ def _restrict(request, debtor, assets, decision, ref, owed: Decimal, restriction
     def restrict(kind, registry, amount=None):
         if in_force_on(request, debtor, kind) is None:
             details = {"amount": amount} if amount is not None else {}
-            staged = StagedRestriction(request, debtor, kind, registries.Restriction(registry, subject, ref, details),
-                                       amount, decision, ref)
+            staged = StagedRestriction(request, debtor, kind, decision,
+                                       registries.Restriction(registry, subject, ref, details))
             if restrictions is None:
                 _place_restrictions([staged])
             else:
@@ -306,8 +304,9 @@ def _place_restrictions(staged) -> None:
         return
     registries.place_restrictions([item.restriction for item in staged])
     measures = Measure.objects.bulk_create([
-        Measure(request=item.request, debtor=item.debtor, kind=item.kind, target="", amount=item.amount,
-                decision=item.decision, ref=item.ref, status=Measure.State.APPLIED)
+        Measure(request=item.request, debtor=item.debtor, kind=item.kind, target="",
+                amount=item.restriction.details.get("amount"), decision=item.decision, ref=item.restriction.ref,
+                status=Measure.State.APPLIED)
         for item in staged
     ])
     for item, measure in zip(staged, measures, strict=True):

@@ -33,17 +33,6 @@ REGISTRIES = {
 }
 
 
-def _restrict(registry: Registry, subject, ref, **details):
-    fields = {field: parse(details[field]) for field, parse in registry.details}
-    who = _as_subject(subject)
-    op, first = _claim(registry.place, ref, subject_key(who))
-    if not first:
-        return registry.model.objects.get(pk=op.result["id"])
-    row = registry.model.objects.create(ref=op.ref, **_subject_filter(who), **fields)
-    _done(op, id=row.pk)
-    return row
-
-
 class Restriction(NamedTuple):
     """A restriction to place (place_restrictions): the registry's key in REGISTRIES, the subject,
     the case's ref and the details its place command takes (the credit report's amount)."""
@@ -60,7 +49,6 @@ def place_restrictions(restrictions) -> list:
     subject; a replay returns the row recorded), in a few statements for all of them: one claim,
     one insert per registry and one update of the operations' results. A page of a deadline sweep
     places a hundred. The rows, in the order given."""
-    restrictions = list(restrictions)
     planned = []
     for restriction in restrictions:
         registry = REGISTRIES[restriction.registry]
@@ -68,7 +56,7 @@ def place_restrictions(restrictions) -> list:
         fields = {field: parse(restriction.details[field]) for field, parse in registry.details}
         planned.append((registry, who, fields, (registry.place, _ref(restriction.ref), subject_key(who))))
     claims = _claim_many(key for _registry, _who, _fields, key in planned)
-    rows, new_rows, done = {}, {}, []
+    rows, new_rows = {}, {}
     for registry, who, fields, key in planned:
         op, first = claims[key]
         if not first:
@@ -82,11 +70,15 @@ def place_restrictions(restrictions) -> list:
         model.objects.bulk_create(model_rows)
     for key, (op, row) in new_rows.items():
         op.result = {"id": row.pk}
-        done.append(op)
         rows[key] = row
-    if done:
-        RegistryOperation.objects.bulk_update(done, ["result"])
+    if new_rows:
+        RegistryOperation.objects.bulk_update([op for op, _row in new_rows.values()], ["result"])
     return [rows[key] for _registry, _who, _fields, key in planned]
+
+
+def _restrict(key: str, subject, ref, **details):
+    """A place command: place_restrictions for one."""
+    return place_restrictions([Restriction(key, subject, ref, details)])[0]
 
 
 def _unrestrict(registry: Registry, subject, ref):
@@ -115,9 +107,9 @@ def _command(name: str, parameters: list[str], act: Callable) -> Callable:
     return transaction.atomic(command)
 
 
-for _registry in REGISTRIES.values():
+for _key, _registry in REGISTRIES.items():
     _details = [field for field, _parse in _registry.details]
-    globals()[_registry.place] = _command(_registry.place, ["subject", *_details, "ref"], partial(_restrict, _registry))
+    globals()[_registry.place] = _command(_registry.place, ["subject", *_details, "ref"], partial(_restrict, _key))
     globals()[_registry.lift] = _command(_registry.lift, ["subject", "ref"], partial(_unrestrict, _registry))
 
 
