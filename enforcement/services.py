@@ -381,8 +381,9 @@ def apply_measures_batch(request_ids) -> dict[int, str]:
     alone and sent to its own task (with that task's retries). The seizures come last, all
     together: each locks the court trust account until the commit, and so holds up the other
     workers' seizures only for that last part; before them, the page's bans, stops, bars and
-    credit reports are placed together. Should any of that fail, the page is rolled back and each
-    of its requests sent to its own task."""
+    credit reports are placed together, and the payouts its seizures allow are made by one task
+    after the commit. Should any of that fail, the page is rolled back and each of its requests
+    sent to its own task."""
     from .tasks import apply_measures as apply_measures_task
 
     try:
@@ -395,8 +396,11 @@ def apply_measures_batch(request_ids) -> dict[int, str]:
 
 
 def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
+    from payments.services import disbursements_together
+
     outcome, notices, staged, retry, restrictions = {}, [], [], [], []
-    with transaction.atomic():
+    # the creditors' payouts of the whole page: one task after the commit
+    with transaction.atomic(), disbursements_together():
         for request_id in request_ids:
             seizures, placed_later = [], []
             try:

@@ -11,14 +11,21 @@ disbursement and refund to an IBAN (holding +, trust -). The same moves are made
 registry, in the same database transaction, so the court trust account there matches the ledger.
 
 Row locks, always taken in this order: Invoice, LedgerAccount (holding), Disbursement.
+
+The ledger's commands called once per seizure (post_transactions, record_seized_funds,
+seize_to_trust) make no savepoint inside a caller's transaction: a caller that goes on after one
+of them fails wraps the call in its own atomic block.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -91,14 +98,19 @@ def _purpose_fields(purpose) -> dict:
     return {"purpose_type": ContentType.objects.get_for_model(purpose), "purpose_id": purpose.pk}
 
 
-@transaction.atomic
-def post_transaction(
-    kind: str, ref: str, entries: Iterable[tuple[str, Decimal]], *, memo: str = "", purpose=None
-) -> LedgerTransaction:
-    """Post one double-entry transaction: `entries` are (account code, signed amount); zero
-    amounts are dropped; at least two remain and they sum to zero, or LedgerImbalance."""
+class Posting(NamedTuple):
+    """One double-entry transaction to post (post_transactions)."""
+
+    kind: str
+    ref: str
+    entries: Iterable[tuple[str, Decimal]]  # (account code, signed amount)
+    memo: str = ""
+    purpose: object = None
+
+
+def _checked_lines(posting: Posting) -> list[tuple[str, Decimal]]:
     lines = []
-    for code, amount in entries:
+    for code, amount in posting.entries:
         amount = checked_amount(amount, signed=True)
         if amount:
             lines.append((code, amount))
@@ -106,16 +118,44 @@ def post_transaction(
         raise LedgerImbalance(f"a ledger transaction needs two entries or more: {lines}")
     if sum((amount for _code, amount in lines), ZERO) != ZERO:
         raise LedgerImbalance(f"entries do not sum to zero: {lines}")
-    if kind not in TransactionKind.values:
-        raise ValueError(f"unknown ledger transaction kind {kind!r}")
-    txn = LedgerTransaction.objects.create(
-        kind=kind, ref=ref, memo=memo[:255], at=clock.now(), **_purpose_fields(purpose)
-    )
-    accounts = ledger_accounts(code for code, _amount in lines)
-    LedgerEntry.objects.bulk_create(
-        [LedgerEntry(transaction=txn, account=accounts[code], amount=amount) for code, amount in lines]
-    )
-    return txn
+    if posting.kind not in TransactionKind.values:
+        raise ValueError(f"unknown ledger transaction kind {posting.kind!r}")
+    return lines
+
+
+def post_transactions(postings: Iterable[Posting]) -> list[LedgerTransaction]:
+    """Post each double-entry transaction: entries with a zero amount are dropped; at least two
+    remain and they sum to zero, or LedgerImbalance before anything is written. Three statements
+    for any number of them: the transactions, their accounts, their entries."""
+    postings = list(postings)
+    lines = [_checked_lines(posting) for posting in postings]
+    if not postings:
+        return []
+    with transaction.atomic(savepoint=False):
+        return _post(postings, lines)
+
+
+def _post(postings: list[Posting], lines: list[list[tuple[str, Decimal]]]) -> list[LedgerTransaction]:
+    at = clock.now()
+    txns = LedgerTransaction.objects.bulk_create([
+        LedgerTransaction(kind=posting.kind, ref=posting.ref, memo=posting.memo[:255], at=at,
+                          **_purpose_fields(posting.purpose))
+        for posting in postings
+    ])
+    accounts = ledger_accounts(code for posting_lines in lines for code, _amount in posting_lines)
+    LedgerEntry.objects.bulk_create([
+        LedgerEntry(transaction=txn, account=accounts[code], amount=amount)
+        for txn, posting_lines in zip(txns, lines, strict=True)
+        for code, amount in posting_lines
+    ])
+    return txns
+
+
+def post_transaction(
+    kind: str, ref: str, entries: Iterable[tuple[str, Decimal]], *, memo: str = "", purpose=None
+) -> LedgerTransaction:
+    """Post one double-entry transaction (post_transactions for one)."""
+    return post_transactions([Posting(kind, ref, entries, memo, purpose)])[0]
 
 
 def _cents(total) -> Decimal:
@@ -494,7 +534,7 @@ def _send_invoice_paid(invoice_pk, payment_pk):
     _send_robust(signals.invoice_paid, Invoice, invoice=invoice, payment=payment, purpose=invoice.purpose)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def record_seized_funds(purpose, amount, *, ref: str, memo: str = "") -> LedgerTransaction:
     """Post money already moved into the court trust account at the bank (e.g. by
     registries.seize_frozen) as held for `purpose`. Idempotent on `ref`."""
@@ -511,7 +551,7 @@ def record_seized_funds(purpose, amount, *, ref: str, memo: str = "") -> LedgerT
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def seize_to_trust(purpose, iban: str, *, ref: str) -> Decimal:
     """Seize the frozen balance of `iban` into the court trust account and hold it for
     `purpose`; returns the amount (zero if nothing was frozen). Idempotent on (iban, ref)."""
@@ -572,10 +612,85 @@ def refund(purpose, iban: str, amount, *, ref: str, beneficiary: str = "") -> Di
     return request_disbursement(purpose, iban, amount, ref=ref, kind=DisbursementKind.REFUND, beneficiary=beneficiary)
 
 
+_together = threading.local()
+
+
+@contextmanager
+def disbursements_together():
+    """The disbursements requested inside are executed by one task once the transaction commits
+    (execute_disbursements), not by a task each: a deadline sweep's page pays its creditors
+    together. The block must end inside the caller's transaction. Blocks do not nest: an inner
+    one leaves its disbursements to the outer."""
+    if getattr(_together, "ids", None) is not None:
+        yield
+        return
+    _together.ids = ids = []
+    try:
+        yield
+    finally:
+        _together.ids = None
+    if ids:
+        from .tasks import execute_disbursements
+
+        enqueue_on_commit(execute_disbursements, ids)
+
+
 def enqueue_disbursement(disbursement_pk: int) -> None:
+    together = getattr(_together, "ids", None)
+    if together is not None:
+        together.append(disbursement_pk)
+        return
     from .tasks import execute_disbursement
 
     enqueue_on_commit(execute_disbursement, disbursement_pk)
+
+
+def _disbursement_posting(disbursement: Disbursement) -> Posting:
+    payout = disbursement.kind == DisbursementKind.PAYOUT
+    return Posting(
+        TransactionKind.DISBURSEMENT if payout else TransactionKind.REFUND,
+        disbursement.bank_ref,
+        [(disbursement.holding_account.code, disbursement.amount), (LedgerAccount.COURT_TRUST, -disbursement.amount)],
+        memo=f"{disbursement.kind} to {disbursement.iban}",
+        purpose=disbursement.purpose,
+    )
+
+
+def execute_disbursements(disbursement_ids) -> list[Disbursement]:
+    """execute_disbursement for many, in one transaction: the bank's transfers out of the court
+    trust account made together (transfer_many), the ledger's postings too. Those no longer
+    pending (or gone with a rolled-back request) are left alone. A bank error moves nothing and
+    is raised, no attempt recorded: the task then gives each disbursement a task of its own."""
+    with transaction.atomic():
+        pending = list(
+            Disbursement.objects.select_for_update(of=("self",))
+            .filter(pk__in=disbursement_ids, status=DisbursementStatus.PENDING)
+            .select_related("holding_account")
+            .prefetch_related("purpose")
+            .order_by("pk")
+        )
+        if not pending:
+            return []
+        bank = _bank()
+        trust_iban = bank.court_trust_account().iban
+        bank.transfer_many([bank.Transfer(trust_iban, d.iban, d.amount, d.bank_ref) for d in pending])
+        txns = post_transactions(_disbursement_posting(d) for d in pending)
+        now = clock.now()
+        for disbursement, txn in zip(pending, txns, strict=True):
+            disbursement.attempts += 1
+            disbursement.status, disbursement.done_at, disbursement.last_attempt_at = DisbursementStatus.DONE, now, now
+            disbursement.ledger_transaction, disbursement.last_error = txn, ""
+        Disbursement.objects.bulk_update(
+            pending, ["attempts", "status", "done_at", "last_attempt_at", "ledger_transaction", "last_error"]
+        )
+
+        def report():
+            for disbursement in pending:
+                _send_robust(signals.disbursement_done, Disbursement, disbursement=disbursement,
+                             purpose=disbursement.purpose)
+
+        transaction.on_commit(report)
+    return pending
 
 
 def execute_disbursement(disbursement_id: int) -> Disbursement:
@@ -601,18 +716,7 @@ def execute_disbursement(disbursement_id: int) -> Disbursement:
                 ]
                 for iban, move in sorted(moves, key=lambda pair: pair[0]):  # accounts locked in IBAN order
                     move(iban, disbursement.amount, disbursement.bank_ref)
-                txn = post_transaction(
-                    TransactionKind.DISBURSEMENT
-                    if disbursement.kind == DisbursementKind.PAYOUT
-                    else TransactionKind.REFUND,
-                    disbursement.bank_ref,
-                    [
-                        (disbursement.holding_account.code, disbursement.amount),
-                        (LedgerAccount.COURT_TRUST, -disbursement.amount),
-                    ],
-                    memo=f"{disbursement.kind} to {disbursement.iban}",
-                    purpose=disbursement.purpose,
-                )
+                (txn,) = post_transactions([_disbursement_posting(disbursement)])
         except BankError as exc:
             disbursement.last_error = str(exc)[:500] or exc.__class__.__name__
             if disbursement.attempts >= conf.disbursement_max_attempts():

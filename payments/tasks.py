@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from najiz.common.tasks import enqueue
+
 from . import conf, services
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,20 @@ def execute_disbursement(self, disbursement_id: int):
         countdown = min(conf.disbursement_backoff_max(), 2 ** min(self.request.retries, 10))
         raise self.retry(exc=exc, countdown=countdown) from exc
     return disbursement.status
+
+
+@shared_task(name="payments.execute_disbursements", acks_late=True)
+def execute_disbursements(disbursement_ids):
+    """A page's disbursements together; should that fail, each is given its own task (and its
+    attempts and backoff)."""
+    try:
+        return len(services.execute_disbursements(disbursement_ids))
+    except Exception:
+        logger.warning("disbursements %s: executed together they failed; each is tried on its own",
+                       disbursement_ids, exc_info=True)
+        for disbursement_id in disbursement_ids:
+            enqueue(execute_disbursement, disbursement_id)
+        return 0
 
 
 @shared_task(name="payments.sweep_disbursements", acks_late=True)

@@ -154,3 +154,25 @@ def test_the_pages_restrictions_are_placed_together_and_a_refusal_rolls_the_page
     with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):
         tasks.apply_measures_batch([o.pk for o in orders])
     assert Measure.objects.filter(request__in=orders).count() == 24
+
+
+def test_the_pages_payouts_are_made_by_one_task_after_its_commit(
+    orders, monkeypatch, travel, django_capture_on_commit_callbacks
+):
+    """Each debtor's 300 SAR is seized and owed to the creditor; the page asks for the three
+    payouts together and one task pays them."""
+    from payments import tasks as payment_tasks
+    from payments.models import Disbursement, DisbursementStatus
+
+    sent = []
+    real_apply = payment_tasks.execute_disbursements.apply_async
+    monkeypatch.setattr(payment_tasks.execute_disbursement, "apply_async", lambda *a, **kw: pytest.fail("a task each"))
+    monkeypatch.setattr(payment_tasks.execute_disbursements, "apply_async",
+                        lambda *a, **kw: sent.append(kw["args"]) or real_apply(*a, **kw))
+    with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):
+        tasks.apply_measures_batch([o.pk for o in orders])
+    payouts = list(Disbursement.objects.filter(purpose_id__in=[o.pk for o in orders]).order_by("pk"))
+    assert sent == [([d.pk for d in payouts],)] and len(payouts) == 3
+    assert {(d.status, d.amount) for d in payouts} == {(DisbursementStatus.DONE, Decimal("300.00"))}
+    assert [r.disbursed for r in EnforcementRequest.objects.filter(pk__in=[o.pk for o in orders])] == [
+        Decimal("300.00")] * 3

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from najiz.common.identifiers import make_saudi_iban
 from najiz.registries import services as registries
@@ -191,3 +192,62 @@ def test_sweep_requeues_stalled_disbursements(funded_case, creditor_account, tra
     assert disbursement.status == DisbursementStatus.DONE
     with travel(timedelta(hours=2)):
         assert services.requeue_stalled_disbursements() == 0
+
+
+def test_disbursements_requested_together_are_executed_by_one_task(
+    funded_case, creditor_account, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Inside disbursements_together one execute_disbursements task makes them all, as each would
+    have been made alone: the bank's transfers, a ledger posting each, done, reported."""
+    other = AccountFactory(balance=D("0.00"))
+    done = []
+    receiver = lambda sender, disbursement, **kw: done.append(disbursement.pk)  # noqa: E731
+    signals.disbursement_done.connect(receiver)
+    sent = []
+    real_apply = tasks.execute_disbursements.apply_async
+    monkeypatch.setattr(tasks.execute_disbursement, "apply_async", lambda *a, **kw: pytest.fail("a task each"))
+    monkeypatch.setattr(tasks.execute_disbursements, "apply_async",
+                        lambda *a, **kw: sent.append(kw["args"]) or real_apply(*a, **kw))
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            with services.disbursements_together():
+                first = services.request_disbursement(funded_case, creditor_account.iban, D("600.00"), ref="p-1")
+                second = services.request_disbursement(funded_case, other.iban, D("250.25"), ref="p-2")
+    finally:
+        signals.disbursement_done.disconnect(receiver)
+    assert sent == [([first.pk, second.pk],)]
+    for disbursement in (first, second):
+        disbursement.refresh_from_db()
+        assert (disbursement.status, disbursement.attempts) == (DisbursementStatus.DONE, 1)
+        assert disbursement.ledger_transaction.kind == TransactionKind.DISBURSEMENT
+    assert sorted(done) == [first.pk, second.pk]
+    creditor_account.refresh_from_db(), other.refresh_from_db()
+    assert (creditor_account.balance, other.balance) == (D("600.00"), D("250.25"))
+    assert services.held_for(funded_case) == D("149.75")
+    trust = registries.court_trust_account()
+    assert trust.balance == services.balance(LedgerAccount.COURT_TRUST) == D("149.75")
+    out = AccountMovement.objects.filter(account=trust, kind=AccountMovement.Kind.DEBIT).order_by("pk")
+    assert [(m.amount, m.balance_after) for m in out] == [(D("-600.00"), D("400.00")), (D("-250.25"), D("149.75"))]
+    assert services.execute_disbursements([first.pk, second.pk]) == []  # done: nothing again
+
+
+def test_a_refused_disbursement_sends_each_of_the_page_to_its_own_task(
+    funded_case, creditor_account, settings, django_capture_on_commit_callbacks
+):
+    settings.PAYMENTS_DISBURSEMENT_MAX_ATTEMPTS = 1
+    closed = AccountFactory(balance=D("0.00"))
+    with transaction.atomic(), services.disbursements_together():
+        good = services.request_disbursement(funded_case, creditor_account.iban, D("300.00"), ref="p-1")
+        bad = services.request_disbursement(funded_case, closed.iban, D("200.00"), ref="p-2")
+    Account.objects.filter(pk=closed.pk).update(status=Account.Status.CLOSED)
+    with pytest.raises(registries.BankError), transaction.atomic():
+        services.execute_disbursements([good.pk, bad.pk])
+    good.refresh_from_db()
+    assert (good.status, good.attempts) == (DisbursementStatus.PENDING, 0)  # nothing moved, no attempt counted
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.execute_disbursements([good.pk, bad.pk]) == 0
+    good.refresh_from_db(), bad.refresh_from_db()
+    assert (good.status, bad.status) == (DisbursementStatus.DONE, DisbursementStatus.FAILED)
+    creditor_account.refresh_from_db()
+    assert creditor_account.balance == D("300.00")
+    assert services.held_for(funded_case) == D("700.00")

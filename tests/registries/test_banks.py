@@ -158,11 +158,12 @@ def test_database_requires_exactly_one_holder():
 
 def test_freeze_query_count(django_assert_num_queries):
     account = AccountFactory(balance=D("100"))
-    # savepoint, lock account, claim (one insert on conflict do nothing), hold, account, result, release
-    with django_assert_num_queries(7):
+    # inside a transaction no savepoint: lock account, claim (one insert on conflict do nothing),
+    # hold, account, result
+    with django_assert_num_queries(5):
         services.freeze(account.iban, D("10"), "EN-1")
     # a replay only locks the account, finds its claim taken and reads the recorded result
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         services.freeze(account.iban, D("10"), "EN-1")
 
 
@@ -204,3 +205,30 @@ def test_a_block_that_fails_credits_nothing():
     services.seize_frozen(account.iban, "EN-4")
     trust.refresh_from_db()
     assert trust.balance == before + D("80.00")
+
+
+def test_transfers_are_made_together_once_each_and_not_at_all_when_one_lacks_the_money():
+    from najiz.registries.models import AccountMovement
+
+    source, first, second = AccountFactory(balance=D("500.00")), AccountFactory(balance=D("0")), AccountFactory(
+        balance=D("10.00"))
+    transfers = [services.Transfer(source.iban, first.iban, D("120.50"), "EN-1/D1"),
+                 services.Transfer(source.iban, second.iban, D("79.50"), "EN-1/D2")]
+    services.transfer_many(transfers)
+    services.transfer_many(transfers)  # a replay moves nothing
+    for account, balance in ((source, D("300.00")), (first, D("120.50")), (second, D("89.50"))):
+        account.refresh_from_db()
+        assert account.balance == balance
+    out = AccountMovement.objects.filter(account=source).order_by("pk")
+    assert [(m.kind, m.amount, m.balance_after) for m in out] == [
+        ("debit", D("-120.50"), D("379.50")), ("debit", D("-79.50"), D("300.00"))]
+    # the same refs as debit and credit: one made alone is not made again together
+    services.debit(source.iban, D("50.00"), "EN-2/D3")
+    services.transfer_many([services.Transfer(source.iban, first.iban, D("50.00"), "EN-2/D3")])
+    source.refresh_from_db(), first.refresh_from_db()
+    assert (source.balance, first.balance) == (D("250.00"), D("170.50"))
+    with pytest.raises(services.InsufficientFunds), transaction.atomic():
+        services.transfer_many([services.Transfer(source.iban, first.iban, D("200.00"), "EN-3/D4"),
+                                services.Transfer(source.iban, second.iban, D("50.01"), "EN-3/D5")])
+    source.refresh_from_db()
+    assert source.balance == D("250.00")

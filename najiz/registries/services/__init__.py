@@ -7,6 +7,11 @@ result in RegistryOperation; a repeat with the same ref and target does nothing 
 recorded result. Each command is one transaction; rows whose balances or state change are
 locked (`select_for_update`), accounts always in IBAN order.
 
+The commands a deadline sweep makes by the thousand (freeze, seize_frozen, transfer_many,
+place_seizure, place_restrictions) make no savepoint inside a caller's transaction: one that
+fails there fails the caller's transaction. A caller that goes on after such a failure wraps the
+call in an atomic block of its own.
+
 Because a ref can act once per operation and target, an operation undone (a ban lifted, a deed
 released) and needed again for the same case is given a new ref, e.g. "EN-2025-000123/2".
 """
@@ -15,6 +20,7 @@ from ..cities import CAPITAL, City, city_label
 from .banks import (
     COURT_TRUST_BANK,
     COURT_TRUST_IBAN,
+    Transfer,
     account,
     account_holder,
     accounts_by_iban,
@@ -25,6 +31,7 @@ from .banks import (
     freeze,
     frozen_by,
     seize_frozen,
+    transfer_many,
     trust_credits_at_end,
     unfreeze,
 )
@@ -105,6 +112,7 @@ __all__ = [
     "RegistryError",
     "Restriction",
     "TaxError",
+    "Transfer",
     "UnknownSubject",
     "account",
     "account_holder",
@@ -166,6 +174,7 @@ __all__ = [
     "tax_due",
     "tax_transaction",
     "transfer",
+    "transfer_many",
     "trust_credits_at_end",
     "unfreeze",
 ]

@@ -3,6 +3,7 @@
 import threading
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -10,14 +11,16 @@ from najiz.common import clock
 from najiz.common.identifiers import is_valid_saudi_iban, normalize_iban
 from najiz.common.money import to_sar
 
-from ..models import ZERO, Account, AccountHold, AccountMovement, Bank, Entity, Person
+from ..models import ZERO, Account, AccountHold, AccountMovement, Bank, Entity, Person, RegistryOperation
 from .base import (
     BankError,
     InsufficientFunds,
     UnknownSubject,
     _claim,
+    _claim_many,
     _done,
     _money,
+    _ref,
     _subject_filter,
     _text,
 )
@@ -100,7 +103,7 @@ def _move(account: Account, kind: str, amount: Decimal, ref: str) -> None:
     AccountMovement.objects.create(account=account, kind=kind, amount=amount, balance_after=account.balance, ref=ref)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def freeze(iban, amount, ref) -> Decimal:
     """Freeze up to `amount` of the available balance for `ref`; returns what was frozen."""
     wanted = _money(amount)
@@ -173,7 +176,7 @@ def _credit_trust(credits: list[tuple[Decimal, str]]) -> None:
     AccountMovement.objects.bulk_create(movements)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def seize_frozen(iban, ref) -> Decimal:
     """Move what `ref` froze on the account to the court trust account; returns the amount
     (inside trust_credits_at_end, the trust account is credited when that block ends)."""
@@ -241,6 +244,61 @@ def debit(iban, amount, ref) -> Account:
         _move(acct, AccountMovement.Kind.DEBIT, -value, op.ref)
         _done(op, amount=str(value))
     return acct
+
+
+class Transfer(NamedTuple):
+    """Money moved from one account to another under a ref (transfer_many)."""
+
+    source: str  # IBAN
+    target: str  # IBAN
+    amount: Decimal
+    ref: str
+
+
+@transaction.atomic(savepoint=False)
+def transfer_many(transfers) -> None:
+    """Each transfer as debit(source) and credit(target) under its ref would make it, for many at
+    once: the accounts locked in one statement (IBAN order), the operations claimed in one, the
+    balances written in one update and the movements in one insert. A transfer already made is not
+    made again. BankError, with nothing moved, if an account is unknown or closed;
+    InsufficientFunds if a source lacks the money."""
+    planned = []
+    for transfer in transfers:
+        value = _money(transfer.amount)
+        if value <= 0:
+            raise BankError("A transfer must be positive.")
+        source, target = normalize_iban(transfer.source), normalize_iban(transfer.target)
+        if source == target:
+            raise BankError("A transfer needs two accounts.")
+        planned.append((source, target, value, _ref(transfer.ref)))
+    if not planned:
+        return
+    rows = _locked_accounts(*(iban for source, target, _value, _ref in planned for iban in (source, target)))
+    claims = _claim_many(
+        key
+        for source, target, _value, ref in planned
+        for key in (("debit", ref, _account_target(rows[source])), ("credit", ref, _account_target(rows[target])))
+    )
+    movements, done, changed = [], [], {}
+    for source, target, value, ref in planned:
+        for operation, iban, kind, signed in (("debit", source, AccountMovement.Kind.DEBIT, -value),
+                                              ("credit", target, AccountMovement.Kind.CREDIT, value)):
+            op, first = claims[(operation, ref, _account_target(rows[iban]))]
+            if not first:
+                continue
+            acct = rows[iban]
+            if signed < 0 and acct.available < value:
+                raise InsufficientFunds(f"{iban}: available {acct.available}, asked {value}.")
+            acct.balance += signed
+            changed[iban] = acct
+            movements.append(AccountMovement(account=acct, kind=kind, amount=signed, balance_after=acct.balance,
+                                             ref=op.ref))
+            op.result = {"amount": str(value)}
+            done.append(op)
+    if changed:
+        Account.objects.bulk_update(list(changed.values()), ["balance"])
+        AccountMovement.objects.bulk_create(movements)
+        RegistryOperation.objects.bulk_update(done, ["result"])
 
 
 def frozen_by(iban, ref) -> Decimal:

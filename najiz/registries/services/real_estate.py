@@ -72,7 +72,7 @@ def _lift(deed, kind: str, ref) -> Encumbrance | None:
     return row
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def place_seizure(deed, *, by, ref, by_en="") -> Encumbrance:
     """`by` is who seizes it, in Arabic; `by_en` in English."""
     return _encumber(deed, Encumbrance.Kind.SEIZURE, by, ref, by_en)

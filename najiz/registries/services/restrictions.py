@@ -43,7 +43,7 @@ class Restriction(NamedTuple):
     details: dict = {}
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def place_restrictions(restrictions) -> list:
     """Each restriction placed exactly as its place command places it (once per operation, ref and
     subject; a replay returns the row recorded), in a few statements for all of them: one claim,
