@@ -238,7 +238,22 @@ def _seize_frozen(request, frozen: FrozenBalance) -> None:
     the trust account (one row every seizure writes) until the transaction commits."""
     from payments import services as payments
 
-    seized = payments.seize_to_trust(request, frozen.iban, ref=frozen.ref)
+    _count_seized(request, frozen, payments.seize_to_trust(request, frozen.iban, ref=frozen.ref))
+
+
+def _seize_page(staged) -> list[list[tuple[FrozenBalance, Decimal]]]:
+    """The frozen balances of a page's requests, seized together: for each (request, its frozen
+    balances), each balance with the amount seized."""
+    from payments import services as payments
+
+    amounts = iter(payments.seize_to_trust_many(
+        payments.Seizure(request, frozen.iban, frozen.ref) for request, seizures in staged for frozen in seizures
+    ))
+    return [[(frozen, next(amounts)) for frozen in seizures] for _request, seizures in staged]
+
+
+def _count_seized(request, frozen: FrozenBalance, seized: Decimal) -> None:
+    """A seizure's measure and its collection, on the request."""
     if seized > 0:
         _held(request, frozen.debtor, MeasureKind.SEIZE_BALANCE, target=frozen.iban, amount=seized,
               decision=frozen.decision, ref=frozen.ref)
@@ -416,8 +431,8 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
             outcome[request_id] = request.status
         _place_restrictions(restrictions)  # the page's bans, stops, bars and reports: a few statements for all
         with registries.trust_credits_at_end():  # the trust account locked only from the page's end to its commit
-            for request, seizures in staged:
-                _finish_measures(request, notices, seizures)
+            for (request, _seizures), seized in zip(staged, _seize_page(staged), strict=True):
+                _finish_measures(request, notices, seized)
                 outcome[request.pk] = request.status
             notifications.notify_many(notices)
         for request_id in retry:
@@ -439,15 +454,16 @@ def _measures_step(request_id: int, seizures=None, restrictions=None) -> tuple[E
     return request, True
 
 
-def _finish_measures(request, notices: list, seizures=()) -> None:
-    """Seize what was left frozen, add the request's notices to `notices` and settle it if its
-    claim is covered (its notices are then made at once, so the settlement's come after them)."""
+def _finish_measures(request, notices: list, seized=()) -> None:
+    """Count what was seized of the balances left frozen (each with its amount), add the
+    request's notices to `notices` and settle it if its claim is covered (its notices are then
+    made at once, so the settlement's come after them)."""
     from .alerts import creditor_notices, debtor_notices
 
-    if seizures:
+    if seized:
         with _measures_read_once(request):
-            for frozen in seizures:
-                _seize_frozen(request, frozen)
+            for frozen, amount in seized:
+                _count_seized(request, frozen, amount)
     own = debtor_notices(request, request.debtors.select_related("person", "entity"), "enforcement.measures_applied")
     own += creditor_notices(request, "enforcement.measures_applied")
     if request.outstanding <= 0:

@@ -12,9 +12,9 @@ registry, in the same database transaction, so the court trust account there mat
 
 Row locks, always taken in this order: Invoice, LedgerAccount (holding), Disbursement.
 
-The ledger's commands called once per seizure (post_transactions, record_seized_funds,
-seize_to_trust) make no savepoint inside a caller's transaction: a caller that goes on after one
-of them fails wraps the call in its own atomic block.
+The ledger's commands called once per seizure (post_transactions, seize_to_trust(_many)) make
+no savepoint inside a caller's transaction: a caller that goes on after one of them fails wraps
+the call in its own atomic block.
 """
 
 from __future__ import annotations
@@ -534,35 +534,60 @@ def _send_invoice_paid(invoice_pk, payment_pk):
     _send_robust(signals.invoice_paid, Invoice, invoice=invoice, payment=payment, purpose=invoice.purpose)
 
 
-@transaction.atomic(savepoint=False)
-def record_seized_funds(purpose, amount, *, ref: str, memo: str = "") -> LedgerTransaction:
-    """Post money already moved into the court trust account at the bank (e.g. by
-    registries.seize_frozen) as held for `purpose`. Idempotent on `ref`."""
-    existing = LedgerTransaction.objects.filter(kind=TransactionKind.SEIZURE, ref=ref).first()
-    if existing:
-        return existing
-    amount = checked_amount(amount, signed=True)
-    return post_transaction(
-        TransactionKind.SEIZURE,
-        ref,
-        [(LedgerAccount.COURT_TRUST, amount), (holding_account_code(purpose), -amount)],
-        memo=memo,
-        purpose=purpose,
+class Seizure(NamedTuple):
+    """A balance frozen under `ref` at the bank, to seize into the court trust account for `purpose`."""
+
+    purpose: object
+    iban: str
+    ref: str
+
+
+def _seizure_ref(seizure: Seizure) -> str:
+    return f"{seizure.ref}/{normalize_iban(seizure.iban)}"
+
+
+def _seized_amounts(refs) -> dict[str, Decimal]:
+    """What the seizures posted under these ledger refs put into the court trust account."""
+    rows = (
+        LedgerEntry.objects.filter(transaction__kind=TransactionKind.SEIZURE, transaction__ref__in=set(refs),
+                                   amount__gt=0)
+        .values("transaction__ref")
+        .annotate(total=Sum("amount"))
     )
+    return {row["transaction__ref"]: _cents(row["total"]) for row in rows}
 
 
-@transaction.atomic(savepoint=False)
 def seize_to_trust(purpose, iban: str, *, ref: str) -> Decimal:
     """Seize the frozen balance of `iban` into the court trust account and hold it for
     `purpose`; returns the amount (zero if nothing was frozen). Idempotent on (iban, ref)."""
-    ledger_ref = f"{ref}/{normalize_iban(iban)}"
-    existing = LedgerTransaction.objects.filter(kind=TransactionKind.SEIZURE, ref=ledger_ref).first()
-    if existing:
-        return _cents(existing.entries.filter(amount__gt=0).aggregate(total=Sum("amount"))["total"])
-    amount = checked_amount(_bank().seize_frozen(iban, ref) or ZERO, signed=True)
-    if amount > 0:
-        record_seized_funds(purpose, amount, ref=ledger_ref, memo=f"seized from {normalize_iban(iban)}")
-    return amount
+    return seize_to_trust_many([Seizure(purpose, iban, ref)])[0]
+
+
+@transaction.atomic(savepoint=False)
+def seize_to_trust_many(seizures) -> list[Decimal]:
+    """seize_to_trust for many, in a few statements for all (registries.seize_frozen_many, then
+    post_transactions): the amounts, in the order given."""
+    seizures = list(seizures)
+    refs = [_seizure_ref(seizure) for seizure in seizures]
+    posted = _seized_amounts(refs) if seizures else {}
+    amounts = [posted.get(ref, ZERO) for ref in refs]
+    todo = [i for i, ref in enumerate(refs) if ref not in posted]
+    if not todo:
+        return amounts
+    seized = _bank().seize_frozen_many([(seizures[i].iban, seizures[i].ref) for i in todo])
+    for i, amount in zip(todo, seized, strict=True):
+        amounts[i] = checked_amount(amount or ZERO, signed=True)
+    # A second look: a concurrent replay that waited on the bank's claim finds the other's posting.
+    posted, postings = _seized_amounts(refs[i] for i in todo), {}
+    for i in todo:
+        if amounts[i] > 0 and refs[i] not in posted and refs[i] not in postings:
+            code = holding_account_code(seizures[i].purpose)
+            postings[refs[i]] = Posting(
+                TransactionKind.SEIZURE, refs[i], [(LedgerAccount.COURT_TRUST, amounts[i]), (code, -amounts[i])],
+                memo=f"seized from {normalize_iban(seizures[i].iban)}", purpose=seizures[i].purpose,
+            )
+    post_transactions(postings.values())
+    return amounts
 
 
 # --- Disbursements --------------------------------------------------------------------------

@@ -107,14 +107,15 @@ def test_a_failing_seizure_rolls_the_page_back_and_sends_each_request_to_its_own
 ):
     from payments import services as payments
 
-    seize = payments.seize_to_trust
+    seize = payments.seize_to_trust_many
 
-    def failing_for_one(purpose, iban, *, ref):
-        if purpose.pk == orders[2].pk:
+    def failing_for_one(seizures):
+        seizures = list(seizures)
+        if any(seizure.purpose.pk == orders[2].pk for seizure in seizures):
             raise RuntimeError("the bank did not answer")
-        return seize(purpose, iban, ref=ref)
+        return seize(seizures)
 
-    monkeypatch.setattr(payments, "seize_to_trust", failing_for_one)
+    monkeypatch.setattr(payments, "seize_to_trust_many", failing_for_one)
     retried = []
     monkeypatch.setattr(services, "enqueue", lambda task, *args, **kw: retried.append((task.name, args)))
     with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):

@@ -251,3 +251,19 @@ def test_a_refused_disbursement_sends_each_of_the_page_to_its_own_task(
     creditor_account.refresh_from_db()
     assert creditor_account.balance == D("300.00")
     assert services.held_for(funded_case) == D("700.00")
+
+
+def test_seizures_to_trust_together_post_each_once(payer_person):
+    from tests.factories.registries import InstrumentFactory
+
+    cases = [InstrumentFactory(), InstrumentFactory()]
+    account = AccountFactory(person=payer_person, balance=D("1000.00"))
+    registries.freeze(account.iban, D("300.00"), "EN-1")
+    registries.freeze(account.iban, D("200.25"), "EN-2")
+    seizures = [services.Seizure(cases[0], account.iban, "EN-1"), services.Seizure(cases[1], account.iban, "EN-2"),
+                services.Seizure(cases[1], account.iban, "EN-3")]
+    assert services.seize_to_trust_many(seizures) == [D("300.00"), D("200.25"), D("0.00")]
+    assert services.seize_to_trust_many(seizures) == [D("300.00"), D("200.25"), D("0.00")]  # idempotent
+    assert [services.held_for(case) for case in cases] == [D("300.00"), D("200.25")]
+    assert LedgerTransaction.objects.filter(kind=TransactionKind.SEIZURE).count() == 2
+    assert registries.court_trust_account().balance == services.balance(LedgerAccount.COURT_TRUST) == D("500.25")

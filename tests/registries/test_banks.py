@@ -232,3 +232,27 @@ def test_transfers_are_made_together_once_each_and_not_at_all_when_one_lacks_the
                                 services.Transfer(source.iban, second.iban, D("50.01"), "EN-3/D5")])
     source.refresh_from_db()
     assert source.balance == D("250.00")
+
+
+def test_seizures_made_together_are_each_made_once_as_seize_frozen_makes_it():
+    from najiz.registries.models import AccountMovement
+
+    first, second = AccountFactory(balance=D("100.00")), AccountFactory(balance=D("250.50"))
+    trust = services.court_trust_account()
+    before = trust.balance
+    services.freeze(first.iban, D("60.00"), "EN-1")
+    services.freeze(second.iban, D("1000"), "EN-2")
+    services.freeze(first.iban, D("1000"), "EN-3")  # a second order on the same account
+    assert services.seize_frozen(first.iban, "EN-1") == D("60.00")  # made alone first
+    pairs = [(first.iban, "EN-1"), (second.iban, "EN-2"), (first.iban, "EN-3"), (second.iban, "EN-2"),
+             (second.iban, "EN-9")]
+    assert services.seize_frozen_many(pairs) == [D("60.00"), D("250.50"), D("40.00"), D("250.50"), D("0.00")]
+    assert services.seize_frozen_many(pairs) == [D("60.00"), D("250.50"), D("40.00"), D("250.50"), D("0.00")]
+    assert (reload(first).balance, reload(first).frozen) == (D("0.00"), D("0.00"))
+    assert (reload(second).balance, reload(second).frozen) == (D("0.00"), D("0.00"))
+    assert reload(trust).balance == before + D("350.50")
+    seized_in = AccountMovement.objects.filter(account=trust, kind=AccountMovement.Kind.SEIZED_IN).order_by("pk")
+    assert [(m.amount, m.ref) for m in seized_in] == [(D("60.00"), "EN-1"), (D("250.50"), "EN-2"), (D("40.00"), "EN-3")]
+    assert set(AccountHold.objects.values_list("status", flat=True)) == {AccountHold.Status.SEIZED}
+    with pytest.raises(services.BankError), transaction.atomic():
+        services.seize_frozen_many([(first.iban, "EN-4"), (trust.iban, "EN-4")])

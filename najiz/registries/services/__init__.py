@@ -7,7 +7,7 @@ result in RegistryOperation; a repeat with the same ref and target does nothing 
 recorded result. Each command is one transaction; rows whose balances or state change are
 locked (`select_for_update`), accounts always in IBAN order.
 
-The commands a deadline sweep makes by the thousand (freeze, seize_frozen, transfer_many,
+The commands a deadline sweep makes by the thousand (freeze, seize_frozen(_many), transfer_many,
 place_seizure, place_restrictions) make no savepoint inside a caller's transaction: one that
 fails there fails the caller's transaction. A caller that goes on after such a failure wraps the
 call in an atomic block of its own.
@@ -31,6 +31,7 @@ from .banks import (
     freeze,
     frozen_by,
     seize_frozen,
+    seize_frozen_many,
     transfer_many,
     trust_credits_at_end,
     unfreeze,
@@ -167,6 +168,7 @@ __all__ = [
     "represents",
     "resume_poa_issuing",
     "seize_frozen",
+    "seize_frozen_many",
     "stop_poa_issuing",
     "subject_key",
     "suspend_deed",
