@@ -497,26 +497,13 @@ def _collect(request, source, ref, amount) -> bool:
     return True
 
 
-def _requested_for_creditor(request) -> Decimal:
-    from payments.models import DisbursementKind, DisbursementStatus
-    from payments.selectors import disbursements_for
-
-    payouts = disbursements_for(request).filter(kind=DisbursementKind.PAYOUT).exclude(status=DisbursementStatus.FAILED)
-    return sum((d.amount for d in payouts), ZERO)
-
-
 def _pay_creditor(request) -> None:
-    """Disburse what the court holds for the request to the creditor, up to the claim."""
+    """Disburse what the court holds for the request to the creditor, up to the claim (what the
+    debtor paid them outside the court aside)."""
     from payments import services as payments
-    from payments.selectors import disbursements_for
 
-    owed = request.amount_claimed - request.paid_outside - _requested_for_creditor(request)
-    amount = min(payments.available_for_disbursement(request), owed)
-    if amount > 0:
-        ref = f"{request.number}/payout/{disbursements_for(request).count() + 1}"
-        payments.request_disbursement(
-            request, request.creditor_iban, amount, ref=ref, beneficiary=str(request.creditor)
-        )
+    payments.pay_out_held(request, request.creditor_iban, claim=request.amount_claimed - request.paid_outside,
+                          ref_prefix=f"{request.number}/payout", beneficiary=str(request.creditor))
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
@@ -616,8 +616,12 @@ def request_disbursement(
         raise ValidationError(
             _("The court does not hold enough for this case to pay that amount."), code="insufficient"
         )
+    return _new_disbursement(purpose, holding, iban, amount, ref=ref, kind=kind, beneficiary=beneficiary)
+
+
+def _new_disbursement(purpose, holding, iban, amount, *, ref, kind, beneficiary) -> Disbursement:
     disbursement = Disbursement.objects.create(
-        purpose_type=purpose_type,
+        purpose_type=ContentType.objects.get_for_model(purpose),
         purpose_id=purpose.pk,
         purpose_ref=purpose_ref(purpose),
         ref=ref,
@@ -630,6 +634,35 @@ def request_disbursement(
     )
     enqueue_disbursement(disbursement.pk)
     return disbursement
+
+
+@transaction.atomic
+def pay_out_held(purpose, iban: str, *, claim, ref_prefix: str, beneficiary: str = "") -> Disbursement | None:
+    """A payout to `iban` of what the court holds for `purpose` and no pending disbursement will
+    take, such that the purpose's payouts (failed ones aside) never add up to more than `claim`:
+    the creditor is paid what has come in, up to what they are owed. Its ref is
+    `<ref_prefix>/<n>`, n counting the purpose's disbursements. None when there is nothing to pay.
+    Four statements: the holding account locked, the disbursements summed, the holding's balance,
+    the insert."""
+    iban = normalize_iban(iban)
+    if not is_valid_saudi_iban(iban):
+        raise ValidationError(_("Enter a valid Saudi IBAN: 24 characters starting with SA."), code="invalid_iban")
+    holding = LedgerAccount.objects.select_for_update().filter(code=holding_account_code(purpose)).first()
+    if holding is None:
+        return None  # nothing was ever held for it
+    figures = Disbursement.objects.filter(
+        purpose_type=ContentType.objects.get_for_model(purpose), purpose_id=purpose.pk
+    ).aggregate(
+        count=Count("pk"),
+        pending=Sum("amount", filter=Q(status=DisbursementStatus.PENDING)),
+        paid_out=Sum("amount", filter=Q(kind=DisbursementKind.PAYOUT) & ~Q(status=DisbursementStatus.FAILED)),
+    )
+    amount = min(held_for(purpose) - _cents(figures["pending"]), checked_amount(claim, signed=True)
+                 - _cents(figures["paid_out"]))
+    if amount <= 0:
+        return None
+    return _new_disbursement(purpose, holding, iban, amount, ref=f"{ref_prefix}/{figures['count'] + 1}",
+                             kind=DisbursementKind.PAYOUT, beneficiary=beneficiary)
 
 
 def refund(purpose, iban: str, amount, *, ref: str, beneficiary: str = "") -> Disbursement:

@@ -267,3 +267,22 @@ def test_seizures_to_trust_together_post_each_once(payer_person):
     assert [services.held_for(case) for case in cases] == [D("300.00"), D("200.25")]
     assert LedgerTransaction.objects.filter(kind=TransactionKind.SEIZURE).count() == 2
     assert registries.court_trust_account().balance == services.balance(LedgerAccount.COURT_TRUST) == D("500.25")
+
+
+def test_what_is_held_is_paid_out_up_to_the_claim(funded_case, creditor_account):
+    from tests.factories.registries import InstrumentFactory
+
+    first = services.pay_out_held(funded_case, creditor_account.iban, claim=D("600.00"), ref_prefix="EN-1/payout")
+    assert (first.ref, first.amount, first.kind) == ("EN-1/payout/1", D("600.00"), "payout")
+    assert services.pay_out_held(funded_case, creditor_account.iban, claim=D("600.00"), ref_prefix="EN-1/payout") is None
+    # more is owed than is held: what no pending payout will take
+    second = services.pay_out_held(funded_case, creditor_account.iban, claim=D("1500.00"), ref_prefix="EN-1/payout")
+    assert (second.ref, second.amount) == ("EN-1/payout/2", D("400.00"))
+    # a failed payout is not counted against the claim, nor held back from the next
+    Disbursement.objects.filter(pk=second.pk).update(status=DisbursementStatus.FAILED)
+    third = services.pay_out_held(funded_case, creditor_account.iban, claim=D("1500.00"), ref_prefix="EN-1/payout")
+    assert (third.ref, third.amount) == ("EN-1/payout/3", D("400.00"))
+    nothing_held = InstrumentFactory()
+    assert services.pay_out_held(nothing_held, creditor_account.iban, claim=D("10.00"), ref_prefix="x") is None
+    with pytest.raises(ValidationError):
+        services.pay_out_held(funded_case, "SA00123", claim=D("10.00"), ref_prefix="x")
