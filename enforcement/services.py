@@ -273,32 +273,46 @@ def _in_both_languages(subject) -> tuple[str, str]:
 
 
 class StagedRestriction(NamedTuple):
-    """A ban, stop, bar or report to place with the others of a sweep's page (_place_restrictions)."""
+    """A ban, stop, bar, report or deed seizure to place with the others of a sweep's page
+    (_place_restrictions)."""
 
     request: EnforcementRequest
     debtor: RequestDebtor
     kind: str
     decision: object
-    restriction: object  # registries.Restriction: the registry, the subject, the ref, the amount reported
+    # registries.Restriction (the registry, the subject, the ref, the amount reported) or
+    # registries.DeedSeizure (the deed, who seizes it, the ref)
+    restriction: object
+
+    @property
+    def target(self) -> str:
+        return self.restriction.deed if isinstance(self.restriction, registries.DeedSeizure) else ""
+
+    @property
+    def amount(self):
+        details = getattr(self.restriction, "details", {})
+        return details.get("amount")
 
 
 def _restrict(request, debtor, assets, decision, ref, owed: Decimal, restrictions=None) -> None:
     """The measures that press a debtor whose money did not cover the debt. Each is placed at the
     registry once: one still in force on the request (a deed seized in an earlier round) is kept
     under its own reference, which is the one its lifting uses, and nothing is placed twice.
-    Given `restrictions` (a list), the bans, stops, bars and reports are left in it, to be placed
-    with the page's others (_place_restrictions); deeds are seized here."""
+    Given `restrictions` (a list), the bans, stops, bars, reports and deed seizures are left in
+    it, to be placed with the page's others (_place_restrictions)."""
     subject = debtor.party
+
+    def stage(kind, restriction):
+        staged = StagedRestriction(request, debtor, kind, decision, restriction)
+        if restrictions is None:
+            _place_restrictions([staged])
+        else:
+            restrictions.append(staged)
 
     def restrict(kind, registry, amount=None):
         if in_force_on(request, debtor, kind) is None:
             details = {"amount": amount} if amount is not None else {}
-            staged = StagedRestriction(request, debtor, kind, decision,
-                                       registries.Restriction(registry, subject, ref, details))
-            if restrictions is None:
-                _place_restrictions([staged])
-            else:
-                restrictions.append(staged)
+            stage(kind, registries.Restriction(registry, subject, ref, details))
 
     if debtor.person_id:
         restrict(MeasureKind.TRAVEL_BAN, "travel")
@@ -306,22 +320,25 @@ def _restrict(request, debtor, assets, decision, ref, owed: Decimal, restriction
         by_ar, by_en = _in_both_languages(request.circuit)
         for number in assets["deeds"]:
             if in_force_on(request, debtor, MeasureKind.DEED_SEIZURE, number) is None:
-                registries.place_seizure(registries.deed(number), by=by_ar, by_en=by_en, ref=ref)
-                _new_measure(request, debtor, MeasureKind.DEED_SEIZURE, target=number, decision=decision, ref=ref)
+                stage(MeasureKind.DEED_SEIZURE, registries.DeedSeizure(number, by_ar, ref, by_en))
     restrict(MeasureKind.CREDIT_REPORT, "credit", amount=owed)
     restrict(MeasureKind.DEALINGS_BAR, "dealings")
 
 
 def _place_restrictions(staged) -> None:
-    """Place the staged restrictions at their registries together and record their measures in one
-    insert."""
+    """Place the staged restrictions and deed seizures at their registries together and record
+    their measures in one insert."""
     if not staged:
         return
-    registries.place_restrictions([item.restriction for item in staged])
+    deeds = [item.restriction for item in staged if item.kind == MeasureKind.DEED_SEIZURE]
+    others = [item.restriction for item in staged if item.kind != MeasureKind.DEED_SEIZURE]
+    if deeds:
+        registries.place_seizures(deeds)
+    if others:
+        registries.place_restrictions(others)
     measures = Measure.objects.bulk_create([
-        Measure(request=item.request, debtor=item.debtor, kind=item.kind, target="",
-                amount=item.restriction.details.get("amount"), decision=item.decision, ref=item.restriction.ref,
-                status=Measure.State.APPLIED)
+        Measure(request=item.request, debtor=item.debtor, kind=item.kind, target=item.target, amount=item.amount,
+                decision=item.decision, ref=item.restriction.ref, status=Measure.State.APPLIED)
         for item in staged
     ])
     for item, measure in zip(staged, measures, strict=True):
@@ -333,7 +350,8 @@ def _apply_measures(request, inputs, checks, seizures=None, restrictions=None):
     Applied again after a reactivation, they act under the round's own registry reference; one
     still in force from an earlier round is kept under its own, never placed a second time.
     Given `seizures` (a list), the balances are frozen and left in it to seize (_seize_frozen);
-    given `restrictions`, the bans, stops, bars and reports are left in it (_place_restrictions)."""
+    given `restrictions`, the bans, stops, bars, reports and deed seizures are left in it
+    (_place_restrictions)."""
     earlier = decisions_of(request).filter(step="measures").count()
     ref = request.number if not earlier else f"{request.number}/{earlier + 1}"
     decision = casefile.record_decision(
@@ -395,8 +413,8 @@ def apply_measures_batch(request_ids) -> dict[int, str]:
     Each request's measures are applied in a savepoint of its own; one that fails is rolled back
     alone and sent to its own task (with that task's retries). The seizures come last, all
     together: each locks the court trust account until the commit, and so holds up the other
-    workers' seizures only for that last part; before them, the page's bans, stops, bars and
-    credit reports are placed together, and the payouts its seizures allow are made by one task
+    workers' seizures only for that last part; before them, the page's bans, stops, bars, credit
+    reports and deed seizures are placed together, and the payouts its seizures allow are made by one task
     after the commit. Should any of that fail, the page is rolled back and each of its requests
     sent to its own task."""
     from .tasks import apply_measures as apply_measures_task
@@ -429,7 +447,7 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
                 staged.append((request, seizures))
                 restrictions += placed_later
             outcome[request_id] = request.status
-        _place_restrictions(restrictions)  # the page's bans, stops, bars and reports: a few statements for all
+        _place_restrictions(restrictions)  # the page's bans, stops, bars, reports, deed seizures: a few statements
         with registries.trust_credits_at_end():  # the trust account locked only from the page's end to its commit
             for (request, _seizures), seized in zip(staged, _seize_page(staged), strict=True):
                 _finish_measures(request, notices, seized)
@@ -443,7 +461,7 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
 def _measures_step(request_id: int, seizures=None, restrictions=None) -> tuple[EnforcementRequest, bool]:
     """Apply the measures to one request (row locked) if they are due: (the request, applied).
     Given `seizures` (a list), its frozen balances are left there for _finish_measures; given
-    `restrictions`, its bans, stops, bars and reports (_place_restrictions)."""
+    `restrictions`, its bans, stops, bars, reports and deed seizures (_place_restrictions)."""
     request = locked(request_id)
     inputs = gather_measure_inputs(request)
     checks = rules.run_measures(inputs)

@@ -164,3 +164,21 @@ def test_transfer_after_seizure_arrived_is_refused():
         services.transfer(deed, [(PersonFactory(), D(1))], "CV-1")
     services.lift_seizure(deed, "EN-7")
     assert services.transfer(deed, [(PersonFactory(), D(1))], "CV-1").status == Deed.Status.ACTIVE
+
+
+def test_seizures_placed_together_are_placed_once_each_and_none_when_a_deed_is_closed():
+    first, second, closed = DeedFactory(), DeedFactory(), DeedFactory(status=Deed.Status.CLOSED)
+    services.place_seizure(first, by="الدائرة الأولى", ref="EN-1")  # placed alone first
+    seizures = [services.DeedSeizure(first.number, "الدائرة الأولى", "EN-1"),
+                services.DeedSeizure(second.number, "الدائرة الثانية", "EN-2", "Second circuit"),
+                services.DeedSeizure(second.number, "الدائرة الثانية", "EN-2", "Second circuit")]
+    placed = services.place_seizures(seizures)
+    assert services.place_seizures(seizures) == placed  # a replay returns the rows recorded
+    assert placed[1] == placed[2] and (placed[1].deed_id, placed[1].by_whom_en) == (second.pk, "Second circuit")
+    assert Encumbrance.objects.filter(kind=Encumbrance.Kind.SEIZURE).count() == 2
+    with pytest.raises(services.DeedError), transaction.atomic():
+        services.place_seizures([services.DeedSeizure(DeedFactory().number, "x", "EN-3"),
+                                 services.DeedSeizure(closed.number, "x", "EN-3")])
+    with pytest.raises(services.DeedError), transaction.atomic():
+        services.place_seizures([services.DeedSeizure("999999999999", "x", "EN-3")])
+    assert Encumbrance.objects.filter(kind=Encumbrance.Kind.SEIZURE).count() == 2

@@ -8,7 +8,7 @@ recorded result. Each command is one transaction; rows whose balances or state c
 locked (`select_for_update`), accounts always in IBAN order.
 
 The commands a deadline sweep makes by the thousand (freeze, seize_frozen(_many), transfer_many,
-place_seizure, place_restrictions) make no savepoint inside a caller's transaction: one that
+place_seizure(s), place_restrictions) make no savepoint inside a caller's transaction: one that
 fails there fails the caller's transaction. A caller that goes on after such a failure wraps the
 call in an atomic block of its own.
 
@@ -61,6 +61,7 @@ from .instruments import (
 )
 from .powers_of_attorney import poa, poas_held_by
 from .real_estate import (
+    DeedSeizure,
     active_encumbrances,
     deed,
     deeds_of,
@@ -69,6 +70,7 @@ from .real_estate import (
     normalise_shares,
     place_mortgage,
     place_seizure,
+    place_seizures,
     release_deed,
     suspend_deed,
     transfer,
@@ -109,6 +111,7 @@ __all__ = [
     "BankError",
     "City",
     "DeedError",
+    "DeedSeizure",
     "InsufficientFunds",
     "RegistryError",
     "Restriction",
@@ -156,6 +159,7 @@ __all__ = [
     "place_mortgage",
     "place_restrictions",
     "place_seizure",
+    "place_seizures",
     "poa",
     "poas_held_by",
     "record_tax_paid",

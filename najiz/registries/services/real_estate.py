@@ -1,6 +1,7 @@
 """The real-estate registry: deeds, their owners, mortgages and seizures, suspension and transfer."""
 
 from fractions import Fraction
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -8,8 +9,8 @@ from najiz.common import clock
 from najiz.common.identifiers import normalize_digits
 from najiz.common.money import share_terms
 
-from ..models import Deed, DeedOwner, Encumbrance, NumberSequence, Person
-from .base import DeedError, _claim, _done, _text
+from ..models import Deed, DeedOwner, Encumbrance, NumberSequence, Person, RegistryOperation
+from .base import DeedError, _claim, _claim_many, _done, _ref, _text
 from .civil import _as_person
 
 
@@ -46,16 +47,54 @@ def _target(deed: Deed) -> str:
     return f"deed:{deed.number}"
 
 
+class DeedSeizure(NamedTuple):
+    """A seizure to place on a deed (place_seizures): `by` who seizes it, in Arabic; `by_en` in English."""
+
+    deed: str  # the deed's number
+    by: str
+    ref: str
+    by_en: str = ""
+
+
 def _encumber(deed, kind: str, by: str, ref, by_en: str = "") -> Encumbrance:
-    locked = _locked_deed(deed)
-    op, first = _claim(f"place_{kind}", ref, _target(locked))
-    if not first:
-        return Encumbrance.objects.get(pk=op.result["encumbrance_id"])
-    if locked.is_closed:
-        raise DeedError(f"Deed {locked.number} is closed.")
-    row = Encumbrance.objects.create(deed=locked, kind=kind, by_whom=str(by), by_whom_en=str(by_en), ref=op.ref)
-    _done(op, encumbrance_id=row.pk)
-    return row
+    number = deed.number if isinstance(deed, Deed) else deed
+    return _encumber_many(kind, [DeedSeizure(number, by, ref, by_en)])[0]
+
+
+def _encumber_many(kind: str, items) -> list[Encumbrance]:
+    """Each encumbrance placed once per (deed, ref): the deeds locked in one statement (number
+    order), the operations claimed in one, the new encumbrances inserted in one and the results
+    written in one. DeedError, with nothing placed, for a deed unknown or closed."""
+    planned = [(normalize_digits(item.deed) if item.deed is not None else "", item, _ref(item.ref)) for item in items]
+    if not planned:
+        return []
+    numbers = sorted({number for number, _item, _ref_ in planned})
+    deeds = {d.number: d for d in Deed.objects.select_for_update().filter(number__in=numbers).order_by("number")}
+    for number in numbers:
+        if number not in deeds:
+            raise DeedError(f"Unknown deed: {number}")
+    claims = _claim_many((f"place_{kind}", ref, _target(deeds[number])) for number, _item, ref in planned)
+    rows, new, recorded = {}, {}, {}
+    for number, item, ref in planned:
+        key = (f"place_{kind}", ref, _target(deeds[number]))
+        op, first = claims[key]
+        if not first:
+            recorded[key] = op.result["encumbrance_id"]
+        elif key not in new:
+            if deeds[number].is_closed:
+                raise DeedError(f"Deed {number} is closed.")
+            new[key] = (op, Encumbrance(deed=deeds[number], kind=kind, by_whom=str(item.by), by_whom_en=str(item.by_en),
+                                        ref=op.ref))
+    if recorded:
+        found = Encumbrance.objects.in_bulk(set(recorded.values()))
+        rows.update({key: found[pk] for key, pk in recorded.items()})
+    if new:
+        Encumbrance.objects.bulk_create([row for _op, row in new.values()])
+        for key, (op, row) in new.items():
+            op.result = {"encumbrance_id": row.pk}
+            rows[key] = row
+        RegistryOperation.objects.bulk_update([op for op, _row in new.values()], ["result"])
+    return [rows[(f"place_{kind}", ref, _target(deeds[number]))] for number, _item, ref in planned]
 
 
 def _lift(deed, kind: str, ref) -> Encumbrance | None:
@@ -76,6 +115,13 @@ def _lift(deed, kind: str, ref) -> Encumbrance | None:
 def place_seizure(deed, *, by, ref, by_en="") -> Encumbrance:
     """`by` is who seizes it, in Arabic; `by_en` in English."""
     return _encumber(deed, Encumbrance.Kind.SEIZURE, by, ref, by_en)
+
+
+@transaction.atomic(savepoint=False)
+def place_seizures(seizures) -> list[Encumbrance]:
+    """place_seizure for many (DeedSeizure), in a few statements for all; the encumbrances, in
+    the order given."""
+    return _encumber_many(Encumbrance.Kind.SEIZURE, seizures)
 
 
 @transaction.atomic
