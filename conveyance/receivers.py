@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 
 from najiz.common.tasks import enqueue
-from payments.signals import disbursement_done, invoice_paid
+from payments.signals import disbursement_done, disbursements_done, invoice_paid
 
 from .models import Conveyance
 
@@ -28,3 +28,9 @@ def on_disbursement_done(sender, disbursement, purpose, **kwargs):
         from .tasks import advance
 
         enqueue(advance, purpose.pk)
+
+
+@receiver(disbursements_done, dispatch_uid="conveyance.disbursements_done")
+def on_disbursements_done(sender, disbursements, **kwargs):
+    for disbursement in disbursements:
+        on_disbursement_done(sender, disbursement, disbursement.purpose)

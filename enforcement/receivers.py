@@ -18,3 +18,10 @@ def on_invoice_paid(sender, invoice, payment, purpose, **kwargs):
 def on_disbursement_done(sender, disbursement, purpose, **kwargs):
     if isinstance(purpose, EnforcementRequest):
         services.record_disbursement_done(disbursement)
+
+
+@receiver(signals.disbursements_done)
+def on_disbursements_done(sender, disbursements, **kwargs):
+    mine = [d for d in disbursements if isinstance(d.purpose, EnforcementRequest)]
+    if mine:
+        services.record_disbursements_done(mine)

@@ -537,16 +537,31 @@ def record_invoice_payment(invoice, payment) -> None:
         settle_if_covered(request)
 
 
-@transaction.atomic
 def record_disbursement_done(disbursement) -> None:
-    request = locked(disbursement.purpose_id)
+    record_disbursements_done([disbursement])
+
+
+@transaction.atomic
+def record_disbursements_done(disbursements) -> None:
+    """The payouts (and refunds) done: each payout counted disbursed on its request, with its
+    event, and a settled request closed once nothing of it is on its way. The requests are locked
+    in one statement, in id order, and written in one update and one insert of events."""
     from payments.models import DisbursementKind
 
-    if disbursement.kind == DisbursementKind.PAYOUT:
-        request.disbursed += disbursement.amount
-        request.save(update_fields=["disbursed"])
-        casefile.record_event(request, "enforcement.disbursed", params={"amount": str(disbursement.amount)})
-    close_if_paid_out(request)
+    ids = sorted({d.purpose_id for d in disbursements})
+    requests = {r.pk: r for r in EnforcementRequest.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    changed, events = {}, []
+    for disbursement in disbursements:
+        if disbursement.kind == DisbursementKind.PAYOUT:
+            request = changed[disbursement.purpose_id] = requests[disbursement.purpose_id]
+            request.disbursed += disbursement.amount
+            events.append(casefile.new_event(request, "enforcement.disbursed",
+                                             params={"amount": str(disbursement.amount)}))
+    if changed:
+        EnforcementRequest.objects.bulk_update(list(changed.values()), ["disbursed"])
+        casefile.save_all(events=events)
+    for request in requests.values():
+        close_if_paid_out(request)
 
 
 def _sync_invoice(request) -> None:
@@ -642,8 +657,9 @@ def close_if_paid_out(request) -> bool:
     from payments.models import DisbursementStatus
     from payments.selectors import disbursements_for
 
-    on_its_way = disbursements_for(request).filter(status=DisbursementStatus.PENDING).exists()
-    if request.status != Status.SETTLED or on_its_way:
+    if request.status != Status.SETTLED:
+        return False
+    if disbursements_for(request).filter(status=DisbursementStatus.PENDING).exists():
         return False
     transition(request, Status.CLOSED)
     from .alerts import alert_creditor, notify_debtors

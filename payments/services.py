@@ -742,12 +742,7 @@ def execute_disbursements(disbursement_ids) -> list[Disbursement]:
             pending, ["attempts", "status", "done_at", "last_attempt_at", "ledger_transaction", "last_error"]
         )
 
-        def report():
-            for disbursement in pending:
-                _send_robust(signals.disbursement_done, Disbursement, disbursement=disbursement,
-                             purpose=disbursement.purpose)
-
-        transaction.on_commit(report)
+        transaction.on_commit(lambda: _send_robust(signals.disbursements_done, Disbursement, disbursements=pending))
     return pending
 
 

@@ -5,6 +5,10 @@ invoice_paid(sender=Invoice, invoice, payment, purpose)
     `invoice.outstanding`). Enforcement counts it as collected; conveyance waits for status paid.
 disbursement_done(sender=Disbursement, disbursement, purpose)
     The bank credited the IBAN; sent once per disbursement.
+disbursements_done(sender=Disbursement, disbursements)
+    The disbursements executed together (execute_disbursements), each done, in one signal
+    instead of a disbursement_done each; `disbursement.purpose` is loaded. A receiver of
+    disbursement_done listens to this one too.
 disbursement_failed(sender=Disbursement, disbursement, purpose)
     The bank kept refusing; the disbursement gave up after its last attempt.
 """
@@ -13,4 +17,5 @@ from django.dispatch import Signal
 
 invoice_paid = Signal()
 disbursement_done = Signal()
+disbursements_done = Signal()
 disbursement_failed = Signal()

@@ -198,11 +198,11 @@ def test_disbursements_requested_together_are_executed_by_one_task(
     funded_case, creditor_account, monkeypatch, django_capture_on_commit_callbacks
 ):
     """Inside disbursements_together one execute_disbursements task makes them all, as each would
-    have been made alone: the bank's transfers, a ledger posting each, done, reported."""
+    have been made alone: the bank's transfers, a ledger posting each, done, reported together."""
     other = AccountFactory(balance=D("0.00"))
     done = []
-    receiver = lambda sender, disbursement, **kw: done.append(disbursement.pk)  # noqa: E731
-    signals.disbursement_done.connect(receiver)
+    receiver = lambda sender, disbursements, **kw: done.append([d.pk for d in disbursements])  # noqa: E731
+    signals.disbursements_done.connect(receiver)
     sent = []
     real_apply = tasks.execute_disbursements.apply_async
     monkeypatch.setattr(tasks.execute_disbursement, "apply_async", lambda *a, **kw: pytest.fail("a task each"))
@@ -214,13 +214,13 @@ def test_disbursements_requested_together_are_executed_by_one_task(
                 first = services.request_disbursement(funded_case, creditor_account.iban, D("600.00"), ref="p-1")
                 second = services.request_disbursement(funded_case, other.iban, D("250.25"), ref="p-2")
     finally:
-        signals.disbursement_done.disconnect(receiver)
+        signals.disbursements_done.disconnect(receiver)
     assert sent == [([first.pk, second.pk],)]
     for disbursement in (first, second):
         disbursement.refresh_from_db()
         assert (disbursement.status, disbursement.attempts) == (DisbursementStatus.DONE, 1)
         assert disbursement.ledger_transaction.kind == TransactionKind.DISBURSEMENT
-    assert sorted(done) == [first.pk, second.pk]
+    assert done == [[first.pk, second.pk]]  # one signal for the two
     creditor_account.refresh_from_db(), other.refresh_from_db()
     assert (creditor_account.balance, other.balance) == (D("600.00"), D("250.25"))
     assert services.held_for(funded_case) == D("149.75")
