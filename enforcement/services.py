@@ -158,11 +158,19 @@ def disclose_assets(debtor) -> dict:
     """What the registries hold for a debtor: bank accounts and (for persons) deeds."""
     party_ = debtor.party
     accounts = registries.accounts_of(party_) if party_ else []
-    deeds = registries.deeds_of(party_) if debtor.person_id else []
     return {
         "accounts": [{"iban": a.iban, "available": str(a.balance - a.frozen)} for a in accounts],
-        "deeds": [d.number for d in deeds],
+        "deeds": registries.deed_numbers_of(party_) if debtor.person_id else [],
     }
+
+
+def _debtors(request) -> list[RequestDebtor]:
+    """The request's debtors with their person or entity, read once per request object (a round
+    of measures asks three times; nothing in it changes who the debtors are)."""
+    cached = getattr(request, "_debtors_read", None)
+    if cached is None:
+        cached = request._debtors_read = list(request.debtors.select_related("person", "entity"))
+    return cached
 
 
 def gather_measure_inputs(request) -> dict:
@@ -172,7 +180,7 @@ def gather_measure_inputs(request) -> dict:
         "now": clock.now().isoformat(),
         "deadline": request.deadline.isoformat() if request.deadline else None,
         "outstanding": str(request.outstanding),
-        "debtors": {d.id_number: disclose_assets(d) for d in request.debtors.select_related("person", "entity")},
+        "debtors": {d.id_number: disclose_assets(d) for d in _debtors(request)},
         "disclosure": covering_snapshot(request),  # the debtor's disclosure in force, valued now
     }
 
@@ -362,7 +370,7 @@ def _apply_measures(request, inputs, checks, seizures=None, restrictions=None):
 
     if limit_to_disclosure(request, inputs, decision, ref):
         return decision  # the disclosed assets cover the debt: only they are seized
-    debtors = list(request.debtors.select_related("person", "entity"))
+    debtors = _debtors(request)
     with _measures_read_once(request):
         for debtor in debtors:
             assets = inputs["debtors"][debtor.id_number]
@@ -482,7 +490,7 @@ def _finish_measures(request, notices: list, seized=()) -> None:
         with _measures_read_once(request):
             for frozen, amount in seized:
                 _count_seized(request, frozen, amount)
-    own = debtor_notices(request, request.debtors.select_related("person", "entity"), "enforcement.measures_applied")
+    own = debtor_notices(request, _debtors(request), "enforcement.measures_applied")
     own += creditor_notices(request, "enforcement.measures_applied")
     if request.outstanding <= 0:
         notifications.notify_many(own)

@@ -636,7 +636,6 @@ def _new_disbursement(purpose, holding, iban, amount, *, ref, kind, beneficiary)
     return disbursement
 
 
-@transaction.atomic
 def pay_out_held(purpose, iban: str, *, claim, ref_prefix: str, beneficiary: str = "") -> Disbursement | None:
     """A payout to `iban` of what the court holds for `purpose` and no pending disbursement will
     take, such that the purpose's payouts (failed ones aside) never add up to more than `claim`:
@@ -647,6 +646,12 @@ def pay_out_held(purpose, iban: str, *, claim, ref_prefix: str, beneficiary: str
     iban = normalize_iban(iban)
     if not is_valid_saudi_iban(iban):
         raise ValidationError(_("Enter a valid Saudi IBAN: 24 characters starting with SA."), code="invalid_iban")
+    claim = checked_amount(claim, signed=True)
+    with transaction.atomic(savepoint=False):  # its refusal (the IBAN) is raised above, before any write
+        return _pay_out_held(purpose, iban, claim, ref_prefix, beneficiary)
+
+
+def _pay_out_held(purpose, iban, claim, ref_prefix, beneficiary) -> Disbursement | None:
     holding = LedgerAccount.objects.select_for_update().filter(code=holding_account_code(purpose)).first()
     if holding is None:
         return None  # nothing was ever held for it
@@ -657,8 +662,7 @@ def pay_out_held(purpose, iban: str, *, claim, ref_prefix: str, beneficiary: str
         pending=Sum("amount", filter=Q(status=DisbursementStatus.PENDING)),
         paid_out=Sum("amount", filter=Q(kind=DisbursementKind.PAYOUT) & ~Q(status=DisbursementStatus.FAILED)),
     )
-    amount = min(held_for(purpose) - _cents(figures["pending"]), checked_amount(claim, signed=True)
-                 - _cents(figures["paid_out"]))
+    amount = min(held_for(purpose) - _cents(figures["pending"]), claim - _cents(figures["paid_out"]))
     if amount <= 0:
         return None
     return _new_disbursement(purpose, holding, iban, amount, ref=f"{ref_prefix}/{figures['count'] + 1}",

@@ -182,3 +182,13 @@ def test_seizures_placed_together_are_placed_once_each_and_none_when_a_deed_is_c
     with pytest.raises(services.DeedError), transaction.atomic():
         services.place_seizures([services.DeedSeizure("999999999999", "x", "EN-3")])
     assert Encumbrance.objects.filter(kind=Encumbrance.Kind.SEIZURE).count() == 2
+
+
+def test_deed_numbers_of_a_person_are_those_of_their_deeds_not_closed():
+    owner = PersonFactory()
+    second, first = DeedFactory(owners=[owner]), DeedFactory(owners=[owner])
+    DeedFactory(owners=[owner], status=Deed.Status.CLOSED)
+    DeedFactory()
+    assert services.deed_numbers_of(owner) == sorted([first.number, second.number])
+    assert services.deed_numbers_of(owner) == [d.number for d in services.deeds_of(owner)]
+    assert services.deed_numbers_of("not an id") == []

@@ -35,6 +35,17 @@ def deeds_of(person) -> list[Deed]:
     )
 
 
+def deed_numbers_of(person) -> list[str]:
+    """The numbers of deeds_of(person), in one query."""
+    owner = _as_person(person)
+    if owner is None:
+        return []
+    return list(
+        Deed.objects.filter(owner_rows__person=owner).exclude(status=Deed.Status.CLOSED).order_by("number")
+        .values_list("number", flat=True).distinct()
+    )
+
+
 def _locked_deed(deed) -> Deed:
     number = deed.number if isinstance(deed, Deed) else normalize_digits(deed)
     found = Deed.objects.select_for_update().filter(number=number).first()
