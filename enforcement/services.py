@@ -123,8 +123,13 @@ def _measure(request, debtor, kind, *, target="", amount=None, decision=None, re
 def _new_measure(request, debtor, kind, *, target="", amount=None, decision=None, ref="") -> Measure:
     """A measure the caller has just seen is not in force (under the request's row lock): one
     INSERT, without get_or_create's read and savepoint (a national sweep places 160,000)."""
-    measure = Measure.objects.create(request=request, debtor=debtor, kind=kind, target=target, amount=amount,
-                                     decision=decision, ref=ref, status=Measure.State.APPLIED)
+    measure = Measure(request=request, debtor=debtor, kind=kind, target=target, amount=amount, decision=decision,
+                      ref=ref, status=Measure.State.APPLIED)
+    later = getattr(request, "_measures_to_insert", None)
+    if later is None:
+        measure.save(force_insert=True)
+    else:
+        later.append(measure)
     _remember(request, measure)
     return measure
 
@@ -134,18 +139,26 @@ def _in_force_key(kind, target, debtor_id) -> tuple:
 
 
 @contextlib.contextmanager
-def _measures_read_once(request):
+def _measures_read_once(request, *, inserted_at_end=False):
     """Within it, in_force_on answers from one read of the request's measures in force, kept up
     to date by the measures placed meanwhile, instead of a query each time (a round of measures
-    asks about seven times). Nothing may lift a measure of the request within it."""
+    asks about seven times). Nothing may lift a measure of the request within it. With
+    `inserted_at_end`, the measures _new_measure makes are inserted together when the block ends,
+    so nothing within it may read them from the database."""
     memo = {}
     for measure in request.measures.filter(status=Measure.State.APPLIED):  # in Meta.ordering, as .first()
         memo.setdefault(_in_force_key(measure.kind, measure.target, measure.debtor_id), measure)
     request._measures_in_force = memo
+    if inserted_at_end:
+        request._measures_to_insert = []
     try:
         yield
+        later = getattr(request, "_measures_to_insert", None)
+        if later:
+            Measure.objects.bulk_create(later)
     finally:
         del request._measures_in_force
+        request._measures_to_insert = None
 
 
 def _remember(request, measure) -> None:
@@ -371,7 +384,7 @@ def _apply_measures(request, inputs, checks, seizures=None, restrictions=None):
     if limit_to_disclosure(request, inputs, decision, ref):
         return decision  # the disclosed assets cover the debt: only they are seized
     debtors = _debtors(request)
-    with _measures_read_once(request):
+    with _measures_read_once(request, inserted_at_end=True):  # its measures in one insert
         for debtor in debtors:
             assets = inputs["debtors"][debtor.id_number]
             if in_force_on(request, debtor, MeasureKind.DISCLOSE_ASSETS) is None:
