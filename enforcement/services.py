@@ -273,13 +273,13 @@ def _seize_page(staged) -> list[list[tuple[FrozenBalance, Decimal]]]:
     return [[(frozen, next(amounts)) for frozen in seizures] for _request, seizures in staged]
 
 
-def _count_seized(request, frozen: FrozenBalance, seized: Decimal) -> None:
-    """A seizure's measure and its collection, on the request."""
+def _count_seized(request, frozen: FrozenBalance, seized: Decimal, notices=None) -> None:
+    """A seizure's measure and its collection, on the request (its notice left in `notices`, if given)."""
     if seized > 0:
         _held(request, frozen.debtor, MeasureKind.SEIZE_BALANCE, target=frozen.iban, amount=seized,
               decision=frozen.decision, ref=frozen.ref)
         where = frozen.iban if frozen.ref == request.number else f"{frozen.ref}/{frozen.iban}"
-        _collect(request, Collection.Source.SEIZURE, f"seizure/{where}", seized)
+        _collect(request, Collection.Source.SEIZURE, f"seizure/{where}", seized, notices)
 
 
 def _in_both_languages(subject) -> tuple[str, str]:
@@ -499,11 +499,12 @@ def _finish_measures(request, notices: list, seized=()) -> None:
     made at once, so the settlement's come after them)."""
     from .alerts import creditor_notices, debtor_notices
 
+    own = []  # the creditor's "money received" first, as when it was sent at once
     if seized:
         with _measures_read_once(request):
             for frozen, amount in seized:
-                _count_seized(request, frozen, amount)
-    own = debtor_notices(request, _debtors(request), "enforcement.measures_applied")
+                _count_seized(request, frozen, amount, own)
+    own += debtor_notices(request, _debtors(request), "enforcement.measures_applied")
     own += creditor_notices(request, "enforcement.measures_applied")
     if request.outstanding <= 0:
         notifications.notify_many(own)
@@ -515,10 +516,11 @@ def _finish_measures(request, notices: list, seized=()) -> None:
 # --- collection, disbursement, closure ------------------------------------------------------
 
 
-def _collect(request, source, ref, amount) -> bool:
+def _collect(request, source, ref, amount, notices=None) -> bool:
     """Count money received on the request once per source ref; pay the creditor their part.
     Only what the claim still needs is counted: money beyond it (a payment that raced a seizure)
-    is the debtor's, refunded at closure, and never collected."""
+    is the debtor's, refunded at closure, and never collected. The creditor is told at once, or,
+    given `notices` (a list), their notice is left in it."""
     amount = min(amount, request.outstanding)
     # the caller holds the request's row lock: a read, then an insert, without get_or_create's savepoint
     if Collection.objects.filter(request=request, ref=ref).exists():
@@ -530,9 +532,13 @@ def _collect(request, source, ref, amount) -> bool:
         casefile.record_event(request, "enforcement.collected", params={"amount": str(amount), "source": source})
     _pay_creditor(request)
     if amount > 0:
-        from .alerts import alert_creditor
+        from .alerts import creditor_notices
 
-        alert_creditor(request, "enforcement.money_received", amount=str(amount))
+        told = creditor_notices(request, "enforcement.money_received", amount=str(amount))
+        if notices is None:
+            notifications.notify_many(told)
+        else:
+            notices += told
     return True
 
 

@@ -158,7 +158,7 @@ def test_the_pages_restrictions_are_placed_together_and_a_refusal_rolls_the_page
 
 
 def test_the_pages_payouts_are_made_by_one_task_after_its_commit(
-    orders, monkeypatch, travel, django_capture_on_commit_callbacks
+    orders, case, monkeypatch, travel, django_capture_on_commit_callbacks
 ):
     """Each debtor's 300 SAR is seized and owed to the creditor; the page asks for the three
     payouts together and one task pays them."""
@@ -170,6 +170,7 @@ def test_the_pages_payouts_are_made_by_one_task_after_its_commit(
     monkeypatch.setattr(payment_tasks.execute_disbursement, "apply_async", lambda *a, **kw: pytest.fail("a task each"))
     monkeypatch.setattr(payment_tasks.execute_disbursements, "apply_async",
                         lambda *a, **kw: sent.append(kw["args"]) or real_apply(*a, **kw))
+    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):
         tasks.apply_measures_batch([o.pk for o in orders])
     payouts = list(Disbursement.objects.filter(purpose_id__in=[o.pk for o in orders]).order_by("pk"))
@@ -177,3 +178,9 @@ def test_the_pages_payouts_are_made_by_one_task_after_its_commit(
     assert {(d.status, d.amount) for d in payouts} == {(DisbursementStatus.DONE, Decimal("300.00"))}
     assert [r.disbursed for r in EnforcementRequest.objects.filter(pk__in=[o.pk for o in orders])] == [
         Decimal("300.00")] * 3
+    # the creditor hears of the money before the measures, as when each was sent at once
+    told = list(Notification.objects.filter(recipient=case.user, pk__gt=before).order_by("pk")
+                .values_list("kind", "params"))
+    money = [params["amount"] for kind, params in told if kind == "enforcement.money_received"]
+    assert money == ["300.00"] * 3
+    assert told[0][0] == "enforcement.money_received"
