@@ -34,6 +34,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
+from najiz.common.gathering import gathered, gathering
 from najiz.common.identifiers import is_valid_saudi_iban, luhn_check_digit, normalize_iban
 from najiz.common.money import ZERO, checked_amount, summed
 from najiz.common.tasks import enqueue, enqueue_on_commit
@@ -693,14 +694,8 @@ def disbursements_together():
     (execute_disbursements), not by a task each: a deadline sweep's page pays its creditors
     together. The block must end inside the caller's transaction. Blocks do not nest: an inner
     one leaves its disbursements to the outer."""
-    if getattr(_together, "ids", None) is not None:
+    with gathered(_together) as ids:
         yield
-        return
-    _together.ids = ids = []
-    try:
-        yield
-    finally:
-        _together.ids = None
     if ids:
         from .tasks import execute_disbursements
 
@@ -708,7 +703,7 @@ def disbursements_together():
 
 
 def enqueue_disbursement(disbursement_pk: int) -> None:
-    together = getattr(_together, "ids", None)
+    together = gathering(_together)
     if together is not None:
         together.append(disbursement_pk)
         return

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from django.db import transaction
 
 from najiz.common import clock
+from najiz.common.gathering import gathered, gathering
 from najiz.common.identifiers import is_valid_saudi_iban, normalize_iban
 from najiz.common.money import to_sar
 
@@ -152,14 +153,8 @@ def trust_credits_at_end():
     commit. The block must end inside the caller's transaction; if it raises, nothing is credited
     and the caller's transaction must roll back (its seizures with it). Blocks do not nest: an
     inner one leaves its credits to the outer."""
-    if getattr(_deferred, "credits", None) is not None:
+    with gathered(_deferred) as credits:
         yield
-        return
-    _deferred.credits = credits = []
-    try:
-        yield
-    finally:
-        _deferred.credits = None
     if credits:
         _credit_trust(credits)
 
@@ -203,7 +198,7 @@ def seize_frozen_many(seizures) -> list[Decimal]:
         planned.append((text, _ref(ref)))
     if not planned:
         return []
-    deferred = getattr(_deferred, "credits", None)
+    deferred = gathering(_deferred)
     ibans = {iban for iban, _ref_ in planned} | (set() if deferred is not None else {trust_iban})
     rows = _locked_accounts(*ibans)
     claims = _claim_many(("seize_frozen", ref, _account_target(rows[iban])) for iban, ref in planned)

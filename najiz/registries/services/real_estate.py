@@ -25,25 +25,23 @@ def deed(number) -> Deed | None:
     return _deeds().filter(number=text).first()
 
 
-def deeds_of(person) -> list[Deed]:
-    """Deeds in which the person holds a share and that are not closed (active or suspended)."""
+def _held_by(person, deeds):
+    """Of `deeds`, those in which the person holds a share and that are not closed (active or
+    suspended), by number; none for anyone the registry does not know."""
     owner = _as_person(person)
     if owner is None:
-        return []
-    return list(
-        _deeds().filter(owner_rows__person=owner).exclude(status=Deed.Status.CLOSED).order_by("number").distinct()
-    )
+        return deeds.none()
+    return deeds.filter(owner_rows__person=owner).exclude(status=Deed.Status.CLOSED).order_by("number").distinct()
+
+
+def deeds_of(person) -> list[Deed]:
+    """Deeds in which the person holds a share and that are not closed (active or suspended)."""
+    return list(_held_by(person, _deeds()))
 
 
 def deed_numbers_of(person) -> list[str]:
     """The numbers of deeds_of(person), in one query."""
-    owner = _as_person(person)
-    if owner is None:
-        return []
-    return list(
-        Deed.objects.filter(owner_rows__person=owner).exclude(status=Deed.Status.CLOSED).order_by("number")
-        .values_list("number", flat=True).distinct()
-    )
+    return list(_held_by(person, Deed.objects.values_list("number", flat=True)))
 
 
 def _locked_deed(deed) -> Deed:
