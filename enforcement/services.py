@@ -273,13 +273,14 @@ def _seize_page(staged) -> list[list[tuple[FrozenBalance, Decimal]]]:
     return [[(frozen, next(amounts)) for frozen in seizures] for _request, seizures in staged]
 
 
-def _count_seized(request, frozen: FrozenBalance, seized: Decimal, notices=None) -> None:
-    """A seizure's measure and its collection, on the request (its notice left in `notices`, if given)."""
+def _count_seized(request, frozen: FrozenBalance, seized: Decimal, notices=None, paid_later=False) -> None:
+    """A seizure's measure and its collection, on the request (its notice left in `notices`, if
+    given; with `paid_later`, the creditor's payout is left to the caller)."""
     if seized > 0:
         _held(request, frozen.debtor, MeasureKind.SEIZE_BALANCE, target=frozen.iban, amount=seized,
               decision=frozen.decision, ref=frozen.ref)
         where = frozen.iban if frozen.ref == request.number else f"{frozen.ref}/{frozen.iban}"
-        _collect(request, Collection.Source.SEIZURE, f"seizure/{where}", seized, notices)
+        _collect(request, Collection.Source.SEIZURE, f"seizure/{where}", seized, notices, paid_later=paid_later)
 
 
 def _in_both_languages(subject) -> tuple[str, str]:
@@ -452,7 +453,7 @@ def apply_measures_batch(request_ids) -> dict[int, str]:
 def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
     from payments.services import disbursements_together
 
-    outcome, notices, staged, retry, restrictions = {}, [], [], [], []
+    outcome, notices, staged, retry, restrictions, payouts, invoices_later = {}, [], [], [], [], [], []
     # the creditors' payouts of the whole page: one task after the commit
     with transaction.atomic(), disbursements_together():
         for request_id in request_ids:
@@ -471,8 +472,10 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
         _place_restrictions(restrictions)  # the page's bans, stops, bars, reports, deed seizures: a few statements
         with registries.trust_credits_at_end():  # the trust account locked only from the page's end to its commit
             for (request, _seizures), seized in zip(staged, _seize_page(staged), strict=True):
-                _finish_measures(request, notices, seized)
+                _finish_measures(request, notices, seized, payouts, invoices_later)
                 outcome[request.pk] = request.status
+            _pay_creditors(payouts)
+            _sync_invoices(invoices_later)
             notifications.notify_many(notices)
         for request_id in retry:
             transaction.on_commit(lambda request_id=request_id: enqueue(apply_measures_task, request_id))
@@ -493,34 +496,43 @@ def _measures_step(request_id: int, seizures=None, restrictions=None) -> tuple[E
     return request, True
 
 
-def _finish_measures(request, notices: list, seized=()) -> None:
+def _finish_measures(request, notices: list, seized=(), payouts=None, invoices_later=None) -> None:
     """Count what was seized of the balances left frozen (each with its amount), add the
     request's notices to `notices` and settle it if its claim is covered (its notices are then
-    made at once, so the settlement's come after them)."""
+    made at once, so the settlement's come after them). Given `payouts` (a list), a request that
+    stays open is added to it for the caller to pay its creditor (_pay_creditors); one that
+    settles is paid first, as its settlement counts what is on its way. `invoices_later`: see
+    settle_if_covered."""
     from .alerts import creditor_notices, debtor_notices
 
     own = []  # the creditor's "money received" first, as when it was sent at once
     if seized:
         with _measures_read_once(request):
             for frozen, amount in seized:
-                _count_seized(request, frozen, amount, own)
+                _count_seized(request, frozen, amount, own, paid_later=True)
+        if any(amount > 0 for _frozen, amount in seized):
+            if payouts is None or request.outstanding <= 0:
+                _pay_creditor(request)
+            else:
+                payouts.append(request)
     own += debtor_notices(request, _debtors(request), "enforcement.measures_applied")
     own += creditor_notices(request, "enforcement.measures_applied")
     if request.outstanding <= 0:
         notifications.notify_many(own)
     else:
         notices += own
-    settle_if_covered(request)
+    settle_if_covered(request, invoices_later)
 
 
 # --- collection, disbursement, closure ------------------------------------------------------
 
 
-def _collect(request, source, ref, amount, notices=None) -> bool:
-    """Count money received on the request once per source ref; pay the creditor their part.
-    Only what the claim still needs is counted: money beyond it (a payment that raced a seizure)
-    is the debtor's, refunded at closure, and never collected. The creditor is told at once, or,
-    given `notices` (a list), their notice is left in it."""
+def _collect(request, source, ref, amount, notices=None, *, paid_later=False) -> bool:
+    """Count money received on the request once per source ref; pay the creditor their part
+    (with `paid_later`, the caller does: _pay_creditors). Only what the claim still needs is
+    counted: money beyond it (a payment that raced a seizure) is the debtor's, refunded at
+    closure, and never collected. The creditor is told at once, or, given `notices` (a list),
+    their notice is left in it."""
     amount = min(amount, request.outstanding)
     # the caller holds the request's row lock: a read, then an insert, without get_or_create's savepoint
     if Collection.objects.filter(request=request, ref=ref).exists():
@@ -530,7 +542,8 @@ def _collect(request, source, ref, amount, notices=None) -> bool:
         request.collected += amount
         request.save(update_fields=["collected"])
         casefile.record_event(request, "enforcement.collected", params={"amount": str(amount), "source": source})
-    _pay_creditor(request)
+    if not paid_later:
+        _pay_creditor(request)
     if amount > 0:
         from .alerts import creditor_notices
 
@@ -545,10 +558,18 @@ def _collect(request, source, ref, amount, notices=None) -> bool:
 def _pay_creditor(request) -> None:
     """Disburse what the court holds for the request to the creditor, up to the claim (what the
     debtor paid them outside the court aside)."""
+    _pay_creditors([request])
+
+
+def _pay_creditors(requests) -> None:
+    """_pay_creditor for many requests, in a few statements for all (payments.pay_out_held_many)."""
     from payments import services as payments
 
-    payments.pay_out_held(request, request.creditor_iban, claim=request.amount_claimed - request.paid_outside,
-                          ref_prefix=f"{request.number}/payout", beneficiary=str(request.creditor))
+    payments.pay_out_held_many([
+        payments.Payout(request, request.creditor_iban, request.amount_claimed - request.paid_outside,
+                        f"{request.number}/payout", str(request.creditor))
+        for request in requests
+    ])
 
 
 @transaction.atomic
@@ -594,20 +615,31 @@ def record_disbursements_done(disbursements) -> None:
 def _sync_invoice(request) -> None:
     """The open invoice asks for exactly what is still owed (nothing once the debt is covered);
     in settlement, the instalments' invoices together."""
-    from payments import selectors as payment_selectors, services as payments
+    _sync_invoices([request])
 
-    if request.status == Status.SETTLEMENT:
-        from .settlement import sync_instalments
 
-        return sync_instalments(request)
+def _sync_invoices(requests) -> None:
+    """_sync_invoice for many requests (the caller holds their row locks): the open invoices
+    locked in one statement and amended in one."""
+    from payments import services as payments
 
-    invoice = payment_selectors.open_invoice_for(request)
-    if invoice is None:
-        return
-    if request.outstanding <= 0:
-        payments.cancel_invoice_remainder(invoice)
-    elif invoice.amount != invoice.paid + request.outstanding:
-        payments.amend_invoice_amount(invoice, invoice.paid + request.outstanding)
+    requests = list(requests)
+    for request in requests:
+        if request.status == Status.SETTLEMENT:
+            from .settlement import sync_instalments
+
+            sync_instalments(request)
+    requests = [request for request in requests if request.status != Status.SETTLEMENT]
+    invoices, amendments = payments.lock_open_invoices(requests), []
+    for request in requests:
+        invoice = invoices.get(request.pk)
+        if invoice is None:
+            continue
+        if request.outstanding <= 0:
+            payments.cancel_invoice_remainder(invoice)
+        elif invoice.amount != invoice.paid + request.outstanding:
+            amendments.append((invoice, invoice.paid + request.outstanding))
+    payments.amend_locked_invoices(amendments)
 
 
 LIFT = {
@@ -663,11 +695,15 @@ def _refund_surplus(request) -> None:
         casefile.record_event(request, "enforcement.refunded", params={"amount": str(surplus)})
 
 
-def settle_if_covered(request) -> bool:
+def settle_if_covered(request, invoices_later=None) -> bool:
     """When the claim is covered: lift every measure, cancel the invoice remainder, refund any
-    surplus, close. The caller holds the row lock."""
+    surplus, close. The caller holds the row lock. Given `invoices_later` (a list), a request
+    not covered is added to it for the caller to bring its invoice up to date (_sync_invoices)."""
     if request.status not in ENFORCING or request.outstanding > 0:
-        _sync_invoice(request)
+        if invoices_later is None:
+            _sync_invoice(request)
+        else:
+            invoices_later.append(request)
         return False
     lift_all_measures(request)
     _sync_invoice(request)

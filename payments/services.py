@@ -34,6 +34,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from najiz.common import clock
+from najiz.common.bulk import update_rows
 from najiz.common.gathering import gathered, gathering
 from najiz.common.identifiers import is_valid_saudi_iban, luhn_check_digit, normalize_iban
 from najiz.common.money import ZERO, checked_amount, summed
@@ -387,21 +388,62 @@ def amend_invoice_amount(invoice, amount) -> Invoice:
     """Change what an open invoice asks for (a reduced claim, an added publication cost).
     It may not go below what was already paid; reaching it makes the invoice paid. A refusal is
     raised once the block that read the invoice has ended having written nothing, so the block
-    needs no savepoint (the sweep amends an invoice for every seizure)."""
-    amount = checked_amount(amount, signed=True)
-    if amount <= 0:
-        raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
+    needs no savepoint."""
+    amount = _amendment_amount(amount)
     with transaction.atomic(savepoint=False):
         invoice = _lock_invoice(invoice)
         refusal = _amendment_refused(invoice, amount)
         if refusal is None:
-            invoice.amount = amount
-            invoice.status = _status_for(invoice.paid, amount)
-            invoice.closed_at = clock.now() if invoice.status == InvoiceStatus.PAID else None
-            invoice.save(update_fields=["amount", "status", "closed_at"])
+            _amend([(invoice, amount)])
     if refusal is not None:
         raise refusal
     return invoice
+
+
+def lock_open_invoices(purposes) -> dict[int, Invoice]:
+    """The newest invoice still taking payments of each purpose (selectors.open_invoice_for),
+    locked, in one statement: {purpose pk: invoice}; a purpose with none is left out."""
+    purposes = list(purposes)
+    if not purposes:
+        return {}
+    types = {ContentType.objects.get_for_model(purpose).pk for purpose in purposes}
+    if len(types) != 1:
+        raise ValueError("purposes of one kind")
+    newest = {}
+    for invoice in (Invoice.objects.select_for_update()
+                    .filter(purpose_type_id=types.pop(), purpose_id__in=[p.pk for p in purposes],
+                            status__in=OPEN_STATUSES)
+                    .order_by("purpose_id", "-created_at", "-id")):
+        newest.setdefault(invoice.purpose_id, invoice)
+    return newest
+
+
+def amend_locked_invoices(amendments) -> None:
+    """amend_invoice_amount for many invoices the caller has locked (lock_open_invoices), each
+    with its new amount: one statement for all. Every amendment is checked before any is written,
+    so a refusal (raised) leaves nothing changed."""
+    amendments = [(invoice, _amendment_amount(amount)) for invoice, amount in amendments]
+    for invoice, amount in amendments:
+        refusal = _amendment_refused(invoice, amount)
+        if refusal is not None:
+            raise refusal
+    _amend(amendments)
+
+
+def _amendment_amount(amount) -> Decimal:
+    amount = checked_amount(amount, signed=True)
+    if amount <= 0:
+        raise ValidationError(_("The amount must be more than zero."), code="amount_not_positive")
+    return amount
+
+
+def _amend(amendments) -> None:
+    now = clock.now()
+    for invoice, amount in amendments:
+        invoice.amount = amount
+        invoice.status = _status_for(invoice.paid, amount)
+        invoice.closed_at = now if invoice.status == InvoiceStatus.PAID else None
+    update_rows([invoice for invoice, _amount in amendments], ["amount", "status", "closed_at"])
 
 
 def _amendment_refused(invoice, amount) -> ValidationError | None:
@@ -631,7 +673,15 @@ def request_disbursement(
 
 
 def _new_disbursement(purpose, holding, iban, amount, *, ref, kind, beneficiary) -> Disbursement:
-    disbursement = Disbursement.objects.create(
+    disbursement = _disbursement(purpose, holding, iban, amount, ref=ref, kind=kind, beneficiary=beneficiary)
+    disbursement.save(force_insert=True)
+    enqueue_disbursement(disbursement.pk)
+    return disbursement
+
+
+def _disbursement(purpose, holding, iban, amount, *, ref, kind, beneficiary) -> Disbursement:
+    """A disbursement not yet saved."""
+    return Disbursement(
         purpose_type=ContentType.objects.get_for_model(purpose),
         purpose_id=purpose.pk,
         purpose_ref=purpose_ref(purpose),
@@ -643,41 +693,84 @@ def _new_disbursement(purpose, holding, iban, amount, *, ref, kind, beneficiary)
         holding_account=holding,
         requested_at=clock.now(),
     )
-    enqueue_disbursement(disbursement.pk)
-    return disbursement
+
+
+class Payout(NamedTuple):
+    """A payout for pay_out_held_many: to `iban`, of what the court holds for `purpose`, up to `claim`."""
+
+    purpose: object
+    iban: str
+    claim: Decimal
+    ref_prefix: str
+    beneficiary: str = ""
 
 
 def pay_out_held(purpose, iban: str, *, claim, ref_prefix: str, beneficiary: str = "") -> Disbursement | None:
     """A payout to `iban` of what the court holds for `purpose` and no pending disbursement will
     take, such that the purpose's payouts (failed ones aside) never add up to more than `claim`:
     the creditor is paid what has come in, up to what they are owed. Its ref is
-    `<ref_prefix>/<n>`, n counting the purpose's disbursements. None when there is nothing to pay.
-    Four statements: the holding account locked, the disbursements summed, the holding's balance,
-    the insert."""
-    iban = normalize_iban(iban)
-    if not is_valid_saudi_iban(iban):
-        raise ValidationError(_("Enter a valid Saudi IBAN: 24 characters starting with SA."), code="invalid_iban")
-    claim = checked_amount(claim, signed=True)
-    with transaction.atomic(savepoint=False):  # its refusal (the IBAN) is raised above, before any write
-        return _pay_out_held(purpose, iban, claim, ref_prefix, beneficiary)
+    `<ref_prefix>/<n>`, n counting the purpose's disbursements. None when there is nothing to pay."""
+    return pay_out_held_many([Payout(purpose, iban, claim, ref_prefix, beneficiary)])[0]
 
 
-def _pay_out_held(purpose, iban, claim, ref_prefix, beneficiary) -> Disbursement | None:
-    holding = LedgerAccount.objects.select_for_update().filter(code=holding_account_code(purpose)).first()
-    if holding is None:
-        return None  # nothing was ever held for it
-    figures = Disbursement.objects.filter(
-        purpose_type=ContentType.objects.get_for_model(purpose), purpose_id=purpose.pk
-    ).aggregate(
-        count=Count("pk"),
-        pending=Sum("amount", filter=Q(status=DisbursementStatus.PENDING)),
-        paid_out=Sum("amount", filter=Q(kind=DisbursementKind.PAYOUT) & ~Q(status=DisbursementStatus.FAILED)),
-    )
-    amount = min(held_for(purpose) - _cents(figures["pending"]), claim - _cents(figures["paid_out"]))
-    if amount <= 0:
-        return None
-    return _new_disbursement(purpose, holding, iban, amount, ref=f"{ref_prefix}/{figures['count'] + 1}",
-                             kind=DisbursementKind.PAYOUT, beneficiary=beneficiary)
+def pay_out_held_many(payouts) -> list[Disbursement | None]:
+    """pay_out_held for many purposes (one payout each), in four statements for all: the holding
+    accounts locked, the disbursements summed, the holdings' balances, the insert. A refusal (an
+    IBAN) is raised before any write."""
+    payouts = [payout._replace(iban=normalize_iban(payout.iban), claim=checked_amount(payout.claim, signed=True))
+               for payout in payouts]
+    for payout in payouts:
+        if not is_valid_saudi_iban(payout.iban):
+            raise ValidationError(_("Enter a valid Saudi IBAN: 24 characters starting with SA."), code="invalid_iban")
+    if not payouts:
+        return []
+    with transaction.atomic(savepoint=False):
+        return _pay_out_held_many(payouts)
+
+
+def _pay_out_held_many(payouts) -> list[Disbursement | None]:
+    codes = [holding_account_code(payout.purpose) for payout in payouts]
+    keys = [(ContentType.objects.get_for_model(payout.purpose).pk, payout.purpose.pk) for payout in payouts]
+    if len(set(keys)) != len(keys):
+        raise ValueError("one payout per purpose")  # each is reckoned from the purpose's figures before any
+    holdings = {account.code: account for account in
+                LedgerAccount.objects.select_for_update().filter(code__in=codes).order_by("code")}
+    held = dict(
+        LedgerEntry.objects.filter(account__in=list(holdings.values())).values_list("account_id")
+        .annotate(total=Sum("amount")).order_by()
+    ) if holdings else {}
+    which = Q()
+    for type_id, purpose_id in keys:
+        which |= Q(purpose_type_id=type_id, purpose_id=purpose_id)
+    figures = {
+        (row["purpose_type_id"], row["purpose_id"]): row
+        for row in Disbursement.objects.filter(which).values("purpose_type_id", "purpose_id").annotate(
+            count=Count("pk"),
+            pending=Sum("amount", filter=Q(status=DisbursementStatus.PENDING)),
+            paid_out=Sum("amount", filter=Q(kind=DisbursementKind.PAYOUT) & ~Q(status=DisbursementStatus.FAILED)),
+        ).order_by()
+    } if holdings else {}
+    made, new = [], []
+    for payout, code, key in zip(payouts, codes, keys, strict=True):
+        holding = holdings.get(code)
+        if holding is None:  # nothing was ever held for it
+            made.append(None)
+            continue
+        row = figures.get(key, {})
+        amount = min(-_cents(held.get(holding.pk)) - _cents(row.get("pending")),
+                     payout.claim - _cents(row.get("paid_out")))
+        if amount <= 0:
+            made.append(None)
+            continue
+        disbursement = _disbursement(payout.purpose, holding, payout.iban, amount,
+                                     ref=f"{payout.ref_prefix}/{row.get('count', 0) + 1}",
+                                     kind=DisbursementKind.PAYOUT, beneficiary=payout.beneficiary)
+        made.append(disbursement)
+        new.append(disbursement)
+    Disbursement.objects.bulk_create(new)
+    for disbursement in new:
+        enqueue_disbursement(disbursement.pk)
+    return made
 
 
 def refund(purpose, iban: str, amount, *, ref: str, beneficiary: str = "") -> Disbursement:

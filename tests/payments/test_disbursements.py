@@ -287,3 +287,31 @@ def test_what_is_held_is_paid_out_up_to_the_claim(funded_case, creditor_account)
     assert services.pay_out_held(nothing_held, creditor_account.iban, claim=D("10.00"), ref_prefix="x") is None
     with pytest.raises(ValidationError):
         services.pay_out_held(funded_case, "SA00123", claim=D("10.00"), ref_prefix="x")
+
+
+def test_payouts_of_many_purposes_take_the_same_few_statements_as_one(
+    payer_person, creditor_account, django_assert_num_queries
+):
+    """A sweep's page pays its creditors together: four statements whatever the number of purposes,
+    each payout reckoned from its own purpose's holding and disbursements."""
+    from tests.factories.registries import InstrumentFactory
+
+    account = AccountFactory(person=payer_person, balance=D("5000.00"))
+    cases = [InstrumentFactory() for _ in range(4)]
+    for n, case in enumerate(cases[:3]):
+        registries.freeze(account.iban, D("100.00") * (n + 1), f"EN-{n}")
+        services.seize_to_trust(case, account.iban, ref=f"EN-{n}")
+    services.pay_out_held(cases[0], creditor_account.iban, claim=D("50.00"), ref_prefix="EN-0/payout")
+    payouts = [services.Payout(case, creditor_account.iban, D("250.00"), f"EN-{n}/payout")
+               for n, case in enumerate(cases)]
+    with django_assert_num_queries(4):
+        made = services.pay_out_held_many(payouts)
+    assert [(d.ref, d.amount) if d else None for d in made] == [
+        ("EN-0/payout/2", D("50.00")),  # 100 held, 50 already on its way, the claim's 250 not reached
+        ("EN-1/payout/1", D("200.00")),
+        ("EN-2/payout/1", D("250.00")),  # 300 held, the claim is 250
+        None,  # nothing held
+    ]
+    assert services.pay_out_held_many(payouts[1:3]) == [None, None]
+    with pytest.raises(ValueError):
+        services.pay_out_held_many([payouts[0], payouts[0]])

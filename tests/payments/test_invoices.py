@@ -135,6 +135,34 @@ def test_amend_invoice_amount(make_invoice):
     assert invoice.status == InvoiceStatus.PAID
 
 
+def test_open_invoices_of_many_purposes_are_locked_and_amended_together(make_invoice, django_assert_num_queries):
+    """A sweep's page brings its invoices up to date in two statements: the newest open invoice of
+    each purpose locked, then every amendment written; a refusal leaves all of them as they were."""
+    from tests.factories.registries import InstrumentFactory
+
+    cases = [InstrumentFactory() for _ in range(3)]
+    make_invoice("100.00", purpose=cases[0])
+    newest = make_invoice("200.00", purpose=cases[0])
+    second = make_invoice("300.00", purpose=cases[1])
+    services.record_gateway_payment(second, new_txn_id(), D("50.00"), PaymentMethod.MADA)
+    with django_assert_num_queries(2):
+        invoices = services.lock_open_invoices(cases)
+        services.amend_locked_invoices([(invoices[cases[0].pk], D("150.00")), (invoices[cases[1].pk], D("50.00"))])
+    assert set(invoices) == {cases[0].pk, cases[1].pk} and invoices[cases[0].pk].pk == newest.pk
+    newest.refresh_from_db()
+    second.refresh_from_db()
+    assert (newest.amount, newest.status) == (D("150.00"), InvoiceStatus.UNPAID)
+    assert (second.amount, second.status, second.closed_at is not None) == (D("50.00"), InvoiceStatus.PAID, True)
+
+    third = make_invoice("300.00", purpose=cases[2])
+    services.record_gateway_payment(third, new_txn_id(), D("100.00"), PaymentMethod.MADA)
+    invoices = services.lock_open_invoices(cases)
+    with pytest.raises(ValidationError):
+        services.amend_locked_invoices([(invoices[cases[0].pk], D("120.00")), (invoices[cases[2].pk], D("90.00"))])
+    newest.refresh_from_db()
+    assert newest.amount == D("150.00")
+
+
 def test_expiry_sweep_is_idempotent(make_invoice, travel):
     invoice = make_invoice("100.00", expires_at=clock.now() + timedelta(hours=1))
     make_invoice("100.00")  # no expiry
