@@ -144,10 +144,15 @@ def disclosures_of(request) -> list[Motion]:
     return list(request.motions.filter(kind=Motion.Kind.DISCLOSURE).order_by("filed_at", "id"))
 
 
-def covering_snapshot(request) -> dict | None:
-    """For the measures' inputs: the disclosure in force, its assets valued as the registries hold
-    them now (an account spent since counts what is left), and whether they still cover."""
-    motion = in_force(request)
+_UNREAD = object()
+
+
+def covering_snapshot(request, motion=_UNREAD) -> dict | None:
+    """For the measures' inputs: the disclosure in force (`motion`, if the caller read it), its
+    assets valued as the registries hold them now (an account spent since counts what is left),
+    and whether they still cover."""
+    if motion is _UNREAD:
+        motion = in_force(request)
     if motion is None or motion.debtor_id is None:
         return None
     held = {asset["key"]: asset for asset in assets_of(motion.debtor, request)}

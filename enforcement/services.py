@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
@@ -145,10 +146,9 @@ def _measures_read_once(request, *, inserted_at_end=False):
     asks about seven times). Nothing may lift a measure of the request within it. With
     `inserted_at_end`, the measures _new_measure makes are inserted together when the block ends,
     so nothing within it may read them from the database."""
-    memo = {}
-    for measure in request.measures.filter(status=Measure.State.APPLIED):  # in Meta.ordering, as .first()
-        memo.setdefault(_in_force_key(measure.kind, measure.target, measure.debtor_id), measure)
-    request._measures_in_force = memo
+    kept = getattr(request, "_measures_in_force", None) is not None  # the page's (_read_page), kept for it
+    if not kept:
+        _keep_measures_in_force(request, request.measures.filter(status=Measure.State.APPLIED))
     if inserted_at_end:
         request._measures_to_insert = []
     try:
@@ -157,8 +157,15 @@ def _measures_read_once(request, *, inserted_at_end=False):
         if later:
             Measure.objects.bulk_create(later)
     finally:
-        del request._measures_in_force
+        if not kept:
+            del request._measures_in_force
         request._measures_to_insert = None
+
+
+def _keep_measures_in_force(request, measures) -> None:
+    memo = request._measures_in_force = {}
+    for measure in measures:  # in Meta.ordering, as .first()
+        memo.setdefault(_in_force_key(measure.kind, measure.target, measure.debtor_id), measure)
 
 
 def _remember(request, measure) -> None:
@@ -171,9 +178,13 @@ def disclose_assets(debtor) -> dict:
     """What the registries hold for a debtor: bank accounts and (for persons) deeds."""
     party_ = debtor.party
     accounts = registries.accounts_of(party_) if party_ else []
+    return _assets(accounts, registries.deed_numbers_of(party_) if debtor.person_id else [])
+
+
+def _assets(accounts, deed_numbers) -> dict:
     return {
         "accounts": [{"iban": a.iban, "available": str(a.balance - a.frozen)} for a in accounts],
-        "deeds": registries.deed_numbers_of(party_) if debtor.person_id else [],
+        "deeds": deed_numbers,
     }
 
 
@@ -189,13 +200,76 @@ def _debtors(request) -> list[RequestDebtor]:
 def gather_measure_inputs(request) -> dict:
     from .disclosure import covering_snapshot
 
+    read = getattr(request, "_page_reads", None) or _PageReads()
     return {
         "now": clock.now().isoformat(),
         "deadline": request.deadline.isoformat() if request.deadline else None,
         "outstanding": str(request.outstanding),
-        "debtors": {d.id_number: disclose_assets(d) for d in _debtors(request)},
-        "disclosure": covering_snapshot(request),  # the debtor's disclosure in force, valued now
+        "debtors": {d.id_number: read.assets[d.pk] if d.pk in read.assets else disclose_assets(d)
+                    for d in _debtors(request)},
+        # the debtor's disclosure in force, valued now
+        "disclosure": covering_snapshot(request, **({"motion": read.disclosure} if read.disclosure_read else {})),
     }
+
+
+class _PageReads(NamedTuple):
+    """What _read_page read for one request's round of measures (gather_measure_inputs, _apply_measures)."""
+
+    assets: dict = {}  # debtor pk -> disclose_assets(debtor)
+    disclosure_read: bool = False
+    disclosure: object = None  # the disclosure in force (disclosure.in_force), if read
+    earlier_rounds: int | None = None  # the request's earlier "measures" decisions, if read
+
+
+def _read_page(request_ids) -> dict[int, EnforcementRequest]:
+    """A sweep page's requests locked in one statement, in id order (as locked() takes them one by
+    one), each with what its round of measures reads: its debtors, their accounts and deeds, its
+    disclosure in force, its measures in force and its earlier rounds; and what its notices read:
+    its circuit, creditor and filer. A debtor on two of the page's requests has their assets read
+    by each round itself: the first round's freezes change what the second finds."""
+    from collections import Counter, defaultdict
+
+    from najiz.casefile.models import Decision
+
+    from .models import Motion
+
+    requests = {request.pk: request for request in EnforcementRequest.objects.select_for_update(of=("self",))
+                .select_related("circuit", "creditor_person", "creditor_entity", "filed_by")
+                .filter(pk__in=request_ids).order_by("pk")}
+    if not requests:
+        return requests
+    debtors, measures, disclosures = defaultdict(list), defaultdict(list), {}
+    rows = list(RequestDebtor.objects.filter(request_id__in=list(requests)).select_related("person", "entity")
+                .order_by("pk"))
+    for debtor in rows:
+        debtors[debtor.request_id].append(debtor)
+    for measure in Measure.objects.filter(request_id__in=list(requests), status=Measure.State.APPLIED):
+        measures[measure.request_id].append(measure)
+    for motion in (Motion.objects.filter(request_id__in=list(requests), kind=Motion.Kind.DISCLOSURE,
+                                         status=Motion.State.GRANTED, ended_at__isnull=True)
+                   .order_by("request_id", "-filed_at", "-id")):
+        disclosures.setdefault(motion.request_id, motion)
+    rounds = dict(Decision.objects.filter(case_type=_request_type(), case_id__in=list(requests), step="measures")
+                  .values_list("case_id").annotate(n=Count("pk")).order_by())
+    seen = Counter(debtor.party for debtor in rows if debtor.party is not None)
+    once = [debtor for debtor in rows if debtor.party is not None and seen[debtor.party] == 1]
+    accounts = registries.accounts_of_many([debtor.party for debtor in once])
+    deeds = registries.deed_numbers_of_many([debtor.person for debtor in once if debtor.person_id])
+    for pk, request in requests.items():
+        request._debtors_read = debtors[pk]
+        _keep_measures_in_force(request, measures[pk])
+        request._page_reads = _PageReads(
+            assets={debtor.pk: _assets(accounts[debtor.party], deeds.get(debtor.party, []))
+                    for debtor in debtors[pk] if debtor.party in accounts},
+            disclosure_read=True, disclosure=disclosures.get(pk), earlier_rounds=rounds.get(pk, 0),
+        )
+    return requests
+
+
+def _request_type():
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(EnforcementRequest)
 
 
 def in_force_on(request, debtor, kind, target="") -> Measure | None:
@@ -374,7 +448,9 @@ def _apply_measures(request, inputs, checks, seizures=None, restrictions=None):
     Given `seizures` (a list), the balances are frozen and left in it to seize (_seize_frozen);
     given `restrictions`, the bans, stops, bars, reports and deed seizures are left in it
     (_place_restrictions)."""
-    earlier = decisions_of(request).filter(step="measures").count()
+    read = getattr(request, "_page_reads", None)
+    earlier = read.earlier_rounds if read and read.earlier_rounds is not None else (
+        decisions_of(request).filter(step="measures").count())
     ref = request.number if not earlier else f"{request.number}/{earlier + 1}"
     decision = casefile.record_decision(
         request, "measures", rules=checks, outcome="measures_applied", inputs=inputs,
@@ -451,16 +527,20 @@ def apply_measures_batch(request_ids) -> dict[int, str]:
 
 
 def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
+    from najiz.accounts.services import users_for_persons
     from payments.services import disbursements_together
 
     outcome, notices, staged, retry, restrictions, payouts, invoices_later = {}, [], [], [], [], [], []
     # the creditors' payouts of the whole page: one task after the commit
     with transaction.atomic(), disbursements_together():
+        page = _read_page(request_ids)
         for request_id in request_ids:
+            if request_id not in page:
+                continue  # gone
             seizures, placed_later = [], []
             try:
                 with transaction.atomic():
-                    request, applied = _measures_step(request_id, seizures, placed_later)
+                    request, applied = _measures_step(request_id, seizures, placed_later, page)
             except Exception:
                 logger.exception("enforcement request %s: measures failed in a batch; retried on its own", request_id)
                 retry.append(request_id)
@@ -470,9 +550,10 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
                 restrictions += placed_later
             outcome[request_id] = request.status
         _place_restrictions(restrictions)  # the page's bans, stops, bars, reports, deed seizures: a few statements
+        users = users_for_persons(d.person for request, _s in staged for d in _debtors(request) if d.person_id)
         with registries.trust_credits_at_end():  # the trust account locked only from the page's end to its commit
             for (request, _seizures), seized in zip(staged, _seize_page(staged), strict=True):
-                _finish_measures(request, notices, seized, payouts, invoices_later)
+                _finish_measures(request, notices, seized, payouts, invoices_later, users)
                 outcome[request.pk] = request.status
             _pay_creditors(payouts)
             _sync_invoices(invoices_later)
@@ -482,27 +563,31 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
     return outcome
 
 
-def _measures_step(request_id: int, seizures=None, restrictions=None) -> tuple[EnforcementRequest, bool]:
+def _measures_step(request_id: int, seizures=None, restrictions=None, page=None) -> tuple[EnforcementRequest, bool]:
     """Apply the measures to one request (row locked) if they are due: (the request, applied).
     Given `seizures` (a list), its frozen balances are left there for _finish_measures; given
-    `restrictions`, its bans, stops, bars, reports and deed seizures (_place_restrictions)."""
-    request = locked(request_id)
-    inputs = gather_measure_inputs(request)
-    checks = rules.run_measures(inputs)
-    if request.status != Status.ORDER_ISSUED or failed(checks):
-        return request, False
-    decision = _apply_measures(request, inputs, checks, seizures, restrictions)
+    `restrictions`, its bans, stops, bars, reports and deed seizures (_place_restrictions); given
+    `page` (_read_page), the request is taken from it, locked and read already."""
+    request = page[request_id] if page is not None else locked(request_id)
+    try:
+        inputs = gather_measure_inputs(request)
+        checks = rules.run_measures(inputs)
+        if request.status != Status.ORDER_ISSUED or failed(checks):
+            return request, False
+        decision = _apply_measures(request, inputs, checks, seizures, restrictions)
+    finally:
+        request._page_reads = None  # read for this round only
     transition(request, Status.MEASURES_APPLIED, decision=decision)
     return request, True
 
 
-def _finish_measures(request, notices: list, seized=(), payouts=None, invoices_later=None) -> None:
+def _finish_measures(request, notices: list, seized=(), payouts=None, invoices_later=None, users=None) -> None:
     """Count what was seized of the balances left frozen (each with its amount), add the
     request's notices to `notices` and settle it if its claim is covered (its notices are then
     made at once, so the settlement's come after them). Given `payouts` (a list), a request that
     stays open is added to it for the caller to pay its creditor (_pay_creditors); one that
     settles is paid first, as its settlement counts what is on its way. `invoices_later`: see
-    settle_if_covered."""
+    settle_if_covered; `users`: the debtors' accounts at hand (alerts.debtor_notices)."""
     from .alerts import creditor_notices, debtor_notices
 
     own = []  # the creditor's "money received" first, as when it was sent at once
@@ -515,7 +600,8 @@ def _finish_measures(request, notices: list, seized=(), payouts=None, invoices_l
                 _pay_creditor(request)
             else:
                 payouts.append(request)
-    own += debtor_notices(request, _debtors(request), "enforcement.measures_applied")
+    request._measures_in_force = None  # the page's (_read_page): its settlement may lift measures
+    own += debtor_notices(request, _debtors(request), "enforcement.measures_applied", users)
     own += creditor_notices(request, "enforcement.measures_applied")
     if request.outstanding <= 0:
         notifications.notify_many(own)

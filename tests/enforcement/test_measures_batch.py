@@ -22,8 +22,12 @@ PERIOD = timedelta(days=6)
 @pytest.fixture
 def orders(case, django_capture_on_commit_callbacks):
     """Three orders, each on its own instrument against its own debtor, who holds 300 SAR and a deed."""
+    return _orders(case, 3, django_capture_on_commit_callbacks)
+
+
+def _orders(case, n, django_capture_on_commit_callbacks):
     drafts = []
-    for _ in range(3):
+    for _ in range(n):
         debtor = factories.PersonFactory()
         factories.AccountFactory(person=debtor, balance=Decimal("300.00"))
         factories.DeedFactory(owners=[debtor])
@@ -184,3 +188,24 @@ def test_the_pages_payouts_are_made_by_one_task_after_its_commit(
     money = [params["amount"] for kind, params in told if kind == "enforcement.money_received"]
     assert money == ["300.00"] * 3
     assert told[0][0] == "enforcement.money_received"
+
+
+def test_a_page_reads_and_writes_most_of_its_requests_together(case, travel, django_capture_on_commit_callbacks):
+    """What each more request costs a page is its own writes: the page locks its requests and
+    reads their debtors, assets, measures, disclosures, earlier rounds and accounts once, pays its
+    creditors and amends its invoices together."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = _orders(case, 2, django_capture_on_commit_callbacks)
+    large = _orders(case, 6, django_capture_on_commit_callbacks)
+    counted = []
+    with travel(PERIOD):
+        for page in (small, large):
+            with CaptureQueriesContext(connection) as statements:
+                outcome = services.apply_measures_batch([o.pk for o in page])
+            assert set(outcome.values()) == {Status.MEASURES_APPLIED}
+            counted.append(len(statements))
+    per_request = (counted[1] - counted[0]) / (len(large) - len(small))
+    assert per_request <= 18, counted
+    assert Measure.objects.filter(request__in=small + large).count() == 8 * 8

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import transaction
+from django.db.models import Q
 
 from najiz.common import clock
 from najiz.common.gathering import gathered, gathering
@@ -22,7 +23,6 @@ from .base import (
     _done,
     _money,
     _ref,
-    _subject_filter,
     _text,
 )
 from .commercial import _as_subject
@@ -57,11 +57,20 @@ def accounts_of(holder) -> list[Account]:
         subject = _as_subject(holder)
     except UnknownSubject:
         return []
-    return list(
-        Account.objects.select_related("bank")
-        .filter(status=Account.Status.ACTIVE, **_subject_filter(subject))
-        .order_by("iban")
-    )
+    return accounts_of_many([subject])[subject]
+
+
+def accounts_of_many(holders) -> dict:
+    """accounts_of for many persons and entities (registry rows), in one query: {holder: accounts}."""
+    persons = {h.pk: h for h in holders if isinstance(h, Person)}
+    entities = {h.pk: h for h in holders if isinstance(h, Entity)}
+    found = {holder: [] for holder in [*persons.values(), *entities.values()]}
+    if found:
+        for row in (Account.objects.select_related("bank").filter(status=Account.Status.ACTIVE)
+                    .filter(Q(person_id__in=list(persons)) | Q(entity_id__in=list(entities))).order_by("iban")):
+            holder = persons[row.person_id] if row.person_id in persons else entities[row.entity_id]
+            found[holder].append(row)
+    return found
 
 
 def court_trust_account() -> Account:

@@ -41,7 +41,20 @@ def deeds_of(person) -> list[Deed]:
 
 def deed_numbers_of(person) -> list[str]:
     """The numbers of deeds_of(person), in one query."""
-    return list(_held_by(person, Deed.objects.values_list("number", flat=True)))
+    owner = _as_person(person)
+    return deed_numbers_of_many([owner])[owner] if owner is not None else []
+
+
+def deed_numbers_of_many(persons) -> dict:
+    """deed_numbers_of for many persons (registry rows), in one query: {person: numbers}."""
+    persons = {person.pk: person for person in persons}
+    found = {person: [] for person in persons.values()}
+    if found:
+        rows = (DeedOwner.objects.filter(person_id__in=list(persons)).exclude(deed__status=Deed.Status.CLOSED)
+                .values_list("person_id", "deed__number").order_by("deed__number").distinct())
+        for person_id, number in rows:
+            found[persons[person_id]].append(number)
+    return found
 
 
 def _locked_deed(deed) -> Deed:
