@@ -16,6 +16,7 @@ from najiz.casefile.rules import failed
 from najiz.casefile.selectors import decisions_of
 from najiz.casefile.workflow import TransitionError, Workflow
 from najiz.common import clock
+from najiz.common.bulk import update_rows
 from najiz.common.money import ZERO, to_sar
 from najiz.common.tasks import enqueue
 from najiz.registries import services as registries
@@ -140,21 +141,22 @@ def _in_force_key(kind, target, debtor_id) -> tuple:
 
 
 @contextlib.contextmanager
-def _measures_read_once(request, *, inserted_at_end=False):
+def _measures_read_once(request, *, inserted_at_end=False, into=None):
     """Within it, in_force_on answers from one read of the request's measures in force, kept up
     to date by the measures placed meanwhile, instead of a query each time (a round of measures
     asks about seven times). Nothing may lift a measure of the request within it. With
     `inserted_at_end`, the measures _new_measure makes are inserted together when the block ends,
-    so nothing within it may read them from the database."""
+    so nothing within it may read them from the database; given `into` (a list), they are left
+    in it for the caller to insert."""
     kept = getattr(request, "_measures_in_force", None) is not None  # the page's (_read_page), kept for it
     if not kept:
         _keep_measures_in_force(request, request.measures.filter(status=Measure.State.APPLIED))
-    if inserted_at_end:
-        request._measures_to_insert = []
+    if inserted_at_end or into is not None:
+        request._measures_to_insert = into if into is not None else []
     try:
         yield
         later = getattr(request, "_measures_to_insert", None)
-        if later:
+        if later and into is None:
             Measure.objects.bulk_create(later)
     finally:
         if not kept:
@@ -347,14 +349,16 @@ def _seize_page(staged) -> list[list[tuple[FrozenBalance, Decimal]]]:
     return [[(frozen, next(amounts)) for frozen in seizures] for _request, seizures in staged]
 
 
-def _count_seized(request, frozen: FrozenBalance, seized: Decimal, notices=None, paid_later=False) -> None:
+def _count_seized(request, frozen: FrozenBalance, seized: Decimal, notices=None, paid_later=False,
+                  writes=None) -> None:
     """A seizure's measure and its collection, on the request (its notice left in `notices`, if
-    given; with `paid_later`, the creditor's payout is left to the caller)."""
+    given; with `paid_later`, the creditor's payout is left to the caller; `writes`: see _collect)."""
     if seized > 0:
         _held(request, frozen.debtor, MeasureKind.SEIZE_BALANCE, target=frozen.iban, amount=seized,
               decision=frozen.decision, ref=frozen.ref)
         where = frozen.iban if frozen.ref == request.number else f"{frozen.ref}/{frozen.iban}"
-        _collect(request, Collection.Source.SEIZURE, f"seizure/{where}", seized, notices, paid_later=paid_later)
+        _collect(request, Collection.Source.SEIZURE, f"seizure/{where}", seized, notices, paid_later=paid_later,
+                 writes=writes)
 
 
 def _in_both_languages(subject) -> tuple[str, str]:
@@ -441,27 +445,33 @@ def _place_restrictions(staged) -> None:
         _remember(item.request, measure)
 
 
-def _apply_measures(request, inputs, checks, seizures=None, restrictions=None):
+def _apply_measures(request, inputs, checks, seizures=None, restrictions=None, rounds=None):
     """The measures' decision, and each measure applied in order (the caller holds the row lock).
     Applied again after a reactivation, they act under the round's own registry reference; one
     still in force from an earlier round is kept under its own, never placed a second time.
     Given `seizures` (a list), the balances are frozen and left in it to seize (_seize_frozen);
     given `restrictions`, the bans, stops, bars, reports and deed seizures are left in it
-    (_place_restrictions)."""
+    (_place_restrictions); given `rounds` (_StagedRounds), the decision and the measures are left
+    in it to be written with the page's others, unless a disclosure is in force (its seizures
+    are made, and written, at once)."""
     read = getattr(request, "_page_reads", None)
     earlier = read.earlier_rounds if read and read.earlier_rounds is not None else (
         decisions_of(request).filter(step="measures").count())
     ref = request.number if not earlier else f"{request.number}/{earlier + 1}"
-    decision = casefile.record_decision(
+    staged = rounds is not None and not inputs.get("disclosure")
+    decision = (casefile.new_decision if staged else casefile.record_decision)(
         request, "measures", rules=checks, outcome="measures_applied", inputs=inputs,
         rules_version=rules.RULES_VERSION, amount=request.outstanding, circuit=request.circuit,
     )
+    if staged:
+        rounds.decisions.append(decision)
     from .disclosure import limit_to_disclosure
 
     if limit_to_disclosure(request, inputs, decision, ref):
         return decision  # the disclosed assets cover the debt: only they are seized
     debtors = _debtors(request)
-    with _measures_read_once(request, inserted_at_end=True):  # its measures in one insert
+    # its measures in one insert, or the page's
+    with _measures_read_once(request, inserted_at_end=True, into=rounds.measures if staged else None):
         for debtor in debtors:
             assets = inputs["debtors"][debtor.id_number]
             if in_force_on(request, debtor, MeasureKind.DISCLOSE_ASSETS) is None:
@@ -533,28 +543,32 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
     outcome, notices, staged, retry, restrictions, payouts, invoices_later = {}, [], [], [], [], [], []
     # the creditors' payouts of the whole page: one task after the commit
     with transaction.atomic(), disbursements_together():
-        page = _read_page(request_ids)
+        page, rounds = _read_page(request_ids), _StagedRounds()
         for request_id in request_ids:
             if request_id not in page:
                 continue  # gone
-            seizures, placed_later = [], []
+            seizures, placed_later, mark = [], [], rounds.mark()
             try:
                 with transaction.atomic():
-                    request, applied = _measures_step(request_id, seizures, placed_later, page)
+                    request, applied = _measures_step(request_id, seizures, placed_later, page, rounds)
             except Exception:
                 logger.exception("enforcement request %s: measures failed in a batch; retried on its own", request_id)
+                rounds.undo(mark)
                 retry.append(request_id)
                 continue
             if applied:
                 staged.append((request, seizures))
                 restrictions += placed_later
             outcome[request_id] = request.status
+        rounds.flush()
         _place_restrictions(restrictions)  # the page's bans, stops, bars, reports, deed seizures: a few statements
         users = users_for_persons(d.person for request, _s in staged for d in _debtors(request) if d.person_id)
+        writes = _PageWrites([request for request, _s in staged])
         with registries.trust_credits_at_end():  # the trust account locked only from the page's end to its commit
             for (request, _seizures), seized in zip(staged, _seize_page(staged), strict=True):
-                _finish_measures(request, notices, seized, payouts, invoices_later, users)
+                _finish_measures(request, notices, seized, payouts, invoices_later, users, writes)
                 outcome[request.pk] = request.status
+            writes.flush()
             _pay_creditors(payouts)
             _sync_invoices(invoices_later)
             notifications.notify_many(notices)
@@ -563,38 +577,94 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
     return outcome
 
 
-def _measures_step(request_id: int, seizures=None, restrictions=None, page=None) -> tuple[EnforcementRequest, bool]:
+class _StagedRounds:
+    """The rounds of a page's requests, written together once every round has run (flush), before
+    the page's restrictions and seizures, which point at their decisions: the decisions, the moves
+    to measures_applied with their events, and the measures the rounds placed. A round that fails
+    is dropped with its savepoint (undo)."""
+
+    def __init__(self):
+        self.stage, self.decisions, self.measures, self.requests = WORKFLOW.stage(), [], [], []
+
+    def mark(self) -> tuple:
+        return self.stage.mark(), len(self.decisions), len(self.measures), len(self.requests)
+
+    def undo(self, mark: tuple) -> None:
+        self.stage.undo(mark[0])
+        del self.decisions[mark[1]:], self.measures[mark[2]:], self.requests[mark[3]:]
+
+    def flush(self) -> None:
+        self.stage.flush(self.requests, decisions=self.decisions)
+        Measure.objects.bulk_create(self.measures)
+
+
+class _PageWrites:
+    """The seizures' records of a page's requests that stay open, written together at the page's
+    end (flush): their measures, collections, collected sums and events."""
+
+    def __init__(self, requests):
+        self.refs = set(Collection.objects.filter(request__in=list(requests)).values_list("request_id", "ref"))
+        self.measures, self.collections, self.events, self.collected = [], [], [], {}
+
+    def add_collection(self, collection) -> bool:
+        """False if the request has counted this source already (one collection per source ref)."""
+        key = (collection.request_id, collection.ref)
+        if key in self.refs:
+            return False
+        self.refs.add(key)
+        self.collections.append(collection)
+        return True
+
+    def flush(self) -> None:
+        Measure.objects.bulk_create(self.measures)
+        Collection.objects.bulk_create(self.collections)
+        update_rows(self.collected.values(), ["collected"])
+        casefile.save_all(events=self.events)
+
+
+def _measures_step(request_id: int, seizures=None, restrictions=None, page=None,
+                   rounds=None) -> tuple[EnforcementRequest, bool]:
     """Apply the measures to one request (row locked) if they are due: (the request, applied).
     Given `seizures` (a list), its frozen balances are left there for _finish_measures; given
     `restrictions`, its bans, stops, bars, reports and deed seizures (_place_restrictions); given
-    `page` (_read_page), the request is taken from it, locked and read already."""
+    `page` (_read_page), the request is taken from it, locked and read already; given `rounds`
+    (_StagedRounds), its decision, measures and move are written with the page's others."""
     request = page[request_id] if page is not None else locked(request_id)
     try:
         inputs = gather_measure_inputs(request)
         checks = rules.run_measures(inputs)
         if request.status != Status.ORDER_ISSUED or failed(checks):
             return request, False
-        decision = _apply_measures(request, inputs, checks, seizures, restrictions)
+        decision = _apply_measures(request, inputs, checks, seizures, restrictions, rounds)
     finally:
         request._page_reads = None  # read for this round only
-    transition(request, Status.MEASURES_APPLIED, decision=decision)
+    if decision.pk is None:  # staged in `rounds`
+        rounds.stage.move(request, Status.MEASURES_APPLIED, decision=decision)
+        rounds.requests.append(request)
+    else:
+        transition(request, Status.MEASURES_APPLIED, decision=decision)
     return request, True
 
 
-def _finish_measures(request, notices: list, seized=(), payouts=None, invoices_later=None, users=None) -> None:
+def _finish_measures(request, notices: list, seized=(), payouts=None, invoices_later=None, users=None,
+                     writes=None) -> None:
     """Count what was seized of the balances left frozen (each with its amount), add the
     request's notices to `notices` and settle it if its claim is covered (its notices are then
     made at once, so the settlement's come after them). Given `payouts` (a list), a request that
     stays open is added to it for the caller to pay its creditor (_pay_creditors); one that
     settles is paid first, as its settlement counts what is on its way. `invoices_later`: see
-    settle_if_covered; `users`: the debtors' accounts at hand (alerts.debtor_notices)."""
+    settle_if_covered; `users`: the debtors' accounts at hand (alerts.debtor_notices). Given
+    `writes` (_PageWrites), the seizures of a request that stays open are recorded with the page's
+    others; one that settles records its own first, as its settlement reads them."""
     from .alerts import creditor_notices, debtor_notices
 
     own = []  # the creditor's "money received" first, as when it was sent at once
     if seized:
-        with _measures_read_once(request):
+        if writes is not None and request.outstanding - sum((amount for _frozen, amount in seized), ZERO) <= 0:
+            writes = None
+        with _measures_read_once(request, into=writes.measures if writes is not None else None):
             for frozen, amount in seized:
-                _count_seized(request, frozen, amount, own, paid_later=True)
+                _count_seized(request, frozen, amount, own, paid_later=True, writes=writes)
         if any(amount > 0 for _frozen, amount in seized):
             if payouts is None or request.outstanding <= 0:
                 _pay_creditor(request)
@@ -613,21 +683,31 @@ def _finish_measures(request, notices: list, seized=(), payouts=None, invoices_l
 # --- collection, disbursement, closure ------------------------------------------------------
 
 
-def _collect(request, source, ref, amount, notices=None, *, paid_later=False) -> bool:
+def _collect(request, source, ref, amount, notices=None, *, paid_later=False, writes=None) -> bool:
     """Count money received on the request once per source ref; pay the creditor their part
     (with `paid_later`, the caller does: _pay_creditors). Only what the claim still needs is
     counted: money beyond it (a payment that raced a seizure) is the debtor's, refunded at
     closure, and never collected. The creditor is told at once, or, given `notices` (a list),
-    their notice is left in it."""
+    their notice is left in it. Given `writes` (_PageWrites), the collection, the request's new
+    sum and its event are written with the page's others."""
     amount = min(amount, request.outstanding)
+    if writes is not None:
+        if not writes.add_collection(Collection(request=request, ref=ref, source=source, amount=amount)):
+            return False
     # the caller holds the request's row lock: a read, then an insert, without get_or_create's savepoint
-    if Collection.objects.filter(request=request, ref=ref).exists():
+    elif Collection.objects.filter(request=request, ref=ref).exists():
         return False
-    Collection.objects.create(request=request, ref=ref, source=source, amount=amount)
+    else:
+        Collection.objects.create(request=request, ref=ref, source=source, amount=amount)
     if amount > 0:
         request.collected += amount
-        request.save(update_fields=["collected"])
-        casefile.record_event(request, "enforcement.collected", params={"amount": str(amount), "source": source})
+        event = casefile.new_event(request, "enforcement.collected", params={"amount": str(amount), "source": source})
+        if writes is None:
+            request.save(update_fields=["collected"])
+            event.save(force_insert=True)
+        else:
+            writes.collected[request.pk] = request
+            writes.events.append(event)
     if not paid_later:
         _pay_creditor(request)
     if amount > 0:

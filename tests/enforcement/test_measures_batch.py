@@ -106,6 +106,41 @@ def test_a_failing_request_is_rolled_back_alone_and_sent_to_its_own_task(
     assert Measure.objects.filter(request__in=orders).count() == 24
 
 
+def test_a_round_that_fails_midway_leaves_nothing_of_it_in_the_pages_writes(
+    orders, monkeypatch, travel, django_capture_on_commit_callbacks
+):
+    """The page writes its rounds' decisions, moves and measures together after the last round;
+    one that fails after its decision was made (here, at its account's freeze) is dropped from
+    them with its savepoint."""
+    from najiz.casefile.selectors import decisions_of, timeline
+    from najiz.registries.models import Account
+
+    bad = orders[1]
+    bad_iban = Account.objects.get(person=bad.debtors.get().person).iban
+    freeze = registries.freeze
+
+    def failing_for_one(iban, amount, ref):
+        if iban == bad_iban:
+            raise registries.BankError("the bank did not answer")
+        return freeze(iban, amount, ref)
+
+    monkeypatch.setattr(registries, "freeze", failing_for_one)
+    monkeypatch.setattr(services, "enqueue", lambda task, *args, **kw: None)
+    with travel(PERIOD), django_capture_on_commit_callbacks(execute=True):
+        outcome = tasks.apply_measures_batch([o.pk for o in orders])
+    assert outcome == {str(orders[0].pk): Status.MEASURES_APPLIED, str(orders[2].pk): Status.MEASURES_APPLIED}
+    assert EnforcementRequest.objects.get(pk=bad.pk).status == Status.ORDER_ISSUED
+    assert not decisions_of(bad).filter(step="measures").exists()
+    assert not Measure.objects.filter(request=bad).exists()
+    assert not timeline(bad, public_only=False).filter(kind="enforcement.measures_applied").exists()
+    for good in (orders[0], orders[2]):
+        decision = decisions_of(good).get(step="measures")
+        assert set(good.measures.values_list("decision_id", flat=True)) == {decision.pk}
+        assert good.measures.count() == 8
+        moved = timeline(good, public_only=False).get(kind="enforcement.measures_applied")
+        assert moved.decision_id == decision.pk
+
+
 def test_a_failing_seizure_rolls_the_page_back_and_sends_each_request_to_its_own_task(
     orders, monkeypatch, travel, django_capture_on_commit_callbacks
 ):
