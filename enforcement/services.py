@@ -223,12 +223,14 @@ class _PageReads(NamedTuple):
     earlier_rounds: int | None = None  # the request's earlier "measures" decisions, if read
 
 
-def _read_page(request_ids) -> dict[int, EnforcementRequest]:
+def _read_page(request_ids, freezes=None) -> dict[int, EnforcementRequest]:
     """A sweep page's requests locked in one statement, in id order (as locked() takes them one by
     one), each with what its round of measures reads: its debtors, their accounts and deeds, its
     disclosure in force, its measures in force and its earlier rounds; and what its notices read:
     its circuit, creditor and filer. A debtor on two of the page's requests has their assets read
-    by each round itself: the first round's freezes change what the second finds."""
+    by each round itself: the first round's freezes change what the second finds. Given `freezes`
+    (a registries.FreezePlan), the other debtors' accounts are locked (after the requests, as a
+    round locks them) and given to it."""
     from collections import Counter, defaultdict
 
     from najiz.casefile.models import Decision
@@ -255,7 +257,9 @@ def _read_page(request_ids) -> dict[int, EnforcementRequest]:
                   .values_list("case_id").annotate(n=Count("pk")).order_by())
     seen = Counter(debtor.party for debtor in rows if debtor.party is not None)
     once = [debtor for debtor in rows if debtor.party is not None and seen[debtor.party] == 1]
-    accounts = registries.accounts_of_many([debtor.party for debtor in once])
+    accounts = registries.accounts_of_many([debtor.party for debtor in once], lock=freezes is not None)
+    if freezes is not None:
+        freezes.accounts.update((row.iban, row) for rows_ in accounts.values() for row in rows_)
     deeds = registries.deed_numbers_of_many([debtor.person for debtor in once if debtor.person_id])
     for pk, request in requests.items():
         request._debtors_read = debtors[pk]
@@ -312,14 +316,18 @@ def _owed_after(request, seizures) -> Decimal:
     return request.outstanding - sum((frozen.amount for frozen in seizures or ()), ZERO)
 
 
-def _seize_balances(request, debtor, assets, decision, ref, seizures=None) -> None:
+def _seize_balances(request, debtor, assets, decision, ref, seizures=None, freezes=None) -> None:
     """Freeze each account up to what is still owed, then seize what was frozen into the court,
-    or, given `seizures` (a list), leave the seizure to the caller."""
+    or, given `seizures` (a list), leave the seizure to the caller. Given `freezes` (a
+    registries.FreezePlan), the accounts it holds are frozen in it."""
     for account in assets["accounts"]:
         owed = _owed_after(request, seizures)
         if owed <= 0:
             return
-        frozen = registries.freeze(account["iban"], owed, ref)
+        if freezes is not None and freezes.holds(account["iban"]):
+            frozen = freezes.freeze(account["iban"], owed, ref)
+        else:
+            frozen = registries.freeze(account["iban"], owed, ref)
         if frozen <= 0:
             continue
         _held(request, debtor, MeasureKind.FREEZE_BALANCE, target=account["iban"], amount=frozen, decision=decision,
@@ -476,7 +484,7 @@ def _apply_measures(request, inputs, checks, seizures=None, restrictions=None, r
             assets = inputs["debtors"][debtor.id_number]
             if in_force_on(request, debtor, MeasureKind.DISCLOSE_ASSETS) is None:
                 _new_measure(request, debtor, MeasureKind.DISCLOSE_ASSETS, decision=decision, ref=ref)
-            _seize_balances(request, debtor, assets, decision, ref, seizures)
+            _seize_balances(request, debtor, assets, decision, ref, seizures, rounds.freezes if staged else None)
         owed = _owed_after(request, seizures)
         if owed > 0:
             for debtor in debtors:
@@ -543,7 +551,8 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
     outcome, notices, staged, retry, restrictions, payouts, invoices_later = {}, [], [], [], [], [], []
     # the creditors' payouts of the whole page: one task after the commit
     with transaction.atomic(), disbursements_together():
-        page, rounds = _read_page(request_ids), _StagedRounds()
+        rounds = _StagedRounds()
+        page = _read_page(request_ids, rounds.freezes)
         for request_id in request_ids:
             if request_id not in page:
                 continue  # gone
@@ -580,20 +589,24 @@ def _apply_measures_batch(request_ids, apply_measures_task) -> dict[int, str]:
 class _StagedRounds:
     """The rounds of a page's requests, written together once every round has run (flush), before
     the page's restrictions and seizures, which point at their decisions: the decisions, the moves
-    to measures_applied with their events, and the measures the rounds placed. A round that fails
-    is dropped with its savepoint (undo)."""
+    to measures_applied with their events, the measures the rounds placed and the accounts'
+    freezes. A round that fails is dropped with its savepoint (undo)."""
 
     def __init__(self):
         self.stage, self.decisions, self.measures, self.requests = WORKFLOW.stage(), [], [], []
+        self.freezes = registries.FreezePlan()  # the accounts' freezes (_read_page gives it the accounts)
 
     def mark(self) -> tuple:
-        return self.stage.mark(), len(self.decisions), len(self.measures), len(self.requests)
+        return (self.stage.mark(), len(self.decisions), len(self.measures), len(self.requests),
+                self.freezes.mark())
 
     def undo(self, mark: tuple) -> None:
         self.stage.undo(mark[0])
         del self.decisions[mark[1]:], self.measures[mark[2]:], self.requests[mark[3]:]
+        self.freezes.undo(mark[4])
 
     def flush(self) -> None:
+        self.freezes.write()
         self.stage.flush(self.requests, decisions=self.decisions)
         Measure.objects.bulk_create(self.measures)
 

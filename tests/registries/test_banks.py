@@ -167,6 +167,37 @@ def test_freeze_query_count(django_assert_num_queries):
         services.freeze(account.iban, D("10"), "EN-1")
 
 
+def test_a_freeze_plan_freezes_what_freeze_would_and_writes_it_together(django_assert_num_queries):
+    owner, other = PersonFactory(), PersonFactory()
+    first, second = AccountFactory(person=owner, balance=D("100.00")), AccountFactory(person=other, balance=D("50"))
+    locked = services.accounts_of_many([owner, other], lock=True)
+    plan = services.FreezePlan([*locked[owner], *locked[other]])
+    assert plan.holds(first.iban) and not plan.holds(AccountFactory().iban)
+    assert plan.freeze(first.iban, D("60"), "EN-1") == D("60.00")
+    assert plan.freeze(first.iban, D("60"), "EN-2") == D("40.00")  # what the first left available
+    mark = plan.mark()
+    assert plan.freeze(second.iban, D("20"), "EN-3") == D("20.00")
+    plan.undo(mark)  # the round that planned it failed
+    assert plan.freeze(second.iban, D("80"), "EN-4") == D("50.00")
+    with django_assert_num_queries(4):  # claims, holds, frozen sums, results
+        plan.write()
+    assert (reload(first).frozen, reload(second).frozen) == (D("100.00"), D("50.00"))
+    assert sorted(AccountHold.objects.values_list("ref", "amount")) == [
+        ("EN-1", D("60.00")), ("EN-2", D("40.00")), ("EN-4", D("50.00"))]
+    # a replay of each, as freeze() would answer it
+    assert [services.freeze(first.iban, D("1"), "EN-1"), services.freeze(second.iban, D("1"), "EN-4")] == [
+        D("60.00"), D("50.00")]
+
+    # a plan over a freeze made already writes nothing of itself
+    third = AccountFactory(balance=D("30"))
+    plan = services.FreezePlan([Account.objects.get(pk=third.pk), Account.objects.get(pk=first.pk)])
+    plan.freeze(third.iban, D("10"), "EN-5")
+    plan.freeze(first.iban, D("10"), "EN-1")
+    with pytest.raises(services.BankError), transaction.atomic():
+        plan.write()
+    assert reload(third).frozen == 0 and not AccountHold.objects.filter(ref="EN-5").exists()
+
+
 def test_seizures_inside_the_block_credit_the_trust_account_together_at_its_end():
     from najiz.registries.models import AccountMovement
 

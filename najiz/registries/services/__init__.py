@@ -7,7 +7,7 @@ result in RegistryOperation; a repeat with the same ref and target does nothing 
 recorded result. Each command is one transaction; rows whose balances or state change are
 locked (`select_for_update`), accounts always in IBAN order.
 
-The commands a deadline sweep makes by the thousand (freeze, seize_frozen(_many), transfer_many,
+The commands a deadline sweep makes by the thousand (freeze, FreezePlan.write, seize_frozen(_many), transfer_many,
 place_seizure(s), place_restrictions) make no savepoint inside a caller's transaction: one that
 fails there fails the caller's transaction. A caller that goes on after such a failure wraps the
 call in an atomic block of its own.
@@ -20,6 +20,7 @@ from ..cities import CAPITAL, City, city_label
 from .banks import (
     COURT_TRUST_BANK,
     COURT_TRUST_IBAN,
+    FreezePlan,
     Transfer,
     account,
     account_holder,
@@ -115,6 +116,7 @@ __all__ = [
     "City",
     "DeedError",
     "DeedSeizure",
+    "FreezePlan",
     "InsufficientFunds",
     "RegistryError",
     "Restriction",

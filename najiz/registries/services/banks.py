@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from najiz.common import clock
+from najiz.common.bulk import update_rows
 from najiz.common.gathering import gathered, gathering
 from najiz.common.identifiers import is_valid_saudi_iban, normalize_iban
 from najiz.common.money import to_sar
@@ -60,13 +61,17 @@ def accounts_of(holder) -> list[Account]:
     return accounts_of_many([subject])[subject]
 
 
-def accounts_of_many(holders) -> dict:
-    """accounts_of for many persons and entities (registry rows), in one query: {holder: accounts}."""
+def accounts_of_many(holders, *, lock=False) -> dict:
+    """accounts_of for many persons and entities (registry rows), in one query: {holder: accounts};
+    with `lock`, the accounts are locked (in IBAN order), for a FreezePlan."""
     persons = {h.pk: h for h in holders if isinstance(h, Person)}
     entities = {h.pk: h for h in holders if isinstance(h, Entity)}
     found = {holder: [] for holder in [*persons.values(), *entities.values()]}
     if found:
-        for row in (Account.objects.select_related("bank").filter(status=Account.Status.ACTIVE)
+        rows = Account.objects.select_related("bank")
+        if lock:
+            rows = rows.select_for_update(of=("self",))
+        for row in (rows.filter(status=Account.Status.ACTIVE)
                     .filter(Q(person_id__in=list(persons)) | Q(entity_id__in=list(entities))).order_by("iban")):
             holder = persons[row.person_id] if row.person_id in persons else entities[row.entity_id]
             found[holder].append(row)
@@ -127,6 +132,56 @@ def freeze(iban, amount, ref) -> Decimal:
     acct.save(update_fields=["frozen"])
     _done(op, amount=str(held))
     return held
+
+
+class FreezePlan:
+    """Freezes of accounts the caller has locked (accounts_of_many(lock=True)), reckoned at once and
+    written together (write): a sweep's page freezes an account for each of its requests. Each
+    freezes what freeze() would; mark() and undo() drop the freezes planned since (the caller's
+    round failed; its accounts are not used again). A freeze already made under the same ref
+    (a replay) is not planned over: write() then refuses the whole plan, writing nothing, for the
+    caller to redo each freeze on its own."""
+
+    def __init__(self, accounts=()):
+        self.accounts = {account.iban: account for account in accounts}
+        self.planned = []  # (account, amount, ref, the account's frozen before)
+
+    def holds(self, iban) -> bool:
+        return normalize_iban(iban) in self.accounts
+
+    def freeze(self, iban, amount, ref) -> Decimal:
+        account = self.accounts[normalize_iban(iban)]
+        held = min(_money(amount), account.available)
+        self.planned.append((account, held, _ref(ref), account.frozen))
+        account.frozen += held
+        return held
+
+    def mark(self) -> int:
+        return len(self.planned)
+
+    def undo(self, mark: int) -> None:
+        for account, *_planned, before in reversed(self.planned[mark:]):
+            account.frozen = before
+        del self.planned[mark:]
+
+    @transaction.atomic(savepoint=False)
+    def write(self) -> None:
+        """The plan's holds, frozen sums and operations: four statements for all."""
+        if not self.planned:
+            return
+        claims = _claim_many(("freeze", ref, _account_target(account)) for account, _held, ref, _before in self.planned)
+        if not all(first for _op, first in claims.values()):
+            raise BankError("a planned freeze was made already")  # nothing written: the claims fail with the caller
+        AccountHold.objects.bulk_create(
+            AccountHold(account=account, ref=ref, amount=held) for account, held, ref, _before in self.planned)
+        update_rows({account.iban: account for account, *_rest in self.planned}.values(), ["frozen"])
+        ops = []
+        for account, held, ref, _before in self.planned:
+            op = claims[("freeze", ref, _account_target(account))][0]
+            op.result = {"amount": str(held)}
+            ops.append(op)
+        RegistryOperation.objects.bulk_update(ops, ["result"])
+        self.planned = []
 
 
 @transaction.atomic
