@@ -526,13 +526,16 @@ def apply_measures_batch(request_ids) -> dict[int, str]:
     """The measures of many lapsed periods (a sweep's page) in one transaction: a national sweep's
     requests cost no task, commit or notice batch of their own.
 
-    Each request's measures are applied in a savepoint of its own; one that fails is rolled back
-    alone and sent to its own task (with that task's retries). The seizures come last, all
-    together: each locks the court trust account until the commit, and so holds up the other
-    workers' seizures only for that last part; before them, the page's bans, stops, bars, credit
-    reports and deed seizures are placed together, and the payouts its seizures allow are made by one task
-    after the commit. Should any of that fail, the page is rolled back and each of its requests
-    sent to its own task."""
+    The page's requests are locked and read at once (_read_page). Each request's measures are
+    applied in a savepoint of its own, their writes staged (_StagedRounds); one that fails is
+    rolled back alone, its staged writes dropped, and sent to its own task (with that task's
+    retries). The rounds' freezes, decisions, moves and measures are then written together, and
+    the page's bans, stops, bars, credit reports and deed seizures placed together. The seizures
+    come last, all together: each locks the court trust account until the commit, and so holds up
+    the other workers' seizures only for that last part. Their collections are written together
+    (_PageWrites), the creditors' payouts asked for together and made by one task after the
+    commit, the invoices amended together. Should any of that fail, the page is rolled back and
+    each of its requests sent to its own task."""
     from .tasks import apply_measures as apply_measures_task
 
     try:
