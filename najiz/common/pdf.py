@@ -223,6 +223,9 @@ def render_pdf(
     `lang` ("ar" or "en") picks the document language; without it the request's language,
     else the active one. Arabic documents are right-to-left. `document` is the stamp
     (documents.stamp) an uploaded copy is recognised by.
+
+    The template sees only `context`: the request gives the language, not the context
+    processors (a page's acting_as, messages, clock bar: queries no document prints).
     """
     if lang is None and request is not None:
         lang = getattr(request, "LANGUAGE_CODE", None)
@@ -234,7 +237,7 @@ def render_pdf(
             "pdf_rtl": translation.get_language_bidi(),
             "pdf_document": document,
         }
-        html = render_to_string(template_name, context, request=request)
+        html = render_to_string(template_name, context)
     return render_pdf_html(html)
 
 

@@ -183,6 +183,18 @@ def test_language_comes_from_the_request(pdf_templates):
     assert "Page 1 of 1" in poppler("pdftotext", data)
 
 
+@pytest.mark.django_db
+def test_a_document_sees_only_its_own_context_not_the_pages_context_processors(pdf_templates,
+                                                                               django_assert_num_queries):
+    from tests.factories.accounts import UserFactory
+
+    request = RequestFactory().get("/")
+    request.user, request.LANGUAGE_CODE = UserFactory(), "en"
+    with django_assert_num_queries(0):  # acting_as would look up the person and their entities
+        data = render_pdf("tests_common/sample.html", SAMPLE, request=request)
+    assert "Page 1 of 1" in poppler("pdftotext", data)
+
+
 def test_page_numbers_count_every_page(pdf_templates):
     data = render_pdf("tests_common/sample.html", {**SAMPLE, "filler": range(120)}, lang="en")
     info = poppler("pdfinfo", data)
