@@ -29,6 +29,7 @@ runserver (CommonConfig.ready), with PDF_WARM_ON_START on (the default outside t
 import atexit
 import base64
 import contextlib
+import datetime
 import gc
 import io
 import logging
@@ -36,6 +37,7 @@ import re
 import threading
 import time
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
@@ -242,12 +244,33 @@ def render_pdf(
 
 
 WARM_UP_TEMPLATE = "common/pdf/warm_up.html"
+# Made-up values for the warm-up's amount and date filters (never a customer's).
+WARM_UP_CONTEXT = {"amount": Decimal("1234.50"), "moment": datetime.datetime(2024, 3, 11, 9, 30, tzinfo=datetime.UTC),
+                   "day": datetime.date(2024, 3, 11)}
+
+
+def document_templates() -> list[str]:
+    """The names of every document template: `<app>/pdf/*.html` in each template directory."""
+    from django.template import engines
+    from django.template.utils import get_app_template_dirs
+
+    directories = [Path(str(d)) for d in engines["django"].engine.dirs] + list(get_app_template_dirs("templates"))
+    return sorted({
+        path.relative_to(directory).as_posix()
+        for directory in directories for path in Path(directory).glob("*/pdf/*.html")
+    })
 
 
 def warm_up() -> bytes:
-    """Render a one-page document with the portal's fonts (both scripts, both weights) and
-    base stylesheet, in this thread; the process's later documents start warm."""
-    return render_pdf(WARM_UP_TEMPLATE, lang="ar")
+    """Compile every document template (kept by the cached template loader), then render a
+    one-page document with the portal's fonts (both scripts, both weights), base stylesheet,
+    filters (amount, both calendars, QR code) and signature, in this thread; the process's later
+    documents start warm."""
+    from django.template.loader import get_template
+
+    for name in document_templates():
+        get_template(name)
+    return render_pdf(WARM_UP_TEMPLATE, WARM_UP_CONTEXT, lang="ar")
 
 
 def warm_on_start() -> bool:

@@ -40,6 +40,26 @@ def test_the_warm_up_renders_a_document_with_the_portals_fonts(monkeypatch):
         }  # every face, no fallback
 
 
+def test_the_warm_up_compiles_every_document_template(monkeypatch):
+    from django.template import engines
+    from django.template.loaders import cached, filesystem
+
+    engine = engines["django"].engine
+    assert isinstance(engine.template_loaders[0], cached.Loader)
+    engine.template_loaders[0].reset()
+    pdf.warm_up()
+    names = pdf.document_templates()
+    assert {"enforcement/pdf/order.html", "enforcement/pdf/_circuit.html", "payments/pdf/invoice.html",
+            "conveyance/pdf/deed.html", "common/pdf/_verification_line.html"} <= set(names)
+
+    def refuse(loader, origin):
+        raise AssertionError(f"{origin.template_name} read again after the warm-up")
+
+    monkeypatch.setattr(filesystem.Loader, "get_contents", refuse)  # app_directories' too
+    for name in names:
+        engine.get_template(name)
+
+
 def test_warm_on_start_follows_the_setting(settings, calls):
     settings.PDF_WARM_ON_START = False
     assert pdf.warm_on_start() is False and calls == []
