@@ -8,7 +8,8 @@ Every document leaves here with the portal's PAdES signature (najiz.common.signi
 reader shows and the verification page checks; `document` (a najiz.common.documents stamp) is
 written into its metadata, under the signature, so an uploaded copy says what it is.
 
-Templates extend `common/pdf/base.html` (A4, ministry header, page numbers, RTL for Arabic).
+Templates extend `common/pdf/base.html` (A4, ministry header, page numbers, RTL for Arabic) and
+see only the context they are given: the request picks the language, no context processor runs.
 The vendored Noto Sans (Latin) and Noto Sans Arabic fonts are embedded through @font-face rules
 pointing at static/fonts, so Arabic is shaped the same on every machine whatever fonts it has.
 
@@ -21,7 +22,9 @@ with `--max-tasks-per-child`. The font set-up is cached per thread (it is costly
 not meant to be shared between threads); nothing else is kept between calls.
 
 A process's first document pays WeasyPrint's start-up (its imports, fontconfig, Pango, the font
-faces: over a second). `warm_on_start()` pays it when a process starts instead: gunicorn's
+faces: over a second) and compiles its templates. `warm_on_start()` pays it when a process
+starts instead (warm_up compiles every <app>/pdf/*.html template and renders a page with the fonts,
+filters, QR code and signature): gunicorn's
 post_worker_init (gunicorn.conf.py), Celery's worker_process_init (najiz/celery.py) and
 runserver (CommonConfig.ready), with PDF_WARM_ON_START on (the default outside the tests).
 """
