@@ -108,6 +108,12 @@ class EnforcementRequest(models.Model):
                 name="request_entity_figures",
                 include=["withdrawn", "amount_claimed", "collected", "disbursed", "paid_outside"],
             ),
+            # "my requests", newest first (selectors.filed_by): a page is read from the index in its
+            # order, not sorted out of all the filer's requests, whatever the table's size
+            models.Index(fields=["filed_by", "-created_at", "-id"], condition=Q(creditor_entity__isnull=True),
+                         name="request_filed_newest"),
+            models.Index(fields=["creditor_entity", "-created_at", "-id"], condition=Q(creditor_entity__isnull=False),
+                         name="request_entity_newest"),
         ]
 
     def __str__(self):
