@@ -1,5 +1,7 @@
 """The series table: lowest, median and highest of each figure, and a target met only if every run met it."""
 
+import pytest
+
 from scripts.bench.series import summarise
 
 
@@ -49,3 +51,31 @@ def test_a_scenario_named_alone_brings_what_it_needs_and_an_unknown_one_is_refus
     assert selected("b,d") == ("a", "b", "d")
     with pytest.raises(SystemExit, match="unknown scenario"):
         selected("i,zz")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statistics_are_caught_up_as_autovacuum_would_when_it_is_off():
+    """The read scenarios after the bulk writes are planned on fresh statistics: a table a tenth
+    changed since its last ANALYZE is analyzed (when the server runs without autovacuum)."""
+    from django.db import connection
+
+    from enforcement.models import Circuit
+    from scripts.bench import scenarios
+    from scripts.bench.floor import wait_stats_flushed
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW autovacuum")
+        autovacuum = cursor.fetchone()[0]
+    table = Circuit._meta.db_table
+    Circuit.objects.bulk_create([Circuit(code=f"bench-{n}", name_ar=f"دائرة {n}", name_en=f"Circuit {n}", city="riyadh")
+                                 for n in range(80)])
+    wait_stats_flushed()
+    analyzed = scenarios.catch_up_statistics(log=lambda message: None)
+    if autovacuum == "on":
+        assert analyzed == []
+        return
+    assert table in analyzed
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s", [table])
+        assert cursor.fetchone()[0]
+    assert table not in scenarios.catch_up_statistics(log=lambda message: None)
