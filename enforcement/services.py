@@ -8,12 +8,11 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 
 from najiz.casefile import services as casefile
 from najiz.casefile.models import Actor
 from najiz.casefile.rules import failed
-from najiz.casefile.selectors import decisions_of
+from najiz.casefile.selectors import decision_counts, decisions_of
 from najiz.casefile.workflow import TransitionError, Workflow
 from najiz.common import clock
 from najiz.common.bulk import update_rows
@@ -202,38 +201,35 @@ def _debtors(request) -> list[RequestDebtor]:
 def gather_measure_inputs(request) -> dict:
     from .disclosure import covering_snapshot
 
-    read = getattr(request, "_page_reads", None) or _PageReads()
+    read = getattr(request, "_page_reads", None)
+    assets = read.assets if read else {}
     return {
         "now": clock.now().isoformat(),
         "deadline": request.deadline.isoformat() if request.deadline else None,
         "outstanding": str(request.outstanding),
-        "debtors": {d.id_number: read.assets[d.pk] if d.pk in read.assets else disclose_assets(d)
-                    for d in _debtors(request)},
+        "debtors": {d.id_number: assets[d.pk] if d.pk in assets else disclose_assets(d) for d in _debtors(request)},
         # the debtor's disclosure in force, valued now
-        "disclosure": covering_snapshot(request, **({"motion": read.disclosure} if read.disclosure_read else {})),
+        "disclosure": covering_snapshot(request, read.disclosure) if read else covering_snapshot(request),
     }
 
 
 class _PageReads(NamedTuple):
     """What _read_page read for one request's round of measures (gather_measure_inputs, _apply_measures)."""
 
-    assets: dict = {}  # debtor pk -> disclose_assets(debtor)
-    disclosure_read: bool = False
-    disclosure: object = None  # the disclosure in force (disclosure.in_force), if read
-    earlier_rounds: int | None = None  # the request's earlier "measures" decisions, if read
+    assets: dict  # debtor pk -> disclose_assets(debtor), for the debtors on no other request of the page
+    disclosure: object  # the disclosure in force (disclosure.in_force), or None
+    earlier_rounds: int  # the request's earlier "measures" decisions
 
 
-def _read_page(request_ids, freezes=None) -> dict[int, EnforcementRequest]:
+def _read_page(request_ids, freezes) -> dict[int, EnforcementRequest]:
     """A sweep page's requests locked in one statement, in id order (as locked() takes them one by
     one), each with what its round of measures reads: its debtors, their accounts and deeds, its
     disclosure in force, its measures in force and its earlier rounds; and what its notices read:
     its circuit, creditor and filer. A debtor on two of the page's requests has their assets read
-    by each round itself: the first round's freezes change what the second finds. Given `freezes`
-    (a registries.FreezePlan), the other debtors' accounts are locked (after the requests, as a
-    round locks them) and given to it."""
+    by each round itself: the first round's freezes change what the second finds. The other
+    debtors' accounts are locked (after the requests, as a round locks them) and given to
+    `freezes` (a registries.FreezePlan)."""
     from collections import Counter, defaultdict
-
-    from najiz.casefile.models import Decision
 
     from .models import Motion
 
@@ -253,13 +249,11 @@ def _read_page(request_ids, freezes=None) -> dict[int, EnforcementRequest]:
                                          status=Motion.State.GRANTED, ended_at__isnull=True)
                    .order_by("request_id", "-filed_at", "-id")):
         disclosures.setdefault(motion.request_id, motion)
-    rounds = dict(Decision.objects.filter(case_type=_request_type(), case_id__in=list(requests), step="measures")
-                  .values_list("case_id").annotate(n=Count("pk")).order_by())
+    earlier = decision_counts(requests.values(), "measures")
     seen = Counter(debtor.party for debtor in rows if debtor.party is not None)
     once = [debtor for debtor in rows if debtor.party is not None and seen[debtor.party] == 1]
-    accounts = registries.accounts_of_many([debtor.party for debtor in once], lock=freezes is not None)
-    if freezes is not None:
-        freezes.accounts.update((row.iban, row) for rows_ in accounts.values() for row in rows_)
+    accounts = registries.accounts_of_many([debtor.party for debtor in once], lock=True)
+    freezes.accounts.update((row.iban, row) for rows_ in accounts.values() for row in rows_)
     deeds = registries.deed_numbers_of_many([debtor.person for debtor in once if debtor.person_id])
     for pk, request in requests.items():
         request._debtors_read = debtors[pk]
@@ -267,15 +261,9 @@ def _read_page(request_ids, freezes=None) -> dict[int, EnforcementRequest]:
         request._page_reads = _PageReads(
             assets={debtor.pk: _assets(accounts[debtor.party], deeds.get(debtor.party, []))
                     for debtor in debtors[pk] if debtor.party in accounts},
-            disclosure_read=True, disclosure=disclosures.get(pk), earlier_rounds=rounds.get(pk, 0),
+            disclosure=disclosures.get(pk), earlier_rounds=earlier.get(pk, 0),
         )
     return requests
-
-
-def _request_type():
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(EnforcementRequest)
 
 
 def in_force_on(request, debtor, kind, target="") -> Measure | None:
@@ -463,8 +451,7 @@ def _apply_measures(request, inputs, checks, seizures=None, restrictions=None, r
     in it to be written with the page's others, unless a disclosure is in force (its seizures
     are made, and written, at once)."""
     read = getattr(request, "_page_reads", None)
-    earlier = read.earlier_rounds if read and read.earlier_rounds is not None else (
-        decisions_of(request).filter(step="measures").count())
+    earlier = read.earlier_rounds if read else decisions_of(request).filter(step="measures").count()
     ref = request.number if not earlier else f"{request.number}/{earlier + 1}"
     staged = rounds is not None and not inputs.get("disclosure")
     decision = (casefile.new_decision if staged else casefile.record_decision)(
