@@ -4,7 +4,6 @@ public deed verification page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from najiz.casefile.selectors import decisions_of, timeline as case_timeline
 from najiz.common import pdf, screens
 from najiz.common.addresses import client_address
 from najiz.common.identifiers import normalize_digits
+from najiz.common.pagination import page_of
 from najiz.registries import services as registries
 from payments import selectors as payment_selectors
 
@@ -162,7 +162,7 @@ def conveyance_list(request):
     role = "buyer" if request.GET.get("as") == "buyer" else "seller"
     query = selectors.as_buyer if role == "buyer" else selectors.as_seller
     queryset = query(request.user, request.acting_entity)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(queryset, request.GET.get("page"), PAGE_SIZE)
     rows = [{"conveyance": c, "badge": badge(c)} for c in page.object_list]
     return render(request, "conveyance/list.html", {"page_obj": page, "rows": rows, "role": role})
 

@@ -4,7 +4,6 @@ actions on it, the معلومات تنفيذ dashboard, and the printable docume
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _, gettext_lazy as _lazy, pgettext_lazy
@@ -15,6 +14,7 @@ from najiz.casefile.rules import failed, message_for
 from najiz.casefile.selectors import decisions_of, timeline as case_timeline
 from najiz.common import screens, verify
 from najiz.common.identifiers import normalize_iban
+from najiz.common.pagination import page_of
 from najiz.common.pdf import pdf_response
 from najiz.registries import services as registries
 from payments import documents as payment_documents
@@ -197,7 +197,7 @@ def _status_filter(request) -> str:
 
 
 def _list(request, queryset, template, status, *, drafts_hidden=False):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(queryset, request.GET.get("page"), PAGE_SIZE)
     rows = [{"request": item, "badge": badge(item), "debtors": list(item.debtors.all())} for item in page.object_list]
     statuses = [
         (value, label) for value, label in PublicStatus.choices if not (value == PublicStatus.DRAFT and drafts_hidden)

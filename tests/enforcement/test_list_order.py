@@ -32,3 +32,30 @@ def test_an_entitys_requests_are_read_from_an_index_in_their_order(case):
     make(case.user, case.creditor, factories.PersonFactory(), status="order_issued", entity=entity)
     plan = _plan(selectors.filed_by(case.user, entity)[:20])
     assert "request_entity_newest" in plan and "Sort" not in plan, plan
+
+
+def _queries_of_page(client, number):
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("enforcement:list"), {"page": number})
+    assert response.status_code == 200
+    return response, [q["sql"] for q in ctx.captured_queries if "enforcement_enforcementrequest" in q["sql"]]
+
+
+def test_a_later_page_skips_the_earlier_rows_by_their_keys_alone(case, client):
+    """The OFFSET is applied to a query of the keys alone, which the list's index answers without
+    reading the table; the page's own rows are then read by key."""
+    debtor = factories.PersonFactory()
+    made = [make(case.user, case.creditor, debtor, status="order_issued") for _ in range(23)]
+    client.force_login(case.user)
+    response, queries = _queries_of_page(client, 2)
+    offset = [sql for sql in queries if "OFFSET" in sql]
+    keys_only = 'SELECT "enforcement_enforcementrequest"."id" AS "pk" FROM'
+    assert len(offset) == 1 and offset[0].startswith(keys_only), offset
+    plan = _plan(selectors.filed_by(case.user).prefetch_related(None).values_list("pk", flat=True)[20:40])
+    assert "Index Only Scan using request_filed_newest" in plan, plan
+    shown = [row["request"] for row in response.context["rows"]]
+    assert shown == sorted(made, key=lambda r: (r.created_at, r.pk), reverse=True)[20:]
+    assert all("_prefetched_objects_cache" in vars(r) for r in shown)  # the debtors came with the page
