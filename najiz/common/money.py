@@ -179,12 +179,19 @@ def format_sar(amount, lang=None) -> str:
     them. `lang` defaults to the active language.
     """
     value = to_sar(amount)
+    active = translation.get_language()
+    if lang in (None, active) and active:  # a page's amounts: no switching of the language per amount
+        return _amount_in_riyals(value)
+    with translation.override(lang or active or "ar"):
+        return _amount_in_riyals(value)
+
+
+def _amount_in_riyals(value: Decimal) -> str:
     number = f"{value:,.2f}"
-    with translation.override(lang or translation.get_language() or "ar"):
-        if value < 0 and translation.get_language_bidi():
-            # The left-to-right mark keeps the minus sign in front of the digits in RTL text.
-            number = LRM + number
-        return pgettext("amount in riyals", "SAR %(amount)s") % {"amount": number}
+    if value < 0 and translation.get_language_bidi():
+        # The left-to-right mark keeps the minus sign in front of the digits in RTL text.
+        number = LRM + number
+    return pgettext("amount in riyals", "SAR %(amount)s") % {"amount": number}
 
 
 # A message parameter that is written in the language the message is rendered in.

@@ -84,6 +84,10 @@ def test_format_sar_follows_the_active_language():
     assert format_sar("10") == "10.00 ر.س"
     with translation.override("en"):
         assert format_sar("10") == "SAR 10.00"
+        assert format_sar("-5", "ar") == f"{LRM}-5.00 ر.س"  # another language than the page's
+        assert format_sar("-5") == "SAR -5.00"
+    with translation.override(None):  # no language active: Arabic, the portal's first
+        assert format_sar("10") == "10.00 ر.س"
 
 
 def test_format_sar_keeps_the_minus_sign_before_the_digits_in_arabic():
