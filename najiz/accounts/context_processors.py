@@ -5,7 +5,7 @@ def acting_as(request):
     """`acting_entity` (Entity or None) and `acting_choices` (entities the user represents).
 
     No query for anonymous visitors; for a signed-in person the registry person (shared with the
-    middleware) and their entities: at most two queries.
+    middleware, when it read it) and their entities: one query.
     """
     user = getattr(request, "user", None)
     acting_entity = getattr(request, "acting_entity", None)
@@ -14,5 +14,7 @@ def acting_as(request):
     if not hasattr(request, "_accounts_acting_choices"):
         from . import services
 
-        request._accounts_acting_choices = services.entities_of(person_for_request(request))
+        # The person, when the middleware already read it; else the user, matched in the same query.
+        person = person_for_request(request) if hasattr(request, "_accounts_person") else user
+        request._accounts_acting_choices = services.entities_of(person)
     return {"acting_entity": acting_entity, "acting_choices": request._accounts_acting_choices}

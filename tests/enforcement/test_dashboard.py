@@ -231,14 +231,14 @@ def test_the_figures_of_nobody_are_zero():
     assert selectors.to_pay(AnonymousUser()) == []
 
 
-def test_the_dashboard_runs_exactly_ten_queries(client, case, django_assert_num_queries):
+def test_the_dashboard_runs_exactly_nine_queries(client, case, django_assert_num_queries):
     """Session, user, the creditor figures, the debtor figures, what to pay, the measures, the
-    open invoices of what to pay, and the page frame (person, entities acted for, unread
-    notifications) — however many requests there are on either side."""
+    open invoices of what to pay, and the page frame (entities acted for, unread notifications)
+    — however many requests there are on either side."""
     client.force_login(case.user)
     _population(case, 30)
     assert client.get(reverse("enforcement:dashboard")).status_code == 200  # warm caches (content types)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("enforcement:dashboard"))
     assert response.context["creditor"]["total"] == 30 and len(response.context["to_pay"]) == 20
     assert len(response.context["measures"]) == 60

@@ -94,6 +94,8 @@ def test_represents_accepts_a_signed_in_user():
     user = get_user_model().objects.create_user(manager.national_id, name_ar=manager.name_ar)
     assert services.represents(user, company)
     assert services.entities_represented_by(user) == [company]
+    assert services.entities_represented_by(manager.national_id) == [company]
+    assert services.entities_represented_by(company) == []
 
 
 def test_instrument_with_person_and_entity_debtors():
