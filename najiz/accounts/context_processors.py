@@ -1,11 +1,8 @@
-from .middleware import person_for_request
-
-
 def acting_as(request):
     """`acting_entity` (Entity or None) and `acting_choices` (entities the user represents).
 
-    No query for anonymous visitors; for a signed-in person the registry person (shared with the
-    middleware, when it read it) and their entities: one query.
+    No query for anonymous visitors; for a signed-in person one: their entities, matched by the
+    user's national id.
     """
     user = getattr(request, "user", None)
     acting_entity = getattr(request, "acting_entity", None)
@@ -14,7 +11,5 @@ def acting_as(request):
     if not hasattr(request, "_accounts_acting_choices"):
         from . import services
 
-        # The person, when the middleware already read it; else the user, matched in the same query.
-        person = person_for_request(request) if hasattr(request, "_accounts_person") else user
-        request._accounts_acting_choices = services.entities_of(person)
+        request._accounts_acting_choices = services.entities_of(user)
     return {"acting_entity": acting_entity, "acting_choices": request._accounts_acting_choices}

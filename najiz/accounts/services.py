@@ -362,8 +362,7 @@ def may_act_for(person, entity) -> bool:
 
 
 def entities_of(person) -> list:
+    """The entities a person (or the signed-in user) may act for."""
     from najiz.registries import services as registries
 
-    if person is None:
-        return []
-    return list(registries.entities_represented_by(person))
+    return registries.entities_represented_by(person)

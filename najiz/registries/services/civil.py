@@ -8,10 +8,17 @@ from .base import _text
 
 def person(national_id) -> Person | None:
     """The civil-registry person with this id or iqama, or None (never raises)."""
-    digits = _text(national_id, 10)
-    if not is_valid_national_id(digits):
+    digits = national_id_of(national_id)
+    return Person.objects.filter(national_id=digits).first() if digits else None
+
+
+def national_id_of(value) -> str | None:
+    """The valid id or iqama that a Person, a signed-in user or an id stands for, unread (None for
+    anything else)."""
+    if value is None or isinstance(value, Entity):
         return None
-    return Person.objects.filter(national_id=digits).first()
+    digits = _text(getattr(value, "national_id", value), 10)
+    return digits if is_valid_national_id(digits) else None
 
 
 def _as_person(value) -> Person | None:

@@ -2,13 +2,9 @@
 
 import re
 
-from django.db.models import Q
-
-from najiz.common.identifiers import is_valid_national_id
-
 from ..models import Entity, Person, Representation
 from .base import UnknownSubject, _text
-from .civil import _as_person
+from .civil import _as_person, national_id_of
 
 
 def entity(cr_number) -> Entity | None:
@@ -26,18 +22,12 @@ def represents(person, entity) -> bool:
 
 
 def entities_represented_by(person) -> list[Entity]:
-    """The entities the person may act for. Given a signed-in user or an id, in one query: the
-    person is matched by national id in the same statement (the header asks on every page)."""
-    if isinstance(person, Person):
-        who = Q(representations__person=person)
-    elif person is None or isinstance(person, Entity):
+    """The entities the person may act for, in one query: the person is matched by national id in
+    the same statement (the header asks on every page)."""
+    digits = national_id_of(person)
+    if digits is None:
         return []
-    else:
-        digits = _text(getattr(person, "national_id", person), 10)
-        if not is_valid_national_id(digits):
-            return []
-        who = Q(representations__person__national_id=digits)
-    return list(Entity.objects.filter(who).order_by("cr_number"))
+    return list(Entity.objects.filter(representations__person__national_id=digits).order_by("cr_number"))
 
 
 def representatives_of(entity) -> list[Person]:
