@@ -9,9 +9,11 @@ back to the Gregorian date instead of raising, so a template never breaks on an 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.utils import dates as django_dates, timezone, translation
+from django.utils import dates as django_dates, timezone
 from django.utils.translation import pgettext, pgettext_lazy
 from hijridate import Gregorian, Hijri
+
+from najiz.common.language import written_in
 
 RIYADH = ZoneInfo("Asia/Riyadh")
 HIJRI_YEARS = (1343, 1500)  # the years of the Umm al-Qura tables
@@ -71,10 +73,6 @@ def from_hijri(year: int, month: int, day: int) -> date:
         raise HijriRangeError(str(error)) from None
 
 
-def _lang(lang) -> str:
-    return lang or translation.get_language() or "ar"
-
-
 def _time(value) -> str:
     return riyadh(value).strftime("%H:%M") if isinstance(value, datetime) else ""
 
@@ -84,7 +82,7 @@ def format_gregorian(value, lang=None, *, with_time=False) -> str:
     if value is None or value == "":
         return ""
     day = local_date(value)
-    with translation.override(_lang(lang)):
+    with written_in(lang):
         text = pgettext("Gregorian date", "%(day)s %(month)s %(year)s") % {
             "day": day.day,
             "month": django_dates.MONTHS[day.month],
@@ -109,7 +107,7 @@ def format_hijri(value, lang=None, *, with_time=False, fallback=True) -> str:
         if fallback:
             return format_gregorian(value, lang, with_time=with_time)
         raise
-    with translation.override(_lang(lang)):
+    with written_in(lang):
         text = pgettext("Hijri date", "%(day)s %(month)s %(year)s AH") % {
             "day": day,
             "month": HIJRI_MONTHS[month],

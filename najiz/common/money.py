@@ -29,6 +29,7 @@ from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from najiz.common.identifiers import normalize_digits
+from najiz.common.language import written_in
 
 MAX_DIGITS = 14
 DECIMAL_PLACES = 2
@@ -179,10 +180,7 @@ def format_sar(amount, lang=None) -> str:
     them. `lang` defaults to the active language.
     """
     value = to_sar(amount)
-    active = translation.get_language()
-    if lang in (None, active) and active:  # a page's amounts: no switching of the language per amount
-        return _amount_in_riyals(value)
-    with translation.override(lang or active or "ar"):
+    with written_in(lang):
         return _amount_in_riyals(value)
 
 
