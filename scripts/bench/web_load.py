@@ -15,6 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
 TARGET_P95_MS = 100
+# People join at this rate, and the figures count from when all of them are in: 50 people
+# opening their first page in the same millisecond is a queue of 50 at three workers, a start-up
+# artefact of the harness (it gave every run a p99 of 700 ms) rather than the load of 50 people.
+SPAWN_PER_SECOND = 10
 
 
 def _free_port() -> int:
@@ -69,15 +73,17 @@ class Gunicorn:
 
 
 def locust(url: str, pages, *, users: int, seconds: float, session: str = "", env: dict) -> dict:
-    """Run locust headless; the aggregated and per-page p50 / p95 / p99 (ms), requests and failures."""
+    """Run locust headless for `seconds` once all `users` are in (they join at SPAWN_PER_SECOND); the
+    aggregated and per-page p50 / p95 / p99 (ms), requests and failures of that time."""
+    ramp = -(-users // SPAWN_PER_SECOND)
     with tempfile.TemporaryDirectory() as out:
         prefix = str(Path(out) / "load")
         run_env = {**env, "BENCH_PAGES": json.dumps(pages), "BENCH_SESSION": session}
         subprocess.run(
             [str(VENV_BIN / "locust"), "-f", str(ROOT / "scripts" / "bench" / "locustfile.py"), "--headless",
-             "--host", url, "-u", str(users), "-r", str(users), "-t", f"{int(seconds)}s", "--csv", prefix,
-             "--only-summary", "--loglevel", "WARNING"],
-            cwd=ROOT, env=run_env, check=False, capture_output=True, timeout=seconds + 120,
+             "--host", url, "-u", str(users), "-r", str(SPAWN_PER_SECOND), "--reset-stats",
+             "-t", f"{int(seconds) + ramp}s", "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
+            cwd=ROOT, env=run_env, check=False, capture_output=True, timeout=seconds + ramp + 120,
         )
         with open(prefix + "_stats.csv", newline="") as f:
             stats = list(csv.DictReader(f))
@@ -117,7 +123,8 @@ def http_load(cfg, log, env: dict, pages, session: str):
     log(f"      p95 {p95} ms over {total.get('requests')} requests, {failures} failures; floor p95 {floor_p95} ms")
     return [
         row("h", "(h) pages over HTTP (gunicorn, locust)",
-            f"dashboard, my requests, a request, deed verification; {cfg.http_users} people", "ms", p95, floor_p95,
+            f"dashboard, my requests, a request, deed verification; {cfg.http_users} people, counted once all are in",
+            "ms", p95, floor_p95,
             f"p95 <= {TARGET_P95_MS} ms, 0 errors",
             bool(total.get("requests") and p95 is not None and p95 <= TARGET_P95_MS and failures == 0),
             total.get("requests", 0), failures=failures,
