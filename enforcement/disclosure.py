@@ -140,7 +140,10 @@ def can_disclose(request) -> bool:
     return request.status in DISCLOSABLE and request.outstanding > 0 and in_force(request) is None
 
 
-def disclosures_of(request) -> list[Motion]:
+def disclosures_of(request, motions=None) -> list[Motion]:
+    """The request's disclosures, oldest first; taken from its `motions` when given (motions_of)."""
+    if motions is not None:
+        return [motion for motion in motions if motion.kind == Motion.Kind.DISCLOSURE]
     return list(request.motions.filter(kind=Motion.Kind.DISCLOSURE).order_by("filed_at", "id"))
 
 

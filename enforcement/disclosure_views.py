@@ -67,11 +67,11 @@ def _assets_shown(motion) -> list[dict]:
     return [{**asset, "label": asset_label(asset)} for asset in motion.assets]
 
 
-def context(http_request, enforcement_request, *, is_debtor: bool, forms=None) -> dict:
+def context(http_request, enforcement_request, *, is_debtor: bool, forms=None, motions=None) -> dict:
     """What the request page shows of disclosures: the record, to both parties, and the debtor's
-    form while a disclosure applies."""
+    form while a disclosure applies. Given the request's `motions`, they are not read again."""
     shown = [{"motion": motion, "assets": _assets_shown(motion)}
-             for motion in disclosure.disclosures_of(enforcement_request)]
+             for motion in disclosure.disclosures_of(enforcement_request, motions)]
     form = (forms or {}).get(PREFIX)
     if form is None and is_debtor and disclosure.can_disclose(enforcement_request):
         debtor = _debtor_of(http_request, enforcement_request)

@@ -84,7 +84,8 @@ def context(http_request, enforcement_request, *, is_debtor: bool, is_filer: boo
         for name, (who, form_class, applies, _command, _done) in MOTIONS.items()
         if who == side and applies(enforcement_request)
     }
-    filed, plans = motions.motions_of(enforcement_request), settlement.plans_of(enforcement_request)
+    filed = motions.motions_of(enforcement_request)
+    plans = settlement.plans_of(enforcement_request, filed)
     for motion in filed:
         motion.plan = plans.get(motion.pk, [])
     return {"motions": filed, "motion_forms": offered}

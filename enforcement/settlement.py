@@ -431,9 +431,12 @@ def end_early(request, *, user, reason: str) -> Motion:
 # --- for the request page -----------------------------------------------------------------------
 
 
-def plans_of(request) -> dict[int, list[Instalment]]:
-    """Each settlement motion's instalments, by motion id."""
+def plans_of(request, motions=None) -> dict[int, list[Instalment]]:
+    """Each settlement motion's instalments, by motion id. Given the request's `motions`, the
+    instalments are read only if one of them is a settlement."""
     plans: dict[int, list[Instalment]] = {}
+    if motions is not None and not any(motion.kind == Motion.Kind.SETTLEMENT for motion in motions):
+        return plans
     for instalment in request.instalments.select_related("invoice").order_by("motion_id", "number"):
         plans.setdefault(instalment.motion_id, []).append(instalment)
     return plans

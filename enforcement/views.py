@@ -289,6 +289,8 @@ def _detail_context(request, enforcement_request, *, forms=None, action_error=""
     is_debtor = selectors.is_debtor(user, acting, enforcement_request)
     is_filer = selectors.is_filer(user, acting, enforcement_request)
     order = reports.order_of(enforcement_request)
+    motion_context = motion_views.context(request, enforcement_request, is_debtor=is_debtor and not is_filer,
+                                          is_filer=is_filer, forms=motion_forms)
     context = {
         **_timeline_context(enforcement_request),
         "is_debtor": is_debtor and not is_filer,
@@ -300,10 +302,9 @@ def _detail_context(request, enforcement_request, *, forms=None, action_error=""
         "invoice": _open_invoice(enforcement_request) if is_debtor and order is not None else None,
         "action_error": action_error,
         **_documents(enforcement_request),
-        **motion_views.context(request, enforcement_request, is_debtor=is_debtor and not is_filer, is_filer=is_filer,
-                               forms=motion_forms),
+        **motion_context,
         **disclosure_views.context(request, enforcement_request, is_debtor=is_debtor and not is_filer,
-                                   forms=motion_forms),
+                                   forms=motion_forms, motions=motion_context["motions"]),
     }
     if is_filer:
         allowed = _creditor_actions(enforcement_request)

@@ -460,3 +460,28 @@ def test_measures_applied_again_while_the_first_rounds_are_in_force_hold_each_as
     assert not Encumbrance.objects.filter(deed__in=list(deeds.values()), active=True).exists()
     assert_each_measure_once(request, case.debtor)
     assert_books_balance()
+
+
+
+def _lists_read(queries) -> Counter:
+    """Of the motions' tables, how many of `queries` read a whole list (the rules' checks of a
+    pending or granted motion read one row each)."""
+    return Counter(table for query in queries for table in ("enforcement_motion", "enforcement_instalment")
+                   if f'FROM "{table}"' in query["sql"] and "LIMIT" not in query["sql"])
+
+
+def test_the_request_page_reads_its_motions_once_and_no_plan_without_a_settlement(
+    debtor_client, case, ordered, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert disclose(debtor_client, ordered, django_capture_on_commit_callbacks,
+                    [account_key(case.debtor_account)]).status_code == 302
+    motion = Motion.objects.get(request=ordered, kind="disclosure")
+    with CaptureQueriesContext(connection) as read:
+        page = debtor_client.get(reverse("enforcement:detail", args=[ordered.number]))
+    assert page.status_code == 200
+    assert [shown["motion"].pk for shown in page.context["disclosures"]] == [motion.pk]
+    assert [m.pk for m in page.context["motions"]] == [motion.pk]
+    assert _lists_read(read.captured_queries) == {"enforcement_motion": 1}

@@ -128,6 +128,8 @@ def test_accepted_plan_lifts_the_measures_once_and_bills_each_instalment(
     debtor.force_login(debtor_user)
     page = debtor.get(reverse("enforcement:detail", args=[request.number]))
     assert page.context["invoice"] == plan[0].invoice
+    shown = {motion.kind: [i.pk for i in motion.plan] for motion in page.context["motions"]}
+    assert shown["settlement"] == [i.pk for i in plan]
     assert_books_balance()
 
 
