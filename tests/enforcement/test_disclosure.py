@@ -462,7 +462,6 @@ def test_measures_applied_again_while_the_first_rounds_are_in_force_hold_each_as
     assert_books_balance()
 
 
-
 def _lists_read(queries) -> Counter:
     """Of the motions' tables, how many of `queries` read a whole list (the rules' checks of a
     pending or granted motion read one row each)."""
