@@ -129,15 +129,19 @@ def outcome_of(results) -> str:
 # --- reads ------------------------------------------------------------------------------------
 
 
-def in_force(request) -> Motion | None:
-    """The disclosure that limits the measures now: granted, not ended."""
+def in_force(request, motions=None) -> Motion | None:
+    """The disclosure that limits the measures now: granted, not ended, the newest; looked for in
+    the request's `motions` (motions_of, oldest first) when given."""
+    if motions is not None:
+        return next((m for m in reversed(motions) if m.kind == Motion.Kind.DISCLOSURE
+                     and m.status == Motion.State.GRANTED and m.ended_at is None), None)
     return request.motions.filter(kind=Motion.Kind.DISCLOSURE, status=Motion.State.GRANTED,
                                   ended_at__isnull=True).order_by("-filed_at", "-id").first()
 
 
-def can_disclose(request) -> bool:
+def can_disclose(request, motions=None) -> bool:
     """After the order, while under enforcement, as long as no disclosure already covers the debt."""
-    return request.status in DISCLOSABLE and request.outstanding > 0 and in_force(request) is None
+    return request.status in DISCLOSABLE and request.outstanding > 0 and in_force(request, motions) is None
 
 
 def disclosures_of(request, motions=None) -> list[Motion]:

@@ -73,7 +73,7 @@ def context(http_request, enforcement_request, *, is_debtor: bool, forms=None, m
     shown = [{"motion": motion, "assets": _assets_shown(motion)}
              for motion in disclosure.disclosures_of(enforcement_request, motions)]
     form = (forms or {}).get(PREFIX)
-    if form is None and is_debtor and disclosure.can_disclose(enforcement_request):
+    if form is None and is_debtor and disclosure.can_disclose(enforcement_request, motions):
         debtor = _debtor_of(http_request, enforcement_request)
         assets = disclosure.assets_of(debtor, enforcement_request) if debtor is not None else []
         if assets:  # nothing to pick: the registries hold no account or deed of the debtor's

@@ -79,12 +79,12 @@ def context(http_request, enforcement_request, *, is_debtor: bool, is_filer: boo
     """What the request page shows of motions: the record, and the forms of those that apply now."""
     side = "debtor" if is_debtor else "creditor" if is_filer else None
     forms = forms or {}
+    filed = motions.motions_of(enforcement_request)  # the record, and what the rules below look at
     offered = {
         name: forms.get(name) or form_class(prefix=name, enforcement_request=enforcement_request)
         for name, (who, form_class, applies, _command, _done) in MOTIONS.items()
-        if who == side and applies(enforcement_request)
+        if who == side and applies(enforcement_request, filed)
     }
-    filed = motions.motions_of(enforcement_request)
     plans = settlement.plans_of(enforcement_request, filed)
     for motion in filed:
         motion.plan = plans.get(motion.pk, [])

@@ -40,24 +40,28 @@ OBJECTABLE = ENFORCING | {Status.SUSPENDED}
 GRACE_FROM = frozenset({Status.ORDER_ISSUED, Status.MEASURES_APPLIED})
 
 
-def pending(request, kind) -> Motion | None:
+def pending(request, kind, motions=None) -> Motion | None:
+    """The request's motion of `kind` awaiting a decision. The rules below take the request's
+    `motions` (motions_of) where a page has read them already, and look there instead."""
+    if motions is not None:
+        return next((m for m in motions if m.kind == kind and m.status == Motion.State.PENDING), None)
     return request.motions.filter(kind=kind, status=Motion.State.PENDING).first()
 
 
-def can_object(request) -> bool:
+def can_object(request, motions=None) -> bool:
     """After the order, while the request is open, one objection at a time."""
-    return request.status in OBJECTABLE and pending(request, Motion.Kind.OBJECTION) is None
+    return request.status in OBJECTABLE and pending(request, Motion.Kind.OBJECTION, motions) is None
 
 
-def can_ask_grace(request) -> bool:
-    return request.status in GRACE_FROM and pending(request, Motion.Kind.GRACE_REQUEST) is None
+def can_ask_grace(request, motions=None) -> bool:
+    return request.status in GRACE_FROM and pending(request, Motion.Kind.GRACE_REQUEST, motions) is None
 
 
-def can_grant_grace(request) -> bool:
+def can_grant_grace(request, motions=None) -> bool:
     return request.status in GRACE_FROM
 
 
-def can_reactivate(request) -> bool:
+def can_reactivate(request, motions=None) -> bool:
     return request.status == Status.GRACE
 
 

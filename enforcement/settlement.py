@@ -138,15 +138,19 @@ def default_days() -> int:
 # --- when the motion applies --------------------------------------------------------------------
 
 
-def can_propose(request) -> bool:
-    return request.status in PLAN_FROM and pending(request, Motion.Kind.SETTLEMENT) is None
+def can_propose(request, motions=None) -> bool:
+    return request.status in PLAN_FROM and pending(request, Motion.Kind.SETTLEMENT, motions) is None
 
 
-def can_answer(request) -> bool:
-    return request.status in PLAN_FROM and pending(request, Motion.Kind.SETTLEMENT) is not None
+def can_answer(request, motions=None) -> bool:
+    return request.status in PLAN_FROM and pending(request, Motion.Kind.SETTLEMENT, motions) is not None
 
 
-def plan_in_force(request) -> Motion | None:
+def plan_in_force(request, motions=None) -> Motion | None:
+    """The settlement granted and not ended; looked for in the request's `motions` when given."""
+    if motions is not None:
+        return next((m for m in motions if m.kind == Motion.Kind.SETTLEMENT and m.status == Motion.State.GRANTED
+                     and m.ended_at is None), None)
     return request.motions.filter(kind=Motion.Kind.SETTLEMENT, status=Motion.State.GRANTED,
                                   ended_at__isnull=True).first()
 
@@ -398,9 +402,9 @@ def end_plan(request_id: int) -> bool:
         return True
 
 
-def can_end_early(request) -> bool:
+def can_end_early(request, motions=None) -> bool:
     """The creditor may end a plan in force before its last instalment and reactivate enforcement."""
-    return request.status == Status.SETTLEMENT and plan_in_force(request) is not None
+    return request.status == Status.SETTLEMENT and plan_in_force(request, motions) is not None
 
 
 @transaction.atomic

@@ -462,16 +462,18 @@ def test_measures_applied_again_while_the_first_rounds_are_in_force_hold_each_as
     assert_books_balance()
 
 
-def _lists_read(queries) -> Counter:
-    """Of the motions' tables, how many of `queries` read a whole list (the rules' checks of a
-    pending or granted motion read one row each)."""
+
+def _reads_of(queries) -> Counter:
+    """How many of `queries` read each of the motions' tables."""
     return Counter(table for query in queries for table in ("enforcement_motion", "enforcement_instalment")
-                   if f'FROM "{table}"' in query["sql"] and "LIMIT" not in query["sql"])
+                   if f'FROM "{table}"' in query["sql"])
 
 
 def test_the_request_page_reads_its_motions_once_and_no_plan_without_a_settlement(
     debtor_client, case, ordered, django_capture_on_commit_callbacks
 ):
+    """The record, the disclosures and the rules that decide which motions the debtor is offered
+    all look at one read of the request's motions."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -483,4 +485,14 @@ def test_the_request_page_reads_its_motions_once_and_no_plan_without_a_settlemen
     assert page.status_code == 200
     assert [shown["motion"].pk for shown in page.context["disclosures"]] == [motion.pk]
     assert [m.pk for m in page.context["motions"]] == [motion.pk]
-    assert _lists_read(read.captured_queries) == {"enforcement_motion": 1}
+    # the recorded disclosure does not cover the debt: the debtor may still object, ask for
+    # grace, propose a plan and disclose again
+    assert {"objection", "grace_request", "plan"} <= set(page.context["motion_forms"])
+    assert page.context["disclosure_form"] is not None
+    assert _reads_of(read.captured_queries) == {"enforcement_motion": 1}
+    # a pending objection, found in that same read, is not offered a second time
+    from tests.enforcement.test_motions import object_
+
+    assert object_(debtor_client, ordered, django_capture_on_commit_callbacks).status_code == 302
+    page = debtor_client.get(reverse("enforcement:detail", args=[ordered.number]))
+    assert "objection" not in page.context["motion_forms"] and "grace_request" in page.context["motion_forms"]
