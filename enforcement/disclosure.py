@@ -25,7 +25,7 @@ from notifications import kinds
 
 from . import rules, services
 from .models import Measure, MeasureKind, Motion
-from .motions import MotionRefused
+from .motions import MotionRefused, among
 from .signals import announce_motion
 from .states import Status
 
@@ -133,8 +133,8 @@ def in_force(request, motions=None) -> Motion | None:
     """The disclosure that limits the measures now: granted, not ended, the newest; looked for in
     the request's `motions` (motions_of, oldest first) when given."""
     if motions is not None:
-        return next((m for m in reversed(motions) if m.kind == Motion.Kind.DISCLOSURE
-                     and m.status == Motion.State.GRANTED and m.ended_at is None), None)
+        found = among(motions, Motion.Kind.DISCLOSURE, Motion.State.GRANTED, ongoing=True)
+        return found[-1] if found else None
     return request.motions.filter(kind=Motion.Kind.DISCLOSURE, status=Motion.State.GRANTED,
                                   ended_at__isnull=True).order_by("-filed_at", "-id").first()
 
@@ -147,7 +147,7 @@ def can_disclose(request, motions=None) -> bool:
 def disclosures_of(request, motions=None) -> list[Motion]:
     """The request's disclosures, oldest first; taken from its `motions` when given (motions_of)."""
     if motions is not None:
-        return [motion for motion in motions if motion.kind == Motion.Kind.DISCLOSURE]
+        return among(motions, Motion.Kind.DISCLOSURE)
     return list(request.motions.filter(kind=Motion.Kind.DISCLOSURE).order_by("filed_at", "id"))
 
 

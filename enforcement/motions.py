@@ -40,11 +40,18 @@ OBJECTABLE = ENFORCING | {Status.SUSPENDED}
 GRACE_FROM = frozenset({Status.ORDER_ISSUED, Status.MEASURES_APPLIED})
 
 
+def among(motions, kind, status=None, *, ongoing=False) -> list[Motion]:
+    """Of a request's `motions` as motions_of reads them (oldest first), those of `kind` and
+    `status`; `ongoing`, only those not ended. The rules take such a list where a page has read it
+    already, instead of asking the database again."""
+    return [m for m in motions if m.kind == kind and (status is None or m.status == status)
+            and (not ongoing or m.ended_at is None)]
+
+
 def pending(request, kind, motions=None) -> Motion | None:
-    """The request's motion of `kind` awaiting a decision. The rules below take the request's
-    `motions` (motions_of) where a page has read them already, and look there instead."""
+    """The request's motion of `kind` awaiting a decision."""
     if motions is not None:
-        return next((m for m in motions if m.kind == kind and m.status == Motion.State.PENDING), None)
+        return next(iter(among(motions, kind, Motion.State.PENDING)), None)
     return request.motions.filter(kind=kind, status=Motion.State.PENDING).first()
 
 

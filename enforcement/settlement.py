@@ -28,7 +28,7 @@ from najiz.common.money import ZERO, sar_text
 
 from . import services
 from .models import EnforcementRequest, Instalment, Motion
-from .motions import MotionRefused, pending
+from .motions import MotionRefused, among, pending
 from .signals import announce_motion
 from .states import Status
 
@@ -149,8 +149,7 @@ def can_answer(request, motions=None) -> bool:
 def plan_in_force(request, motions=None) -> Motion | None:
     """The settlement granted and not ended; looked for in the request's `motions` when given."""
     if motions is not None:
-        return next((m for m in motions if m.kind == Motion.Kind.SETTLEMENT and m.status == Motion.State.GRANTED
-                     and m.ended_at is None), None)
+        return next(iter(among(motions, Motion.Kind.SETTLEMENT, Motion.State.GRANTED, ongoing=True)), None)
     return request.motions.filter(kind=Motion.Kind.SETTLEMENT, status=Motion.State.GRANTED,
                                   ended_at__isnull=True).first()
 
@@ -439,7 +438,7 @@ def plans_of(request, motions=None) -> dict[int, list[Instalment]]:
     """Each settlement motion's instalments, by motion id. Given the request's `motions`, the
     instalments are read only if one of them is a settlement."""
     plans: dict[int, list[Instalment]] = {}
-    if motions is not None and not any(motion.kind == Motion.Kind.SETTLEMENT for motion in motions):
+    if motions is not None and not among(motions, Motion.Kind.SETTLEMENT):
         return plans
     for instalment in request.instalments.select_related("invoice").order_by("motion_id", "number"):
         plans.setdefault(instalment.motion_id, []).append(instalment)

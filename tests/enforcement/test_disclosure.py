@@ -18,7 +18,13 @@ from najiz.casefile.models import Decision, Event
 from najiz.registries import services as registries
 from najiz.registries.models import Encumbrance
 from notifications.models import Notification
-from tests.enforcement.test_motions import assert_books_balance, assert_each_measure_once, judge, reload  # noqa: F401
+from tests.enforcement.test_motions import (  # noqa: F401
+    assert_books_balance,
+    assert_each_measure_once,
+    judge,
+    object_,
+    reload,
+)
 from tests.factories import registries as factories
 
 pytestmark = pytest.mark.django_db
@@ -462,7 +468,6 @@ def test_measures_applied_again_while_the_first_rounds_are_in_force_hold_each_as
     assert_books_balance()
 
 
-
 def _reads_of(queries) -> Counter:
     """How many of `queries` read each of the motions' tables."""
     return Counter(table for query in queries for table in ("enforcement_motion", "enforcement_instalment")
@@ -491,8 +496,6 @@ def test_the_request_page_reads_its_motions_once_and_no_plan_without_a_settlemen
     assert page.context["disclosure_form"] is not None
     assert _reads_of(read.captured_queries) == {"enforcement_motion": 1}
     # a pending objection, found in that same read, is not offered a second time
-    from tests.enforcement.test_motions import object_
-
     assert object_(debtor_client, ordered, django_capture_on_commit_callbacks).status_code == 302
     page = debtor_client.get(reverse("enforcement:detail", args=[ordered.number]))
     assert "objection" not in page.context["motion_forms"] and "grace_request" in page.context["motion_forms"]
