@@ -17,6 +17,49 @@ def test_each_figure_reads_as_min_median_max_and_the_runs_that_met_its_target():
     assert row.endswith("| 2/3 |")
 
 
+def test_a_figure_keeps_the_precision_it_was_written_with():
+    row = summarise([_run(1.26, True, floor=None), _run(0.9, True, floor=None), _run(1.3, True, floor=None)])
+    row = row.splitlines()[2]
+    assert "0.90 / 1.26 / 1.30 requests/s" in row  # not 0.9 / 1.3 / 1.3
+    assert "| – |" in row  # no floor in any run
+
+
+def _text_run(shown, target=">= 85 % of (a): 198.6"):
+    return {"rows": [{"id": "d", "scenario": "(d) dashboard", "figure": "p50 / p95; SQL queries", "unit": "ms",
+                      "value": shown, "floor": "9.0 / 10.0 SQL", "target": target, "pass": True}]}
+
+
+def test_a_figure_of_several_parts_reads_as_each_parts_lowest_and_highest():
+    runs = [_text_run("25.4 / 26.8; 9 q"), _text_run("38.7 / 40.6; 12 q", target=">= 85 % of (a): 147.1"),
+            _text_run("1,025.0 / 1,030.5; 9 q")]
+    row = summarise(runs).splitlines()[2]
+    assert "| 25.4–1,025.0 / 26.8–1,030.5 ms; 9–12 q |" in row
+    assert "| 9.0 / 10.0 SQL |" in row  # the same in every run
+    assert "| >= 85 % of (a): 147.1–198.6 |" in row
+
+
+def test_a_figure_whose_value_is_one_of_the_parts_it_printed_reads_as_those_parts():
+    runs = [{"rows": [{"id": "a-wait", "scenario": "(a)", "figure": "p50 / p95 / p99 / max", "unit": "ms",
+                       "value": v, "floor": None, "target": "max <= 5000", "pass": True,
+                       "details": {"shown": f"{v / 2} / {v}"}}]} for v in (500.0, 700.0)]
+    assert "| 250.0–350.0 / 500.0–700.0 ms |" in summarise(runs)
+
+
+def test_the_table_of_runs_already_made(tmp_path, monkeypatch):
+    from scripts.bench import series
+
+    monkeypatch.setattr(series, "OUT", tmp_path)
+    files = []
+    for n, value in enumerate((120.0, 100.0)):
+        run = dict(_run(value, True), at="2026-12-07T15:00:00", commit="abc1234", machine={"cpus": 2})
+        files.append(tmp_path / f"{n}.json")
+        files[-1].write_text(__import__("json").dumps(run))
+    assert series.main(["--from-runs", *map(str, files)]) == 0
+    written = (tmp_path / "series.md").read_text()
+    assert written.startswith("2 consecutive runs of abc1234, 2026-12-07")
+    assert "100.0 / 110.0 / 120.0 requests/s" in written
+
+
 def test_a_figure_missing_from_a_run_is_said():
     runs = [_run(1.0, True), {"rows": []}]
     assert "(1 runs without it)" in summarise(runs)
