@@ -2,14 +2,18 @@
 
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from payments import selectors as payment_selectors, services as payment_services
 
 from . import metrics as portal_metrics, selectors
 from .access import may_read_metrics
@@ -67,14 +71,20 @@ def _step_rows(snap) -> list[dict]:
     return rows
 
 
-@never_cache
-@require_GET
-def page(request):
-    """Staff only: others signed in get a 404, and anyone not signed in the staff sign-in."""
+RETRIES_DISBURSEMENTS = "payments.change_disbursement"  # a staff member's group grants it (admin)
+
+
+def _staff_only(request):
+    """None for a staff member; else what to answer: the staff sign-in for a stranger, a 404 for
+    anyone else signed in."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("accounts:staff_login"))
     if not request.user.is_staff:
         raise Http404
+    return None
+
+
+def _context(request, *, retry_errors=None, typed=None) -> dict:
     snap = selectors.snapshot()
     context = {
         "snap": snap,
@@ -89,5 +99,44 @@ def page(request):
         ],
         "queues": sorted(snap.queues.depths.items()) if snap.queues else [],
     }
+    if not request.htmx:  # the failed disbursements sit outside the refreshed figures, with their forms
+        retry_errors, typed = retry_errors or {}, typed or {}
+        context["failed"] = [
+            {"disbursement": d, "errors": retry_errors.get(d.pk, []), "typed": typed.get(d.pk) or ""}
+            for d in payment_selectors.failed_disbursements()
+        ]
+        context["may_retry"] = request.user.has_perm(RETRIES_DISBURSEMENTS)
+    return context
+
+
+@never_cache
+@require_GET
+def page(request):
+    """Staff only: others signed in get a 404, and anyone not signed in the staff sign-in."""
+    if (refused := _staff_only(request)) is not None:
+        return refused
     template = "operations/_figures.html" if request.htmx else "operations/page.html"
-    return render(request, template, context)
+    return render(request, template, _context(request))
+
+
+@never_cache
+@require_POST
+def retry_disbursement(request, pk: int):
+    """Send a failed disbursement again, to the IBAN given (the beneficiary's corrected one) or the
+    same. Staff whose group may change disbursements only."""
+    if (refused := _staff_only(request)) is not None:
+        return refused
+    if not request.user.has_perm(RETRIES_DISBURSEMENTS):
+        raise PermissionDenied
+    disbursement = payment_selectors.failed_disbursement(pk)
+    iban = request.POST.get("iban", "").strip() or None
+    try:
+        payment_services.retry_disbursement(disbursement, iban=iban)
+    except ValidationError as error:
+        context = _context(request, retry_errors={disbursement.pk: error.messages}, typed={disbursement.pk: iban})
+        return render(request, "operations/page.html", context, status=400)
+    logger.info("disbursement %s (%s) sent again by staff user %s%s", disbursement.pk, disbursement.ref,
+                request.user.pk, " to a corrected IBAN" if iban else "")
+    messages.success(request, _("Disbursement %(ref)s is back in the queue: the bank is asked again now.")
+                     % {"ref": disbursement.ref})
+    return redirect("operations:page")

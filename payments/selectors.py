@@ -83,6 +83,21 @@ def operational_figures(*, since) -> dict:
     }
 
 
+def failed_disbursements(limit: int = 50) -> list[Disbursement]:
+    """The disbursements that failed for good, the latest first: each waits for a person to send
+    it again (operations page)."""
+    from .models import DisbursementStatus
+
+    failed = Disbursement.objects.filter(status=DisbursementStatus.FAILED)
+    return list(failed.order_by("-last_attempt_at", "-pk")[:limit])
+
+
+def failed_disbursement(pk: int) -> Disbursement:
+    from .models import DisbursementStatus
+
+    return get_object_or_404(Disbursement, pk=pk, status=DisbursementStatus.FAILED)
+
+
 def tasks_for(user, acting_entity=None) -> list[Task]:
     """"My tasks": the open invoices the person (or the entity they act for) is to pay."""
     invoices = (
