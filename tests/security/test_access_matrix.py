@@ -121,6 +121,7 @@ EXPECTED = {
     "supervision/decisions/<int:pk>/<slug:action>/": (405, 405, 405, 405, 405, 405, 405),
     # -- operations (staff) --
     "operations/": (302, 404, 404, 404, 404, 200, 200),
+    "operations/disbursements/<int:pk>/retry/": (405, 405, 405, 405, 405, 405, 405),  # POST only (tests/payments)
     # -- payments and the (simulated) gateway --
     "payments/": (302, 200, 200, 200, 200, 200, 200),
     "payments/invoices/<bill:bill_number>/": (302, 404, 200, 404, 404, 404, 404),
@@ -207,6 +208,7 @@ def arguments(world) -> dict:
         "admin/accounts/user/": {"id": w.other.pk},
         "admin/^": {"app_label": "registries"},
         "nafath/": {"pk": w.challenge.pk},
+        "operations/disbursements/": {"pk": 1},
     }
 
 
