@@ -84,7 +84,8 @@ def _staff_only(request):
     return None
 
 
-def _context(request, *, retry_errors=None, typed=None) -> dict:
+def _context(request, *, refused=None) -> dict:
+    """The page's context; `refused`: (disbursement pk, messages, the IBAN typed) of a retry refused."""
     snap = selectors.snapshot()
     context = {
         "snap": snap,
@@ -100,9 +101,10 @@ def _context(request, *, retry_errors=None, typed=None) -> dict:
         "queues": sorted(snap.queues.depths.items()) if snap.queues else [],
     }
     if not request.htmx:  # the failed disbursements sit outside the refreshed figures, with their forms
-        retry_errors, typed = retry_errors or {}, typed or {}
+        refused_pk, errors, typed = refused or (None, [], "")
         context["failed"] = [
-            {"disbursement": d, "errors": retry_errors.get(d.pk, []), "typed": typed.get(d.pk) or ""}
+            {"disbursement": d, "errors": errors, "typed": typed} if d.pk == refused_pk
+            else {"disbursement": d, "errors": [], "typed": ""}
             for d in payment_selectors.failed_disbursements()
         ]
         context["may_retry"] = request.user.has_perm(RETRIES_DISBURSEMENTS)
@@ -133,7 +135,7 @@ def retry_disbursement(request, pk: int):
     try:
         payment_services.retry_disbursement(disbursement, iban=iban)
     except ValidationError as error:
-        context = _context(request, retry_errors={disbursement.pk: error.messages}, typed={disbursement.pk: iban})
+        context = _context(request, refused=(disbursement.pk, error.messages, iban))
         return render(request, "operations/page.html", context, status=400)
     logger.info("disbursement %s (%s) sent again by staff user %s%s", disbursement.pk, disbursement.ref,
                 request.user.pk, " to a corrected IBAN" if iban else "")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from najiz.common import clock
 from najiz.common.todo import Task, purpose_key
 
-from .models import OPEN_STATUSES, Disbursement, Invoice, PayerKind, Payment
+from .models import OPEN_STATUSES, Disbursement, DisbursementStatus, Invoice, PayerKind, Payment
 
 
 def invoices_visible_to(user, acting_entity=None) -> QuerySet:
@@ -68,7 +68,7 @@ def operational_figures(*, since) -> dict:
 
     from najiz.common.figures import latencies
 
-    from .models import DisbursementKind, DisbursementStatus
+    from .models import DisbursementKind
 
     paid = Payment.objects.filter(
         invoice__purpose_type=OuterRef("purpose_type"), invoice__purpose_id=OuterRef("purpose_id"),
@@ -86,15 +86,11 @@ def operational_figures(*, since) -> dict:
 def failed_disbursements(limit: int = 50) -> list[Disbursement]:
     """The disbursements that failed for good, the latest first: each waits for a person to send
     it again (operations page)."""
-    from .models import DisbursementStatus
-
     failed = Disbursement.objects.filter(status=DisbursementStatus.FAILED)
     return list(failed.order_by("-last_attempt_at", "-pk")[:limit])
 
 
 def failed_disbursement(pk: int) -> Disbursement:
-    from .models import DisbursementStatus
-
     return get_object_or_404(Disbursement, pk=pk, status=DisbursementStatus.FAILED)
 
 

@@ -56,16 +56,19 @@ def _spread(values) -> str:
     ranges = []
     for column in zip(*parts, strict=True):
         numbers = [float(n.replace(",", "")) for n in column]
-        places = max(len(n.split(".")[1]) if "." in n else 0 for n in column)
-        low, high = _written(min(numbers), places), _written(max(numbers), places)
+        low, high = (_written(v, _places(column)) for v in (min(numbers), max(numbers)))
         ranges.append(low if low == high else f"{low}–{high}")
     pieces = _NUMBER.split(texts[0])
     return "".join(piece + (ranges[i] if i < len(ranges) else "") for i, piece in enumerate(pieces))
 
 
 def _shown(row):
-    """What a run printed for the figure: its text where the value alone is one of several parts."""
-    return row.get("details", {}).get("shown", row["value"]) if not row["id"].startswith("growth-") else row["value"]
+    """What a run printed for the figure: its text where the value alone is one of several parts
+    (the waits: p50 / p95 / p99 / max, the value being the max). A growth row's text only adds the
+    two p95s its ratio came from, so its ratio is the figure."""
+    if row["id"].startswith("growth-"):
+        return row["value"]
+    return row.get("details", {}).get("shown", row["value"])
 
 
 def _with_unit(measured: str, unit: str) -> str:
